@@ -1,0 +1,614 @@
+package lang
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Decl is a top-level declaration: *Contract, *Param, *Data, *Rule or *Test.
+type Decl interface{ declSpan() Span }
+
+var topKeywords = []string{"contract", "param", "data", "test", "payment", "incentive", "sanction", "share", "cap", "floor", "standard", "flag", "exclude", "let"}
+
+// ruleClauses lists the clauses each rule kind accepts.
+var ruleClauses = map[RuleKind][]string{
+	Payment:   {"for", "per", "when", "amount", "instalments"},
+	Incentive: {"for", "per", "when", "amount", "instalments"},
+	Sanction:  {"for", "per", "when", "amount"},
+	Share:     {"for", "per", "when", "basis", "part"},
+	Cap:       {"per", "covers", "limit"},
+	Floor:     {"per", "covers", "limit"},
+	Standard:  {"per", "measure", "target", "breach", "repeated"},
+	Flag:      {"for", "per", "when"},
+	Exclude:   {"for", "when", "reason"},
+	Let:       {"for", "per", "value"},
+}
+
+// decoder turns the generic statements into typed declarations.
+type decoder struct {
+	diags *Diagnostics
+}
+
+func decode(f *File, diags *Diagnostics) []Decl {
+	d := decoder{diags: diags}
+	var decls []Decl
+	for _, s := range f.Body.Stmts {
+		if decl := d.top(s); decl != nil {
+			decls = append(decls, decl)
+		}
+	}
+	return decls
+}
+
+func (d decoder) errorf(span Span, code, format string, args ...any) *Diagnostic {
+	return d.diags.Errorf(span, code, format, args...)
+}
+
+// unknown reports an unknown keyword with a suggestion.
+func (d decoder) unknown(w Word, what string, known []string) {
+	diag := d.errorf(w.Span, "unknown-keyword", "unknown %s %q", what, w.Text)
+	if s := Suggest(w.Text, known); s != "" {
+		diag.Detail = fmt.Sprintf("did you mean %q?", s)
+	} else {
+		diag.Detail = "expected one of: " + strings.Join(known, ", ")
+	}
+}
+
+func (d decoder) top(s *Stmt) Decl {
+	head := s.Head.Text
+	switch head {
+	case "contract":
+		return d.contract(s)
+	case "param":
+		return d.param(s)
+	case "data":
+		return d.data(s)
+	case "test":
+		return d.test(s)
+	}
+	for _, k := range RuleKinds {
+		if string(k) == head {
+			return d.rule(s, k)
+		}
+	}
+	d.unknown(s.Head, "declaration", topKeywords)
+	return nil
+}
+
+// nameTitle reads `NAME ["title"]` from the arguments.
+func (d decoder) nameTitle(s *Stmt, what string, needName bool) (name Word, title *Word, ok bool) {
+	args := s.Args
+	if needName {
+		if len(args) == 0 || args[0].Kind != IdentWord {
+			d.errorf(s.Head.Span, "missing-name", "%s needs a name", what).Detail =
+				fmt.Sprintf("write `%s NAME \"Title\"`; a name is letters, digits and _", s.Head.Text)
+			return name, nil, false
+		}
+		name, args = args[0], args[1:]
+	}
+	if len(args) > 0 && args[0].Kind == StringWord {
+		t := args[0]
+		title, args = &t, args[1:]
+	}
+	if len(args) > 0 {
+		d.errorf(spanOf(args), "unexpected-words", "unexpected %s after the %s", describe(args[0]), what).Detail =
+			fmt.Sprintf("write `%s NAME \"Title\"` and put the details inside { }", s.Head.Text)
+	}
+	return name, title, true
+}
+
+func spanOf(ws []Word) Span {
+	sp := ws[0].Span
+	sp.End = ws[len(ws)-1].Span.End
+	return sp
+}
+
+func describe(w Word) string {
+	switch w.Kind {
+	case StringWord:
+		return "text " + w.Text
+	case IdentWord:
+		return fmt.Sprintf("word %q", w.Text)
+	default:
+		return fmt.Sprintf("%q", w.Text)
+	}
+}
+
+func (d decoder) needBlock(s *Stmt, what string) bool {
+	if s.Block == nil {
+		d.errorf(s.Span, "missing-block", "%s needs a block in braces", what).Detail = "add { ... } with its contents"
+		return false
+	}
+	return true
+}
+
+func (d decoder) noBlockOrExpr(s *Stmt) {
+	if s.Block != nil {
+		d.errorf(s.Block.Open, "unexpected-block", "%q takes no block", s.Head.Text)
+	}
+	if s.Op != nil {
+		d.errorf(s.Op.Span, "unexpected-expression", "%q takes no expression", s.Head.Text).Detail =
+			fmt.Sprintf("write `%s` followed by its value, without %s", s.Head.Text, s.Op.Text)
+	}
+}
+
+// one reads a clause with exactly one argument word of one of the kinds.
+func (d decoder) one(s *Stmt, kinds ...WordKind) *Word {
+	d.noBlockOrExpr(s)
+	if len(s.Args) != 1 || !kindIn(s.Args[0].Kind, kinds) {
+		span := s.Head.Span
+		if len(s.Args) > 0 {
+			span = spanOf(s.Args)
+		}
+		d.errorf(span, "bad-clause", "%q takes one %s", s.Head.Text, kindNames(kinds))
+		if len(s.Args) == 0 {
+			return nil
+		}
+	}
+	w := s.Args[0]
+	return &w
+}
+
+func kindIn(k WordKind, kinds []WordKind) bool {
+	for _, x := range kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+var wordKindNames = map[WordKind]string{
+	IdentWord: "name", StringWord: "quoted text", NumberWord: "number", MoneyWord: "amount",
+	PercentWord: "percentage", DateWord: "date", PeriodWord: "period", PunctWord: "symbol", OpWord: "operator",
+}
+
+func kindNames(kinds []WordKind) string {
+	var names []string
+	for _, k := range kinds {
+		names = append(names, wordKindNames[k])
+	}
+	return strings.Join(names, " or ")
+}
+
+// expr reads `KEY = EXPR`.
+func (d decoder) expr(s *Stmt) *Expr {
+	if s.Block != nil {
+		d.errorf(s.Block.Open, "unexpected-block", "%q takes no block", s.Head.Text)
+	}
+	if len(s.Args) > 0 {
+		d.errorf(spanOf(s.Args), "unexpected-words", "unexpected %s before =", describe(s.Args[0])).Detail =
+			fmt.Sprintf("write `%s = EXPRESSION`", s.Head.Text)
+	}
+	if s.Op == nil || s.Op.Text != "=" {
+		sp := s.Head.Span
+		if s.Op != nil {
+			sp = s.Op.Span
+		}
+		d.errorf(sp, "missing-equals", "%q needs `=` and an expression", s.Head.Text).Detail =
+			fmt.Sprintf("write `%s = EXPRESSION`", s.Head.Text)
+		return s.Expr
+	}
+	if s.Expr == nil {
+		d.errorf(s.Op.Span, "missing-expression", "expected an expression after =")
+	}
+	return s.Expr
+}
+
+func (d decoder) contract(s *Stmt) Decl {
+	c := &Contract{Stmt: s}
+	_, title, _ := d.nameTitle(s, "contract", false)
+	if title == nil {
+		d.errorf(s.Head.Span, "missing-title", "the contract needs a title").Detail = `write contract "Title of the contract" { ... }`
+	} else {
+		c.Title = *title
+	}
+	if !d.needBlock(s, "contract") {
+		return c
+	}
+	known := []string{"model", "commissioner", "provider", "version", "term", "settlement", "currency", "rounding", "budget"}
+	seen := map[string]bool{}
+	for _, st := range s.Block.Stmts {
+		key := st.Head.Text
+		if seen[key] {
+			d.errorf(st.Head.Span, "duplicate", "%q is set twice in the contract header", key)
+		}
+		seen[key] = true
+		switch key {
+		case "model", "settlement", "currency", "rounding":
+			w := d.one(st, IdentWord)
+			switch key {
+			case "model":
+				c.Model = w
+			case "settlement":
+				c.Settlement = w
+			case "currency":
+				c.Currency = w
+			case "rounding":
+				c.Rounding = w
+			}
+		case "commissioner", "provider", "version":
+			w := d.one(st, StringWord)
+			switch key {
+			case "commissioner":
+				c.Commissioner = w
+			case "provider":
+				c.Provider = w
+			case "version":
+				c.Version = w
+			}
+		case "budget":
+			c.Budget = d.one(st, MoneyWord)
+		case "term":
+			d.noBlockOrExpr(st)
+			a := st.Args
+			if len(a) != 3 || a[0].Kind != DateWord || a[1].Text != ".." || a[2].Kind != DateWord {
+				d.errorf(st.Span, "bad-clause", "term needs two dates: `term 2026-04-01 .. 2027-03-31`")
+				continue
+			}
+			c.TermFrom, c.TermTo = &a[0], &a[2]
+		default:
+			d.unknown(st.Head, "contract setting", known)
+		}
+	}
+	return c
+}
+
+func (d decoder) param(s *Stmt) Decl {
+	p := &Param{Stmt: s}
+	name, title, ok := d.nameTitleBeforeOp(s, "param")
+	if !ok {
+		return nil
+	}
+	p.Name, p.Title = name, title
+	if s.Op == nil || s.Op.Text != "=" {
+		d.errorf(s.Span, "missing-equals", "param %s needs a value", name.Text).Detail =
+			fmt.Sprintf("write `param %s \"Title\" = VALUE`, e.g. = £19.60, = 25%%, = 42 days", name.Text)
+		return p
+	}
+	if s.Expr == nil {
+		d.errorf(s.Op.Span, "missing-expression", "expected a value after =")
+	}
+	p.Value = s.Expr
+	return p
+}
+
+// nameTitleBeforeOp reads `NAME ["title"]` ahead of an `=`.
+func (d decoder) nameTitleBeforeOp(s *Stmt, what string) (Word, *Word, bool) {
+	if s.Block != nil {
+		d.errorf(s.Block.Open, "unexpected-block", "%s takes no block", what).Detail = fmt.Sprintf("write `%s NAME \"Title\" = VALUE`", what)
+	}
+	return d.nameTitle(s, what, true)
+}
+
+var fieldTypes = []string{"text", "int", "decimal", "money", "bool", "date", "list"}
+
+func (d decoder) data(s *Stmt) Decl {
+	name, title, ok := d.nameTitle(s, "data", true)
+	if !ok {
+		return nil
+	}
+	dd := &Data{Stmt: s, Name: name, Title: title}
+	if !d.needBlock(s, "data "+name.Text) {
+		return dd
+	}
+	for _, st := range s.Block.Stmts {
+		if f := d.field(st); f != nil {
+			dd.Fields = append(dd.Fields, f)
+		}
+	}
+	return dd
+}
+
+func (d decoder) field(s *Stmt) *Field {
+	d.noBlockOrExpr(s)
+	f := &Field{Stmt: s, Name: s.Head}
+	a := s.Args
+	if len(a) > 0 && a[0].Kind == IdentWord && a[0].Text == "optional" {
+		f.Optional = true
+		a = a[1:]
+	}
+	if len(a) == 0 || a[0].Kind != IdentWord {
+		d.errorf(s.Head.Span, "missing-type", "field %s needs a type", s.Head.Text).Detail =
+			"types: " + strings.Join(fieldTypes, ", ") + ", or a list of values `a | b | c`"
+		return nil
+	}
+	f.Type = a[0]
+	a = a[1:]
+	if len(a) > 0 && a[0].Text == "|" {
+		f.Enum = []Word{f.Type}
+		for len(a) > 0 && a[0].Text == "|" {
+			if len(a) < 2 || a[1].Kind != IdentWord {
+				d.errorf(a[0].Span, "bad-enum", "expected a value name after |")
+				a = a[1:]
+				break
+			}
+			f.Enum = append(f.Enum, a[1])
+			a = a[2:]
+		}
+	} else if f.Type.Text == "list" {
+		if len(a) == 0 || a[0].Kind != IdentWord {
+			d.errorf(f.Type.Span, "bad-list", "list needs the name of the data it holds: `list goal max 20`")
+			return f
+		}
+		e := a[0]
+		f.Elem = &e
+		a = a[1:]
+	} else if !contains(fieldTypes, f.Type.Text) {
+		d.unknown(f.Type, "field type", fieldTypes)
+	}
+	for len(a) > 0 {
+		w := a[0]
+		switch {
+		case w.Kind == IdentWord && w.Text == "key":
+			f.Key = true
+			a = a[1:]
+		case w.Kind == IdentWord && w.Text == "period":
+			f.Period = true
+			a = a[1:]
+		case w.Kind == IdentWord && w.Text == "max" && len(a) > 1 && a[1].Kind == NumberWord:
+			m := a[1]
+			f.MaxItems = &m
+			a = a[2:]
+		case w.Kind == IdentWord && w.Text == "format" && len(a) > 1 && a[1].Kind == StringWord:
+			m := a[1]
+			f.Format = &m
+			a = a[2:]
+		case isLiteral(w) && len(a) > 2 && a[1].Text == ".." && isLiteral(a[2]):
+			lo, hi := a[0], a[2]
+			f.Min, f.Max = &lo, &hi
+			a = a[3:]
+		case w.Kind == StringWord && f.Title == nil:
+			t := w
+			f.Title = &t
+			a = a[1:]
+		default:
+			diag := d.errorf(w.Span, "bad-field", "unexpected %s in field %s", describe(w), s.Head.Text)
+			diag.Detail = "after the type a field may have: key, period, a range `0 .. 400`, `max N` for lists, `format \"dd/mm/yyyy\"` for dates, and a \"title\""
+			if w.Kind == IdentWord {
+				if sug := Suggest(w.Text, []string{"key", "period", "max", "format", "optional"}); sug != "" {
+					diag.Detail = fmt.Sprintf("did you mean %q?", sug)
+				}
+			}
+			a = a[1:]
+		}
+	}
+	return f
+}
+
+func isLiteral(w Word) bool {
+	switch w.Kind {
+	case NumberWord, MoneyWord, PercentWord, DateWord:
+		return true
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (d decoder) rule(s *Stmt, kind RuleKind) Decl {
+	name, title, ok := d.nameTitle(s, string(kind), true)
+	if !ok {
+		return nil
+	}
+	r := &Rule{Stmt: s, Kind: kind, Name: name, Title: title}
+	if !d.needBlock(s, string(kind)+" "+name.Text) {
+		return r
+	}
+	allowed := ruleClauses[kind]
+	seen := map[string]bool{}
+	for _, st := range s.Block.Stmts {
+		key := st.Head.Text
+		if !contains(allowed, key) {
+			all := map[string]bool{}
+			for _, cs := range ruleClauses {
+				for _, c := range cs {
+					all[c] = true
+				}
+			}
+			if all[key] {
+				d.errorf(st.Head.Span, "clause-not-allowed", "%s %s has no %q", article(string(kind)), kind, key).Detail =
+					fmt.Sprintf("%s %s takes: %s", article(string(kind)), kind, strings.Join(allowed, ", "))
+			} else {
+				d.unknown(st.Head, "clause in "+string(kind), allowed)
+			}
+			continue
+		}
+		if seen[key] {
+			d.errorf(st.Head.Span, "duplicate", "%q is given twice in %s %s", key, kind, name.Text)
+			continue
+		}
+		seen[key] = true
+		switch key {
+		case "for":
+			r.For = d.one(st, IdentWord)
+		case "per":
+			r.Per = d.one(st, IdentWord)
+		case "instalments":
+			r.Instalments = d.one(st, IdentWord)
+		case "breach":
+			r.Breach = d.one(st, StringWord)
+		case "reason":
+			r.Reason = d.one(st, StringWord)
+		case "when":
+			if st.Expr == nil {
+				d.errorf(st.Head.Span, "missing-expression", "expected a condition after when")
+			}
+			r.When = st.Expr
+		case "amount":
+			r.Amount = d.expr(st)
+		case "basis":
+			r.Basis = d.expr(st)
+		case "part":
+			r.Part = d.expr(st)
+		case "limit":
+			r.Limit = d.expr(st)
+		case "measure":
+			r.Measure = d.expr(st)
+		case "value":
+			r.Value = d.expr(st)
+		case "covers":
+			d.noBlockOrExpr(st)
+			for i, w := range st.Args {
+				if i%2 == 1 {
+					if w.Text != "," {
+						d.errorf(w.Span, "bad-clause", "separate the covered rules with commas")
+					}
+					continue
+				}
+				if w.Kind != IdentWord {
+					d.errorf(w.Span, "bad-clause", "covers takes rule names, found %s", describe(w))
+					continue
+				}
+				r.Covers = append(r.Covers, w)
+			}
+			if len(r.Covers) == 0 {
+				d.errorf(st.Head.Span, "bad-clause", "covers needs at least one rule name")
+			}
+		case "target":
+			if st.Op == nil || st.Op.Text == "=" {
+				d.errorf(st.Head.Span, "bad-clause", "target needs a comparison: `target >= 85%%`")
+				continue
+			}
+			r.TargetOp, r.Target = st.Op, st.Expr
+			if st.Expr == nil {
+				d.errorf(st.Op.Span, "missing-expression", "expected a value after %s", st.Op.Text)
+			}
+		case "repeated":
+			d.noBlockOrExpr(st)
+			a := st.Args
+			if len(a) != 2 || a[0].Kind != NumberWord || a[1].Kind != StringWord {
+				d.errorf(st.Span, "bad-clause", "repeated needs a count and a consequence: `repeated 2 \"Contract review\"`")
+				continue
+			}
+			r.RepeatCount, r.Repeated = &a[0], &a[1]
+		}
+	}
+	return r
+}
+
+func (d decoder) test(s *Stmt) Decl {
+	t := &Test{Stmt: s}
+	_, title, _ := d.nameTitle(s, "test", false)
+	if title == nil {
+		d.errorf(s.Head.Span, "missing-title", "a test needs a name in quotes").Detail = `write test "what it shows" { ... }`
+		return nil
+	}
+	t.Name = *title
+	if !d.needBlock(s, "test") {
+		return t
+	}
+	for _, st := range s.Block.Stmts {
+		switch st.Head.Text {
+		case "period":
+			if t.Period != nil {
+				d.errorf(st.Head.Span, "duplicate", "a test has one period")
+			}
+			t.Period = d.one(st, PeriodWord, DateWord, IdentWord)
+		case "set":
+			if st.Op == nil || st.Op.Text != "=" || len(st.Args) != 1 || st.Args[0].Kind != IdentWord {
+				d.errorf(st.Span, "bad-clause", "write `set PARAM = VALUE`")
+				continue
+			}
+			t.Sets = append(t.Sets, &Setting{Stmt: st, Name: st.Args[0], Value: st.Expr})
+		case "data":
+			w := d.one(st, StringWord)
+			if w != nil {
+				t.Files = append(t.Files, *w)
+			}
+		case "expect":
+			if len(st.Args) == 0 || st.Args[0].Kind != IdentWord {
+				d.errorf(st.Head.Span, "bad-expect", "expect needs what to check: total, line, subtotal, standard, excluded, flag, no, error")
+				continue
+			}
+			e := &Expect{Stmt: st, What: st.Args[0], Args: st.Args[1:], Op: st.Op, Value: st.Expr}
+			t.Expects = append(t.Expects, e)
+		default:
+			if st.Block != nil {
+				t.Records = append(t.Records, d.record(st))
+				continue
+			}
+			d.unknown(st.Head, "test statement", []string{"period", "set", "data", "expect"})
+		}
+	}
+	return t
+}
+
+func (d decoder) record(s *Stmt) *Record {
+	r := &Record{Stmt: s, Schema: s.Head}
+	if len(s.Args) > 0 {
+		d.errorf(spanOf(s.Args), "unexpected-words", "unexpected %s after the record's data name", describe(s.Args[0]))
+	}
+	for _, st := range s.Block.Stmts {
+		if st.Block != nil {
+			r.Children = append(r.Children, d.record(st))
+			continue
+		}
+		if st.Op == nil || st.Op.Text != "=" || len(st.Args) > 0 {
+			d.errorf(st.Span, "bad-record", "write each field of a record as `field = value`")
+			continue
+		}
+		r.Values = append(r.Values, &Setting{Stmt: st, Name: st.Head, Value: st.Expr})
+	}
+	return r
+}
+
+// Suggest returns the candidate closest to name by edit distance, or "" when
+// none is close enough to be a likely misspelling.
+func Suggest(name string, candidates []string) string {
+	best, bestD := "", len(name)/2+2
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	for _, c := range sorted {
+		if c == name {
+			continue
+		}
+		if dist := editDistance(strings.ToLower(name), strings.ToLower(c)); dist < bestD {
+			best, bestD = c, dist
+		}
+	}
+	if bestD > 3 && !strings.HasPrefix(best, name) {
+		return ""
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev[j-1]) // transposition, approximately
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// article returns "an" before a vowel and "a" otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}

@@ -1,0 +1,163 @@
+package lang
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// WordKind says what kind of word a Word is.
+type WordKind int
+
+// The kinds of word.
+const (
+	IdentWord   WordKind = iota // name or keyword: review, half_up
+	StringWord                  // "quoted text"
+	NumberWord                  // 400, -2, 0.5, 1,250
+	MoneyWord                   // £1,250.50
+	PercentWord                 // 15%, 12.5%
+	DateWord                    // 2026-04-01
+	PeriodWord                  // 2026-05, 2026-Q1, 2026-27
+	PunctWord                   // .. | , /
+	OpWord                      // = == != < <= > >=
+)
+
+// Word is one token of a statement outside expressions.
+//
+//	review  "Hours delivered"  £19.60  15%  2026-04-01  ..
+type Word struct {
+	Kind WordKind
+	Text string // the source text, quotes included for strings
+	Span Span
+}
+
+// Unquoted returns the text of a string word without its quotes and with
+// escapes resolved; other words are returned as written.
+func (w Word) Unquoted() string {
+	if w.Kind != StringWord || len(w.Text) < 2 {
+		return w.Text
+	}
+	s := w.Text[1:]
+	s = strings.TrimSuffix(s, `"`)
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			switch s[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			default:
+				b.WriteByte(s[i])
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Expr is an embedded CEL expression, kept exactly as written. Text is the
+// file's bytes from Span.Start to Span.End.
+//
+//	review.actual_hours * hourly_rate
+type Expr struct {
+	Text string
+	Span Span
+}
+
+// Comment is a `//` comment, kept by the formatter.
+//
+//	// applied to every line at the currency's minor unit
+type Comment struct {
+	Text string
+	Span Span
+}
+
+// Stmt is one statement of the generic syntax every construct shares: a
+// head word, argument words, and then optionally a block, an operator with
+// an expression, or (after `when`) an expression alone.
+//
+//	payment hours "Hours delivered" { ... }
+//	amount = review.actual_hours * hourly_rate
+//	when   goal.status == "achieved"
+//	target >= 85%
+type Stmt struct {
+	Head  Word
+	Args  []Word
+	Op    *Word
+	Expr  *Expr
+	Block *Block
+	Span  Span
+
+	// Comments are the comment lines directly above the statement.
+	Comments []Comment
+	// Trailing is a comment on the statement's last line.
+	Trailing *Comment
+	// BlankBefore records an empty line before the statement (or its
+	// comments), which the formatter keeps.
+	BlankBefore bool
+}
+
+// Block is a braced list of statements.
+//
+//	{ for review; amount = review.actual_hours * hourly_rate }
+type Block struct {
+	Open  Span
+	Close Span
+	Stmts []*Stmt
+	// OpenComment is a comment on the line of the opening brace.
+	OpenComment *Comment
+	// Comments are comment lines after the last statement.
+	Comments []Comment
+	// BlankBeforeComments records an empty line before Comments.
+	BlankBeforeComments bool
+}
+
+// Body is the top level of a file: statements and trailing comments.
+type Body struct {
+	Stmts               []*Stmt
+	Comments            []Comment
+	BlankBeforeComments bool
+}
+
+// Walk calls fn for s and, depth first, every statement in its block. It
+// stops descending where fn returns false.
+func Walk(stmts []*Stmt, fn func(*Stmt) bool) {
+	for _, s := range stmts {
+		if !fn(s) {
+			continue
+		}
+		if s.Block != nil {
+			Walk(s.Block.Stmts, fn)
+		}
+	}
+}
+
+// endPos returns the position just after text that starts at p.
+func endPos(p Pos, text string) Pos {
+	for _, r := range text {
+		if r == '\n' {
+			p.Line++
+			p.Col = 1
+		} else {
+			p.Col++
+		}
+	}
+	p.Offset += len(text)
+	return p
+}
+
+// runeCol returns the 1-based code point column of byte offset off in src.
+func runeCol(src []byte, off int) int {
+	start := off
+	for start > 0 && src[start-1] != '\n' {
+		start--
+	}
+	return utf8.RuneCount(src[start:off]) + 1
+}
+
+func decodeRune(b []byte) (rune, int) { return utf8.DecodeRune(b) }
