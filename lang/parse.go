@@ -24,12 +24,12 @@ type pTok struct {
 }
 
 type pStmt struct {
-	Head  lexer.Token   `parser:"@Ident"`
-	Args  []*pArg       `parser:"@@*"`
-	Block *pBlock       `parser:"( @@"`
-	Op    *lexer.Token  `parser:"| @Op"`
-	Expr  *lexer.Token  `parser:"  @Expr?"`
-	Bare  *lexer.Token  `parser:"| @Expr )?"`
+	Head  lexer.Token  `parser:"@Ident"`
+	Args  []*pArg      `parser:"@@*"`
+	Block *pBlock      `parser:"( @@"`
+	Op    *lexer.Token `parser:"| @Op"`
+	Expr  *lexer.Token `parser:"  @Expr?"`
+	Bare  *lexer.Token `parser:"| @Expr )?"`
 }
 
 type pArg struct {
