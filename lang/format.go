@@ -63,9 +63,6 @@ func (p *printer) stmts(list []*Stmt, indent int, top bool, parent string) {
 		headW, firstW := 0, 0
 		for _, s := range run {
 			headW = max(headW, utf8.RuneCountInString(s.Head.Text))
-			if parent == "data" && len(s.Args) > 1 {
-				firstW = max(firstW, utf8.RuneCountInString(s.Args[0].Text))
-			}
 		}
 		for k, s := range run {
 			if s.BlankBefore || top && i+k > 0 && (s.Block != nil || list[i+k-1].Block != nil) {
@@ -73,6 +70,9 @@ func (p *printer) stmts(list []*Stmt, indent int, top bool, parent string) {
 			}
 			for _, c := range s.Comments {
 				p.line(indent, c.Text)
+			}
+			if s.BlankAfterComments {
+				p.blank()
 			}
 			if s.Block != nil || len(run) == 1 {
 				p.stmt(s, indent, 0, 0, parent)

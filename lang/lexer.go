@@ -374,8 +374,9 @@ loop:
 				top := stack[len(stack)-1]
 				if closer(top.c) != c {
 					// A mismatched closer: report the opener and end the
-					// expression at the end of the opener's line.
-					end = s.unclosed(top.off, top.c)
+					// expression before the closer, or at the end of the
+					// opener's line if that comes first.
+					end = min(s.unclosed(top.off, top.c), i)
 					break loop
 				}
 				stack = stack[:len(stack)-1]
@@ -420,7 +421,11 @@ func (s *scanner) unclosed(off int, c byte) int {
 	at := Pos{Line: line, Col: col, Offset: off}
 	s.diags.Errorf(Span{File: s.file, Start: at, End: Pos{Line: line, Col: col + 1, Offset: off + 1}}, "unbalanced-bracket",
 		"this %q is never closed", string(c)).Detail = fmt.Sprintf("add the matching %q; an expression may span lines only inside brackets", string(closer(c)))
-	return off + lineEnd(s.src[off:])
+	end := off + lineEnd(s.src[off:])
+	if i := strings.IndexByte(string(s.src[off:end]), '}'); i >= 0 {
+		end = off + i
+	}
+	return end
 }
 
 func closer(c byte) byte {

@@ -199,6 +199,7 @@ func (c converter) items(items []*pItem, openLine int) (stmts []*Stmt, openComme
 		s.Comments = pending
 		if len(pending) > 0 {
 			s.BlankBefore = pendingBlank
+			s.BlankAfterComments = s.Span.Start.Line > pending[len(pending)-1].Span.End.Line+1
 		} else {
 			s.BlankBefore = lastLine > 0 && s.Span.Start.Line > lastLine+1
 		}

@@ -100,6 +100,9 @@ type Stmt struct {
 	// BlankBefore records an empty line before the statement (or its
 	// comments), which the formatter keeps.
 	BlankBefore bool
+	// BlankAfterComments records an empty line between the comments above
+	// the statement and the statement itself.
+	BlankAfterComments bool
 }
 
 // Block is a braced list of statements.
@@ -161,3 +164,22 @@ func runeCol(src []byte, off int) int {
 }
 
 func decodeRune(b []byte) (rune, int) { return utf8.DecodeRune(b) }
+
+// PosAt returns the position of byte offset off in the file's source,
+// clamped to the source.
+func (f *File) PosAt(off int) Pos {
+	off = max(0, min(off, len(f.Src)))
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if f.Src[i] == '\n' {
+			line++
+			start = i + 1
+		}
+	}
+	return Pos{Line: line, Col: utf8.RuneCount(f.Src[start:off]) + 1, Offset: off}
+}
+
+// SpanAt returns the span of bytes [from, to) in the file.
+func (f *File) SpanAt(from, to int) Span {
+	return Span{File: f.Name, Start: f.PosAt(from), End: f.PosAt(to)}
+}

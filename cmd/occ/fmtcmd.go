@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"occ/lang"
+)
+
+// fmtParams are the inputs of occ fmt.
+type fmtParams struct {
+	paths []string
+	write bool
+	check bool
+	diff  bool
+}
+
+func newFmtCmd(stdout, stderr io.Writer) *cobra.Command {
+	p := &fmtParams{}
+	cmd := &cobra.Command{
+		Use:   "fmt [paths...]",
+		Short: "Print contracts in the canonical layout",
+		Long: `Fmt prints each contract in the one canonical layout. With -w it rewrites the
+files; with --check it lists the files that are not formatted and exits 1;
+with --diff it shows what would change.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p.paths = args
+			return runFmt(p, stdout, stderr)
+		},
+	}
+	cmd.Flags().BoolVarP(&p.write, "write", "w", false, "rewrite the files in place")
+	cmd.Flags().BoolVar(&p.check, "check", false, "list files that would change and exit 1 if any")
+	cmd.Flags().BoolVar(&p.diff, "diff", false, "print a diff of the changes")
+	return cmd
+}
+
+func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
+	units, err := findContracts(p.paths)
+	if err != nil {
+		return err
+	}
+	var files []string
+	for _, u := range units {
+		files = append(files, u.files...)
+	}
+	if len(files) == 0 {
+		return usageError("no .occ files found in %v", p.paths)
+	}
+	src := sources{}
+	var diags lang.Diagnostics
+	changed := false
+	for _, name := range files {
+		b, err := readSource(name)
+		if err != nil {
+			return &exitError{code: exitFindings, msg: err.Error()}
+		}
+		src[name] = b
+		f, ds := lang.Parse(name, b)
+		if f.Body == nil || ds.HasErrors() {
+			diags = append(diags, ds...)
+			continue
+		}
+		out := lang.Format(f)
+		same := bytes.Equal(out, b)
+		switch {
+		case p.check:
+			if !same {
+				fmt.Fprintln(stdout, name)
+				changed = true
+			}
+		case p.diff:
+			if !same {
+				fmt.Fprint(stdout, unifiedDiff(name, string(b), string(out)))
+				changed = true
+			}
+		case p.write:
+			if !same {
+				if err := writeFileAtomic(name, out); err != nil {
+					return &exitError{code: exitFindings, msg: err.Error()}
+				}
+			}
+		default:
+			stdout.Write(out)
+		}
+	}
+	if len(diags) > 0 {
+		diags.Sort()
+		writeDiagnostics(stderr, "text", diags, src, false)
+		return findings
+	}
+	if changed && (p.check || p.diff) {
+		return findings
+	}
+	return nil
+}
+
+// writeFileAtomic writes data to a temporary file beside name and renames it
+// over name, so a reader never sees a half-written file.
+func writeFileAtomic(name string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if info, err := os.Stat(name); err == nil {
+		mode = info.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}

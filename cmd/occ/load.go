@@ -1,0 +1,177 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"occ/compiler"
+	"occ/lang"
+)
+
+// maxFileSize bounds the contract files occ reads.
+const maxFileSize = 64 << 20
+
+// unit is one contract: its main file and the test files beside it.
+type unit struct {
+	main  string
+	files []string
+}
+
+// findContracts expands paths (files or directories, searched recursively
+// for *.occ) into contracts. A file X_test.occ belongs to X.occ in the same
+// directory, or to the directory's only contract.
+func findContracts(paths []string) ([]unit, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var files []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, usageError("%s: no such file or directory", p)
+		}
+		if !info.IsDir() {
+			if !seen[p] {
+				seen[p] = true
+				files = append(files, p)
+			}
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".occ") && !seen[path] {
+				seen[path] = true
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, usageError("%v", err)
+		}
+	}
+	sort.Strings(files)
+	byMain := map[string]*unit{}
+	var mains []string
+	var tests []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.occ") {
+			tests = append(tests, f)
+			continue
+		}
+		byMain[f] = &unit{main: f, files: []string{f}}
+		mains = append(mains, f)
+	}
+	for _, t := range tests {
+		dir := filepath.Dir(t)
+		m := strings.TrimSuffix(t, "_test.occ") + ".occ"
+		u := byMain[m]
+		if u == nil {
+			var inDir []string
+			for _, mf := range mains {
+				if filepath.Dir(mf) == dir {
+					inDir = append(inDir, mf)
+				}
+			}
+			if len(inDir) == 0 {
+				// Look for the contract beside a test given on its own.
+				matches, _ := filepath.Glob(filepath.Join(dir, "*.occ"))
+				for _, mf := range matches {
+					if !strings.HasSuffix(mf, "_test.occ") {
+						inDir = append(inDir, mf)
+					}
+				}
+				if len(inDir) == 1 {
+					byMain[inDir[0]] = &unit{main: inDir[0], files: []string{inDir[0]}}
+					mains = append(mains, inDir[0])
+				}
+			}
+			if len(inDir) != 1 {
+				return nil, usageError("%s: cannot tell which contract it tests; name it after its contract, e.g. contract_test.occ", t)
+			}
+			u = byMain[inDir[0]]
+		}
+		u.files = append(u.files, t)
+	}
+	sort.Strings(mains)
+	out := make([]unit, 0, len(mains))
+	for _, m := range mains {
+		out = append(out, *byMain[m])
+	}
+	return out, nil
+}
+
+// loaded is a contract read and compiled.
+type loaded struct {
+	unit     unit
+	files    []*lang.File
+	contract *compiler.Contract
+	diags    lang.Diagnostics
+}
+
+// loadContract reads, parses and compiles one contract.
+func loadContract(u unit, src sources) *loaded {
+	l := &loaded{unit: u}
+	parsedOK := true
+	for _, name := range u.files {
+		b, err := readSource(name)
+		if err != nil {
+			l.diags = append(l.diags, lang.Diagnostic{Severity: lang.Error, Code: "read", Message: err.Error(),
+				Span: lang.Span{File: name, Start: lang.Pos{Line: 1, Col: 1}, End: lang.Pos{Line: 1, Col: 1}}})
+			parsedOK = false
+			continue
+		}
+		src[name] = b
+		f, ds := lang.Parse(name, b)
+		l.diags = append(l.diags, ds...)
+		if f.Body == nil || ds.HasErrors() {
+			parsedOK = false
+		}
+		l.files = append(l.files, f)
+	}
+	if parsedOK || !l.diags.HasErrors() {
+		c, ds := compiler.Compile(l.files)
+		l.contract = c
+		l.diags = append(l.diags, ds...)
+	} else if allParsed(l.files) {
+		// Syntax is readable but has mistakes: still report what the
+		// compiler finds, as long as every file has a tree.
+		_, ds := compiler.Compile(l.files)
+		l.diags = append(l.diags, ds...)
+	}
+	l.diags.Sort()
+	return l
+}
+
+func allParsed(files []*lang.File) bool {
+	for _, f := range files {
+		if f.Body == nil {
+			return false
+		}
+	}
+	return len(files) > 0
+}
+
+func readSource(name string) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", name, err)
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("%s is %d MB; contract files are at most %d MB", name, info.Size()>>20, maxFileSize>>20)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", name, err)
+	}
+	return b, nil
+}

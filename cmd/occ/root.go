@@ -1,0 +1,85 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// exitError ends a command with an exit code, after the command has printed
+// what it had to say.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// findings is returned by a command that ran but found problems.
+var findings = &exitError{code: exitFindings}
+
+// usageError reports a mistake in how occ was called.
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// Main runs the occ command line and returns its exit code.
+func Main() int {
+	return run(os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// run executes occ with the given arguments and streams.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "occ: %s\n", ee.msg)
+		}
+		if ee.code == exitUsage {
+			fmt.Fprintln(stderr, "Run 'occ help' for usage.")
+		}
+		return ee.code
+	}
+	// Flag parsing and unknown commands are usage errors.
+	fmt.Fprintf(stderr, "occ: %v\nRun 'occ help' for usage.\n", err)
+	return exitUsage
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "occ",
+		Short: "occ compiles, tests and evaluates outcome-based care contracts",
+		Long: `occ is the outcome contract compiler. A contract's payment mechanism is written
+in a .occ file; occ checks it, formats it, runs its tests, and evaluates it
+against review data into a statement that reconciles to the penny.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCheckCmd(stdout, stderr), newFmtCmd(stdout, stderr))
+	for _, add := range extraCommands {
+		root.AddCommand(add(stdout, stderr))
+	}
+	return root
+}
+
+// extraCommands lets each command file register itself.
+var extraCommands []func(stdout, stderr io.Writer) *cobra.Command

@@ -1,0 +1,265 @@
+package compiler
+
+import (
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler/value"
+	"occ/lang"
+)
+
+// Contract is a checked contract, ready to evaluate.
+type Contract struct {
+	Title        string
+	Model        string
+	Commissioner string
+	Provider     string
+	Version      string
+	TermFrom     value.Date
+	TermTo       value.Date
+	Settlement   ScopeKind
+	Currency     string
+	// MinorUnits is the number of decimal places of the currency (2 for GBP).
+	MinorUnits int32
+	Rounding   value.Rounding
+	// Budget is the optional contract budget from the header.
+	Budget *value.Money
+
+	Params  []*Param
+	Schemas []*Schema
+	// Rules are in dependency order: every rule comes after the rules,
+	// lets and standards it reads.
+	Rules []*Rule
+	Tests []*Test
+
+	// Files are the parsed source files, for quoting and hashing.
+	Files []*lang.File
+	// Hash is the SHA-256 of the source files, hex encoded.
+	Hash string
+
+	params  map[string]*Param
+	schemas map[string]*Schema
+	rules   map[string]*Rule
+	envs    map[envKey]*cel.Env
+	opts    options
+}
+
+// Param is a named constant with a default that evaluation may override.
+type Param struct {
+	Name    string
+	Title   string
+	Type    *types.Type
+	Default ref.Val
+	Span    lang.Span
+	Used    bool
+}
+
+// FieldKind is the type of a data field.
+type FieldKind int
+
+// The field kinds.
+const (
+	TextField FieldKind = iota
+	IntField
+	DecimalField
+	MoneyField
+	BoolField
+	DateField
+	EnumField
+	ListField
+)
+
+var fieldKindNames = []string{"text", "int", "decimal", "money", "bool", "date", "enum", "list"}
+
+// String returns the kind's keyword.
+func (k FieldKind) String() string { return fieldKindNames[k] }
+
+// Schema is a checked data schema.
+type Schema struct {
+	Name   string
+	Title  string
+	Fields []*Field
+	// Keys are the key fields in declaration order.
+	Keys []*Field
+	// PeriodField is the date that places a record in a period. Nested
+	// schemas take their parent's.
+	PeriodField *Field
+	// PersonField is the field named "person", if any.
+	PersonField *Field
+	// Parent is the schema whose list field holds this one, and ParentField
+	// that list field.
+	Parent      *Schema
+	ParentField *Field
+	// Lists are this schema's list fields.
+	Lists []*Field
+	// Type is the CEL object type of a record.
+	Type *types.Type
+	Span lang.Span
+
+	fields map[string]*Field
+}
+
+// Field is one field of a schema.
+type Field struct {
+	Name     string
+	Title    string
+	Kind     FieldKind
+	Optional bool
+	Key      bool
+	Enum     []string
+	// Min and Max bound a number, amount or date (nil when unbounded).
+	Min, Max ref.Val
+	Elem     *Schema
+	MaxItems int
+	// DateFormat is "" for ISO dates or "dd/mm/yyyy".
+	DateFormat string
+	// Index is the field's position in value.Record.Fields.
+	Index int
+	Type  *types.Type
+	Span  lang.Span
+}
+
+// FieldByName returns the named field, or nil.
+func (s *Schema) FieldByName(name string) *Field { return s.fields[name] }
+
+// Root returns the top-level schema this one is nested in (itself at the top).
+func (s *Schema) Root() *Schema {
+	for s.Parent != nil {
+		s = s.Parent
+	}
+	return s
+}
+
+// Rule is a checked rule.
+type Rule struct {
+	Name  string
+	Title string
+	Kind  lang.RuleKind
+	Scope Scope
+
+	When    *Expression
+	Amount  *Expression // payment, incentive, sanction
+	Basis   *Expression // share
+	Part    *Expression // share
+	Limit   *Expression // cap, floor
+	Measure *Expression // standard
+	Target  *Expression // standard
+	// TargetOp is the comparison of a standard: >=, >, <=, <, == or !=.
+	TargetOp    string
+	Value       *Expression // let
+	Covers      []*Rule
+	Breach      string
+	Repeated    string
+	RepeatCount int
+	// Instalments splits each amount into equal lines per month or quarter,
+	// the last taking the remainder.
+	Instalments ScopeKind
+	Reason      string
+
+	// Type is what the rule's name evaluates to: money for rules with
+	// lines, bool for a standard, the value's type for a let.
+	Type *types.Type
+	// Deps are the rules this one reads (not counting previous()).
+	Deps []*Rule
+	// ReadBy is set when some expression reads this rule.
+	ReadBy bool
+	Span   lang.Span
+}
+
+// HasLines reports whether the rule produces money lines.
+func (r *Rule) HasLines() bool {
+	switch r.Kind {
+	case lang.Payment, lang.Incentive, lang.Sanction, lang.Share:
+		return true
+	}
+	return false
+}
+
+// Expressions returns the rule's expressions that are set, in a fixed order.
+func (r *Rule) Expressions() []*Expression {
+	var out []*Expression
+	for _, e := range []*Expression{r.When, r.Amount, r.Basis, r.Part, r.Limit, r.Measure, r.Target, r.Value} {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Expression is a checked CEL expression and its program.
+type Expression struct {
+	Source  *lang.Expr
+	AST     *cel.Ast
+	Program cel.Program
+	Type    *types.Type
+	// Reads are the params, rules and lets the expression reads, by name,
+	// sorted; Previous are those read through previous().
+	Reads    []string
+	Previous []string
+	// Inputs are the values a line built from the expression shows: the
+	// record fields (review.actual_hours), params and rules it reads, in the
+	// order they appear.
+	Inputs []string
+	// Vars are the variables the expression's environment declares.
+	Vars []string
+	// Cost is the static upper bound of the expression's cost.
+	Cost uint64
+
+	constant ref.Val
+}
+
+// Constant returns the value of an expression that reads nothing, such as
+// a test's expected total or a param override, or nil.
+func (e *Expression) Constant() ref.Val { return e.constant }
+
+// Test is a checked test block; the runtime runs it.
+type Test struct {
+	Name   string
+	Decl   *lang.Test
+	Dir    string // the directory of the file holding the test
+	Period string
+	Sets   map[string]*Expression
+	// Records hold the inline records' field values, each a constant.
+	Records []*TestRecord
+	Expects []*Expect
+	Span    lang.Span
+}
+
+// TestRecord is an inline record of a test.
+type TestRecord struct {
+	Schema   *Schema
+	Values   map[string]ref.Val
+	Children []*TestRecord
+	Span     lang.Span
+}
+
+// Expect is one checked expectation.
+type Expect struct {
+	What string
+	Args []string
+	Op   string
+	// Value is a constant expression, when the expectation compares one.
+	Value *Expression
+	Span  lang.Span
+}
+
+// Param returns the named param, or nil.
+func (c *Contract) Param(name string) *Param { return c.params[name] }
+
+// Schema returns the named schema, or nil.
+func (c *Contract) Schema(name string) *Schema { return c.schemas[name] }
+
+// Rule returns the named rule, or nil.
+func (c *Contract) Rule(name string) *Rule { return c.rules[name] }
+
+// TopSchemas returns the schemas that are not nested in another.
+func (c *Contract) TopSchemas() []*Schema {
+	var out []*Schema
+	for _, s := range c.Schemas {
+		if s.Parent == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,440 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types"
+
+	"occ/compiler/value"
+	"occ/lang"
+)
+
+// parsed is an expression after rewriting and parsing, before checking.
+type parsed struct {
+	src       *lang.Expr
+	file      *lang.File
+	rewritten string
+	mapping   *value.Mapping
+	ast       *cel.Ast
+	nodes     map[int64]ast.Expr
+	idents    []identRef
+}
+
+// identRef is an identifier an expression reads, with its span in the file.
+type identRef struct {
+	name string
+	span lang.Span
+}
+
+// parse rewrites the commissioner's literals and parses the expression.
+// It returns nil after reporting errors.
+func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
+	f := ck.files[e.Span.File]
+	p := &parsed{src: e, file: f}
+	rw, m, err := value.Rewrite(e.Text)
+	if err != nil {
+		if re, ok := err.(*value.RewriteError); ok {
+			start := e.Span.Start.Offset + re.Offset
+			ck.errorf(f.SpanAt(start, start+max(re.Length, 1)), "bad-literal", "%s", re.Msg)
+		} else {
+			ck.errorf(e.Span, "bad-literal", "%v", err)
+		}
+		return nil
+	}
+	p.rewritten, p.mapping = rw, m
+	a, iss := env.Parse(rw)
+	if iss != nil && iss.Err() != nil {
+		for _, ce := range iss.Errors() {
+			span := p.locSpan(ce.Location)
+			ck.diags = append(ck.diags, lang.Diagnostic{
+				Severity: lang.Error, Code: "syntax", Span: span,
+				Message: syntaxMessage(ce.Message), Detail: syntaxHint(ce.Message),
+			})
+		}
+		return nil
+	}
+	p.ast = a
+	p.nodes = map[int64]ast.Expr{}
+	ast.PreOrderVisit(a.NativeRep().Expr(), ast.NewExprVisitor(func(x ast.Expr) {
+		p.nodes[x.ID()] = x
+		if x.Kind() == ast.IdentKind {
+			p.idents = append(p.idents, identRef{name: x.AsIdent(), span: p.nodeSpan(x.ID())})
+		}
+	}))
+	return p
+}
+
+// fileOffset maps a byte offset in the rewritten text to the file.
+func (p *parsed) fileOffset(rw int) int {
+	return p.src.Span.Start.Offset + p.mapping.Original(rw)
+}
+
+// runeToByte converts a code point offset in the rewritten text to bytes.
+func (p *parsed) runeToByte(runes int) int {
+	off := 0
+	for i := 0; i < runes && off < len(p.rewritten); i++ {
+		_, size := utf8.DecodeRuneInString(p.rewritten[off:])
+		off += size
+	}
+	return off
+}
+
+// locSpan maps a CEL location (1-based line, 0-based code point column in
+// the rewritten text) to a span in the file covering the token there.
+func (p *parsed) locSpan(loc common.Location) lang.Span {
+	line, col := loc.Line(), loc.Column()
+	off := 0
+	for l := 1; l < line && off < len(p.rewritten); l++ {
+		i := strings.IndexByte(p.rewritten[off:], '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+	}
+	for i := 0; i < col && off < len(p.rewritten); i++ {
+		_, size := utf8.DecodeRuneInString(p.rewritten[off:])
+		off += size
+	}
+	start := p.fileOffset(off)
+	return p.file.SpanAt(start, start+tokenLen(p.file.Src[min(start, len(p.file.Src)):]))
+}
+
+// tokenLen is the length of the identifier, number or operator at b.
+func tokenLen(b []byte) int {
+	n := 0
+	for n < len(b) && (b[n] == '_' || b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z' || b[n] >= '0' && b[n] <= '9' || b[n] == '.' && n > 0) {
+		n++
+	}
+	if n == 0 && len(b) > 0 {
+		_, size := utf8.DecodeRune(b)
+		n = size
+		if len(b) > size && strings.ContainsRune("=<>!&|", rune(b[0])) && strings.ContainsRune("=&|", rune(b[1])) {
+			n = 2
+		}
+	}
+	return n
+}
+
+// nodeSpan returns the file span of an expression node and everything below
+// it.
+func (p *parsed) nodeSpan(id int64) lang.Span {
+	x, ok := p.nodes[id]
+	info := p.ast.NativeRep().SourceInfo()
+	lo, hi := -1, -1
+	visit := func(n ast.Expr) {
+		if r, ok := info.GetOffsetRange(n.ID()); ok {
+			if lo < 0 || int(r.Start) < lo {
+				lo = int(r.Start)
+			}
+			if int(r.Stop) > hi {
+				hi = int(r.Stop)
+			}
+		}
+	}
+	if ok {
+		ast.PreOrderVisit(x, ast.NewExprVisitor(visit))
+	} else if r, ok := info.GetOffsetRange(id); ok {
+		lo, hi = int(r.Start), int(r.Stop)
+	}
+	if lo < 0 {
+		return p.src.Span
+	}
+	start := p.fileOffset(p.runeToByte(lo))
+	end := p.fileOffset(p.runeToByte(hi))
+	if hi > lo && end <= start {
+		end = start + 1
+	}
+	// An identifier's range may stop at its start; cover the whole token.
+	if end <= start+1 {
+		end = start + tokenLen(p.file.Src[min(start, len(p.file.Src)):])
+	}
+	return p.file.SpanAt(start, end)
+}
+
+// want describes the type an expression must have.
+type want struct {
+	types []*types.Type // any of these; nil means any type
+	desc  string        // "money", "a condition (true or false)"
+	hint  string
+}
+
+var (
+	wantMoney = want{types: []*types.Type{value.MoneyType}, desc: "money",
+		hint: "an amount is money: multiply a quantity by a money param, e.g. review.actual_hours * hourly_rate"}
+	wantBool = want{types: []*types.Type{types.BoolType}, desc: "a condition (true or false)",
+		hint: "compare values to get a condition, e.g. review.missed_visits > 2"}
+	wantNumber = want{types: []*types.Type{value.DecimalType, types.IntType}, desc: "a number",
+		hint: "a percentage such as 50% or a number such as 0.5"}
+	wantAny = want{}
+)
+
+// check type-checks a parsed expression and builds its program. what names
+// the expression in messages ("the amount of payment hours").
+func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[string]*Schema) *Expression {
+	checked, iss := env.Check(p.ast)
+	if iss != nil && iss.Err() != nil {
+		for _, ce := range iss.Errors() {
+			ck.diags = append(ck.diags, ck.checkError(p, ce, vars))
+		}
+		return nil
+	}
+	out := checked.OutputType()
+	if w.types != nil && !typeIn(out, w.types) {
+		ck.diags = append(ck.diags, lang.Diagnostic{
+			Severity: lang.Error, Code: "type-mismatch", Span: p.src.Span,
+			Message: fmt.Sprintf("%s must be %s, but this expression is %s", what, w.desc, describeType(out)),
+			Detail:  w.hint,
+		})
+		return nil
+	}
+	e := &Expression{Source: p.src, AST: checked, Type: out}
+	est, err := env.EstimateCost(checked, estimator{vars: vars, maxRecords: ck.c.opts.maxRecords})
+	if err == nil {
+		e.Cost = est.Max
+		if est.Max > ck.c.opts.costLimit {
+			ck.errorf(p.src.Span, "too-costly", "%s may cost up to %d steps to evaluate, over the limit of %d", what, est.Max, ck.c.opts.costLimit).Detail =
+				"an aggregate inside another aggregate loops over every record for every record; compute the inner value once with a let"
+		}
+	}
+	prg, err := env.Program(checked,
+		cel.CostLimit(ck.c.opts.costLimit),
+		cel.InterruptCheckFrequency(64),
+		cel.EvalOptions(cel.OptOptimize))
+	if err != nil {
+		ck.errorf(p.src.Span, "internal", "preparing %s: %v", what, err)
+		return nil
+	}
+	e.Program = prg
+	names := map[string]bool{}
+	prev := map[string]bool{}
+	for _, id := range p.idents {
+		if strings.HasPrefix(id.name, PrevPrefix) {
+			prev[strings.TrimPrefix(id.name, PrevPrefix)] = true
+		} else if !strings.HasPrefix(id.name, "@") {
+			names[id.name] = true
+		}
+	}
+	e.Reads = sortedKeys(names)
+	e.Inputs = inputPaths(p, vars, ck)
+	e.Previous = sortedKeys(prev)
+	return e
+}
+
+func typeIn(t *types.Type, list []*types.Type) bool {
+	if t.Kind() == types.DynKind || t.Kind() == types.ErrorKind {
+		return true
+	}
+	for _, x := range list {
+		if t.IsExactType(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// describeType names a type in words.
+func describeType(t *types.Type) string {
+	switch {
+	case t.IsExactType(value.MoneyType):
+		return "money"
+	case t.IsExactType(value.DecimalType):
+		return "a decimal number"
+	case t.IsExactType(types.IntType):
+		return "a whole number"
+	case t.IsExactType(types.BoolType):
+		return "a condition (true or false)"
+	case t.IsExactType(types.StringType):
+		return "text"
+	case t.IsExactType(value.DateType):
+		return "a date"
+	case t.IsExactType(value.DaysType):
+		return "a number of days"
+	}
+	return t.String()
+}
+
+var (
+	reUndeclared = regexp.MustCompile(`undeclared reference to '([^']+)'`)
+	reField      = regexp.MustCompile(`undefined field '([^']+)'`)
+	reOverload   = regexp.MustCompile(`found no matching overload for '([^']+)' applied to '\((.*)\)'`)
+)
+
+var operatorWords = map[string]string{
+	"_+_": "add", "_-_": "subtract", "_*_": "multiply", "_/_": "divide", "_%_": "take the remainder of",
+	"_<_": "compare", "_<=_": "compare", "_>_": "compare", "_>=_": "compare", "_==_": "compare", "_!=_": "compare",
+	"_&&_": "combine with &&", "_||_": "combine with ||", "!_": "negate", "-_": "negate", "_?_:_": "choose between",
+}
+
+// checkError turns a CEL checker error into a diagnostic that speaks the
+// contract's language.
+func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Schema) lang.Diagnostic {
+	d := lang.Diagnostic{Severity: lang.Error, Code: "type-error", Span: p.locSpan(ce.Location), Message: ce.Message}
+	if ce.ExprID != 0 {
+		if _, ok := p.nodes[ce.ExprID]; ok {
+			d.Span = p.nodeSpan(ce.ExprID)
+		}
+	}
+	msg := ce.Message
+	switch {
+	case reUndeclared.MatchString(msg):
+		name := reUndeclared.FindStringSubmatch(msg)[1]
+		d.Code = "undefined"
+		switch {
+		case strings.HasPrefix(name, AllPrefix):
+			s := strings.TrimPrefix(name, AllPrefix)
+			d.Code = "bad-aggregate"
+			d.Message = fmt.Sprintf("cannot range over %s records here", s)
+			d.Detail = "count, sum, avg, min, max and ratio over a data name work in a `per` scope, or in a `for` scope over the records nested in it"
+		case strings.HasPrefix(name, PrevPrefix):
+			n := strings.TrimPrefix(name, PrevPrefix)
+			d.Code = "bad-previous"
+			d.Message = fmt.Sprintf("previous(%s): %s is not a rule or let of this scope", n, n)
+			d.Detail = "previous() reads a rule or let of the same `per` scope in the scope's previous instance"
+		default:
+			d.Message = fmt.Sprintf("unknown name %q", name)
+			if sug := lang.Suggest(name, ck.knownNames(vars)); sug != "" {
+				d.Detail = fmt.Sprintf("did you mean %q?", sug)
+			} else if ck.c.schemas[name] != nil {
+				d.Detail = fmt.Sprintf("%s records are not in reach here: use `for %s`, or an aggregate such as count(%s)", name, name, name)
+			}
+		}
+	case reField.MatchString(msg):
+		field := reField.FindStringSubmatch(msg)[1]
+		d.Code = "undefined-field"
+		if s := ck.selectSchema(p, ce.ExprID, vars); s != nil {
+			d.Message = fmt.Sprintf("data %s has no field %q", s.Name, field)
+			names := make([]string, len(s.Fields))
+			for i, f := range s.Fields {
+				names[i] = f.Name
+			}
+			if sug := lang.Suggest(field, names); sug != "" {
+				d.Detail = fmt.Sprintf("did you mean %q?", sug)
+			} else {
+				d.Detail = "its fields are: " + strings.Join(names, ", ")
+			}
+		} else {
+			d.Message = fmt.Sprintf("no field %q here", field)
+		}
+	case reOverload.MatchString(msg):
+		m := reOverload.FindStringSubmatch(msg)
+		fn, args := m[1], m[2]
+		d.Code = "type-mismatch"
+		if verb, ok := operatorWords[fn]; ok {
+			d.Message = fmt.Sprintf("cannot %s %s", verb, strings.ReplaceAll(args, ", ", " and "))
+			d.Detail = operatorHint(fn, args)
+		} else {
+			d.Message = fmt.Sprintf("%s cannot be applied to (%s)", fn, args)
+		}
+	default:
+		d.Message = strings.TrimSuffix(msg, ".")
+	}
+	return d
+}
+
+func operatorHint(fn, args string) string {
+	switch {
+	case strings.Contains(args, "money") && (fn == "_+_" || fn == "_-_"):
+		return "money adds only to money: turn a quantity into money by multiplying it by a rate"
+	case strings.Contains(args, "money, money") && fn == "_*_":
+		return "multiply money by a number or a percentage, not by money"
+	case fn == "_+_" || fn == "_-_" || fn == "_*_" || fn == "_/_":
+		return "both sides must be numbers, amounts of money, dates or days that fit together"
+	case strings.HasPrefix(fn, "_") && strings.Contains("_<_ _<=_ _>_ _>=_ _==_ _!=_", fn):
+		return "compare like with like: money with money, numbers with numbers, dates with dates"
+	}
+	return ""
+}
+
+// selectSchema finds the schema whose field a select expression reads.
+func (ck *checker) selectSchema(p *parsed, id int64, vars map[string]*Schema) *Schema {
+	x, ok := p.nodes[id]
+	if !ok || x.Kind() != ast.SelectKind {
+		return nil
+	}
+	op := x.AsSelect().Operand()
+	switch op.Kind() {
+	case ast.IdentKind:
+		return vars[op.AsIdent()]
+	case ast.SelectKind:
+		if parent := ck.selectSchema(p, op.ID(), vars); parent != nil {
+			if f := parent.FieldByName(op.AsSelect().FieldName()); f != nil && f.Elem != nil {
+				return f.Elem
+			}
+		}
+	}
+	return nil
+}
+
+// knownNames lists the names an expression could mean, for suggestions.
+func (ck *checker) knownNames(vars map[string]*Schema) []string {
+	var names []string
+	for n := range ck.names {
+		names = append(names, n)
+	}
+	for n := range vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func syntaxMessage(msg string) string {
+	msg = strings.TrimPrefix(msg, "Syntax error: ")
+	return "syntax error in expression: " + msg
+}
+
+func syntaxHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "mismatched input '<EOF>'"), strings.Contains(msg, "missing"):
+		return "the expression is incomplete; an expression may continue on the next line only inside brackets"
+	case strings.Contains(msg, "token recognition error"):
+		return "this character has no meaning in an expression"
+	}
+	return ""
+}
+
+// inputPaths lists the record fields, params and rules an expression reads,
+// in source order, without repeats.
+func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
+	type at struct {
+		off  int
+		path string
+	}
+	var found []at
+	for _, x := range p.nodes {
+		switch x.Kind() {
+		case ast.SelectKind:
+			op := x.AsSelect().Operand()
+			if op.Kind() == ast.IdentKind && vars[op.AsIdent()] != nil && !x.AsSelect().IsTestOnly() {
+				found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, op.AsIdent() + "." + x.AsSelect().FieldName()})
+			}
+		case ast.IdentKind:
+			n := x.AsIdent()
+			if ck.c.params[n] != nil || ck.c.rules[n] != nil {
+				found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, n})
+			}
+		}
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].off != found[j].off {
+			return found[i].off < found[j].off
+		}
+		return found[i].path < found[j].path
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range found {
+		if !seen[f.path] {
+			seen[f.path] = true
+			out = append(out, f.path)
+		}
+	}
+	return out
+}
