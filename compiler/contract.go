@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"fmt"
+
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -206,7 +208,27 @@ type Expression struct {
 	// Cost is the static upper bound of the expression's cost.
 	Cost uint64
 
+	// Parts are the sub-expressions an explanation shows, in source order.
+	Parts []Part
+
 	constant ref.Val
+	env      *cel.Env
+}
+
+// Part is a sub-expression: its node in the checked AST and its source.
+type Part struct {
+	ID   int64
+	Text string
+	Span lang.Span
+}
+
+// TraceProgram returns a program that records the value of every
+// sub-expression, for explanations. It is slower than Program.
+func (e *Expression) TraceProgram() (cel.Program, error) {
+	if e.env == nil {
+		return nil, fmt.Errorf("expression has no environment")
+	}
+	return e.env.Program(e.AST, cel.EvalOptions(cel.OptTrackState))
 }
 
 // Constant returns the value of an expression that reads nothing, such as

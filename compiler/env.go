@@ -77,7 +77,7 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []cel.EnvOption{value.Library(), cel.CustomTypeProvider(p), cel.CustomTypeAdapter(p)}
+	opts := []cel.EnvOption{value.Library(), cel.CustomTypeProvider(p), cel.CustomTypeAdapter(p), cel.EnableMacroCallTracking()}
 	for _, prm := range ck.c.Params {
 		opts = append(opts, cel.Variable(prm.Name, prm.Type))
 	}

@@ -151,6 +151,14 @@ func (p *parsed) nodeSpan(id int64) lang.Span {
 	if hi > lo && end <= start {
 		end = start + 1
 	}
+	// A field selection's range may stop at the dot; cover the field name.
+	if ok && x.Kind() == ast.SelectKind {
+		name := x.AsSelect().FieldName()
+		src := p.file.Src
+		if i := strings.Index(string(src[min(start, len(src)):min(p.src.Span.End.Offset, len(src))]), "."+name); i >= 0 {
+			end = max(end, start+i+1+len(name))
+		}
+	}
 	// An identifier's range may stop at its start; cover the whole token.
 	if end <= start+1 {
 		end = start + tokenLen(p.file.Src[min(start, len(p.file.Src)):])
@@ -221,6 +229,8 @@ func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[
 			names[id.name] = true
 		}
 	}
+	e.env = env
+	e.Parts = parts(p)
 	e.Reads = sortedKeys(names)
 	e.Inputs = inputPaths(p, vars, ck)
 	e.Previous = sortedKeys(prev)
@@ -437,4 +447,79 @@ func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
 		}
 	}
 	return out
+}
+
+// parts lists the calls, field selections and names of an expression with
+// their source text, outermost and leftmost first, skipping the machinery
+// that aggregate macros expand into.
+func parts(p *parsed) []Part {
+	macro := map[int64]bool{}
+	for id := range p.ast.NativeRep().SourceInfo().MacroCalls() {
+		macro[id] = true
+	}
+	var out []Part
+	seen := map[string]bool{}
+	var visit func(x ast.Expr)
+	visit = func(x ast.Expr) {
+		if macro[x.ID()] {
+			// Show an aggregate as written: sum(review, review.hours).
+			sp := p.nodeSpan(x.ID())
+			if call, ok := p.ast.NativeRep().SourceInfo().GetMacroCall(x.ID()); ok {
+				sp = macroSpan(p, call, sp)
+			}
+			out = append(out, Part{ID: x.ID(), Text: string(p.file.Src[sp.Start.Offset:sp.End.Offset]), Span: sp})
+			return
+		}
+		switch x.Kind() {
+		case ast.CallKind, ast.SelectKind, ast.IdentKind:
+			sp := p.nodeSpan(x.ID())
+			text := string(p.file.Src[sp.Start.Offset:sp.End.Offset])
+			if !seen[text] && !strings.HasPrefix(text, "@") {
+				seen[text] = true
+				out = append(out, Part{ID: x.ID(), Text: text, Span: sp})
+			}
+		}
+		switch x.Kind() {
+		case ast.CallKind:
+			c := x.AsCall()
+			if c.IsMemberFunction() {
+				visit(c.Target())
+			}
+			for _, a := range c.Args() {
+				visit(a)
+			}
+		case ast.SelectKind:
+			visit(x.AsSelect().Operand())
+		}
+	}
+	visit(p.ast.NativeRep().Expr())
+	return out
+}
+
+// macroSpan widens a macro's span to cover the call as written, up to its
+// closing bracket.
+func macroSpan(p *parsed, call ast.Expr, sp lang.Span) lang.Span {
+	start := sp.Start.Offset
+	if r, ok := p.ast.NativeRep().SourceInfo().GetOffsetRange(call.ID()); ok {
+		start = p.fileOffset(p.runeToByte(int(r.Start)))
+	}
+	// Walk back to the function name and forward to the matching ')'.
+	src := p.file.Src
+	for start > p.src.Span.Start.Offset && (src[start-1] == '_' || src[start-1] >= 'a' && src[start-1] <= 'z') {
+		start--
+	}
+	depth, end := 0, start
+	for end < p.src.Span.End.Offset {
+		if src[end] == '(' {
+			depth++
+		} else if src[end] == ')' {
+			depth--
+			if depth == 0 {
+				end++
+				break
+			}
+		}
+		end++
+	}
+	return p.file.SpanAt(start, end)
 }

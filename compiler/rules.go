@@ -342,6 +342,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		return
 	}
 	var opts []cel.EnvOption
+	var optNames []string
 	for _, name := range sortedKeys(pr.reads) {
 		t := c.rules[name]
 		if t == r {
@@ -357,6 +358,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			typ = types.DynType
 		}
 		opts = append(opts, cel.Variable(name, typ))
+		optNames = append(optNames, name)
 	}
 	for _, name := range sortedKeys(pr.prev) {
 		t := c.rules[name]
@@ -369,6 +371,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			typ = types.DynType
 		}
 		opts = append(opts, cel.Variable(PrevPrefix+name, typ))
+		optNames = append(optNames, PrevPrefix+name)
 	}
 	env := pr.env
 	if len(opts) > 0 {
@@ -389,7 +392,13 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		r.Type = r.Value.Type
 		if _, self := pr.prev[r.Name]; self && r.Type.Kind() != types.DynKind {
 			// Re-check with previous(self) typed, so misuse is caught.
-			env2, err := pr.env.Extend(append(opts[:len(opts):len(opts)], cel.Variable(PrevPrefix+r.Name, r.Type))...)
+			var opts2 []cel.EnvOption
+			for i, o := range opts {
+				if optNames[i] != PrevPrefix+r.Name {
+					opts2 = append(opts2, o)
+				}
+			}
+			env2, err := pr.env.Extend(append(opts2, cel.Variable(PrevPrefix+r.Name, r.Type))...)
 			if err == nil {
 				for _, re := range pr.exprs {
 					if re.p != nil && *re.dst != nil {

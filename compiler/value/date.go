@@ -17,10 +17,12 @@ var DateType = types.NewOpaqueType("date")
 // distinct from CEL's own duration type.
 var DaysType = types.NewOpaqueType("days")
 
-// MinYear and MaxYear bound the years a Date may be constructed or parsed
-// with, and the results of date arithmetic in CEL.
+// The years a Date may be constructed or parsed with, which also bound the
+// results of date arithmetic in CEL.
 const (
+	// MinYear is the earliest year of a valid Date.
 	MinYear = 1
+	// MaxYear is the latest year of a valid Date.
 	MaxYear = 9999
 )
 

@@ -42,6 +42,13 @@ const LibraryName = "occ.value"
 //
 // Library also adds an AST validator that rejects floating-point and
 // unsigned integer literals, so a double can never enter a calculation.
+//
+// Ints mix with decimals in arithmetic and ordering (2 * rate, rate > 1),
+// but not in == and !=: CEL declares equality once for two operands of the
+// same type and refuses any overload beside it, so rate == 1 is a type
+// error ("no matching overload"); write rate == decimal(1), or 1.0, which
+// Rewrite turns into a decimal. Values of one type compare by value, so
+// 1.0 == 1.00 and money compares by amount.
 func Library() cel.EnvOption {
 	return cel.Lib(library{})
 }

@@ -212,8 +212,26 @@ func TestEval(t *testing.T) {
 		{`ratio(25, 30) >= percent("85")`, "false", "bool"},
 		{`ratio(25, 30)`, "0.8333333333333333333333333333333333", "decimal"},
 
+		// Empty sums are zero of the list's type.
+		{`sum(fees.filter(f, false))`, "0", "money"},
+		{`sum(rates.filter(r, false))`, "0", "decimal"},
+		{`sum(counts.filter(c, false))`, "0", "int"},
+
 		// Standard library behaviour that must survive the subset.
 		{`7 % 3`, "1", "int"},
+		{`-n`, "-3", "int"},
+		{`n - 5`, "-2", "int"},
+		{`n * 2`, "6", "int"},
+		{`n > 2 && n <= 3 && n >= 3 && n < 4`, "true", "bool"},
+		{`"ab" < "b"`, "true", "bool"},
+		{`true > false`, "true", "bool"},
+		{`b"a" + b"b" == b"ab"`, "true", "bool"},
+		{`duration("1h") + duration("1m") > duration("60m")`, "true", "bool"},
+		{`timestamp("2026-01-02T00:00:00Z") - timestamp("2026-01-01T00:00:00Z") == duration("24h")`, "true", "bool"},
+		{`int("42") + 1`, "43", "int"},
+		{`string(42)`, "42", "string"},
+		{`money("1") in fees`, "false", "bool"},
+		{`money("3.00") in fees`, "true", "bool"},
 		{`3 + 4 * 2`, "11", "int"},
 		{`"a" + "b"`, "ab", "string"},
 		{`[1, 2] + [3]`, "[1, 2, 3]", "list(int)"},
@@ -285,6 +303,10 @@ func TestEvalErrors(t *testing.T) {
 		{`sum([9223372036854775807, 1])`, "integer overflow"},
 		{`days(9223372036854775807) + days(1)`, "number of days out of range"},
 		{`round(rate, 31)`, "places must be between"},
+		{`9223372036854775807 + 1`, "overflow"},
+		{`-9223372036854775807 - 2`, "overflow"},
+		{`9223372036854775807 * 2`, "overflow"},
+		{`n % 0`, "modulus by zero"},
 	}
 	for _, tc := range tests {
 		name := tc.expr
@@ -343,6 +365,12 @@ func TestTypeCheckRejects(t *testing.T) {
 		{`2u == 2u`, "2u is an unsigned integer"},
 		{`1 < 1.5`, "no matching overload"},
 		{`int("1") / 2 == 0`, "no matching overload"},
+		// CEL's equality is declared for two operands of one type, and no
+		// overload can be added beside it, so a decimal cannot be compared
+		// for equality with an int; write decimal(30) or 30.0 instead. The
+		// ordering operators do mix ints and decimals.
+		{`ceil(25/15) * 15 == 30`, "found no matching overload for '_==_' applied to '(decimal, int)'"},
+		{`30 != rate`, "found no matching overload for '_!=_' applied to '(int, decimal)'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.expr, func(t *testing.T) {

@@ -411,6 +411,9 @@ func (rw *rewriter) money(i int) (int, error) {
 	s := rw.src
 	n := len(s)
 	j := i + 2
+	if i > 0 && isIdentChar(s[i-1]) {
+		return 0, rw.errorf(i, j, "£ must not be joined to the word or number before it; put an operator or a space between")
+	}
 	if j >= n || !isDigit(s[j]) {
 		return 0, rw.errorf(i, j, "£ must be followed by an amount, like £1,250.50")
 	}

@@ -139,6 +139,8 @@ func TestRewriteErrors(t *testing.T) {
 		{`£.50`, 0, 2, "£ must be followed by an amount"},
 		{`£5abc`, 0, 6, "not a well-formed amount"},
 		{`£5£6`, 0, 3, "not a well-formed amount"},
+		{`x£5`, 1, 2, "must not be joined"},
+		{`5£5`, 1, 2, "must not be joined"},
 		{`1e5`, 0, 3, "exponent notation"},
 		{`x * 1.5e-3`, 4, 6, "exponent notation"},
 		{`2026-02-30`, 0, 10, "February 2026 has 28 days"},

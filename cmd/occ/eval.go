@@ -1,0 +1,362 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/runtime"
+)
+
+// evalParams are the inputs of occ eval and occ explain.
+type evalParams struct {
+	spec    string
+	data    []string
+	period  string
+	set     []string
+	format  string
+	output  string
+	explain string
+	workers int
+}
+
+func init() {
+	extraCommands = append(extraCommands, newEvalCmd, newExplainCmd)
+}
+
+func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
+	p := &evalParams{}
+	cmd := &cobra.Command{
+		Use:   "eval SPEC --data FILE [--data FILE...]",
+		Short: "Evaluate a contract on review data into a statement",
+		Long: `Eval evaluates a contract (a .occ file, or a directory holding contract.occ)
+on data files and prints the statement: every line with the inputs it read,
+subtotals, caps, standards, flags, exclusions and the total, which is always
+the sum of the lines.
+
+Data files are CSV, JSON, JSON Lines or YAML. A file's data name is found
+from its columns; write NAME=FILE to say it (--data goal=goals.csv).
+
+--period settles one period: a month (2026-05), a contract quarter (2026-Q1),
+a contract year (2026-27) or term. Without it, every period the data touches.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p.spec = args[0]
+			return runEval(cmd.Context(), p, stdout, stderr)
+		},
+	}
+	addEvalFlags(cmd, p)
+	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json or csv")
+	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically) instead of standard output")
+	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
+	return cmd
+}
+
+func newExplainCmd(stdout, stderr io.Writer) *cobra.Command {
+	p := &evalParams{format: "table"}
+	cmd := &cobra.Command{
+		Use:   "explain SPEC KEY --data FILE [--data FILE...]",
+		Short: "Explain one line of a statement: its rule, expression and every value it used",
+		Long: `Explain evaluates the contract like eval and then shows, for each line whose
+key is KEY (or RULE:KEY), the rule, its expressions with their file and line,
+and the value of every part of them.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p.spec, p.explain = args[0], args[1]
+			return runEval(cmd.Context(), p, stdout, stderr)
+		},
+	}
+	addEvalFlags(cmd, p)
+	return cmd
+}
+
+func addEvalFlags(cmd *cobra.Command, p *evalParams) {
+	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE (repeatable)")
+	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026-27 or term")
+	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
+	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
+}
+
+// specUnit finds the contract a SPEC argument names: a .occ file, or a
+// directory holding contract.occ, with the test files beside it.
+func specUnit(spec string) (unit, error) {
+	info, err := os.Stat(spec)
+	if err != nil {
+		return unit{}, usageError("%s: no such file or directory", spec)
+	}
+	if info.IsDir() {
+		spec = filepath.Join(spec, "contract.occ")
+		if _, err := os.Stat(spec); err != nil {
+			return unit{}, usageError("%s: no contract.occ in this directory", filepath.Dir(spec))
+		}
+	}
+	units, err := findContracts([]string{spec})
+	if err != nil {
+		return unit{}, err
+	}
+	return units[0], nil
+}
+
+// compileSpec loads and compiles a contract, printing diagnostics on error.
+func compileSpec(spec string, stderr io.Writer) (*compiler.Contract, error) {
+	u, err := specUnit(spec)
+	if err != nil {
+		return nil, err
+	}
+	src := sources{}
+	l := loadContract(u, src)
+	if l.contract == nil || l.diags.HasErrors() {
+		writeDiagnostics(stderr, "text", l.diags, src, false)
+		return nil, findings
+	}
+	return l.contract, nil
+}
+
+// loadData reads the --data files and validates them against the contract.
+func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*runtime.Dataset, error) {
+	if len(specs) == 0 {
+		return nil, usageError("give the data to evaluate with --data FILE")
+	}
+	var inputs []runtime.Input
+	for _, s := range specs {
+		in := runtime.Input{Path: s}
+		if name, path, ok := strings.Cut(s, "="); ok && c.Schema(name) != nil {
+			in.Schema, in.Path = name, path
+		}
+		b, err := os.ReadFile(in.Path)
+		if err != nil {
+			return nil, usageError("cannot read data file %s: %v", in.Path, errors.Unwrap(err))
+		}
+		in.Data = b
+		inputs = append(inputs, in)
+	}
+	d, errs := runtime.Load(c, inputs)
+	if len(errs) > 0 {
+		fmt.Fprintln(stderr, errs.Error())
+		fmt.Fprintf(stderr, "data: %s; no statement produced\n", plural(len(errs), "error"))
+		return nil, findings
+	}
+	return d, nil
+}
+
+
+// programFor prepares the evaluator with --set overrides and --workers.
+func programFor(c *compiler.Contract, set []string, workers int) (*runtime.Program, error) {
+	var opts []runtime.Option
+	for _, kv := range set {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, usageError("--set %q: write NAME=VALUE", kv)
+		}
+		opts = append(opts, runtime.WithParamText(strings.TrimSpace(name), strings.TrimSpace(val)))
+	}
+	if workers > 0 {
+		opts = append(opts, runtime.WithWorkers(workers))
+	}
+	p, err := runtime.New(c, opts...)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return p, nil
+}
+
+func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error {
+	switch p.format {
+	case "table", "json", "csv":
+	default:
+		return usageError("unknown format %q: use table, json or csv", p.format)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	c, err := compileSpec(p.spec, stderr)
+	if err != nil {
+		return err
+	}
+	prog, err := programFor(c, p.set, p.workers)
+	if err != nil {
+		return err
+	}
+	d, err := loadData(c, p.data, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := prog.Eval(ctx, d, p.period)
+	if err != nil {
+		var ee runtime.EvalErrors
+		if errors.As(err, &ee) {
+			fmt.Fprintln(stderr, ee.Error())
+			fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", plural(len(ee), "error"))
+			return findings
+		}
+		return &exitError{code: exitFindings, msg: err.Error()}
+	}
+	var buf bytes.Buffer
+	if p.explain != "" {
+		if err := writeExplain(&buf, prog, d, st, p.explain); err != nil {
+			return err
+		}
+	} else {
+		switch p.format {
+		case "json":
+			b, err := st.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			buf.Write(b)
+		case "csv":
+			writeStatementCSV(&buf, st)
+		default:
+			writeStatementTable(&buf, st)
+		}
+	}
+	if p.output != "" {
+		if err := writeFileAtomic(p.output, buf.Bytes()); err != nil {
+			return &exitError{code: exitFindings, msg: err.Error()}
+		}
+		return nil
+	}
+	_, err = stdout.Write(buf.Bytes())
+	return err
+}
+
+// money formats an amount with thousands separators: -1,234.50.
+func money(m value.Money) string {
+	s := m.Decimal().StringFixed(2)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String() + "." + frac
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+func writeStatementTable(w io.Writer, s *runtime.Statement) {
+	c := s.Contract
+	fmt.Fprintf(w, "%s\n", c.Title)
+	if c.Commissioner != "" || c.Provider != "" {
+		fmt.Fprintf(w, "%s / %s\n", c.Commissioner, c.Provider)
+	}
+	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", s.Period, c.Settlement, c.Currency, c.Rounding)
+	fmt.Fprintf(w, "Spec sha256 %s\n", c.SpecSHA256)
+	for _, f := range s.Data {
+		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", f.Path, f.Schema, f.Records, f.SHA256)
+	}
+	fmt.Fprintln(w)
+	width := len("AMOUNT")
+	for _, l := range s.Lines {
+		width = max(width, len(money(l.Amount)))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "RULE\tKIND\tPERIOD\tKEY\t%*s\n", width, "AMOUNT")
+	for _, l := range s.Lines {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%*s\n", l.Rule, l.Kind, l.Period, l.Key, width, money(l.Amount))
+	}
+	tw.Flush()
+	section := func(title string) { fmt.Fprintf(w, "\n%s\n", title) }
+	if len(s.ByKind) > 0 {
+		section("Subtotals by kind")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		for _, st := range s.ByKind {
+			fmt.Fprintf(tw, "  %s\t%d lines\t%s\t\n", st.Name, st.Lines, money(st.Amount))
+		}
+		tw.Flush()
+		section("Subtotals by rule")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		for _, st := range s.ByRule {
+			fmt.Fprintf(tw, "  %s\t%d lines\t%s\t\n", st.Name, st.Lines, money(st.Amount))
+		}
+		tw.Flush()
+	}
+	if len(s.Caps) > 0 {
+		section("Caps and floors")
+		for _, cp := range s.Caps {
+			fmt.Fprintf(w, "  %s %s %s: covered %s, limit %s, adjustment %s\n", cp.Kind, cp.Rule, cp.Instance,
+				money(cp.Covered), money(cp.Limit), money(cp.Adjustment))
+		}
+	}
+	if len(s.Standards) > 0 {
+		section("Standards")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, st := range s.Standards {
+			measure := st.Percent() + "%"
+			if st.Numerator != nil {
+				measure = fmt.Sprintf("%d/%d = %s", *st.Numerator, *st.Denominator, measure)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s %s\t%s\t%s\n", st.Instance, st.Rule, measure, st.Op, pct(st.Target), st.Status(), st.Consequence)
+		}
+		tw.Flush()
+	}
+	if len(s.Flags) > 0 {
+		section("Flags")
+		for _, f := range s.Flags {
+			fmt.Fprintf(w, "  %s %s: %s\n", f.Rule, f.Key, f.Title)
+		}
+	}
+	if len(s.Excluded) > 0 {
+		section("Excluded")
+		for _, x := range s.Excluded {
+			src := ""
+			if x.Source != "" {
+				src = " (" + x.Source + ")"
+			}
+			fmt.Fprintf(w, "  %s %s%s: %s\n", x.Data, x.Key, src, x.Reason)
+		}
+	}
+	r := s.Records
+	fmt.Fprintf(w, "\nRecords: %d in the data; %d evaluated for this statement, %d for earlier periods, %d later, %d excluded\n",
+		r.Input, r.Evaluated, r.Earlier, r.Later, r.Excluded)
+	if len(s.Periods) > 1 {
+		section("Totals by period")
+		for _, p := range s.Periods {
+			fmt.Fprintf(w, "  %s  %s\n", p.Period, money(p.Total))
+		}
+	}
+	fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, money(s.Total))
+}
+
+// pct renders a decimal fraction as a percentage: 0.85 is 85%.
+func pct(d value.Decimal) string {
+	x, err := d.Mul(value.DecimalFromInt(100))
+	if err != nil {
+		return d.String()
+	}
+	s := x.String()
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s + "%"
+}
+
+// writeStatementCSV writes one row per line, for finance systems.
+func writeStatementCSV(w io.Writer, s *runtime.Statement) {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
+	for _, l := range s.Lines {
+		cw.Write([]string{l.Period, l.Rule, l.Kind, l.Key, l.Amount.Decimal().StringFixed(2), s.Contract.Currency, l.Title, l.Source})
+	}
+	cw.Flush()
+}

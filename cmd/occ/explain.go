@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"occ/runtime"
+)
+
+// writeExplain prints how each line with the given key was computed.
+func writeExplain(w io.Writer, prog *runtime.Program, d *runtime.Dataset, st *runtime.Statement, key string) error {
+	xs, err := prog.Explain(context.Background(), d, st, key)
+	if err != nil {
+		return &exitError{code: exitFindings, msg: err.Error()}
+	}
+	for i, x := range xs {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		l := x.Line
+		fmt.Fprintf(w, "%s %s %s %s = %s\n", l.Period, l.Rule, l.Kind, l.Key, money(l.Amount))
+		title := x.Rule.Title
+		if title != "" {
+			title = " \"" + title + "\""
+		}
+		fmt.Fprintf(w, "  rule   %s %s%s (%s), %s\n", x.Rule.Kind, x.Rule.Name, title, x.Rule.Span, x.Rule.Scope)
+		if l.Source != "" {
+			fmt.Fprintf(w, "  record %s\n", l.Source)
+		}
+		for _, in := range l.Inputs {
+			fmt.Fprintf(w, "  input  %s = %s\n", in.Name, in.Value)
+		}
+		for _, s := range x.Steps {
+			fmt.Fprintf(w, "  %s at %s:%d\n", s.Clause, s.Source.Span.File, s.Source.Span.Start.Line)
+			fmt.Fprintf(w, "    %s\n", s.Source.Text)
+			for _, p := range s.Parts {
+				fmt.Fprintf(w, "    %s = %s\n", p.Text, p.Value)
+			}
+			fmt.Fprintf(w, "    => %s\n", s.Value)
+		}
+		if l.Kind == "sanction" {
+			fmt.Fprintln(w, "  a sanction is shown as a negative line")
+		}
+		fmt.Fprintf(w, "  rounded %s to %s\n", st.Contract.Rounding, money(l.Amount))
+	}
+	return nil
+}

@@ -1,0 +1,701 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang"
+)
+
+// recInfo is one record taking part in an evaluation.
+type recInfo struct {
+	rec    *value.Record
+	month  int // index of the month holding the record's period date
+	person int // index of the person, or -1
+	parent int // index of the parent record in its schema's list, or -1
+	key    string
+}
+
+// scopeRef identifies a scope for the evaluator: a schema's records, or an
+// aggregate.
+type scopeRef struct {
+	kind   compiler.ScopeKind
+	schema *compiler.Schema
+}
+
+func refOf(s compiler.Scope) scopeRef { return scopeRef{kind: s.Kind, schema: s.Schema} }
+
+// ruleState holds a rule's value in every instance of its scope.
+type ruleState struct {
+	rule  *compiler.Rule
+	vals  []ref.Val // the line amount, let value, standard met, flag fired
+	fired []bool
+	// adjust holds a cap's or floor's adjustment lines.
+	adjust []adjustment
+	// standards holds a standard's results per instance.
+	standards []StandardResult
+	// instalments holds the split lines of a rule paid in instalments.
+	instalments []instalment
+	// lazy is set for lets: an instance is evaluated when first read, so a
+	// value nothing needs (such as a ratio over a year with no reviews) is
+	// never computed. once guards each instance's computation.
+	lazy bool
+	once []sync.Once
+	rs   *ruleCtx
+}
+
+type adjustment struct {
+	inst    int
+	period  int
+	amount  value.Money
+	covered value.Money
+	limit   value.Money
+}
+
+type instalment struct {
+	inst   int
+	month  int // first month of the instalment
+	period int
+	amount value.Money
+}
+
+// evaluation is the state of one Eval call.
+type evaluation struct {
+	p        *Program
+	ctx      context.Context
+	cal      *calendar
+	lastMon  int // the last month evaluated
+	recs     map[*compiler.Schema][]recInfo
+	persons  []string
+	excluded []Exclusion
+	states   map[*compiler.Rule]*ruleState
+	sums     map[sumKey][]ref.Val
+	lists    map[listKey][]ref.Val
+	mu       sync.Mutex
+	errs     []EvalError
+	zero     value.Money
+}
+
+type sumKey struct {
+	rule *compiler.Rule
+	to   scopeRef
+}
+
+type listKey struct {
+	schema *compiler.Schema
+	to     scopeRef
+}
+
+// EvalError is a runtime error in one rule for one record or scope instance.
+type EvalError struct {
+	Rule     string
+	Instance string // the record key or scope instance, e.g. P2/G1 or 2026-Q1
+	Source   string // file:row of the record, when there is one
+	Span     lang.Span
+	Msg      string
+}
+
+func (e EvalError) Error() string {
+	where := e.Instance
+	if e.Source != "" {
+		where += " (" + e.Source + ")"
+	}
+	return fmt.Sprintf("%s: %s, %s: %s", e.Span, e.Rule, where, e.Msg)
+}
+
+// EvalErrors lists every runtime error of an evaluation.
+type EvalErrors []EvalError
+
+func (es EvalErrors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i == 50 {
+			fmt.Fprintf(&b, "\nand %d more errors", len(es)-50)
+			break
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Eval evaluates the contract on the data and returns the statement for the
+// named period (a settlement period, or a longer period made of whole
+// settlement periods), or for every period the data touches when period is
+// "". Data or evaluation errors produce no statement.
+func (p *Program) Eval(ctx context.Context, d *Dataset, periodText string) (*Statement, error) {
+	var per period
+	if periodText == "" {
+		ps := p.DataPeriods(d)
+		if len(ps) == 0 {
+			return nil, fmt.Errorf("the data has no records in the term %s .. %s; give --period to settle a period anyway", p.c.TermFrom, p.c.TermTo)
+		}
+		first, err := p.cal.parsePeriod(ps[0])
+		if err != nil {
+			return nil, err
+		}
+		last, _ := p.cal.parsePeriod(ps[len(ps)-1])
+		per = period{label: ps[0], first: first.first, last: last.last}
+		if len(ps) > 1 || first.first != last.last {
+			per.label = ps[0] + " .. " + ps[len(ps)-1]
+		}
+	} else {
+		var err error
+		per, err = p.cal.parsePeriod(periodText)
+		if err != nil {
+			return nil, err
+		}
+	}
+	ev := &evaluation{p: p, ctx: ctx, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
+		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey][]ref.Val{},
+		zero: value.MoneyOf(value.DecimalFromInt(0))}
+	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
+	ev.collect(d)
+	for _, r := range p.c.Rules {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if r.Kind == lang.Exclude {
+			continue
+		}
+		ev.rule(r)
+		if len(ev.errs) > 0 && r.Kind != lang.Let && false {
+			break
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(ev.errs) > 0 {
+		sort.SliceStable(ev.errs, func(i, j int) bool { return ev.errs[i].Error() < ev.errs[j].Error() })
+		return nil, EvalErrors(ev.errs)
+	}
+	return ev.statement(d, per), nil
+}
+
+func dateOf(r *value.Record, f *compiler.Field) value.Date {
+	if d, ok := r.Fields[f.Index].(value.Date); ok {
+		return d
+	}
+	return value.Date{}
+}
+
+// collect places every record: outside the term or excluded by a rule it is
+// listed as an exclusion; otherwise it joins its schema's list with its
+// month, person and key.
+func (ev *evaluation) collect(d *Dataset) {
+	c := ev.p.c
+	excludes := map[*compiler.Schema][]*compiler.Rule{}
+	for _, r := range c.Rules {
+		if r.Kind == lang.Exclude {
+			excludes[r.Scope.Schema] = append(excludes[r.Scope.Schema], r)
+		}
+	}
+	persons := map[string]int{}
+	for _, s := range c.TopSchemas() {
+		for _, r := range d.Records[s.Name] {
+			key := recordKey(s, r, "")
+			if s.PeriodField == nil {
+				continue
+			}
+			m := ev.cal.monthOf(dateOf(r, s.PeriodField))
+			if m < 0 {
+				ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: key, Source: source(r), Period: "",
+					Reason: fmt.Sprintf("outside the term (%s %s)", s.PeriodField.Name, dateOf(r, s.PeriodField))})
+				continue
+			}
+			if m > ev.lastMon {
+				continue // a later period: not part of this statement
+			}
+			if why := ev.excludedBy(excludes[s], s, r); why != "" {
+				ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: key, Source: source(r),
+					Period: ev.cal.label(c.Settlement, ev.cal.fromMonth(m, c.Settlement)), Reason: why})
+				continue
+			}
+			person := -1
+			if s.PersonField != nil {
+				if v, ok := r.Fields[s.PersonField.Index].(types.String); ok {
+					if _, seen := persons[string(v)]; !seen {
+						persons[string(v)] = -1
+					}
+				}
+			}
+			r = ev.filterChildren(s, r, excludes, key, m)
+			ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: m, person: person, parent: -1, key: key})
+			ev.addChildren(s, len(ev.recs[s])-1)
+		}
+	}
+	// Number the persons in sorted order so output does not depend on
+	// input order.
+	for name := range persons {
+		ev.persons = append(ev.persons, name)
+	}
+	sort.Strings(ev.persons)
+	for i, name := range ev.persons {
+		persons[name] = i
+	}
+	for s, list := range ev.recs {
+		root := s.Root()
+		if root.PersonField == nil {
+			continue
+		}
+		for i := range list {
+			top := ev.topRecord(s, i)
+			if v, ok := top.Fields[root.PersonField.Index].(types.String); ok {
+				list[i].person = persons[string(v)]
+			}
+		}
+	}
+}
+
+// topRecord returns the top-level record above record i of schema s.
+func (ev *evaluation) topRecord(s *compiler.Schema, i int) *value.Record {
+	for s.Parent != nil {
+		i = ev.recs[s][i].parent
+		s = s.Parent
+	}
+	return ev.recs[s][i].rec
+}
+
+// excludedBy returns the reason the first exclude rule that matches gives.
+func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *value.Record) string {
+	for _, x := range rules {
+		act := &recordActivation{ev: ev, schema: s, rec: r}
+		out, _, err := x.When.Program.ContextEval(ev.ctx, act)
+		if err != nil {
+			ev.fail(x, recordKey(s, r, ""), r, err)
+			return ""
+		}
+		if out == types.True {
+			return x.Reason
+		}
+	}
+	return ""
+}
+
+// filterChildren drops nested records that an exclude rule removes, listing
+// them, and returns the record (a copy when its lists changed).
+func (ev *evaluation) filterChildren(s *compiler.Schema, r *value.Record, excludes map[*compiler.Schema][]*compiler.Rule, key string, month int) *value.Record {
+	var copied *value.Record
+	for _, lf := range s.Lists {
+		child := lf.Elem
+		list, ok := r.Fields[lf.Index].(interface {
+			Size() ref.Val
+			Get(ref.Val) ref.Val
+		})
+		if !ok {
+			continue
+		}
+		n := int(list.Size().(types.Int))
+		var kept []ref.Val
+		changed := false
+		for i := 0; i < n; i++ {
+			cr := list.Get(types.Int(i)).(*value.Record)
+			ckey := recordKey(child, cr, key)
+			if why := ev.excludedBy(excludes[child], child, withParent(cr, r)); why != "" {
+				ev.excluded = append(ev.excluded, Exclusion{Data: child.Name, Key: ckey, Source: source(cr),
+					Period: ev.cal.label(ev.p.c.Settlement, ev.cal.fromMonth(month, ev.p.c.Settlement)), Reason: why})
+				changed = true
+				continue
+			}
+			cr2 := ev.filterChildren(child, cr, excludes, ckey, month)
+			if cr2 != cr {
+				changed = true
+			}
+			kept = append(kept, cr2)
+		}
+		if changed {
+			if copied == nil {
+				cp := *r
+				cp.Fields = append([]ref.Val(nil), r.Fields...)
+				copied = &cp
+			}
+			copied.Fields[lf.Index] = types.NewRefValList(types.DefaultTypeAdapter, kept)
+		}
+	}
+	if copied != nil {
+		return copied
+	}
+	return r
+}
+
+func withParent(child, parent *value.Record) *value.Record {
+	if child.Parent == parent {
+		return child
+	}
+	cp := *child
+	cp.Parent = parent
+	return &cp
+}
+
+// addChildren appends the nested records of record i of schema s.
+func (ev *evaluation) addChildren(s *compiler.Schema, i int) {
+	parent := ev.recs[s][i]
+	for _, lf := range s.Lists {
+		list, ok := parent.rec.Fields[lf.Index].(interface {
+			Size() ref.Val
+			Get(ref.Val) ref.Val
+		})
+		if !ok {
+			continue
+		}
+		n := int(list.Size().(types.Int))
+		for j := 0; j < n; j++ {
+			cr := list.Get(types.Int(j)).(*value.Record)
+			ev.recs[lf.Elem] = append(ev.recs[lf.Elem], recInfo{rec: cr, month: parent.month, person: -1, parent: i,
+				key: recordKey(lf.Elem, cr, parent.key)})
+			ev.addChildren(lf.Elem, len(ev.recs[lf.Elem])-1)
+		}
+	}
+}
+
+// recordKey is how a record is named in a statement: its key fields other
+// than its period date, joined with "/", after its parent's key.
+func recordKey(s *compiler.Schema, r *value.Record, parent string) string {
+	var parts []string
+	if parent != "" {
+		parts = append(parts, parent)
+	}
+	for _, k := range s.Keys {
+		if k == s.PeriodField && len(s.Keys) > 1 {
+			continue
+		}
+		if v := r.Fields[k.Index]; v != nil {
+			parts = append(parts, fmt.Sprint(v.Value()))
+		}
+	}
+	if len(parts) == (map[bool]int{true: 1, false: 0})[parent != ""] {
+		parts = append(parts, fmt.Sprintf("row %d", r.Row))
+	}
+	return strings.Join(parts, "/")
+}
+
+func source(r *value.Record) string {
+	if r.File == "" {
+		return ""
+	}
+	if r.Row > 0 {
+		return fmt.Sprintf("%s:%d", r.File, r.Row)
+	}
+	return r.File
+}
+
+func (ev *evaluation) fail(r *compiler.Rule, inst string, rec *value.Record, err error) {
+	e := EvalError{Rule: fmt.Sprintf("%s %s", r.Kind, r.Name), Instance: inst, Span: r.Span, Msg: err.Error()}
+	if rec != nil {
+		e.Source = source(rec)
+	}
+	ev.mu.Lock()
+	ev.errs = append(ev.errs, e)
+	ev.mu.Unlock()
+}
+
+// count returns the number of instances of a scope in this evaluation.
+func (ev *evaluation) count(s scopeRef) int {
+	switch s.kind {
+	case compiler.RecordScope:
+		return len(ev.recs[s.schema])
+	case compiler.PersonScope:
+		return len(ev.persons)
+	case compiler.TermScope:
+		return 1
+	}
+	return ev.cal.fromMonth(ev.lastMon, s.kind) + 1
+}
+
+// contain returns the instance of scope to that holds instance i of scope
+// from, or -1.
+func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
+	if from == to {
+		return i
+	}
+	switch from.kind {
+	case compiler.RecordScope:
+		switch to.kind {
+		case compiler.RecordScope:
+			s := from.schema
+			for s != nil && s != to.schema {
+				i = ev.recs[s][i].parent
+				s = s.Parent
+			}
+			if s == nil {
+				return -1
+			}
+			return i
+		case compiler.PersonScope:
+			return ev.recs[from.schema][i].person
+		default:
+			return ev.cal.fromMonth(ev.recs[from.schema][i].month, to.kind)
+		}
+	case compiler.PersonScope:
+		return -1
+	default:
+		if !to.kind.IsTime() || to.kind < from.kind {
+			return -1
+		}
+		first, _ := ev.cal.monthRange(from.kind, i)
+		return ev.cal.fromMonth(first, to.kind)
+	}
+}
+
+// wider reports whether instances of scope a each lie within one instance of
+// scope b (so reading b from a takes the containing instance).
+func wider(b, a scopeRef) bool {
+	if a == b {
+		return true
+	}
+	switch {
+	case a.kind == compiler.RecordScope && b.kind == compiler.RecordScope:
+		for s := a.schema.Parent; s != nil; s = s.Parent {
+			if s == b.schema {
+				return true
+			}
+		}
+		return false
+	case a.kind == compiler.RecordScope:
+		return true
+	case b.kind == compiler.RecordScope || a.kind == compiler.PersonScope || b.kind == compiler.PersonScope:
+		return false
+	}
+	return b.kind >= a.kind
+}
+
+// read returns the value of rule t as seen from instance i of scope s.
+func (ev *evaluation) read(t *compiler.Rule, s scopeRef, i int) ref.Val {
+	st := ev.states[t]
+	ts := refOf(t.Scope)
+	if wider(ts, s) {
+		j := ev.contain(s, i, ts)
+		if j < 0 || j >= len(st.vals) {
+			return types.NewErr("%s has no value here", t.Name)
+		}
+		return ev.value(st, j)
+	}
+	key := sumKey{rule: t, to: s}
+	ev.mu.Lock()
+	sums, ok := ev.sums[key]
+	ev.mu.Unlock()
+	if !ok {
+		sums = make([]ref.Val, ev.count(s))
+		var err error
+		for j := range st.vals {
+			v := ev.value(st, j)
+			k := ev.contain(ts, j, s)
+			if k < 0 || k >= len(sums) || v == nil {
+				continue
+			}
+			if sums[k] == nil {
+				sums[k] = v
+				continue
+			}
+			sums[k], err = add(sums[k], v)
+			if err != nil {
+				sums[k] = types.WrapErr(err)
+			}
+		}
+		zero := zeroOf(t)
+		for k := range sums {
+			if sums[k] == nil {
+				sums[k] = zero
+			}
+		}
+		ev.mu.Lock()
+		ev.sums[key] = sums
+		ev.mu.Unlock()
+	}
+	return sums[i]
+}
+
+func zeroOf(t *compiler.Rule) ref.Val {
+	switch {
+	case t.Type == nil:
+		return types.Int(0)
+	case t.Type.IsExactType(value.DecimalType):
+		return value.DecimalFromInt(0)
+	case t.Type.IsExactType(types.IntType):
+		return types.Int(0)
+	}
+	return value.MoneyOf(value.DecimalFromInt(0))
+}
+
+// add sums two values of one numeric type.
+func add(a, b ref.Val) (ref.Val, error) {
+	switch x := a.(type) {
+	case value.Money:
+		return x.Add(b.(value.Money))
+	case value.Decimal:
+		return x.Add(b.(value.Decimal))
+	case types.Int:
+		return x.Add(b), nil
+	}
+	return nil, fmt.Errorf("cannot add %s values", a.Type().TypeName())
+}
+
+// records returns the records of schema s in instance i of scope to.
+func (ev *evaluation) records(s *compiler.Schema, to scopeRef, i int) ref.Val {
+	key := listKey{schema: s, to: to}
+	ev.mu.Lock()
+	lists, ok := ev.lists[key]
+	ev.mu.Unlock()
+	if !ok {
+		groups := make([][]ref.Val, ev.count(to))
+		from := scopeRef{kind: compiler.RecordScope, schema: s}
+		for j, ri := range ev.recs[s] {
+			k := ev.contain(from, j, to)
+			if k >= 0 && k < len(groups) {
+				groups[k] = append(groups[k], ri.rec)
+			}
+		}
+		lists = make([]ref.Val, len(groups))
+		for k, g := range groups {
+			lists[k] = types.NewRefValList(types.DefaultTypeAdapter, g)
+		}
+		ev.mu.Lock()
+		ev.lists[key] = lists
+		ev.mu.Unlock()
+	}
+	return lists[i]
+}
+
+// instanceName names instance i of a scope for messages and line keys.
+func (ev *evaluation) instanceName(s scopeRef, i int) string {
+	switch s.kind {
+	case compiler.RecordScope:
+		return ev.recs[s.schema][i].key
+	case compiler.PersonScope:
+		return ev.persons[i]
+	}
+	return ev.cal.label(s.kind, i)
+}
+
+// periodOf returns the settlement period a value of instance i belongs to:
+// the record's period, or the period holding the instance's last month.
+func (ev *evaluation) periodOf(s scopeRef, i int) int {
+	settle := ev.p.c.Settlement
+	switch s.kind {
+	case compiler.RecordScope:
+		return ev.cal.fromMonth(ev.recs[s.schema][i].month, settle)
+	case compiler.PersonScope:
+		last := -1
+		for _, sc := range ev.p.c.TopSchemas() {
+			for _, ri := range ev.recs[sc] {
+				if ri.person == i && ri.month > last {
+					last = ri.month
+				}
+			}
+		}
+		return ev.cal.fromMonth(max(last, 0), settle)
+	}
+	_, last := ev.cal.monthRange(s.kind, i)
+	return ev.cal.fromMonth(last, settle)
+}
+
+// activation resolves the names an expression reads for one instance.
+type activation struct {
+	ev   *evaluation
+	rs   *ruleCtx
+	inst int
+}
+
+// ruleCtx holds what every activation of one rule shares.
+type ruleCtx struct {
+	rule  *compiler.Rule
+	scope scopeRef
+	reads map[string]*compiler.Rule
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	ev, rs := a.ev, a.rs
+	if v, ok := ev.p.params[name]; ok {
+		return v, true
+	}
+	if t, ok := rs.reads[name]; ok {
+		return ev.read(t, rs.scope, a.inst), true
+	}
+	switch {
+	case strings.HasPrefix(name, compiler.AllPrefix):
+		s := ev.p.c.Schema(strings.TrimPrefix(name, compiler.AllPrefix))
+		if s == nil {
+			return nil, false
+		}
+		return ev.records(s, rs.scope, a.inst), true
+	case strings.HasPrefix(name, compiler.PrevPrefix):
+		t := ev.p.c.Rule(strings.TrimPrefix(name, compiler.PrevPrefix))
+		if t == nil || a.inst == 0 {
+			return types.NewErr("previous(%s) has no value in the first %s of the term; test `first` before reading it",
+				strings.TrimPrefix(name, compiler.PrevPrefix), rs.scope.kind), true
+		}
+		return ev.value(ev.states[t], a.inst-1), true
+	case name == "first":
+		return types.Bool(a.inst == 0), true
+	case name == "period_start":
+		return ev.cal.dates(rs.scope.kind, a.inst).from, true
+	case name == "period_end":
+		return ev.cal.dates(rs.scope.kind, a.inst).to, true
+	}
+	if rs.scope.kind == compiler.RecordScope {
+		s := rs.scope.schema
+		i := a.inst
+		for s != nil {
+			if s.Name == name {
+				return ev.recs[s][i].rec, true
+			}
+			i = ev.recs[s][i].parent
+			s = s.Parent
+		}
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// recordActivation evaluates an exclude rule on a record before the record
+// joins the evaluation: it sees the params and the record (and its parent).
+type recordActivation struct {
+	ev     *evaluation
+	schema *compiler.Schema
+	rec    *value.Record
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *recordActivation) ResolveName(name string) (any, bool) {
+	if v, ok := a.ev.p.params[name]; ok {
+		return v, true
+	}
+	s, r := a.schema, a.rec
+	for s != nil && r != nil {
+		if s.Name == name {
+			return r, true
+		}
+		s, r = s.Parent, r.Parent
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *recordActivation) Parent() interpreter.Activation { return nil }
+
+func formatAny(v any) string { return fmt.Sprint(v) }
+
+// value returns instance i of a rule's values, computing a let's value on
+// first use.
+func (ev *evaluation) value(st *ruleState, i int) ref.Val {
+	if !st.lazy {
+		return st.vals[i]
+	}
+	st.once[i].Do(func() { ev.instance(st.rs, st, i) })
+	return st.vals[i]
+}

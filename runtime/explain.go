@@ -1,0 +1,119 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/lang"
+)
+
+// Explanation shows how one statement line was computed.
+type Explanation struct {
+	Line  Line
+	Rule  *compiler.Rule
+	Steps []Step
+}
+
+// Step is one expression of the rule, with the value of each part.
+type Step struct {
+	Clause string // when, amount, basis, part, limit, value
+	Source *lang.Expr
+	Value  string
+	Parts  []PartValue
+}
+
+// PartValue is a sub-expression and the value it had.
+type PartValue struct {
+	Text  string
+	Span  lang.Span
+	Value string
+}
+
+// Explain returns, for every line of the statement whose key is key (or
+// whose rule:key is key), the rule's expressions evaluated again with every
+// sub-expression's value recorded.
+func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key string) ([]Explanation, error) {
+	ev := st.ev
+	if ev == nil {
+		return nil, fmt.Errorf("the statement cannot be explained")
+	}
+	var out []Explanation
+	for _, l := range st.Lines {
+		if l.Key != key && l.Rule+":"+l.Key != key {
+			continue
+		}
+		out = append(out, ev.explain(l))
+	}
+	if len(out) == 0 {
+		var keys []string
+		seen := map[string]bool{}
+		for _, l := range st.Lines {
+			if !seen[l.Key] {
+				seen[l.Key] = true
+				keys = append(keys, l.Key)
+			}
+		}
+		msg := fmt.Sprintf("no line has the key %q", key)
+		if sug := lang.Suggest(key, keys); sug != "" {
+			msg += fmt.Sprintf("; did you mean %q?", sug)
+		}
+		return nil, fmt.Errorf("%s", msg)
+	}
+	return out, nil
+}
+
+func (ev *evaluation) explain(l Line) Explanation {
+	r := l.rule
+	x := Explanation{Line: l, Rule: r}
+	rs := &ruleCtx{rule: r, scope: l.scope, reads: map[string]*compiler.Rule{}}
+	for _, d := range r.Deps {
+		rs.reads[d.Name] = d
+	}
+	clauses := []struct {
+		name string
+		e    *compiler.Expression
+	}{{"when", r.When}, {"amount", r.Amount}, {"basis", r.Basis}, {"part", r.Part}, {"limit", r.Limit}, {"value", r.Value}}
+	for _, c := range clauses {
+		if c.e == nil {
+			continue
+		}
+		step := Step{Clause: c.name, Source: c.e.Source}
+		prg, err := c.e.TraceProgram()
+		if err != nil {
+			step.Value = "error: " + err.Error()
+			x.Steps = append(x.Steps, step)
+			continue
+		}
+		act := &activation{ev: ev, rs: rs, inst: l.inst}
+		out, det, err := prg.ContextEval(ev.ctx, act)
+		if err != nil {
+			step.Value = "error: " + err.Error()
+		} else {
+			step.Value = formatVal(out)
+		}
+		if det != nil {
+			for _, part := range c.e.Parts {
+				v, ok := det.State().Value(part.ID)
+				if !ok {
+					continue
+				}
+				step.Parts = append(step.Parts, PartValue{Text: oneLine(part.Text), Span: part.Span, Value: formatPart(v)})
+			}
+		}
+		x.Steps = append(x.Steps, step)
+	}
+	return x
+}
+
+func formatPart(v ref.Val) string {
+	if v == nil {
+		return "(not evaluated)"
+	}
+	return formatVal(v)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

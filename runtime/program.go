@@ -1,0 +1,118 @@
+package runtime
+
+import (
+	"fmt"
+	goruntime "runtime"
+	"sort"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+)
+
+// Program evaluates one compiled contract. It is safe for concurrent use.
+type Program struct {
+	c       *compiler.Contract
+	cal     *calendar
+	params  map[string]ref.Val
+	set     map[string]bool
+	workers int
+}
+
+// Option configures a Program.
+type Option func(*Program) error
+
+// WithParam overrides a param's default value.
+func WithParam(name string, v ref.Val) Option {
+	return func(p *Program) error {
+		prm := p.c.Param(name)
+		if prm == nil {
+			return fmt.Errorf("the contract has no param %q", name)
+		}
+		if v.Type().TypeName() != prm.Default.Type().TypeName() {
+			return fmt.Errorf("param %s is %s, not %s", name, prm.Default.Type().TypeName(), v.Type().TypeName())
+		}
+		p.params[name] = v
+		p.set[name] = true
+		return nil
+	}
+}
+
+// WithParamText overrides a param with a value written as in a contract:
+// £20.00, 30%, 6 weeks, 2026-04-01.
+func WithParamText(name, text string) Option {
+	return func(p *Program) error {
+		v, err := p.c.ParseParam(name, text)
+		if err != nil {
+			return err
+		}
+		p.params[name] = v
+		p.set[name] = true
+		return nil
+	}
+}
+
+// WithWorkers sets how many goroutines evaluate records; the output is the
+// same whatever the number. The default is the number of CPUs.
+func WithWorkers(n int) Option {
+	return func(p *Program) error {
+		if n < 1 {
+			return fmt.Errorf("workers must be at least 1")
+		}
+		p.workers = n
+		return nil
+	}
+}
+
+// New prepares a compiled contract for evaluation.
+func New(c *compiler.Contract, opts ...Option) (*Program, error) {
+	p := &Program{c: c, cal: newCalendar(c), params: map[string]ref.Val{}, set: map[string]bool{}, workers: goruntime.NumCPU()}
+	for _, prm := range c.Params {
+		p.params[prm.Name] = prm.Default
+	}
+	for _, o := range opts {
+		if err := o(p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Contract returns the compiled contract.
+func (p *Program) Contract() *compiler.Contract { return p.c }
+
+// Periods returns the settlement periods of the term, in order.
+func (p *Program) Periods() []string {
+	n := p.cal.count(p.c.Settlement)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = p.cal.label(p.c.Settlement, i)
+	}
+	return out
+}
+
+// DataPeriods returns the settlement periods the data's records fall in.
+func (p *Program) DataPeriods(d *Dataset) []string {
+	seen := map[int]bool{}
+	for _, s := range p.c.TopSchemas() {
+		pf := s.PeriodField
+		if pf == nil {
+			continue
+		}
+		for _, r := range d.Records[s.Name] {
+			if m := p.cal.monthOf(dateOf(r, pf)); m >= 0 {
+				seen[p.cal.fromMonth(m, p.c.Settlement)] = true
+			}
+		}
+	}
+	idx := make([]int, 0, len(seen))
+	for i := range seen {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	out := make([]string, len(idx))
+	for i, x := range idx {
+		out[i] = p.cal.label(p.c.Settlement, x)
+	}
+	return out
+}

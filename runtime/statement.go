@@ -1,0 +1,433 @@
+package runtime
+
+import (
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang"
+)
+
+// StatementVersion is the version of the statement's JSON schema, described
+// in docs/statement.md.
+const StatementVersion = 1
+
+// Statement is the result of evaluating a contract for a period: every line,
+// its subtotals, caps, standards, flags and exclusions, and the total. The
+// total is always the sum of the lines.
+type Statement struct {
+	Contract  ContractInfo
+	Data      []FileInfo
+	Period    string
+	Periods   []PeriodTotal
+	Params    []ParamValue
+	Lines     []Line
+	ByKind    []Subtotal
+	ByRule    []Subtotal
+	Caps      []CapResult
+	Standards []StandardResult
+	Flags     []Flag
+	Excluded  []Exclusion
+	Records   RecordCounts
+	Total     value.Money
+
+	ev *evaluation
+}
+
+// ContractInfo identifies the contract a statement was made from.
+type ContractInfo struct {
+	Title        string
+	Model        string
+	Commissioner string
+	Provider     string
+	Version      string
+	TermFrom     value.Date
+	TermTo       value.Date
+	Settlement   string
+	Currency     string
+	Rounding     string
+	SpecSHA256   string
+}
+
+// PeriodTotal is the total of one settlement period in the statement.
+type PeriodTotal struct {
+	Period   string
+	From, To value.Date
+	Total    value.Money
+}
+
+// ParamValue is the value a param had in the evaluation.
+type ParamValue struct {
+	Name  string
+	Value string
+	Set   bool // overridden rather than the contract's default
+}
+
+// Line is one amount in the statement.
+type Line struct {
+	Rule   string
+	Title  string
+	Kind   string // payment, incentive, sanction, share, adjustment
+	Period string
+	Key    string
+	Amount value.Money
+	// Source is the file and row of the record the line is for, if any.
+	Source string
+	// Inputs are the values the rule read, in order.
+	Inputs []LineInput
+
+	rule  *compiler.Rule
+	scope scopeRef
+	inst  int
+}
+
+// LineInput is one value a line's rule read.
+type LineInput struct {
+	Name  string
+	Value string
+}
+
+// Subtotal is the sum of the lines of one kind or one rule.
+type Subtotal struct {
+	Name   string
+	Amount value.Money
+	Lines  int
+}
+
+// CapResult is one cap or floor applied in one scope instance and period.
+type CapResult struct {
+	Rule       string
+	Kind       string // cap or floor
+	Instance   string
+	Period     string
+	Covered    value.Money
+	Limit      value.Money
+	Adjustment value.Money
+}
+
+// StandardResult is one standard measured in one instance.
+type StandardResult struct {
+	Rule        string
+	Title       string
+	Instance    string
+	Period      string
+	Measure     value.Decimal
+	Numerator   *int64
+	Denominator *int64
+	Target      value.Decimal
+	Op          string
+	Met         bool
+	Consequence string
+	Consecutive int
+
+	period int
+}
+
+// Flag is a record or instance a flag rule marked for attention.
+type Flag struct {
+	Rule   string
+	Title  string
+	Period string
+	Key    string
+	Source string
+}
+
+// Exclusion is a record left out of the evaluation, with the reason.
+type Exclusion struct {
+	Data   string
+	Key    string
+	Source string
+	Period string // "" when the record is outside the term
+	Reason string
+}
+
+// RecordCounts accounts for every input record.
+type RecordCounts struct {
+	Input     int // top-level records in the data
+	Evaluated int // in the statement's periods and evaluated
+	Later     int // in the term but after the statement's periods
+	Earlier   int // evaluated for earlier periods, not shown
+	Excluded  int // listed under Excluded
+}
+
+var kindOrder = []string{"payment", "incentive", "sanction", "share", "adjustment"}
+
+// statement assembles the statement for period per.
+func (ev *evaluation) statement(d *Dataset, per period) *Statement {
+	c := ev.p.c
+	s := &Statement{Period: per.label, Data: d.Files, ev: ev}
+	s.Contract = ContractInfo{
+		Title: c.Title, Model: c.Model, Commissioner: c.Commissioner, Provider: c.Provider, Version: c.Version,
+		TermFrom: c.TermFrom, TermTo: c.TermTo, Settlement: settleWord(c.Settlement),
+		Currency: c.Currency, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
+	}
+	for _, prm := range c.Params {
+		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: formatVal(ev.p.params[prm.Name]), Set: ev.p.set[prm.Name]})
+	}
+	in := func(p int) bool { return p >= per.first && p <= per.last }
+	settle := c.Settlement
+	for _, r := range c.Rules {
+		st := ev.states[r]
+		if st == nil {
+			continue
+		}
+		rs := refOf(r.Scope)
+		switch {
+		case r.Kind == lang.Cap || r.Kind == lang.Floor:
+			for _, a := range st.adjust {
+				if !in(a.period) {
+					continue
+				}
+				inst := ev.instanceName(rs, a.inst)
+				s.Lines = append(s.Lines, Line{Rule: r.Name, Title: r.Title, Kind: "adjustment", Period: ev.cal.label(settle, a.period),
+					Key: inst, Amount: a.amount, rule: r, scope: rs, inst: a.inst})
+				s.Caps = append(s.Caps, CapResult{Rule: r.Name, Kind: string(r.Kind), Instance: inst, Period: ev.cal.label(settle, a.period),
+					Covered: a.covered, Limit: a.limit, Adjustment: a.amount})
+			}
+		case r.Kind == lang.Standard:
+			for _, sr := range st.standards {
+				if sr.Rule != "" && in(sr.period) {
+					sr.Period = ev.cal.label(settle, sr.period)
+					s.Standards = append(s.Standards, sr)
+				}
+			}
+		case r.Kind == lang.Flag:
+			for i, f := range st.fired {
+				if f && in(ev.periodOf(rs, i)) {
+					s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, ev.periodOf(rs, i)),
+						Key: ev.instanceName(rs, i), Source: ev.sourceOf(rs, i)})
+				}
+			}
+		case r.HasLines() && r.Instalments != 0:
+			for _, in2 := range st.instalments {
+				if !in(in2.period) {
+					continue
+				}
+				s.Lines = append(s.Lines, Line{Rule: r.Name, Title: r.Title, Kind: string(r.Kind), Period: ev.cal.label(settle, in2.period),
+					Key: ev.cal.label(r.Instalments, ev.cal.fromMonth(in2.month, r.Instalments)), Amount: in2.amount, rule: r, scope: rs, inst: in2.inst})
+			}
+		case r.HasLines():
+			for i, f := range st.fired {
+				if !f {
+					continue
+				}
+				p := ev.periodOf(rs, i)
+				if !in(p) {
+					continue
+				}
+				s.Lines = append(s.Lines, Line{Rule: r.Name, Title: r.Title, Kind: string(r.Kind), Period: ev.cal.label(settle, p),
+					Key: ev.instanceName(rs, i), Amount: st.vals[i].(value.Money), Source: ev.sourceOf(rs, i), rule: r, scope: rs, inst: i})
+			}
+		}
+	}
+	ev.disambiguate(s.Lines)
+	for i := range s.Lines {
+		s.Lines[i].Inputs = ev.inputs(&s.Lines[i])
+	}
+	// Lines in period order, then in the contract's rule order, then in
+	// record order: stable sort keeps the last two.
+	periodIdx := map[string]int{}
+	for p := per.first; p <= per.last; p++ {
+		periodIdx[ev.cal.label(settle, p)] = p
+	}
+	sort.SliceStable(s.Lines, func(i, j int) bool {
+		a, b := s.Lines[i], s.Lines[j]
+		if a.Period != b.Period {
+			return periodIdx[a.Period] < periodIdx[b.Period]
+		}
+		return ruleIndex(c, a.rule) < ruleIndex(c, b.rule)
+	})
+	sort.SliceStable(s.Flags, func(i, j int) bool { return periodIdx[s.Flags[i].Period] < periodIdx[s.Flags[j].Period] })
+	sort.SliceStable(s.Standards, func(i, j int) bool { return periodIdx[s.Standards[i].Period] < periodIdx[s.Standards[j].Period] })
+	// Totals are sums of the rounded lines.
+	s.Total = ev.zero
+	byKind := map[string]*Subtotal{}
+	byRule := map[string]*Subtotal{}
+	byPeriod := map[string]value.Money{}
+	var ruleNames []string
+	for _, l := range s.Lines {
+		s.Total, _ = s.Total.Add(l.Amount)
+		if byKind[l.Kind] == nil {
+			byKind[l.Kind] = &Subtotal{Name: l.Kind, Amount: ev.zero}
+		}
+		if byRule[l.Rule] == nil {
+			byRule[l.Rule] = &Subtotal{Name: l.Rule, Amount: ev.zero}
+			ruleNames = append(ruleNames, l.Rule)
+		}
+		for _, st := range []*Subtotal{byKind[l.Kind], byRule[l.Rule]} {
+			st.Amount, _ = st.Amount.Add(l.Amount)
+			st.Lines++
+		}
+		pt, ok := byPeriod[l.Period]
+		if !ok {
+			pt = ev.zero
+		}
+		byPeriod[l.Period], _ = pt.Add(l.Amount)
+	}
+	for _, k := range kindOrder {
+		if st := byKind[k]; st != nil {
+			s.ByKind = append(s.ByKind, *st)
+		}
+	}
+	sort.SliceStable(ruleNames, func(i, j int) bool { return ruleIndex(c, c.Rule(ruleNames[i])) < ruleIndex(c, c.Rule(ruleNames[j])) })
+	for _, n := range ruleNames {
+		s.ByRule = append(s.ByRule, *byRule[n])
+	}
+	for p := per.first; p <= per.last; p++ {
+		label := ev.cal.label(settle, p)
+		t, ok := byPeriod[label]
+		if !ok {
+			t = ev.zero
+		}
+		dates := ev.cal.dates(settle, p)
+		s.Periods = append(s.Periods, PeriodTotal{Period: label, From: dates.from, To: dates.to, Total: t})
+	}
+	for _, x := range ev.excluded {
+		if x.Period == "" || periodIdx[x.Period] >= per.first && periodIdx[x.Period] <= per.last && isIn(periodIdx, x.Period) {
+			s.Excluded = append(s.Excluded, x)
+		}
+	}
+	s.Records = ev.counts(d, per)
+	return s
+}
+
+func isIn(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// counts accounts for every top-level input record.
+func (ev *evaluation) counts(d *Dataset, per period) RecordCounts {
+	var rc RecordCounts
+	c := ev.p.c
+	for _, s := range c.TopSchemas() {
+		rc.Input += len(d.Records[s.Name])
+		for _, ri := range ev.recs[s] {
+			p := ev.cal.fromMonth(ri.month, c.Settlement)
+			if p < per.first {
+				rc.Earlier++
+			} else {
+				rc.Evaluated++
+			}
+		}
+	}
+	for _, x := range ev.excluded {
+		if c.Schema(x.Data) != nil && c.Schema(x.Data).Parent == nil {
+			rc.Excluded++
+		}
+	}
+	rc.Later = rc.Input - rc.Evaluated - rc.Earlier - rc.Excluded
+	return rc
+}
+
+func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
+	for i, x := range c.Rules {
+		if x == r {
+			return i
+		}
+	}
+	return len(c.Rules)
+}
+
+// disambiguate adds the record's period date to keys that would otherwise
+// repeat within one rule and period.
+func (ev *evaluation) disambiguate(lines []Line) {
+	type k struct{ rule, period, key string }
+	count := map[k]int{}
+	for _, l := range lines {
+		count[k{l.Rule, l.Period, l.Key}]++
+	}
+	for i, l := range lines {
+		if count[k{l.Rule, l.Period, l.Key}] > 1 && l.scope.kind == compiler.RecordScope {
+			ri := ev.recs[l.scope.schema][l.inst]
+			lines[i].Key = l.Key + "@" + ev.cal.months[ri.month].from.String()
+			if root := l.scope.schema.Root(); root.PeriodField != nil {
+				lines[i].Key = l.Key + "@" + dateOf(ev.topRecord(l.scope.schema, l.inst), root.PeriodField).String()
+			}
+		}
+	}
+}
+
+func (ev *evaluation) sourceOf(s scopeRef, i int) string {
+	if s.kind != compiler.RecordScope {
+		return ""
+	}
+	return source(ev.recs[s.schema][i].rec)
+}
+
+// inputs lists the values a line's rule read: the record fields, params and
+// rules its expressions name.
+func (ev *evaluation) inputs(l *Line) []LineInput {
+	r := l.rule
+	if r == nil {
+		return nil
+	}
+	var out []LineInput
+	seen := map[string]bool{}
+	addInput := func(name string, v ref.Val) {
+		if seen[name] || v == nil {
+			return
+		}
+		seen[name] = true
+		out = append(out, LineInput{Name: name, Value: formatVal(v)})
+	}
+	rs := &ruleCtx{rule: r, scope: l.scope, reads: map[string]*compiler.Rule{}}
+	for _, d := range r.Deps {
+		rs.reads[d.Name] = d
+	}
+	act := &activation{ev: ev, rs: rs, inst: l.inst}
+	for _, e := range r.Expressions() {
+		for _, path := range e.Inputs {
+			parts := strings.Split(path, ".")
+			v, ok := act.ResolveName(parts[0])
+			if !ok {
+				continue
+			}
+			if len(parts) == 2 {
+				rec, isRec := v.(*value.Record)
+				if !isRec {
+					continue
+				}
+				sc := ev.p.c.Schema(parts[0])
+				if sc == nil || sc.FieldByName(parts[1]) == nil {
+					continue
+				}
+				fv := rec.Fields[sc.FieldByName(parts[1]).Index]
+				if fv == nil {
+					addInput(path, nil)
+					seen[path] = true
+					out = append(out, LineInput{Name: path, Value: "(blank)"})
+					continue
+				}
+				addInput(path, fv)
+				continue
+			}
+			if _, isRec := v.(*value.Record); isRec {
+				continue
+			}
+			if strings.HasPrefix(parts[0], "@") {
+				continue
+			}
+			addInput(path, v.(ref.Val))
+		}
+	}
+	return out
+}
+
+// formatVal renders a value for statements: money with two places, dates
+// ISO, text as is.
+func formatVal(v ref.Val) string {
+	switch x := v.(type) {
+	case value.Money:
+		return x.String()
+	case nil:
+		return ""
+	}
+	if s, ok := v.(interface{ String() string }); ok {
+		return s.String()
+	}
+	return strings.TrimSpace(strings.ReplaceAll(formatAny(v.Value()), "\n", " "))
+}
