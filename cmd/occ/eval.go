@@ -151,7 +151,6 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*runtime.
 	return d, nil
 }
 
-
 // programFor prepares the evaluator with --set overrides and --workers.
 func programFor(c *compiler.Contract, set []string, workers int) (*runtime.Program, error) {
 	var opts []runtime.Option
