@@ -127,43 +127,94 @@ func tokenLen(b []byte) int {
 func (p *parsed) nodeSpan(id int64) lang.Span {
 	x, ok := p.nodes[id]
 	info := p.ast.NativeRep().SourceInfo()
-	lo, hi := -1, -1
+	lo, hi := -1, -1 // byte offsets in the rewritten text
 	visit := func(n ast.Expr) {
 		if r, ok := info.GetOffsetRange(n.ID()); ok {
-			if lo < 0 || int(r.Start) < lo {
-				lo = int(r.Start)
+			s, e := widen(p.rewritten, p.runeToByte(int(r.Start)), p.runeToByte(int(r.Stop)))
+			if lo < 0 || s < lo {
+				lo = s
 			}
-			if int(r.Stop) > hi {
-				hi = int(r.Stop)
+			if e > hi {
+				hi = e
 			}
 		}
 	}
 	if ok {
 		ast.PreOrderVisit(x, ast.NewExprVisitor(visit))
 	} else if r, ok := info.GetOffsetRange(id); ok {
-		lo, hi = int(r.Start), int(r.Stop)
+		lo, hi = widen(p.rewritten, p.runeToByte(int(r.Start)), p.runeToByte(int(r.Stop)))
 	}
 	if lo < 0 {
 		return p.src.Span
 	}
-	start := p.fileOffset(p.runeToByte(lo))
-	end := p.fileOffset(p.runeToByte(hi))
+	start := p.fileOffset(lo)
+	end := p.fileOffset(hi)
 	if hi > lo && end <= start {
 		end = start + 1
-	}
-	// A field selection's range may stop at the dot; cover the field name.
-	if ok && x.Kind() == ast.SelectKind {
-		name := x.AsSelect().FieldName()
-		src := p.file.Src
-		if i := strings.Index(string(src[min(start, len(src)):min(p.src.Span.End.Offset, len(src))]), "."+name); i >= 0 {
-			end = max(end, start+i+1+len(name))
-		}
 	}
 	// An identifier's range may stop at its start; cover the whole token.
 	if end <= start+1 {
 		end = start + tokenLen(p.file.Src[min(start, len(p.file.Src)):])
 	}
 	return p.file.SpanAt(start, end)
+}
+
+// widen stretches the range CEL records for a node, [s, e) in the rewritten
+// text rw, over the source the node stands for. CEL places a field
+// selection at its dot, a call at its opening bracket, an index or a list at
+// its `[` and a map at its `{`: the field name, the function name and
+// everything up to the closing bracket belong to the node too.
+func widen(rw string, s, e int) (int, int) {
+	if s >= len(rw) {
+		return s, e
+	}
+	switch rw[s] {
+	case '.':
+		j := s + 1
+		for j < len(rw) && (rw[j] == '?' || rw[j] == ' ' || rw[j] == '\t' || rw[j] == '\n' || rw[j] == '\r') {
+			j++
+		}
+		for j < len(rw) && isIdentByte(rw[j]) {
+			j++
+		}
+		e = max(e, j)
+	case '(', '[', '{':
+		e = max(e, closing(rw, s))
+		if rw[s] == '(' {
+			for s > 0 && isIdentByte(rw[s-1]) {
+				s--
+			}
+		}
+	}
+	return s, e
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// closing returns the offset just past the bracket that closes the one at
+// rw[open], skipping quoted strings, or len(rw) if it is never closed.
+func closing(rw string, open int) int {
+	depth := 0
+	for i := open; i < len(rw); i++ {
+		switch c := rw[i]; c {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"', '\'':
+			for i++; i < len(rw) && rw[i] != c && rw[i] != '\n'; i++ {
+				if rw[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return len(rw)
 }
 
 // want describes the type an expression must have.
@@ -356,6 +407,8 @@ func operatorHint(fn, args string) string {
 		return "multiply money by a number or a percentage, not by money"
 	case fn == "_+_" || fn == "_-_" || fn == "_*_" || fn == "_/_":
 		return "both sides must be numbers, amounts of money, dates or days that fit together"
+	case (fn == "_==_" || fn == "_!=_") && strings.Contains(args, "decimal") && strings.Contains(args, "int"):
+		return "a whole number equals a decimal only when written as one: compare with 30.0 or decimal(30)"
 	case strings.HasPrefix(fn, "_") && strings.Contains("_<_ _<=_ _>_ _>=_ _==_ _!=_", fn):
 		return "compare like with like: money with money, numbers with numbers, dates with dates"
 	}

@@ -134,6 +134,10 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 			r.Scope = Scope{Kind: ck.c.Settlement}
 		case lang.Let:
 			r.Scope = Scope{Kind: TermScope}
+		case lang.Exclude:
+			ck.errorf(d.Name.Span, "missing-scope", "%s %s needs a scope", r.Kind, r.Name).Detail =
+				"add `for DATA`: an exclude removes records of one data"
+			return false
 		default:
 			ck.errorf(d.Name.Span, "missing-scope", "%s %s needs a scope", r.Kind, r.Name).Detail =
 				"add `for DATA` to run it for each record, or `per month` (quarter, year, term, period, person)"
@@ -164,7 +168,7 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 		}
 	}
 	needs := func(e *lang.Expr, clause, example string) {
-		if e == nil {
+		if e == nil && !misspelt(d, clause) {
 			ck.errorf(d.Name.Span, "missing-clause", "%s %s has no %s", r.Kind, r.Name, clause).Detail = "add `" + example + "`"
 		}
 	}
@@ -238,6 +242,21 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 			r.Instalments = k
 		}
 	}
+}
+
+// misspelt reports whether the rule has a clause the decoder did not know
+// whose nearest keyword is clause: `amout = ...` was reported as unknown, so
+// the missing amount is not reported again.
+func misspelt(d *lang.Rule, clause string) bool {
+	if d.Stmt.Block == nil {
+		return false
+	}
+	for _, st := range d.Stmt.Block.Stmts {
+		if st.Head.Text != clause && lang.Suggest(st.Head.Text, []string{clause}) == clause {
+			return true
+		}
+	}
+	return false
 }
 
 // order sorts the rules so that each comes after the rules it reads, and
@@ -346,6 +365,9 @@ func (ck *checker) checkRule(pr *pendingRule) {
 	for _, name := range sortedKeys(pr.reads) {
 		t := c.rules[name]
 		if t == r {
+			// Reported as a cycle; declared so that it is not also unknown.
+			opts = append(opts, cel.Variable(name, types.DynType))
+			optNames = append(optNames, name)
 			continue
 		}
 		r.Deps = append(r.Deps, t)
