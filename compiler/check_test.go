@@ -66,21 +66,41 @@ func parseExpectations(t *testing.T, name string, src []byte) []expectation {
 				e.col, _ = strconv.Atoi(rest[loc[4]:loc[5]])
 			}
 			rest = rest[loc[1]:]
-			q, err := strconv.QuotedPrefix(rest)
-			if err != nil {
-				t.Fatalf("%s:%d: annotation needs a quoted regexp: %q", name, i+1, rest)
+			pat, n := quotedRegexp(rest)
+			if n < 0 {
+				t.Fatalf("%s:%d: annotation needs a regexp in double quotes or backquotes: %q", name, i+1, rest)
 			}
-			pat, _ := strconv.Unquote(q)
 			rx, err := regexp.Compile(pat)
 			if err != nil {
-				t.Fatalf("%s:%d: bad regexp %s: %v", name, i+1, q, err)
+				t.Fatalf("%s:%d: bad regexp %q: %v", name, i+1, pat, err)
 			}
 			e.rx, e.src = rx, pat
 			out = append(out, e)
-			rest = rest[len(q):]
+			rest = rest[n:]
 		}
 	}
 	return out
+}
+
+// quotedRegexp reads the regexp at the start of s, in backquotes or double
+// quotes, and returns it and the length read (-1 if there is none). In
+// double quotes a backslash escapes the next character and is kept, so that
+// `\"` (which the regexp reads as a quote) does not end the pattern and
+// `\[` stays an escaped bracket.
+func quotedRegexp(s string) (string, int) {
+	if s == "" || s[0] != '"' && s[0] != '`' {
+		return "", -1
+	}
+	q := s[0]
+	for i := 1; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && q == '"':
+			i++
+		case s[i] == q:
+			return s[1:i], i + 1
+		}
+	}
+	return "", -1
 }
 
 // diagText is what an annotation's regexp is matched against.

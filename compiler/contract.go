@@ -210,6 +210,9 @@ type Expression struct {
 
 	// Parts are the sub-expressions an explanation shows, in source order.
 	Parts []Part
+	// Branches are the conditions of the expression's `? :` choices, for
+	// test coverage.
+	Branches []Part
 
 	constant ref.Val
 	env      *cel.Env
@@ -258,6 +261,7 @@ type TestRecord struct {
 
 // Expect is one checked expectation.
 type Expect struct {
+	Decl *lang.Expect
 	What string
 	Args []string
 	Op   string

@@ -36,6 +36,9 @@ type identRef struct {
 // parse rewrites the commissioner's literals and parses the expression.
 // It returns nil after reporting errors.
 func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
+	if e.Broken {
+		return nil // lang reported the unclosed bracket
+	}
 	f := ck.files[e.Span.File]
 	p := &parsed{src: e, file: f}
 	rw, m, err := value.Rewrite(e.Text)
@@ -282,6 +285,7 @@ func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[
 	}
 	e.env = env
 	e.Parts = parts(p)
+	e.Branches = branches(p)
 	e.Reads = sortedKeys(names)
 	e.Inputs = inputPaths(p, vars, ck)
 	e.Previous = sortedKeys(prev)
@@ -324,6 +328,7 @@ func describeType(t *types.Type) string {
 var (
 	reUndeclared = regexp.MustCompile(`undeclared reference to '([^']+)'`)
 	reField      = regexp.MustCompile(`undefined field '([^']+)'`)
+	reTypeSelect = regexp.MustCompile(`type 'type\(([^)]+)\)' does not support field selection`)
 	reOverload   = regexp.MustCompile(`found no matching overload for '([^']+)' applied to '\((.*)\)'`)
 )
 
@@ -383,6 +388,12 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 		} else {
 			d.Message = fmt.Sprintf("no field %q here", field)
 		}
+	case reTypeSelect.MatchString(msg) && ck.c.schemas[reTypeSelect.FindStringSubmatch(msg)[1]] != nil:
+		// Outside `for review`, review names the data, not one record.
+		s := reTypeSelect.FindStringSubmatch(msg)[1]
+		d.Code = "undefined"
+		d.Message = fmt.Sprintf("no single %s record is in reach here", s)
+		d.Detail = fmt.Sprintf("use `for %s` to run the rule for each record, or an aggregate such as count(%s) or sum(%s, ...)", s, s, s)
 	case reOverload.MatchString(msg):
 		m := reOverload.FindStringSubmatch(msg)
 		fn, args := m[1], m[2]
@@ -448,8 +459,13 @@ func (ck *checker) knownNames(vars map[string]*Schema) []string {
 	return names
 }
 
+// reExpecting is the list of tokens the CEL parser could have accepted,
+// which says more about the grammar than about the mistake.
+var reExpecting = regexp.MustCompile(` expecting \{[^}]*\}$`)
+
 func syntaxMessage(msg string) string {
 	msg = strings.TrimPrefix(msg, "Syntax error: ")
+	msg = reExpecting.ReplaceAllString(msg, "")
 	return "syntax error in expression: " + msg
 }
 
@@ -575,4 +591,20 @@ func macroSpan(p *parsed, call ast.Expr, sp lang.Span) lang.Span {
 		end++
 	}
 	return p.file.SpanAt(start, end)
+}
+
+// branches lists the conditions of the expression's `? :` choices in source
+// order.
+func branches(p *parsed) []Part {
+	var out []Part
+	for _, x := range p.nodes {
+		if x.Kind() != ast.CallKind || x.AsCall().FunctionName() != "_?_:_" {
+			continue
+		}
+		cond := x.AsCall().Args()[0]
+		sp := p.nodeSpan(cond.ID())
+		out = append(out, Part{ID: cond.ID(), Text: string(p.file.Src[sp.Start.Offset:sp.End.Offset]), Span: sp})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Span.Start.Offset < out[j].Span.Start.Offset })
+	return out
 }

@@ -168,7 +168,7 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 		}
 	}
 	needs := func(e *lang.Expr, clause, example string) {
-		if e == nil && !misspelt(d, clause) {
+		if e == nil && !attempted(d, clause) {
 			ck.errorf(d.Name.Span, "missing-clause", "%s %s has no %s", r.Kind, r.Name, clause).Detail = "add `" + example + "`"
 		}
 	}
@@ -196,7 +196,9 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 		needs(d.Measure, "measure", "measure = ratio(review, review.at_home)")
 		add(d.Measure, &r.Measure, wantNumber, "the measure of "+name)
 		if d.Target == nil {
-			ck.errorf(d.Name.Span, "missing-clause", "%s has no target", name).Detail = "add `target >= 85%`"
+			if !attempted(d, "target") {
+				ck.errorf(d.Name.Span, "missing-clause", "%s has no target", name).Detail = "add `target >= 85%`"
+			}
 		} else {
 			r.TargetOp = d.TargetOp.Text
 			add(d.Target, &r.Target, wantNumber, "the target of "+name)
@@ -244,19 +246,26 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 	}
 }
 
-// misspelt reports whether the rule has a clause the decoder did not know
-// whose nearest keyword is clause: `amout = ...` was reported as unknown, so
-// the missing amount is not reported again.
-func misspelt(d *lang.Rule, clause string) bool {
+// attempted reports whether the rule has a statement for clause that lang
+// already reported: the clause written wrongly (`target = 5`, `amount 5`) or
+// misspelt (`amout = ...`). The clause is then not reported missing too.
+func attempted(d *lang.Rule, clause string) bool {
 	if d.Stmt.Block == nil {
 		return false
 	}
 	for _, st := range d.Stmt.Block.Stmts {
-		if st.Head.Text != clause && lang.Suggest(st.Head.Text, []string{clause}) == clause {
+		if st.Head.Text == clause || !clauseWords[st.Head.Text] && lang.Suggest(st.Head.Text, []string{clause}) == clause {
 			return true
 		}
 	}
 	return false
+}
+
+// clauseWords are the clauses of every rule kind.
+var clauseWords = map[string]bool{
+	"for": true, "per": true, "when": true, "amount": true, "instalments": true, "basis": true, "part": true,
+	"covers": true, "limit": true, "measure": true, "target": true, "breach": true, "repeated": true,
+	"value": true, "reason": true,
 }
 
 // order sorts the rules so that each comes after the rules it reads, and

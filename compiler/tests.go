@@ -283,7 +283,7 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 		}
 		return nil
 	}
-	x := &Expect{What: what, Op: "", Span: e.Stmt.Span}
+	x := &Expect{Decl: e, What: what, Op: "", Span: e.Stmt.Span}
 	for _, a := range e.Args {
 		x.Args = append(x.Args, a.Unquoted())
 	}
@@ -366,8 +366,8 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 			ck.errorf(args[0].Span, "bad-expect", "%s is a %s, not a standard", r.Name, r.Kind)
 			return nil
 		}
-		if st := args[2].Text; st != "met" && st != "breach" {
-			ck.errorf(args[2].Span, "bad-expect", "a standard's status is met or breach")
+		if st := args[2].Text; st != "met" && st != "breach" && st != "missed" {
+			ck.errorf(args[2].Span, "bad-expect", "a standard's status is met, breach or missed")
 			return nil
 		}
 		if len(args) == 4 && args[3].Kind != lang.StringWord {

@@ -218,8 +218,8 @@ func (ev *evaluation) collect(d *Dataset) {
 			if m > ev.lastMon {
 				continue // a later period: not part of this statement
 			}
-			if why := ev.excludedBy(excludes[s], s, r); why != "" {
-				ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: key, Source: source(r),
+			if rule, why := ev.excludedBy(excludes[s], s, r); why != "" {
+				ev.excluded = append(ev.excluded, Exclusion{Rule: rule, Data: s.Name, Key: key, Source: source(r),
 					Period: ev.cal.label(c.Settlement, ev.cal.fromMonth(m, c.Settlement)), Reason: why})
 				continue
 			}
@@ -269,19 +269,22 @@ func (ev *evaluation) topRecord(s *compiler.Schema, i int) *value.Record {
 }
 
 // excludedBy returns the reason the first exclude rule that matches gives.
-func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *value.Record) string {
+func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *value.Record) (string, string) {
 	for _, x := range rules {
 		act := &recordActivation{ev: ev, schema: s, rec: r}
 		out, _, err := x.When.Program.ContextEval(ev.ctx, act)
 		if err != nil {
 			ev.fail(x, recordKey(s, r, ""), r, err)
-			return ""
+			return "", ""
+		}
+		if ev.p.cov != nil {
+			ev.p.cov.outcome(x, x.When, out == types.True)
 		}
 		if out == types.True {
-			return x.Reason
+			return x.Name, x.Reason
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // filterChildren drops nested records that an exclude rule removes, listing
@@ -303,8 +306,8 @@ func (ev *evaluation) filterChildren(s *compiler.Schema, r *value.Record, exclud
 		for i := 0; i < n; i++ {
 			cr := list.Get(types.Int(i)).(*value.Record)
 			ckey := recordKey(child, cr, key)
-			if why := ev.excludedBy(excludes[child], child, withParent(cr, r)); why != "" {
-				ev.excluded = append(ev.excluded, Exclusion{Data: child.Name, Key: ckey, Source: source(cr),
+			if rule, why := ev.excludedBy(excludes[child], child, withParent(cr, r)); why != "" {
+				ev.excluded = append(ev.excluded, Exclusion{Rule: rule, Data: child.Name, Key: ckey, Source: source(cr),
 					Period: ev.cal.label(ev.p.c.Settlement, ev.cal.fromMonth(month, ev.p.c.Settlement)), Reason: why})
 				changed = true
 				continue

@@ -129,6 +129,7 @@ type jsonFlag struct {
 }
 
 type jsonExclusion struct {
+	Rule   string `json:"rule,omitempty"`
 	Data   string `json:"data"`
 	Key    string `json:"key"`
 	Source string `json:"source,omitempty"`

@@ -17,6 +17,7 @@ type Program struct {
 	params  map[string]ref.Val
 	set     map[string]bool
 	workers int
+	cov     *Coverage
 }
 
 // Option configures a Program.

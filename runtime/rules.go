@@ -68,6 +68,9 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 // run evaluates one expression for one instance.
 func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, error) {
 	act := &activation{ev: ev, rs: rs, inst: i}
+	if ev.p.cov != nil {
+		return ev.p.cov.run(ev.ctx, rs.rule, e, act)
+	}
 	out, _, err := e.Program.ContextEval(ev.ctx, act)
 	if err != nil {
 		return nil, err

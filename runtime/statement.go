@@ -137,6 +137,7 @@ type Flag struct {
 
 // Exclusion is a record left out of the evaluation, with the reason.
 type Exclusion struct {
+	Rule   string // the exclude rule, or "" for a record outside the term
 	Data   string
 	Key    string
 	Source string
