@@ -18,6 +18,18 @@ type Program struct {
 	set     map[string]bool
 	workers int
 	cov     *Coverage
+	// noInputs skips listing each line's inputs, for callers such as
+	// forecasts that need only amounts.
+	noInputs bool
+}
+
+// WithoutInputs leaves each line's Inputs empty. Statements are then
+// cheaper to build; amounts, totals and everything else are unchanged.
+func WithoutInputs() Option {
+	return func(p *Program) error {
+		p.noInputs = true
+		return nil
+	}
 }
 
 // Option configures a Program.

@@ -225,8 +225,10 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 		}
 	}
 	ev.disambiguate(s.Lines)
-	for i := range s.Lines {
-		s.Lines[i].Inputs = ev.inputs(&s.Lines[i])
+	if !ev.p.noInputs {
+		for i := range s.Lines {
+			s.Lines[i].Inputs = ev.inputs(&s.Lines[i])
+		}
 	}
 	// Lines in period order, then in the contract's rule order, then in
 	// record order: stable sort keeps the last two.
