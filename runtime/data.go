@@ -13,6 +13,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +25,6 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
-	"occ/lang"
 )
 
 // Input is one data file given to the evaluator.
@@ -162,7 +162,7 @@ var errorsPerFile = 1000
 
 // internLimit bounds how many distinct values of one field are shared
 // between records.
-const internLimit = 1 << 16
+const internLimit = 1 << 18
 
 // Load reads the inputs and checks them against the contract's data
 // schemas. It returns the dataset, or nil and every problem found.
@@ -215,9 +215,8 @@ type dataErr struct {
 
 // table holds the records of one schema.
 type table struct {
-	s    *compiler.Schema
-	info *schemaInfo
-	all  []*value.Record
+	s   *compiler.Schema
+	all []*value.Record
 	// parentIdx holds, for a nested schema, each record's parent as an
 	// index into the parent table's all.
 	parentIdx []int32
@@ -236,6 +235,13 @@ type fileState struct {
 	schema *compiler.Schema
 	info   FileInfo
 	nerr   int
+	// orphans is set when the file's records have no parent records at
+	// all, which is reported once for the file rather than row by row.
+	orphans bool
+	// lastParent is the parent found for the previous record, with its
+	// key lastAnc.
+	lastParent int32
+	lastAnc    []ref.Val
 	// unit names a row in messages: "row" for CSV, "line" otherwise.
 	unit string
 	yaml *yaml.Node
@@ -250,6 +256,7 @@ func newLoader(c *compiler.Contract) *loader {
 		caches:  map[*compiler.Field]*fieldCache{},
 		fileIdx: map[string]int{},
 		seed:    maphash.MakeSeed(),
+		kv:      make([]ref.Val, 0, 8),
 		empty:   types.NewRefValList(types.DefaultTypeAdapter, []ref.Val{}),
 	}
 	if c.Currency == "" {
@@ -258,7 +265,7 @@ func newLoader(c *compiler.Contract) *loader {
 	for _, s := range c.Schemas {
 		info := newSchemaInfo(s)
 		l.infos[s] = info
-		t := &table{s: s, info: info}
+		t := &table{s: s}
 		if s.Parent == nil && len(s.Keys) > 0 {
 			t.index = newKeyIndex()
 		}
@@ -325,7 +332,7 @@ func (l *loader) sortedErrors() DataErrors {
 func (l *loader) run(inputs []Input) {
 	for i, in := range inputs {
 		sum := sha256.Sum256(in.Data)
-		fs := &fileState{in: in, idx: i, unit: "row"}
+		fs := &fileState{in: in, idx: i, unit: "row", lastParent: -1}
 		fs.format = detectFormat(in.Path, in.Data)
 		if fs.format != "csv" {
 			fs.unit = "line"
@@ -338,7 +345,7 @@ func (l *loader) run(inputs []Input) {
 	}
 	var order []*fileState
 	for _, fs := range l.files {
-		if l.chooseSchema(fs) {
+		if l.checkText(fs) && l.chooseSchema(fs) {
 			fs.info.Schema = fs.schema.Name
 			order = append(order, fs)
 		}
@@ -366,6 +373,44 @@ func (l *loader) run(inputs []Input) {
 	for _, t := range l.tables {
 		t.index = nil
 	}
+}
+
+// checkText reports a file that is not UTF-8 text, at the line of the
+// first bad byte.
+func (l *loader) checkText(fs *fileState) bool {
+	data := fs.in.Data
+	if utf8.Valid(data) {
+		return true
+	}
+	i := 0
+	for i < len(data) {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	row := 1 + bytes.Count(data[:i], newline)
+	if fs.format == "csv" {
+		// Quoted newlines make spreadsheet rows differ from lines.
+		r := csv.NewReader(bytes.NewReader(data[:i]))
+		r.FieldsPerRecord = -1
+		r.LazyQuotes = true
+		row = 1
+		for {
+			if _, err := r.Read(); err != nil {
+				break
+			}
+			row++
+		}
+		row = max(row-1, 1)
+	}
+	msg := "the file is not UTF-8 text; save it as UTF-8 and try again"
+	if fs.format == "csv" {
+		msg = `the file is not UTF-8 text (it may have been saved as "CSV" rather than "CSV UTF-8"); save it as UTF-8 and try again`
+	}
+	l.report(fs, DataError{Row: row, Msg: msg}, 0)
+	return false
 }
 
 // detectFormat returns csv, json, jsonl or yaml, by extension or else by
@@ -512,7 +557,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 				names = append(names, s.Name)
 			}
 			msg := fmt.Sprintf("the contract has no data named %q", name)
-			if sug := lang.Suggest(name, names); sug != "" {
+			if sug := suggest(name, names); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			} else {
 				msg += "; it has " + andList(names)
@@ -532,7 +577,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 		header, err := readCSVHeader(fs.in.Data)
 		if err != nil {
 			// Any schema will do: loadCSV reports the problem.
-			fs.schema = l.c.Schemas[0]
+			fs.schema = l.c.TopSchemas()[0]
 			return true
 		}
 		return l.detect(fs, header, l.c.Schemas, "header")
@@ -665,7 +710,8 @@ func (l *loader) prepareJoin(fs *fileState) bool {
 	pt := l.tables[s.Parent]
 	if len(pt.all) == 0 {
 		l.report(fs, DataError{Msg: fmt.Sprintf("no %s data was given, so the %s records in this file belong to nothing", s.Parent.Name, s.Name)}, 0)
-		return false
+		fs.orphans = true
+		return true
 	}
 	if pt.index == nil {
 		pt.index = newKeyIndex()
@@ -898,10 +944,10 @@ type recAlloc struct {
 func (a *recAlloc) new(s *compiler.Schema) *value.Record {
 	nf := len(s.Fields)
 	if len(a.recs) == 0 {
-		a.recs = make([]value.Record, 256)
+		a.recs = make([]value.Record, 1024)
 	}
 	if len(a.vals) < nf {
-		a.vals = make([]ref.Val, 256*max(nf, 4))
+		a.vals = make([]ref.Val, 1024*max(nf, 4))
 	}
 	r := &a.recs[0]
 	a.recs = a.recs[1:]
@@ -909,6 +955,18 @@ func (a *recAlloc) new(s *compiler.Schema) *value.Record {
 	r.Fields = a.vals[:nf:nf]
 	a.vals = a.vals[nf:]
 	return r
+}
+
+// reserve makes room for about n more records of fs's schema.
+func (l *loader) reserve(fs *fileState, n int) {
+	t := l.tables[fs.schema]
+	t.all = slices.Grow(t.all, n)
+	if t.s.Parent != nil {
+		t.parentIdx = slices.Grow(t.parentIdx, n)
+	}
+	if t.index != nil && len(t.index.m) == 0 {
+		t.index.m = make(map[uint64]int32, n)
+	}
 }
 
 // add appends a record read from fs to its table. A top-level record is
@@ -920,14 +978,27 @@ func (l *loader) add(fs *fileState, rec *value.Record, anc []ref.Val, ancOK bool
 	s := fs.schema
 	pidx := int32(-1)
 	if s.Parent != nil {
-		if !ancOK {
+		if !ancOK || fs.orphans {
 			return -1
 		}
 		pt := l.tables[s.Parent]
-		pidx = pt.index.find(l.hashVals(anc), func(i int32) bool {
-			l.kv = l.keyVals(pt.s, pt.all[i], l.kv[:0])
-			return equalVals(l.kv, anc)
-		})
+		switch {
+		case fs.lastParent >= 0 && equalVals(anc, fs.lastAnc):
+			pidx = fs.lastParent // rows of one parent usually come together
+		case fs.lastParent >= 0 && int(fs.lastParent)+1 < len(pt.all) &&
+			equalVals(anc, l.keyVals(pt.s, pt.all[fs.lastParent+1], l.kv[:0])):
+			// and files sorted like their parents' file go on to the next.
+			pidx = fs.lastParent + 1
+			fs.lastParent = pidx
+			fs.lastAnc = append(fs.lastAnc[:0], anc...)
+		default:
+			pidx = pt.index.find(l.hashVals(anc), func(i int32) bool {
+				l.kv = l.keyVals(pt.s, pt.all[i], l.kv[:0])
+				return equalVals(l.kv, anc)
+			})
+			fs.lastParent = pidx
+			fs.lastAnc = append(fs.lastAnc[:0], anc...)
+		}
 		if pidx < 0 {
 			l.report(fs, DataError{Row: rec.Row, Column: col, Msg: fmt.Sprintf("no %s with %s", s.Parent.Name, describeKey(l.fullKeyNames(s.Parent), anc))}, 1<<29)
 			return -1
@@ -1126,7 +1197,7 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, string) {
 			}
 		}
 		msg := fmt.Sprintf("%q is not one of %s", s, orList(f.Enum))
-		if sug := lang.Suggest(s, f.Enum); sug != "" {
+		if sug := suggest(s, f.Enum); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
 		return nil, msg
@@ -1448,12 +1519,68 @@ func (l *loader) expected(f *compiler.Field) string {
 func (l *loader) showBound(v ref.Val) string {
 	if m, ok := v.(value.Money); ok {
 		s := m.String()
-		if strings.HasPrefix(s, "-") {
-			return "-" + l.sym + s[1:]
+		neg := strings.HasPrefix(s, "-")
+		s = strings.TrimPrefix(s, "-")
+		intPart, frac, _ := strings.Cut(s, ".")
+		var b strings.Builder
+		if neg {
+			b.WriteByte('-')
 		}
-		return l.sym + s
+		b.WriteString(l.sym)
+		for i := range len(intPart) {
+			if i > 0 && (len(intPart)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte(intPart[i])
+		}
+		if frac != "" {
+			b.WriteString("." + frac)
+		}
+		return b.String()
 	}
 	return showVal(v)
+}
+
+// suggest returns the candidate closest to name, ignoring case, when it is
+// close enough to be a likely typo (a transposition counts as one edit).
+func suggest(name string, candidates []string) string {
+	name = strings.ToLower(name)
+	best, bestD := "", math.MaxInt
+	for _, c := range candidates {
+		if d := editDistance(name, strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD > 0 && bestD <= 2 && 2*bestD < utf8.RuneCountInString(name) {
+		return best
+	}
+	return ""
+}
+
+// editDistance is the optimal string alignment distance between a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range rb {
+		d[0][j+1] = j + 1
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }
 
 func andList(items []string) string { return joinList(items, "and") }
@@ -1480,6 +1607,10 @@ type column struct {
 	use   bool   // false for columns whose cells are ignored
 	// unnamed columns have no header; a value in one is reported once.
 	unnamed, warned bool
+	// last and lastV are the previous row's cell and its value: sorted
+	// exports repeat the same person, month or status row after row.
+	last  string
+	lastV ref.Val
 }
 
 func colLetter(i int) string {
@@ -1499,19 +1630,6 @@ func readCSVHeader(data []byte) ([]string, error) {
 
 func (l *loader) loadCSV(fs *fileState) {
 	data := trimBOM(fs.in.Data)
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, n := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			i += n
-		}
-		line := 1 + bytes.Count(data[:i], []byte("\n"))
-		l.report(fs, DataError{Row: line, Msg: "the file is not UTF-8 text (it may have been saved as \"CSV\" rather than \"CSV UTF-8\"); save it as UTF-8 and try again"}, 0)
-		return
-	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -1527,6 +1645,7 @@ func (l *loader) loadCSV(fs *fileState) {
 	row := 1
 	prevEnd := endLine(r, header)
 	cols := l.planColumns(fs, header)
+	l.reserve(fs, bytes.Count(data, newline))
 	info := l.infos[fs.schema]
 	anc := make([]ref.Val, len(info.anc))
 	for {
@@ -1544,7 +1663,7 @@ func (l *loader) loadCSV(fs *fileState) {
 		if blankFrom(rec, 0) {
 			continue
 		}
-		if len(rec) != len(cols) && (len(rec) < len(cols) || !blankFrom(rec, len(cols))) {
+		if len(rec) != len(cols) {
 			l.report(fs, DataError{Row: row, Msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
 			continue
 		}
@@ -1577,13 +1696,18 @@ func (l *loader) loadCSV(fs *fileState) {
 				}
 				continue
 			}
-			v, msg := l.cell(c.fc, f, s)
-			if msg != "" {
-				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Value: s, Msg: msg}, i+1)
-				if c.t.anc >= 0 {
-					ancOK = false
+			v := c.lastV
+			if v == nil || s != c.last {
+				var msg string
+				v, msg = l.cell(c.fc, f, s)
+				if msg != "" {
+					l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Value: s, Msg: msg}, i+1)
+					if c.t.anc >= 0 {
+						ancOK = false
+					}
+					continue
 				}
-				continue
+				c.last, c.lastV = s, v
 			}
 			if c.t.anc >= 0 {
 				anc[c.t.anc] = v
@@ -1653,7 +1777,7 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 		t, ok := info.names[normName(name)]
 		if !ok {
 			msg := fmt.Sprintf("%s has no field %q", fs.schema.Name, name)
-			if sug := lang.Suggest(normName(name), info.known); sug != "" {
+			if sug := suggest(normName(name), info.known); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			} else {
 				msg += "; its columns are " + andList(info.known)
@@ -1770,7 +1894,7 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 				known = append(known, f.Name)
 			}
 		}
-		if sug := lang.Suggest(normName(name), known); sug != "" {
+		if sug := suggest(normName(name), known); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
 		b.err(path, "", name, msg)
@@ -1874,7 +1998,8 @@ type jsonReader struct {
 	fs       *fileState
 	data     []byte
 	dec      *json.Decoder
-	base     int // the line of data[0]
+	base     int    // the line of data[0]
+	unit     string // "file", or "line" for JSON Lines
 	lastOff  int64
 	lastLine int
 	failed   bool
@@ -1883,7 +2008,7 @@ type jsonReader struct {
 func (l *loader) newJSONReader(fs *fileState, data []byte, base int) *jsonReader {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	return &jsonReader{l: l, fs: fs, data: data, dec: dec, base: base, lastLine: base}
+	return &jsonReader{l: l, fs: fs, data: data, dec: dec, base: base, lastLine: base, unit: "file"}
 }
 
 var newline = []byte("\n")
@@ -1924,7 +2049,7 @@ func (j *jsonReader) fail(err error) {
 		line := j.base + bytes.Count(j.data[:off], newline)
 		j.l.report(j.fs, DataError{Row: line, Msg: "invalid JSON: " + se.Error() + "; the rest of the file was not read"}, 0)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		j.l.report(j.fs, DataError{Row: j.lineAt(int64(len(j.data))), Msg: "invalid JSON: the file ends before the value is complete"}, 0)
+		j.l.report(j.fs, DataError{Row: j.lineAt(int64(len(j.data))), Msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
 	default:
 		j.l.report(j.fs, DataError{Row: j.tokLine(), Msg: "invalid JSON: " + err.Error()}, 0)
 	}
@@ -2022,7 +2147,9 @@ func (j *jsonReader) object(s *compiler.Schema, path string, line int, top bool)
 			b.scalar(t, p, "", true)
 		}
 	}
-	j.token() // }
+	if _, ok := j.token(); !ok { // }
+		return b.n, nil, false
+	}
 	return b.finish()
 }
 
@@ -2049,6 +2176,9 @@ func (l *loader) loadJSON(fs *fileState) {
 			path := fmt.Sprintf("[%d]", i)
 			if d, ok := et.(json.Delim); ok && d == '{' {
 				n, anc, ancOK := j.object(s, path, j.tokLine(), true)
+				if j.failed {
+					return
+				}
 				fs.info.Records++
 				l.commit(fs, n, anc, ancOK)
 				continue
@@ -2104,6 +2234,7 @@ func (l *loader) loadJSONLines(fs *fileState) {
 			continue
 		}
 		j := l.newJSONReader(fs, line, lineNo)
+		j.unit = "line"
 		t, ok := j.token()
 		if !ok {
 			continue
