@@ -203,6 +203,9 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 	}
 }
 
+// maxTextSize bounds the length of a text value for cost estimation.
+const maxTextSize = 4096
+
 // estimator bounds list sizes for cost estimation: an aggregate's records
 // by the configured maximum, a nested list by its declared maximum.
 type estimator struct {
@@ -211,6 +214,19 @@ type estimator struct {
 }
 
 func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	// Decimals, money, dates and days are single values; text in contracts
+	// and data is short. Without these bounds CEL assumes the worst and an
+	// equality or a string join would look unboundedly costly.
+	if t := n.Type(); t != nil {
+		switch {
+		case t.Kind() == types.OpaqueKind:
+			est := cost.FixedSizeEstimate(1)
+			return &est
+		case t.Kind() == types.StringKind || t.Kind() == types.BytesKind:
+			est := cost.RangedSizeEstimate(0, maxTextSize)
+			return &est
+		}
+	}
 	path := n.Path()
 	if len(path) == 0 {
 		return nil

@@ -159,7 +159,63 @@ func (p *parsed) nodeSpan(id int64) lang.Span {
 	if end <= start+1 {
 		end = start + tokenLen(p.file.Src[min(start, len(p.file.Src)):])
 	}
+	start, end = balance(p.file.Src, start, end, p.src.Span.Start.Offset, p.src.Span.End.Offset)
 	return p.file.SpanAt(start, end)
+}
+
+// balance widens [start, end) within [lo, hi) until its brackets match: CEL
+// ranges leave out the brackets around a sub-expression, so `(a - b) * c`
+// would otherwise be cut to `a - b) * c`.
+func balance(src []byte, start, end, lo, hi int) (int, int) {
+	for range 64 {
+		open, unmatchedClose := 0, 0
+		inString := byte(0)
+		for i := start; i < end && i < len(src); i++ {
+			c := src[i]
+			switch {
+			case inString != 0:
+				if c == '\\' {
+					i++
+				} else if c == inString {
+					inString = 0
+				}
+			case c == '"' || c == '\'':
+				inString = c
+			case c == '(' || c == '[':
+				open++
+			case c == ')' || c == ']':
+				if open > 0 {
+					open--
+				} else {
+					unmatchedClose++
+				}
+			}
+		}
+		if open == 0 && unmatchedClose == 0 {
+			return start, end
+		}
+		if unmatchedClose > 0 {
+			j := start - 1
+			for j >= lo && src[j] != '(' && src[j] != '[' {
+				j--
+			}
+			if j < lo {
+				return start, end
+			}
+			start = j
+		}
+		if open > 0 {
+			j := end
+			for j < hi && src[j] != ')' && src[j] != ']' {
+				j++
+			}
+			if j >= hi {
+				return start, end
+			}
+			end = j + 1
+		}
+	}
+	return start, end
 }
 
 // widen stretches the range CEL records for a node, [s, e) in the rewritten

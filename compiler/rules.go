@@ -27,6 +27,9 @@ type pendingRule struct {
 	exprs []*ruleExpr
 	reads map[string]lang.Span // rule names read, first span
 	prev  map[string]lang.Span
+	// after are rules that must be evaluated first without being read:
+	// caps and floors over a subset of this one's rules.
+	after []string
 	env   *cel.Env
 	vars  map[string]*Schema
 }
@@ -296,6 +299,15 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			}
 		}
 	}
+	// A cap or floor over a subset of another's rules runs first, so the
+	// wider one sees its adjustments whatever the order of declaration.
+	for _, a := range pending {
+		for _, b := range pending {
+			if a != b && len(a.r.Covers) > 0 && len(b.r.Covers) > 0 && strictSubset(b.r.Covers, a.r.Covers) {
+				a.after = append(a.after, b.r.Name)
+			}
+		}
+	}
 	const (
 		white = iota
 		grey
@@ -309,7 +321,7 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 	visit = func(pr *pendingRule) {
 		state[pr] = grey
 		stack = append(stack, pr)
-		deps := append(sortedKeys(pr.reads), sortedKeys(pr.prev)...)
+		deps := append(append(sortedKeys(pr.reads), sortedKeys(pr.prev)...), pr.after...)
 		for _, name := range deps {
 			t := byName[name]
 			if t == nil || t == pr {
@@ -377,6 +389,11 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			// Reported as a cycle; declared so that it is not also unknown.
 			opts = append(opts, cel.Variable(name, types.DynType))
 			optNames = append(optNames, name)
+			continue
+		}
+		if r.Kind == lang.Exclude {
+			ck.errorf(pr.reads[name], "bad-read", "exclude %s cannot read %s: an exclusion is decided from the record and the params alone", r.Name, name).Detail =
+				"records are excluded before any rule runs; test the record's own fields"
 			continue
 		}
 		r.Deps = append(r.Deps, t)
@@ -494,4 +511,18 @@ func (ck *checker) lintUnused() {
 			ck.diags.Warnf(r.Span, "unused", "let %s is never read", r.Name).Detail = "remove it, or use it in a rule"
 		}
 	}
+}
+
+// strictSubset reports whether every rule of a is in b, and b has more.
+func strictSubset(a, b []*Rule) bool {
+	in := map[*Rule]bool{}
+	for _, r := range b {
+		in[r] = true
+	}
+	for _, r := range a {
+		if !in[r] {
+			return false
+		}
+	}
+	return len(a) < len(b)
 }

@@ -9,6 +9,7 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/interpreter"
 
 	"occ/compiler"
@@ -161,6 +162,10 @@ func (p *Program) Eval(ctx context.Context, d *Dataset, periodText string) (*Sta
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey][]ref.Val{},
 		zero: value.MoneyOf(value.DecimalFromInt(0))}
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
+	if p.hasPersonScope() {
+		// A person's scope is the whole term: later records count too.
+		ev.lastMon = max(ev.lastMon, p.lastDataMonth(d))
+	}
 	ev.collect(d)
 	for _, r := range p.c.Rules {
 		if err := ctx.Err(); err != nil {
@@ -679,6 +684,13 @@ func (a *recordActivation) ResolveName(name string) (any, bool) {
 		return v, true
 	}
 	s, r := a.schema, a.rec
+	if strings.HasPrefix(name, compiler.AllPrefix) {
+		target := a.ev.p.c.Schema(strings.TrimPrefix(name, compiler.AllPrefix))
+		if target == nil {
+			return nil, false
+		}
+		return types.NewRefValList(types.DefaultTypeAdapter, descendants(s, r, target)), true
+	}
 	for s != nil && r != nil {
 		if s.Name == name {
 			return r, true
@@ -686,6 +698,31 @@ func (a *recordActivation) ResolveName(name string) (any, bool) {
 		s, r = s.Parent, r.Parent
 	}
 	return nil, false
+}
+
+// descendants returns the records of schema target nested, at any depth,
+// in record r of schema s.
+func descendants(s *compiler.Schema, r *value.Record, target *compiler.Schema) []ref.Val {
+	var out []ref.Val
+	for _, lf := range s.Lists {
+		list, ok := r.Fields[lf.Index].(traits.Lister)
+		if !ok {
+			continue
+		}
+		n := int(list.Size().(types.Int))
+		for i := 0; i < n; i++ {
+			child, ok := list.Get(types.Int(i)).(*value.Record)
+			if !ok {
+				continue
+			}
+			if lf.Elem == target {
+				out = append(out, child)
+			} else {
+				out = append(out, descendants(lf.Elem, child, target)...)
+			}
+		}
+	}
+	return out
 }
 
 // Parent implements interpreter.Activation.
@@ -701,4 +738,30 @@ func (ev *evaluation) value(st *ruleState, i int) ref.Val {
 	}
 	st.once[i].Do(func() { ev.instance(st.rs, st, i) })
 	return st.vals[i]
+}
+
+// hasPersonScope reports whether any rule runs per person.
+func (p *Program) hasPersonScope() bool {
+	for _, r := range p.c.Rules {
+		if r.Scope.Kind == compiler.PersonScope {
+			return true
+		}
+	}
+	return false
+}
+
+// lastDataMonth returns the last month of the term holding a record.
+func (p *Program) lastDataMonth(d *Dataset) int {
+	last := 0
+	for _, s := range p.c.TopSchemas() {
+		if s.PeriodField == nil {
+			continue
+		}
+		for _, r := range d.Records[s.Name] {
+			if m := p.cal.monthOf(dateOf(r, s.PeriodField)); m > last {
+				last = m
+			}
+		}
+	}
+	return last
 }

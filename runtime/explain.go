@@ -16,6 +16,9 @@ type Explanation struct {
 	Line  Line
 	Rule  *compiler.Rule
 	Steps []Step
+	// Notes explain what the steps do not show, such as how a cap's
+	// adjustment follows from the covered total and the limit.
+	Notes []string
 }
 
 // Step is one expression of the rule, with the value of each part.
@@ -46,7 +49,26 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 		if l.Key != key && l.Rule+":"+l.Key != key {
 			continue
 		}
-		out = append(out, ev.explain(l))
+		x := ev.explain(l)
+		if l.Kind == "adjustment" {
+			for _, c := range st.Caps {
+				if c.Rule == l.Rule && c.Instance == l.Key && c.Period == l.Period {
+					var covers []string
+					for _, r := range l.rule.Covers {
+						covers = append(covers, r.Name)
+					}
+					word, verb := "at most", "removes the excess"
+					if c.Kind == "floor" {
+						word, verb = "at least", "makes up the shortfall"
+					}
+					x.Notes = append(x.Notes,
+						fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
+							strings.Join(covers, ", "), c.Covered.Decimal().StringFixed(2), c.Instance, c.Kind, word, c.Limit.Decimal().StringFixed(2)),
+						fmt.Sprintf("the adjustment %s: %s", verb, c.Adjustment.Decimal().StringFixed(2)))
+				}
+			}
+		}
+		out = append(out, x)
 	}
 	if len(out) == 0 {
 		var keys []string

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 
 	"occ/compiler/value"
 )
@@ -168,7 +169,7 @@ func (s StandardResult) Percent() string {
 
 // MarshalJSON encodes the statement in the documented JSON form.
 func (s *Statement) MarshalJSON() ([]byte, error) {
-	places := int32(2)
+	places := s.Contract.MinorUnits
 	m := func(v value.Money) string { return v.Round(places, value.HalfEven).Decimal().StringFixed(places) }
 	j := jsonStatement{
 		Version: StatementVersion, Period: s.Period, Total: m(s.Total),
@@ -230,4 +231,15 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// WriteJSON writes the statement in the documented JSON form to w; the
+// bytes are those of MarshalJSON.
+func (s *Statement) WriteJSON(w io.Writer) error {
+	b, err := s.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }

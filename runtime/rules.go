@@ -29,7 +29,12 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 		st.lazy, st.once, st.rs = true, make([]sync.Once, n), rs
 		return
 	}
-	eval := func(i int) { ev.instance(rs, st, i) }
+	// worker returns the function that evaluates instances for one worker:
+	// remembering results by the values they read, when the rule allows.
+	worker := func() func(int) { return func(i int) { ev.instance(rs, st, i) } }
+	if plan := ev.planMemo(rs); plan != nil {
+		worker = func() func(int) { return ev.memoWorker(rs, st, plan).eval }
+	}
 	// Record scopes have no previous() and no order between instances, so
 	// they run in parallel; each instance writes only its own slot.
 	if rs.scope.kind == compiler.RecordScope && ev.p.workers > 1 && n >= 256 {
@@ -43,6 +48,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				eval := worker()
 				for i := lo; i < hi; i++ {
 					if i%1024 == 0 && ev.ctx.Err() != nil {
 						return
@@ -53,6 +59,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 		}
 		wg.Wait()
 	} else {
+		eval := worker()
 		for i := 0; i < n; i++ {
 			eval(i)
 		}
@@ -380,10 +387,11 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			removed, _ = removed.Add(adj)
 			st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: adj.Neg(), covered: total, limit: lim})
 		}
-		if r.Kind == lang.Floor {
+		// A floor makes up the shortfall once its instance is complete: in
+		// the instance's last period, which must be within this evaluation.
+		if p := ev.periodOf(rs.scope, k); r.Kind == lang.Floor && p < nPeriods {
 			short, _ := lim.Sub(total)
 			if short.Sign() > 0 {
-				p := min(ev.periodOf(rs.scope, k), nPeriods-1)
 				st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: short, covered: total, limit: lim})
 			}
 		}

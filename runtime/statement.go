@@ -48,8 +48,10 @@ type ContractInfo struct {
 	TermTo       value.Date
 	Settlement   string
 	Currency     string
-	Rounding     string
-	SpecSHA256   string
+	// MinorUnits is the number of decimal places amounts are shown with.
+	MinorUnits int32
+	Rounding   string
+	SpecSHA256 string
 }
 
 // PeriodTotal is the total of one settlement period in the statement.
@@ -163,7 +165,7 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 	s.Contract = ContractInfo{
 		Title: c.Title, Model: c.Model, Commissioner: c.Commissioner, Provider: c.Provider, Version: c.Version,
 		TermFrom: c.TermFrom, TermTo: c.TermTo, Settlement: settleWord(c.Settlement),
-		Currency: c.Currency, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
+		Currency: c.Currency, MinorUnits: c.MinorUnits, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
 	}
 	for _, prm := range c.Params {
 		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: formatVal(ev.p.params[prm.Name]), Set: ev.p.set[prm.Name]})
@@ -293,7 +295,7 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 			s.Excluded = append(s.Excluded, x)
 		}
 	}
-	s.Records = ev.counts(d, per)
+	s.Records = ev.counts(d, per, s)
 	return s
 }
 
@@ -303,23 +305,39 @@ func isIn(m map[string]int, k string) bool {
 }
 
 // counts accounts for every top-level input record.
-func (ev *evaluation) counts(d *Dataset, per period) RecordCounts {
+func (ev *evaluation) counts(d *Dataset, per period, st *Statement) RecordCounts {
 	var rc RecordCounts
 	c := ev.p.c
 	for _, s := range c.TopSchemas() {
 		rc.Input += len(d.Records[s.Name])
 		for _, ri := range ev.recs[s] {
 			p := ev.cal.fromMonth(ri.month, c.Settlement)
-			if p < per.first {
+			switch {
+			case p < per.first:
 				rc.Earlier++
-			} else {
+			case p <= per.last:
 				rc.Evaluated++
 			}
 		}
 	}
-	for _, x := range ev.excluded {
-		if c.Schema(x.Data) != nil && c.Schema(x.Data).Parent == nil {
+	// Top-level records excluded: those listed in this statement count as
+	// excluded; those excluded in other periods count where they fall.
+	for _, x := range st.Excluded {
+		if s := c.Schema(x.Data); s != nil && s.Parent == nil {
 			rc.Excluded++
+		}
+	}
+	for _, x := range ev.excluded {
+		s := c.Schema(x.Data)
+		if s == nil || s.Parent != nil || x.Period == "" {
+			continue
+		}
+		if p, ok := ev.periodIndex(x.Period); ok {
+			if p < per.first {
+				rc.Earlier++
+			} else if p > per.last {
+				rc.Later++
+			}
 		}
 	}
 	rc.Later = rc.Input - rc.Evaluated - rc.Earlier - rc.Excluded
@@ -433,4 +451,15 @@ func formatVal(v ref.Val) string {
 		return s.String()
 	}
 	return strings.TrimSpace(strings.ReplaceAll(formatAny(v.Value()), "\n", " "))
+}
+
+// periodIndex returns the index of a settlement period by its label.
+func (ev *evaluation) periodIndex(label string) (int, bool) {
+	settle := ev.p.c.Settlement
+	for i := 0; i < ev.cal.count(settle); i++ {
+		if ev.cal.label(settle, i) == label {
+			return i, true
+		}
+	}
+	return 0, false
 }

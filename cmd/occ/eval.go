@@ -161,6 +161,9 @@ func programFor(c *compiler.Contract, set []string, workers int) (*runtime.Progr
 		}
 		opts = append(opts, runtime.WithParamText(strings.TrimSpace(name), strings.TrimSpace(val)))
 	}
+	if workers < 0 {
+		return nil, usageError("--workers must be 1 or more (0 means one per CPU)")
+	}
 	if workers > 0 {
 		opts = append(opts, runtime.WithWorkers(workers))
 	}
@@ -234,8 +237,11 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 }
 
 // money formats an amount with thousands separators: -1,234.50.
-func money(m value.Money) string {
-	s := m.Decimal().StringFixed(2)
+func money(m value.Money) string { return moneyIn(m, 2) }
+
+// moneyIn formats an amount with the given decimal places.
+func moneyIn(m value.Money, places int32) string {
+	s := m.Decimal().StringFixed(places)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, _ := strings.Cut(s, ".")
@@ -246,7 +252,10 @@ func money(m value.Money) string {
 		}
 		b.WriteRune(r)
 	}
-	out := b.String() + "." + frac
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
 	if neg {
 		out = "-" + out
 	}
@@ -255,6 +264,7 @@ func money(m value.Money) string {
 
 func writeStatementTable(w io.Writer, s *runtime.Statement) {
 	c := s.Contract
+	m := func(v value.Money) string { return moneyIn(v, c.MinorUnits) }
 	fmt.Fprintf(w, "%s\n", c.Title)
 	if c.Commissioner != "" || c.Provider != "" {
 		fmt.Fprintf(w, "%s / %s\n", c.Commissioner, c.Provider)
@@ -267,12 +277,12 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 	fmt.Fprintln(w)
 	width := len("AMOUNT")
 	for _, l := range s.Lines {
-		width = max(width, len(money(l.Amount)))
+		width = max(width, len(m(l.Amount)))
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "RULE\tKIND\tPERIOD\tKEY\t%*s\n", width, "AMOUNT")
 	for _, l := range s.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%*s\n", l.Rule, l.Kind, l.Period, l.Key, width, money(l.Amount))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%*s\n", l.Rule, l.Kind, l.Period, l.Key, width, m(l.Amount))
 	}
 	tw.Flush()
 	section := func(title string) { fmt.Fprintf(w, "\n%s\n", title) }
@@ -280,13 +290,13 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 		section("Subtotals by kind")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByKind {
-			fmt.Fprintf(tw, "  %s\t%d lines\t%s\t\n", st.Name, st.Lines, money(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, plural(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 		section("Subtotals by rule")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByRule {
-			fmt.Fprintf(tw, "  %s\t%d lines\t%s\t\n", st.Name, st.Lines, money(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, plural(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 	}
@@ -294,7 +304,7 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 		section("Caps and floors")
 		for _, cp := range s.Caps {
 			fmt.Fprintf(w, "  %s %s %s: covered %s, limit %s, adjustment %s\n", cp.Kind, cp.Rule, cp.Instance,
-				money(cp.Covered), money(cp.Limit), money(cp.Adjustment))
+				m(cp.Covered), m(cp.Limit), m(cp.Adjustment))
 		}
 	}
 	if len(s.Standards) > 0 {
@@ -331,10 +341,10 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 	if len(s.Periods) > 1 {
 		section("Totals by period")
 		for _, p := range s.Periods {
-			fmt.Fprintf(w, "  %s  %s\n", p.Period, money(p.Total))
+			fmt.Fprintf(w, "  %s  %s\n", p.Period, m(p.Total))
 		}
 	}
-	fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, money(s.Total))
+	fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, m(s.Total))
 }
 
 // pct renders a decimal fraction as a percentage: 0.85 is 85%.
@@ -355,7 +365,7 @@ func writeStatementCSV(w io.Writer, s *runtime.Statement) {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
 	for _, l := range s.Lines {
-		cw.Write([]string{l.Period, l.Rule, l.Kind, l.Key, l.Amount.Decimal().StringFixed(2), s.Contract.Currency, l.Title, l.Source})
+		cw.Write([]string{l.Period, l.Rule, l.Kind, l.Key, l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source})
 	}
 	cw.Flush()
 }

@@ -39,10 +39,17 @@ func writeExplain(w io.Writer, prog *runtime.Program, d *runtime.Dataset, st *ru
 			}
 			fmt.Fprintf(w, "    => %s\n", s.Value)
 		}
+		for _, n := range x.Notes {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
 		if l.Kind == "sanction" {
 			fmt.Fprintln(w, "  a sanction is shown as a negative line")
 		}
-		fmt.Fprintf(w, "  rounded %s to %s\n", st.Contract.Rounding, money(l.Amount))
+		if l.Kind == "adjustment" {
+			fmt.Fprintf(w, "  adjustment line %s\n", money(l.Amount))
+		} else {
+			fmt.Fprintf(w, "  rounded %s to %s\n", st.Contract.Rounding, money(l.Amount))
+		}
 	}
 	return nil
 }

@@ -1,0 +1,486 @@
+package main
+
+// Tests of occ eval and occ explain through run(), as a user calls them:
+// bad data (testdata/data/bad), --set, --period, -o, --format csv and
+// --workers.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	evalSpecDir = "../../specs/individual-outcomes"
+	evalBadDir  = "../../testdata/data/bad"
+)
+
+// evalRun runs occ with args and returns its exit code, stdout and stderr.
+func evalRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// evalOutcomesArgs are the arguments evaluating the individual-outcomes
+// contract on its own data for May 2026, followed by extra.
+func evalOutcomesArgs(extra ...string) []string {
+	return append([]string{"eval", evalSpecDir,
+		"--data", evalSpecDir + "/reviews.csv", "--data", evalSpecDir + "/goals.csv", "--period", "2026-05"}, extra...)
+}
+
+// TestEvalBadData evaluates bad data files and pins every message: the
+// exit code is 1, standard output is empty (no statement), and standard
+// error lists every problem, each with file:row, column, field, the bad
+// value and what was expected, then a count.
+func TestEvalBadData(t *testing.T) {
+	p := func(name string) string { return evalBadDir + "/" + name }
+	cases := []struct {
+		name  string
+		files []string
+		want  []string // every problem, in order
+	}{
+		{"bad number", []string{"bad-number.csv", "goals.csv"}, []string{
+			p("bad-number.csv") + `:3: column actual_hours (D): review.actual_hours: "forty-eight" is not a number; expected a number between 0 and 400`,
+		}},
+		{"bad date", []string{"bad-date.csv", "goals.csv"}, []string{
+			p("bad-date.csv") + `:5: column month (B): review.month: "2026-05-32" is not a valid date: May 2026 has 31 days, so day 32 does not exist`,
+		}},
+		{"bad date in a goal", []string{"reviews.csv", "bad-goal-date.csv"}, []string{
+			p("bad-goal-date.csv") + `:6: column agreed_on (E): goal.agreed_on: "15/04/2026" is not a date in the form yyyy-mm-dd; for 15 April 2026 write 2026-04-15`,
+		}},
+		{"enum typo", []string{"reviews.csv", "enum-typo.csv"}, []string{
+			p("enum-typo.csv") + `:5: column status (D): goal.status: "not_feasable" is not one of achieved, partly, not_met or not_feasible; did you mean "not_feasible"?`,
+		}},
+		{"out of range", []string{"out-of-range.csv", "goals.csv"}, []string{
+			p("out-of-range.csv") + `:2: column planned_hours (C): review.planned_hours: "450" is out of range; expected a number between 0 and 400`,
+			p("out-of-range.csv") + `:2: column satisfaction (F): review.satisfaction: "6" is out of range; expected a whole number between 1 and 5`,
+		}},
+		{"blank required", []string{"blank-required.csv", "goals.csv"}, []string{
+			p("blank-required.csv") + `:5: column actual_hours (D): review.actual_hours: a value is required`,
+		}},
+		{"unknown column", []string{"unknown-column.csv", "goals.csv"}, []string{
+			p("unknown-column.csv") + `:1: column notes (G): review has no field "notes"; its columns are person, month, planned_hours, actual_hours, missed_visits and satisfaction`,
+		}},
+		{"missing column", []string{"missing-column.csv", "goals.csv"}, []string{
+			p("missing-column.csv") + `:1: review.missed_visits: the header has no missed_visits column; every review needs one`,
+		}},
+		{"orphan goal", []string{"reviews.csv", "orphan-goal.csv"}, []string{
+			p("orphan-goal.csv") + `:7: no review with person P9 and month 2026-05-01`,
+		}},
+		{"duplicate review", []string{"duplicate-review.csv", "goals.csv"}, []string{
+			p("duplicate-review.csv") + `:6: duplicate review with person P2 and month 2026-05-01; the first is on row 3`,
+		}},
+		{"several errors in one file", []string{"several-errors.csv", "goals.csv"}, []string{
+			p("several-errors.csv") + `:2: column planned_hours (C): review.planned_hours: "forty" is not a number; expected a number between 0 and 400`,
+			p("several-errors.csv") + `:3: column month (B): review.month: "05/2026" is not a date in the form yyyy-mm-dd`,
+			p("several-errors.csv") + `:4: column missed_visits (E): review.missed_visits: "-1" is out of range; expected a whole number between 0 and 200`,
+			p("several-errors.csv") + `:5: column satisfaction (F): review.satisfaction: "9" is out of range; expected a whole number between 1 and 5`,
+			p("several-errors.csv") + `:6: column person (A): review.person: a value is required`,
+			// P2's month cannot be read, so P2's goals have no review.
+			p("goals.csv") + `:4: no review with person P2 and month 2026-05-01`,
+			p("goals.csv") + `:5: no review with person P2 and month 2026-05-01`,
+		}},
+		{"two bad files", []string{"bad-number.csv", "bad-goal-date.csv"}, []string{
+			p("bad-number.csv") + `:3: column actual_hours (D): review.actual_hours: "forty-eight" is not a number; expected a number between 0 and 400`,
+			p("bad-goal-date.csv") + `:6: column agreed_on (E): goal.agreed_on: "15/04/2026" is not a date in the form yyyy-mm-dd; for 15 April 2026 write 2026-04-15`,
+		}},
+		{"two bad files, several errors", []string{"several-errors.csv", "enum-typo.csv"}, []string{
+			p("several-errors.csv") + `:2: column planned_hours (C): review.planned_hours: "forty" is not a number; expected a number between 0 and 400`,
+			p("several-errors.csv") + `:3: column month (B): review.month: "05/2026" is not a date in the form yyyy-mm-dd`,
+			p("several-errors.csv") + `:4: column missed_visits (E): review.missed_visits: "-1" is out of range; expected a whole number between 0 and 200`,
+			p("several-errors.csv") + `:5: column satisfaction (F): review.satisfaction: "9" is out of range; expected a whole number between 1 and 5`,
+			p("several-errors.csv") + `:6: column person (A): review.person: a value is required`,
+			p("enum-typo.csv") + `:4: no review with person P2 and month 2026-05-01`,
+			p("enum-typo.csv") + `:5: column status (D): goal.status: "not_feasable" is not one of achieved, partly, not_met or not_feasible; did you mean "not_feasible"?`,
+			p("enum-typo.csv") + `:5: no review with person P2 and month 2026-05-01`,
+		}},
+	}
+	used := map[string]bool{}
+	for _, tc := range cases {
+		for _, f := range tc.files {
+			used[f] = true
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"eval", evalSpecDir}
+			for _, f := range tc.files {
+				args = append(args, "--data", p(f))
+			}
+			for _, format := range []string{"table", "json", "csv"} {
+				code, stdout, stderr := evalRun(t, append(args, "--period", "2026-05", "--format", format)...)
+				if code != 1 {
+					t.Errorf("%s: exit code %d, want 1", format, code)
+				}
+				if stdout != "" {
+					t.Errorf("%s: a statement was printed despite bad data:\n%s", format, stdout)
+				}
+				noun := "errors"
+				if len(tc.want) == 1 {
+					noun = "error"
+				}
+				want := strings.Join(tc.want, "\n") + "\n" + "data: " + itoaEval(len(tc.want)) + " " + noun + "; no statement produced\n"
+				if stderr != want {
+					t.Errorf("%s: stderr:\n%s\nwant:\n%s", format, stderr, want)
+				}
+			}
+		})
+	}
+	// Every bad file in the corpus is used by a case.
+	files, err := filepath.Glob(filepath.Join(evalBadDir, "*.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !used[filepath.Base(f)] {
+			t.Errorf("%s is not used by any case", f)
+		}
+	}
+}
+
+func itoaEval(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// TestEvalBadDataNamesEverything checks the shape of every message of the
+// many-errors case: file:row, a column with its letter, the schema field,
+// the bad value quoted and what was expected.
+func TestEvalBadDataNamesEverything(t *testing.T) {
+	code, _, stderr := evalRun(t, "eval", evalSpecDir, "--data", evalBadDir+"/several-errors.csv")
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	shape := regexp.MustCompile(`^\.\./\.\./testdata/data/bad/several-errors\.csv:[2-6]: column [a-z_]+ \([A-F]\): review\.[a-z_]+: ("[^"]+" is (not|out of range)|a value is required)`)
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.Contains(line, "several-errors.csv") {
+			continue
+		}
+		if !shape.MatchString(line) {
+			t.Errorf("message does not name file:row, column, field and value: %s", line)
+		}
+		if !strings.Contains(line, "expected") && !strings.Contains(line, "yyyy-mm-dd") && !strings.Contains(line, "required") {
+			t.Errorf("message does not say what was expected: %s", line)
+		}
+		n++
+	}
+	if n != 5 {
+		t.Errorf("%d messages for several-errors.csv, want 5:\n%s", n, stderr)
+	}
+}
+
+func TestEvalUnknownSetParam(t *testing.T) {
+	code, stdout, stderr := evalRun(t, evalOutcomesArgs("--set", "hourly_rte=£20.00")...)
+	if code != 2 {
+		t.Errorf("exit code %d, want 2 (usage)", code)
+	}
+	if stdout != "" {
+		t.Errorf("stdout not empty:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, `the contract has no param "hourly_rte"; did you mean "hourly_rate"?`) {
+		t.Errorf("stderr lacks a did-you-mean:\n%s", stderr)
+	}
+}
+
+func TestEvalSetParam(t *testing.T) {
+	code, stdout, stderr := evalRun(t, evalOutcomesArgs("--set", "hourly_rate=£20.00", "--format", "json")...)
+	if code != 0 {
+		t.Fatalf("exit code %d:\n%s", code, stderr)
+	}
+	var st struct {
+		Params []struct {
+			Name, Value string
+			Set         bool
+		}
+		Lines []struct{ Rule, Key, Amount string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range st.Lines {
+		if l.Rule == "hours" && l.Key == "P1" {
+			found = true
+			if l.Amount != "800.00" {
+				t.Errorf("P1 hours line %s with hourly_rate £20.00, want 800.00 (40 hours)", l.Amount)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no hours line for P1")
+	}
+	for _, prm := range st.Params {
+		if prm.Name == "hourly_rate" && (prm.Value != "20.00" || !prm.Set) {
+			t.Errorf("param hourly_rate = %q set %v, want 20.00 set true", prm.Value, prm.Set)
+		}
+		if prm.Name == "outcome_fee" && prm.Set {
+			t.Errorf("param outcome_fee marked set")
+		}
+	}
+	// The default is unchanged by the previous run.
+	_, stdout, _ = evalRun(t, evalOutcomesArgs("--format", "csv")...)
+	if !strings.Contains(stdout, "\n2026-05,hours,payment,P1,784.00,") {
+		t.Errorf("without --set, P1 hours should be 784.00:\n%s", stdout)
+	}
+}
+
+func TestEvalBadPeriod(t *testing.T) {
+	code, stdout, stderr := evalRun(t, "eval", evalSpecDir, "--data", evalSpecDir+"/reviews.csv", "--data", evalSpecDir+"/goals.csv", "--period", "2026-13")
+	if code == 0 {
+		t.Errorf("exit code 0 for period 2026-13")
+	}
+	if stdout != "" {
+		t.Errorf("stdout not empty:\n%s", stdout)
+	}
+	want := `occ: "2026-13" is not a period of the term 2026-04-01 .. 2027-03-31; write a month (2026-04), a quarter (2026-Q1), a contract year (2026-27) or term`
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr:\n%s\nwant it to contain:\n%s", stderr, want)
+	}
+}
+
+func TestEvalMonthOfQuarterlyContract(t *testing.T) {
+	for _, spec := range []struct{ dir, data string }{
+		{"../../specs/performance-standards", "episodes.csv"},
+		{"../../specs/lead-provider", "people.csv"},
+	} {
+		code, stdout, stderr := evalRun(t, "eval", spec.dir, "--data", spec.dir+"/"+spec.data, "--period", "2026-05")
+		if code == 0 || stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q; want an error and no statement", spec.dir, code, stdout)
+		}
+		want := "occ: the contract settles quarterly; 2026-05 is shorter than a settlement period (try 2026-Q1)"
+		if !strings.Contains(stderr, want) {
+			t.Errorf("%s: stderr:\n%s\nwant it to contain:\n%s", spec.dir, stderr, want)
+		}
+		code, stdout, stderr = evalRun(t, "eval", spec.dir, "--data", spec.dir+"/"+spec.data, "--period", "2026-Q1")
+		if code != 0 || !strings.Contains(stdout, "Statement for 2026-Q1") {
+			t.Errorf("%s: 2026-Q1: exit %d\n%s%s", spec.dir, code, stdout, stderr)
+		}
+	}
+}
+
+// TestEvalOutputFile writes the statement with -o: the file holds exactly
+// what standard output would, nothing is printed, and no temporary file is
+// left beside it, also when the file already exists.
+func TestEvalOutputFile(t *testing.T) {
+	for _, format := range []string{"table", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "statement."+format)
+			code, want, stderr := evalRun(t, evalOutcomesArgs("--format", format)...)
+			if code != 0 || want == "" {
+				t.Fatalf("exit %d:\n%s", code, stderr)
+			}
+			for _, existing := range []bool{false, true} {
+				if existing {
+					if err := os.Remove(out); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(out, []byte("an older, longer statement\n"+strings.Repeat("x", 10000)), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				code, stdout, stderr := evalRun(t, evalOutcomesArgs("--format", format, "-o", out)...)
+				if code != 0 || stdout != "" || stderr != "" {
+					t.Fatalf("-o: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+				}
+				got, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != want {
+					t.Errorf("the file differs from standard output (existing file: %v):\n%s\nwant:\n%s", existing, got, want)
+				}
+				entries, err := os.ReadDir(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				if !slices.Equal(names, []string{filepath.Base(out)}) {
+					t.Errorf("the directory holds %v, want only %s", names, filepath.Base(out))
+				}
+			}
+			if format == "csv" {
+				info, err := os.Stat(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Mode().Perm() != 0o600 {
+					t.Errorf("rewriting changed the file's mode to %v, want 0600 kept", info.Mode().Perm())
+				}
+			}
+		})
+	}
+	// No statement, no file.
+	dir := t.TempDir()
+	out := filepath.Join(dir, "statement.json")
+	code, _, _ := evalRun(t, "eval", evalSpecDir, "--data", evalBadDir+"/bad-number.csv", "--data", evalBadDir+"/goals.csv", "-o", out)
+	if code != 1 {
+		t.Errorf("bad data with -o: exit %d, want 1", code)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("bad data with -o left %d files", len(entries))
+	}
+}
+
+func TestEvalCSV(t *testing.T) {
+	code, stdout, stderr := evalRun(t, evalOutcomesArgs("--format", "csv")...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := []string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"}
+	if len(rows) == 0 || !slices.Equal(rows[0], header) {
+		t.Fatalf("header %v, want %v", rows[0], header)
+	}
+	want := [][]string{
+		{"2026-05", "hours", "payment", "P1", "784.00", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:2"},
+		{"2026-05", "hours", "payment", "P2", "940.80", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:3"},
+		{"2026-05", "hours", "payment", "P3", "666.40", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:4"},
+		{"2026-05", "hours", "payment", "P4", "392.00", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:5"},
+		{"2026-05", "goal_fee", "incentive", "P1/G1", "300.00", "GBP", "Goal achieved", evalSpecDir + "/goals.csv:2"},
+		{"2026-05", "goal_fee", "incentive", "P2/G1", "240.00", "GBP", "Goal achieved", evalSpecDir + "/goals.csv:4"},
+		{"2026-05", "satisfied", "incentive", "P1", "30.00", "GBP", "Person satisfied with their care", evalSpecDir + "/reviews.csv:2"},
+		{"2026-05", "satisfied", "incentive", "P3", "30.00", "GBP", "Person satisfied with their care", evalSpecDir + "/reviews.csv:4"},
+		{"2026-05", "missed", "sanction", "P2", "-47.04", "GBP", "Missed visits", evalSpecDir + "/reviews.csv:3"},
+		{"2026-05", "reduced_package", "share", "P2", "78.40", "GBP", "Saving on a reduced package, shared", evalSpecDir + "/reviews.csv:3"},
+		{"2026-05", "outcome_cap", "adjustment", "2026-05", "-260.92", "GBP", "Outcome-linked payments at most 15% of hours paid", ""},
+	}
+	if len(rows)-1 != len(want) {
+		t.Fatalf("%d rows, want one per line (%d):\n%s", len(rows)-1, len(want), stdout)
+	}
+	for i, w := range want {
+		if !slices.Equal(rows[i+1], w) {
+			t.Errorf("row %d: %q, want %q", i+1, rows[i+1], w)
+		}
+	}
+	// The rows are the JSON statement's lines.
+	_, js, _ := evalRun(t, evalOutcomesArgs("--format", "json")...)
+	var st struct {
+		Lines []struct{ Period, Rule, Kind, Key, Amount, Source string }
+		Total string
+	}
+	if err := json.Unmarshal([]byte(js), &st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Lines) != len(rows)-1 {
+		t.Fatalf("%d JSON lines, %d CSV rows", len(st.Lines), len(rows)-1)
+	}
+	for i, l := range st.Lines {
+		r := rows[i+1]
+		if l.Period != r[0] || l.Rule != r[1] || l.Kind != r[2] || l.Key != r[3] || l.Amount != r[4] || l.Source != r[7] {
+			t.Errorf("CSV row %d %q differs from JSON line %+v", i+1, r, l)
+		}
+	}
+}
+
+// TestEvalWorkers compares every format with 1 and 4 workers, on the small
+// individual-outcomes data and on the lead-provider's 600 people (enough
+// records to evaluate in parallel).
+func TestEvalWorkers(t *testing.T) {
+	lead := "../../specs/lead-provider"
+	cases := [][]string{
+		evalOutcomesArgs(),
+		{"eval", lead, "--data", lead + "/people.csv", "--period", "2026-Q1"},
+		{"eval", lead, "--data", lead + "/people.csv"},
+	}
+	for _, args := range cases {
+		for _, format := range []string{"table", "json", "csv"} {
+			var outs []string
+			for _, w := range []string{"1", "4", "1"} {
+				code, stdout, stderr := evalRun(t, append(slices.Clone(args), "--format", format, "--workers", w)...)
+				if code != 0 {
+					t.Fatalf("%v --workers %s: exit %d:\n%s", args, w, code, stderr)
+				}
+				outs = append(outs, stdout)
+			}
+			if outs[0] != outs[1] || outs[0] != outs[2] {
+				t.Errorf("%v --format %s: output differs between 1 and 4 workers", args, format)
+			}
+		}
+	}
+}
+
+// TestEvalNegativeWorkers: a negative --workers is a mistake in how occ
+// was called, not a request for the default.
+//
+// BUG (cmd/occ/eval.go, programFor): `if workers > 0` silently ignores
+// --workers -3 and evaluates with one worker per CPU; exit 0.
+func TestEvalNegativeWorkers(t *testing.T) {
+	code, stdout, stderr := evalRun(t, evalOutcomesArgs("--workers", "-3")...)
+	if code != 2 || stdout != "" {
+		t.Errorf("--workers -3: exit %d (want 2, usage) and %d bytes of statement; stderr %q", code, len(stdout), stderr)
+	}
+}
+
+// TestExplainPartsAreBalanced: each sub-expression explain shows must be
+// the text of that sub-expression, so its brackets balance.
+//
+// BUG (compiler/expr.go, parts and nodeSpan): the span of a call whose
+// first operand is in brackets starts inside the bracket, and a call whose
+// last operand is in brackets ends inside it; explain P2 prints
+// "review.planned_hours - review.actual_hours) * hourly_rate = 156.80" and
+// explain P1/G1 prints "outcome_fee * (1 + quick_bonus = 300.0000".
+func TestExplainPartsAreBalanced(t *testing.T) {
+	for _, key := range []string{"P2", "P1/G1"} {
+		code, stdout, stderr := evalRun(t, "explain", evalSpecDir, key, "--data", evalSpecDir+"/reviews.csv",
+			"--data", evalSpecDir+"/goals.csv", "--period", "2026-05")
+		if code != 0 {
+			t.Fatalf("explain %s: exit %d:\n%s", key, code, stderr)
+		}
+		for _, line := range strings.Split(stdout, "\n") {
+			text, _, ok := strings.Cut(strings.TrimSpace(line), " = ")
+			if !ok || !strings.HasPrefix(line, "    ") {
+				continue
+			}
+			if strings.Count(text, "(") != strings.Count(text, ")") {
+				t.Errorf("explain %s: unbalanced sub-expression %q", key, text)
+			}
+		}
+	}
+}
+
+// TestExplainCap: the explanation of a cap's adjustment must show how the
+// adjustment follows from the limit: the covered amount it is compared
+// with (678.40) as well as the limit (417.48).
+//
+// BUG (runtime/explain.go): explain outcome_cap:2026-05 shows only the
+// limit expression (=> 417.4800) and then "rounded half_up to -260.92",
+// with nothing about the 678.40 covered or the difference taken.
+func TestExplainCap(t *testing.T) {
+	code, stdout, stderr := evalRun(t, "explain", evalSpecDir, "outcome_cap:2026-05", "--data", evalSpecDir+"/reviews.csv",
+		"--data", evalSpecDir+"/goals.csv", "--period", "2026-05")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "417.48") {
+		t.Errorf("the explanation lacks the limit 417.48:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "678.40") {
+		t.Errorf("the explanation lacks the covered amount 678.40, so -260.92 cannot be followed:\n%s", stdout)
+	}
+}
+
+// TestEvalExplainFlag: eval --explain KEY prints what occ explain prints.
+func TestEvalExplainFlag(t *testing.T) {
+	_, a, _ := evalRun(t, evalOutcomesArgs("--explain", "hours:P2")...)
+	_, b, _ := evalRun(t, "explain", evalSpecDir, "hours:P2", "--data", evalSpecDir+"/reviews.csv", "--data", evalSpecDir+"/goals.csv", "--period", "2026-05")
+	if a == "" || a != b {
+		t.Errorf("eval --explain and explain differ:\n%s\n---\n%s", a, b)
+	}
+	if strings.Contains(a, "missed") {
+		t.Errorf("hours:P2 explained other rules' lines:\n%s", a)
+	}
+}

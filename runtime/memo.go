@@ -1,0 +1,224 @@
+package runtime
+
+import (
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang"
+)
+
+// A rule over records is a pure function of the few values its expressions
+// read: some fields of the record (and of its parents), the params, which
+// are fixed for the evaluation, and other rules' values for the record.
+// Records repeat those values a great deal (hours in half hours, a handful
+// of statuses, one hourly rate), so the evaluator remembers each rule's
+// result by the values it read and evaluates the expressions again only for
+// a combination it has not seen. A memoized result is exactly what
+// evaluating would give: the key encodes every value read exactly (see
+// value.AppendKey), expressions have no side effects, and results that
+// raised an error are never remembered.
+
+// memoLimit bounds the results one worker remembers for one rule.
+const memoLimit = 1 << 16
+
+// memoPlan lists the values that determine a rule's result for a record.
+type memoPlan struct {
+	slots []memoSlot
+}
+
+// memoSlot is one value a rule reads: another rule's value, or a field of
+// the record or of one of its parents.
+type memoSlot struct {
+	rule  *compiler.Rule // a rule read; nil for a field
+	depth int            // parent hops from the rule's records to the field's
+	field int            // field index
+}
+
+// planMemo returns the plan for rule rs, or nil when its result cannot be
+// remembered: rules not over records, lets and standards, coverage runs,
+// and expressions that read anything beyond scalar fields, params and
+// other rules' values computed already (comprehensions, lists of records,
+// previous values, period dates).
+func (ev *evaluation) planMemo(rs *ruleCtx) *memoPlan {
+	r := rs.rule
+	if rs.scope.kind != compiler.RecordScope || ev.p.cov != nil {
+		return nil
+	}
+	switch r.Kind {
+	case lang.Payment, lang.Incentive, lang.Sanction, lang.Share, lang.Flag:
+	default:
+		return nil
+	}
+	depth := map[string]int{}
+	d := 0
+	for s := rs.scope.schema; s != nil; s = s.Parent {
+		if _, ok := depth[s.Name]; !ok {
+			depth[s.Name] = d
+		}
+		d++
+	}
+	plan := &memoPlan{}
+	seen := map[memoSlot]bool{}
+	add := func(sl memoSlot) {
+		if !seen[sl] {
+			seen[sl] = true
+			plan.slots = append(plan.slots, sl)
+		}
+	}
+	// schemaAt returns the schema depth hops above the rule's.
+	schemaAt := func(hops int) *compiler.Schema {
+		s := rs.scope.schema
+		for ; hops > 0; hops-- {
+			s = s.Parent
+		}
+		return s
+	}
+	ok := true
+	var visit func(x ast.Expr)
+	visit = func(x ast.Expr) {
+		if !ok {
+			return
+		}
+		switch x.Kind() {
+		case ast.LiteralKind:
+		case ast.IdentKind:
+			name := x.AsIdent()
+			if _, isParam := ev.p.params[name]; isParam {
+				return // fixed for the whole evaluation
+			}
+			if t, isRule := rs.reads[name]; isRule && t.Kind != lang.Let && ev.states[t] != nil {
+				add(memoSlot{rule: t})
+				return
+			}
+			ok = false // a record used whole, a list, previous(), first, ...
+		case ast.SelectKind:
+			sel := x.AsSelect()
+			op := sel.Operand()
+			if op.Kind() != ast.IdentKind {
+				visit(op)
+				return
+			}
+			name := op.AsIdent()
+			if _, isParam := ev.p.params[name]; isParam {
+				return
+			}
+			if _, isRule := rs.reads[name]; isRule {
+				visit(op)
+				return
+			}
+			hops, isRec := depth[name]
+			if !isRec {
+				ok = false
+				return
+			}
+			f := schemaAt(hops).FieldByName(sel.FieldName())
+			if f == nil || f.Kind == compiler.ListField {
+				ok = false
+				return
+			}
+			add(memoSlot{depth: hops, field: f.Index})
+		case ast.CallKind:
+			call := x.AsCall()
+			if call.IsMemberFunction() {
+				visit(call.Target())
+			}
+			for _, a := range call.Args() {
+				visit(a)
+			}
+		case ast.ListKind:
+			for _, e := range x.AsList().Elements() {
+				visit(e)
+			}
+		case ast.MapKind:
+			for _, e := range x.AsMap().Entries() {
+				me := e.AsMapEntry()
+				visit(me.Key())
+				visit(me.Value())
+			}
+		default: // comprehensions, structs
+			ok = false
+		}
+	}
+	for _, e := range r.Expressions() {
+		if e.AST == nil {
+			return nil
+		}
+		visit(e.AST.NativeRep().Expr())
+		if !ok {
+			return nil
+		}
+	}
+	return plan
+}
+
+// memoWorker remembers one rule's results for one worker.
+type memoWorker struct {
+	ev   *evaluation
+	rs   *ruleCtx
+	st   *ruleState
+	plan *memoPlan
+	memo map[string]memoResult
+	key  []byte
+}
+
+type memoResult struct {
+	val   ref.Val
+	fired bool
+}
+
+func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan) *memoWorker {
+	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: map[string]memoResult{}}
+}
+
+// eval sets instance i's value and whether it fired, from memory when the
+// values it reads were seen before.
+func (w *memoWorker) eval(i int) {
+	ev, st := w.ev, w.st
+	key, ok := w.appendKey(w.key[:0], i)
+	w.key = key
+	if ok {
+		if r, hit := w.memo[string(key)]; hit {
+			st.vals[i], st.fired[i] = r.val, r.fired
+			return
+		}
+	}
+	ev.mu.Lock()
+	nerr := len(ev.errs)
+	ev.mu.Unlock()
+	ev.instance(w.rs, st, i)
+	if !ok || len(w.memo) >= memoLimit {
+		return
+	}
+	ev.mu.Lock()
+	failed := len(ev.errs) != nerr
+	ev.mu.Unlock()
+	if !failed {
+		w.memo[string(key)] = memoResult{val: st.vals[i], fired: st.fired[i]}
+	}
+}
+
+// appendKey encodes the values instance i reads; ok is false when one of
+// them cannot be encoded.
+func (w *memoWorker) appendKey(b []byte, i int) ([]byte, bool) {
+	ev, scope := w.ev, w.rs.scope
+	for _, sl := range w.plan.slots {
+		var v ref.Val
+		if sl.rule != nil {
+			v = ev.read(sl.rule, scope, i)
+		} else {
+			s, j := scope.schema, i
+			for range sl.depth {
+				j = int(ev.recs[s][j].parent)
+				s = s.Parent
+			}
+			v = ev.recs[s][j].rec.Fields[sl.field]
+		}
+		var ok bool
+		if b, ok = value.AppendKey(b, v); !ok {
+			return b, false
+		}
+	}
+	return b, true
+}
