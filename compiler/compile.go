@@ -306,6 +306,7 @@ func (ck *checker) checkParams() {
 			continue
 		}
 		cp.Default, cp.Type = v, typ
+		cp.Percent = strings.HasSuffix(strings.TrimSpace(p.Value.Text), "%")
 		if _, dup := ck.c.params[cp.Name]; !dup {
 			ck.c.params[cp.Name] = cp
 			ck.c.Params = append(ck.c.Params, cp)
@@ -342,8 +343,11 @@ func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s", strings.TrimPrefix(ck.diags[0].Message, ""))
 	}
+	if n, isInt := v.(types.Int); isInt && p.Type.IsExactType(value.DecimalType) {
+		return value.DecimalFromInt(int64(n)), nil
+	}
 	if typ.String() != p.Type.String() {
-		return nil, fmt.Errorf("param %s is %s, but %q is %s", name, typeName(p.Type), text, typeName(typ))
+		return nil, fmt.Errorf("param %s is %s, but %q is %s", name, describeType(p.Type), text, describeType(typ))
 	}
 	return v, nil
 }

@@ -55,6 +55,8 @@ type Param struct {
 	Default ref.Val
 	Span    lang.Span
 	Used    bool
+	// Percent is set when the default is written as a percentage (25%).
+	Percent bool
 }
 
 // FieldKind is the type of a data field.
@@ -148,12 +150,16 @@ type Rule struct {
 	Measure *Expression // standard
 	Target  *Expression // standard
 	// TargetOp is the comparison of a standard: >=, >, <=, <, == or !=.
-	TargetOp    string
-	Value       *Expression // let
-	Covers      []*Rule
-	Breach      string
-	Repeated    string
-	RepeatCount int
+	TargetOp string
+	// TargetPercent is set when a standard's target is written as a
+	// percentage, directly or through a param: its measure is then shown as
+	// a percentage too.
+	TargetPercent bool
+	Value         *Expression // let
+	Covers        []*Rule
+	Breach        string
+	Repeated      string
+	RepeatCount   int
 	// Instalments splits each amount into equal lines per month or quarter,
 	// the last taking the remainder.
 	Instalments ScopeKind

@@ -456,6 +456,14 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			}
 		}
 	}
+	if r.Kind == lang.Standard && r.Target != nil {
+		r.TargetPercent = strings.Contains(r.Target.Source.Text, "%")
+		for _, name := range r.Target.Reads {
+			if prm := c.params[name]; prm != nil && prm.Percent {
+				r.TargetPercent = true
+			}
+		}
+	}
 	if r.Kind == lang.Standard && r.Measure != nil && r.Target != nil && !r.Measure.Type.IsExactType(r.Target.Type) &&
 		!(isNumber(r.Measure.Type) && isNumber(r.Target.Type)) {
 		ck.errorf(pr.decl.Target.Span, "type-mismatch", "the target of standard %s is %s but its measure is %s",

@@ -203,20 +203,31 @@ func (ck *checker) bound(f *Field, w *lang.Word) ref.Val {
 	}
 	switch f.Kind {
 	case IntField:
-		if w.Kind != lang.NumberWord || strings.ContainsAny(w.Text, ".,") {
+		if w.Kind != lang.NumberWord || strings.Contains(w.Text, ".") {
 			return bad("the range of int field %s needs whole numbers, found %s", f.Name, w.Text)
 		}
-		d, _ := value.ParseDecimal(w.Text)
+		d, err := parseMoneyWord(w.Text)
+		if err != nil {
+			return bad("%v", err)
+		}
 		n, err := d.Int64()
 		if err != nil {
 			return bad("%s is not a whole number", w.Text)
 		}
 		return types.Int(n)
 	case DecimalField:
+		if w.Kind == lang.PercentWord {
+			d, err := value.ParseDecimal(strings.TrimSuffix(w.Text, "%"))
+			if err != nil {
+				return bad("%s is not a percentage", w.Text)
+			}
+			q, _ := d.Quo(value.DecimalFromInt(100))
+			return q
+		}
 		if w.Kind != lang.NumberWord {
 			return bad("the range of decimal field %s needs numbers, found %s", f.Name, w.Text)
 		}
-		d, err := value.ParseDecimal(strings.ReplaceAll(w.Text, ",", ""))
+		d, err := parseMoneyWord(w.Text)
 		if err != nil {
 			return bad("%s is not a number", w.Text)
 		}

@@ -50,10 +50,10 @@ func (ck *checker) constant(env *cel.Env, e *lang.Expr, what string) (ref.Val, *
 	return v, typ, true
 }
 
-var rePeriod = regexp.MustCompile(`^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|\d{4}-\d{2}|term)$`)
+var rePeriod = regexp.MustCompile(`^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|\d{4}-\d{2}|\d{4}|term)$`)
 
 // ValidPeriod reports whether text names a period: 2026-05 (a month),
-// 2026-Q1 (a contract quarter), 2026-27 (a contract year) or term.
+// 2026-Q1 (a contract quarter), 2026-27 or 2026 (a contract year) or term.
 func ValidPeriod(text string) bool {
 	if !rePeriod.MatchString(text) {
 		return false
@@ -112,6 +112,9 @@ func (ck *checker) checkTests() {
 			v, typ, ok := ck.constant(env, s.Value, "the value of "+p.Name)
 			if !ok {
 				continue
+			}
+			if n, isInt := v.(types.Int); isInt && p.Type.IsExactType(value.DecimalType) {
+				v, typ = value.DecimalFromInt(int64(n)), p.Type
 			}
 			if typ.String() != p.Type.String() {
 				ck.errorf(s.Value.Span, "type-mismatch", "param %s is %s, but this value is %s", p.Name, describeType(p.Type), describeType(typ))
@@ -310,6 +313,10 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 		return true
 	}
 	compare := func(w want) bool {
+		if x.Op == "=" {
+			ck.errorf(e.Op.Span, "bad-expect", "use == to compare; = gives a value").Detail = "write " + example
+			return false
+		}
 		if x.Op == "" || e.Value == nil {
 			bad()
 			return false

@@ -3,7 +3,9 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"strings"
 
 	"occ/compiler/value"
 )
@@ -111,7 +113,7 @@ type jsonStandard struct {
 	Instance    string `json:"instance"`
 	Period      string `json:"period"`
 	Measure     string `json:"measure"`
-	Percent     string `json:"percent"`
+	Percent     string `json:"percent,omitempty"`
 	Numerator   *int64 `json:"numerator,omitempty"`
 	Denominator *int64 `json:"denominator,omitempty"`
 	Op          string `json:"op"`
@@ -156,6 +158,36 @@ func (s StandardResult) Status() string {
 		return "breach"
 	}
 	return "missed"
+}
+
+// PercentIfAny returns Percent when the standard's target is a
+// percentage, and "" otherwise.
+func (s StandardResult) PercentIfAny() string {
+	if !s.AsPercent {
+		return ""
+	}
+	return s.Percent()
+}
+
+// Display renders the measure and target for reading: "34/40 = 85.00%"
+// against ">= 85%", or "3" against "<= 2" for a standard that counts.
+func (s StandardResult) Display() (measure, target string) {
+	if !s.AsPercent {
+		return s.Measure.String(), s.Op + " " + s.Target.String()
+	}
+	measure = s.Percent() + "%"
+	if s.Numerator != nil {
+		measure = fmt.Sprintf("%d/%d = %s", *s.Numerator, *s.Denominator, measure)
+	}
+	t, err := s.Target.Mul(value.DecimalFromInt(100))
+	if err != nil {
+		return measure, s.Op + " " + s.Target.String()
+	}
+	ts := t.String()
+	if strings.Contains(ts, ".") {
+		ts = strings.TrimRight(strings.TrimRight(ts, "0"), ".")
+	}
+	return measure, s.Op + " " + ts + "%"
 }
 
 // Percent renders the measure as a percentage with two places, for reading.
@@ -214,7 +246,7 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 	}
 	for _, st := range s.Standards {
 		j.Standards = append(j.Standards, jsonStandard{Standard: st.Rule, Title: st.Title, Instance: st.Instance, Period: st.Period,
-			Measure: st.Measure.String(), Percent: st.Percent(), Numerator: st.Numerator, Denominator: st.Denominator,
+			Measure: st.Measure.String(), Percent: st.PercentIfAny(), Numerator: st.Numerator, Denominator: st.Denominator,
 			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive})
 	}
 	for _, f := range s.Flags {

@@ -215,7 +215,7 @@ func (ev *evaluation) standard(rs *ruleCtx, st *ruleState, i int) {
 	}
 	st.vals[i] = types.Bool(met)
 	res := StandardResult{Rule: r.Name, Title: r.Title, Instance: ev.cal.label(r.Scope.Kind, i),
-		period: ev.periodOf(rs.scope, i), Measure: md, Target: td, Op: r.TargetOp, Met: met}
+		period: ev.periodOf(rs.scope, i), Measure: md, Target: td, Op: r.TargetOp, Met: met, AsPercent: r.TargetPercent}
 	if num, den, ok := md.Fraction(); ok {
 		res.Numerator, res.Denominator = &num, &den
 	}

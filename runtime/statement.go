@@ -124,6 +124,9 @@ type StandardResult struct {
 	Met         bool
 	Consequence string
 	Consecutive int
+	// AsPercent is set when the target is a percentage, so the measure
+	// reads as one too.
+	AsPercent bool
 
 	period int
 }

@@ -228,7 +228,8 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 				want += " " + quote(x.Args[3])
 			}
 			if got != want && !(len(x.Args) == 3 && s.Status() == status) {
-				return &TestFailure{Want: want, Got: got + fmt.Sprintf(" (measure %s%% against %s %s)", s.Percent(), s.Op, s.Target)}
+				m, tg := s.Display()
+				return &TestFailure{Want: want, Got: got + fmt.Sprintf(" (measure %s against %s)", m, tg)}
 			}
 			return nil
 		}
@@ -327,9 +328,24 @@ func compare(x *compiler.Expect, got ref.Val) *TestFailure {
 	return &TestFailure{Want: x.Op + " " + show(want), Got: show(got)}
 }
 
+// show renders a value as a contract writes it: -£1,234.50.
 func show(v ref.Val) string {
-	if m, ok := v.(value.Money); ok {
-		return "£" + m.Decimal().StringFixed(2)
+	m, ok := v.(value.Money)
+	if !ok {
+		return formatVal(v)
 	}
-	return formatVal(v)
+	s := m.Decimal().StringFixed(2)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + "£" + b.String() + "." + frac
 }

@@ -311,11 +311,8 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 		section("Standards")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, st := range s.Standards {
-			measure := st.Percent() + "%"
-			if st.Numerator != nil {
-				measure = fmt.Sprintf("%d/%d = %s", *st.Numerator, *st.Denominator, measure)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s %s\t%s\t%s\n", st.Instance, st.Rule, measure, st.Op, pct(st.Target), st.Status(), st.Consequence)
+			measure, target := st.Display()
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", st.Instance, st.Rule, measure, target, st.Status(), st.Consequence)
 		}
 		tw.Flush()
 	}
@@ -345,19 +342,6 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 		}
 	}
 	fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, m(s.Total))
-}
-
-// pct renders a decimal fraction as a percentage: 0.85 is 85%.
-func pct(d value.Decimal) string {
-	x, err := d.Mul(value.DecimalFromInt(100))
-	if err != nil {
-		return d.String()
-	}
-	s := x.String()
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s + "%"
 }
 
 // writeStatementCSV writes one row per line, for finance systems.
