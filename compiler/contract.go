@@ -231,6 +231,15 @@ type Part struct {
 	Span lang.Span
 }
 
+// ProgramWith builds another program for the expression with extra
+// options, such as a decorator that observes sub-expressions.
+func (e *Expression) ProgramWith(opts ...cel.ProgramOption) (cel.Program, error) {
+	if e.env == nil {
+		return nil, fmt.Errorf("expression has no environment")
+	}
+	return e.env.Program(e.AST, opts...)
+}
+
 // TraceProgram returns a program that records the value of every
 // sub-expression, for explanations. It is slower than Program.
 func (e *Expression) TraceProgram() (cel.Program, error) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Decl is a top-level declaration: *Contract, *Param, *Data, *Rule or *Test.
@@ -47,7 +48,7 @@ func (d decoder) errorf(span Span, code, format string, args ...any) *Diagnostic
 
 // unknown reports an unknown keyword with a suggestion.
 func (d decoder) unknown(w Word, what string, known []string) {
-	diag := d.errorf(w.Span, "unknown-keyword", "unknown %s %q", what, w.Text)
+	diag := d.errorf(w.Span, "unknown-keyword", "unknown %s %q", what, shorten(w.Text))
 	if s := Suggest(w.Text, known); s != "" {
 		diag.Detail = fmt.Sprintf("did you mean %q?", s)
 	} else {
@@ -107,12 +108,21 @@ func spanOf(ws []Word) Span {
 func describe(w Word) string {
 	switch w.Kind {
 	case StringWord:
-		return "text " + w.Text
+		return "text " + shorten(w.Text)
 	case IdentWord:
-		return fmt.Sprintf("word %q", w.Text)
+		return fmt.Sprintf("word %q", shorten(w.Text))
 	default:
-		return fmt.Sprintf("%q", w.Text)
+		return fmt.Sprintf("%q", shorten(w.Text))
 	}
+}
+
+// shorten cuts text quoted in a message to a readable length.
+func shorten(text string) string {
+	const most = 40
+	if utf8.RuneCountInString(text) <= most {
+		return text
+	}
+	return string([]rune(text)[:most]) + "…"
 }
 
 func (d decoder) needBlock(s *Stmt, what string) bool {
@@ -568,8 +578,8 @@ func Suggest(name string, candidates []string) string {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
 	for _, c := range sorted {
-		if c == name {
-			continue
+		if c == name || abs(utf8.RuneCountInString(c)-utf8.RuneCountInString(name)) >= bestD {
+			continue // the lengths alone differ by more than the best distance
 		}
 		if dist := editDistance(strings.ToLower(name), strings.ToLower(c)); dist < bestD {
 			best, bestD = c, dist
@@ -603,6 +613,13 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // article returns "an" before a vowel and "a" otherwise.

@@ -18,9 +18,7 @@ func Format(f *File) []byte {
 		if f.Body.BlankBeforeComments || len(f.Body.Stmts) > 0 && f.Body.Stmts[len(f.Body.Stmts)-1].Block != nil {
 			p.blank()
 		}
-		for _, c := range f.Body.Comments {
-			p.line(0, c.Text)
-		}
+		p.comments(0, f.Body.Comments)
 	}
 	out := bytes.TrimLeft(p.buf.Bytes(), "\n")
 	return out
@@ -68,9 +66,7 @@ func (p *printer) stmts(list []*Stmt, indent int, top bool, parent string) {
 			if s.BlankBefore || top && i+k > 0 && (s.Block != nil || list[i+k-1].Block != nil) {
 				p.blank()
 			}
-			for _, c := range s.Comments {
-				p.line(indent, c.Text)
-			}
+			p.comments(indent, s.Comments)
 			if s.BlankAfterComments {
 				p.blank()
 			}
@@ -131,14 +127,23 @@ func (p *printer) stmt(s *Stmt, indent, headW, firstW int, parent string) {
 			if blk.BlankBeforeComments {
 				p.blank()
 			}
-			for _, c := range blk.Comments {
-				p.line(indent+1, c.Text)
-			}
+			p.comments(indent+1, blk.Comments)
 		}
 		p.line(indent, p.trailing("}", s.Trailing))
 		return
 	}
 	p.line(indent, p.trailing(b.String(), s.Trailing))
+}
+
+// comments prints a group of comment lines, keeping the empty lines
+// between them.
+func (p *printer) comments(indent int, list []Comment) {
+	for i, c := range list {
+		if i > 0 && c.BlankBefore {
+			p.blank()
+		}
+		p.line(indent, c.Text)
+	}
 }
 
 func (p *printer) trailing(text string, c *Comment) string {

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -74,6 +75,10 @@ type scanner struct {
 	exprNext bool
 	toks     []lexer.Token
 	next     int
+	// broken holds the start offsets of expressions with an unclosed bracket.
+	broken map[int]bool
+	// badChars counts the unexpected-character errors.
+	badChars int
 }
 
 func newScanner(file string, src []byte) *scanner {
@@ -126,6 +131,9 @@ func (s *scanner) spanFrom(p Pos, n int) Span {
 
 // advanceTo moves the scanner to byte offset off, keeping line and column.
 func (s *scanner) advanceTo(off int) {
+	if s.off == 0 && off >= 3 && bytes.HasPrefix(s.src, []byte("\xef\xbb\xbf")) {
+		s.off = 3 // a byte order mark takes no column
+	}
 	for s.off < off {
 		r, size := utf8.DecodeRune(s.src[s.off:])
 		s.off += size
@@ -214,10 +222,28 @@ func (s *scanner) scanAll() {
 	}
 }
 
+// maxBadChars bounds the unexpected-character errors of one file, so that a
+// file that is not a contract at all gives a few errors, not millions.
+const maxBadChars = 20
+
 func (s *scanner) badChar(start lexer.Position) {
 	r, size := utf8.DecodeRune(s.src[s.off:])
-	s.diags.Errorf(s.spanFrom(s.pos(), size), "unexpected-character", "unexpected character %q", r).Detail =
-		"expressions come after `=`, `when` or a comparison; elsewhere a line holds words, numbers, amounts, dates and \"quoted text\""
+	// A run of unexpected characters is one error.
+	if n := len(s.diags); n > 0 && s.diags[n-1].Code == "unexpected-character" && s.diags[n-1].Span.End.Offset == s.off && s.src[s.off] != '\n' {
+		d := &s.diags[n-1]
+		d.Span.End = s.spanFrom(s.pos(), size).End
+		d.Message = "unexpected characters"
+		s.advanceTo(s.off + size)
+		return
+	}
+	switch s.badChars++; {
+	case s.badChars < maxBadChars:
+		s.diags.Errorf(s.spanFrom(s.pos(), size), "unexpected-character", "unexpected character %q", r).Detail =
+			"expressions come after `=`, `when` or a comparison; elsewhere a line holds words, numbers, amounts, dates and \"quoted text\""
+	case s.badChars == maxBadChars:
+		s.diags.Errorf(s.spanFrom(s.pos(), size), "too-many-errors", "too many unexpected characters; the rest are not reported").Detail =
+			"is this a contract file? contracts are text with keywords such as contract, param, data and payment"
+	}
 	s.advanceTo(s.off + size)
 	_ = start
 }
@@ -329,6 +355,10 @@ func (s *scanner) scanString(start lexer.Position) {
 		break
 	}
 	end := s.off + lineEnd(b[s.off:])
+	// In `contract "Title {` the brace still opens the block.
+	if t := bytes.TrimRight(b[s.off+1:end], " \t"); len(t) > 0 && t[len(t)-1] == '{' {
+		end = s.off + 1 + len(bytes.TrimRight(t[:len(t)-1], " \t"))
+	}
 	s.diags.Errorf(s.spanFrom(s.pos(), end-s.off), "unterminated-string", "unterminated string").Detail =
 		"close the text with a double quote \" on the same line"
 	s.emit(tokString, start, end)
@@ -373,10 +403,18 @@ loop:
 			} else {
 				top := stack[len(stack)-1]
 				if closer(top.c) != c {
-					// A mismatched closer: report the opener and end the
-					// expression before the closer, or at the end of the
-					// opener's line if that comes first.
+					// A mismatched closer: report the opener. A `}` may
+					// close the block, so the expression ends before it, or
+					// at the end of the opener's line if that comes first;
+					// otherwise the closer and the rest of its line are part
+					// of the broken expression.
 					end = min(s.unclosed(top.off, top.c), i)
+					if c != '}' {
+						end = i + lineEnd(b[i:])
+						if j := bytes.IndexByte(b[i:end], '}'); j >= 0 {
+							end = i + j
+						}
+					}
 					break loop
 				}
 				stack = stack[:len(stack)-1]
@@ -385,6 +423,25 @@ loop:
 			if len(stack) == 0 {
 				end = i
 				break loop
+			}
+		case len(stack) == 0 && i > s.off && isIdentStart(c) && (b[i-1] == ' ' || b[i-1] == '\t') && startsSetting(b[i:]):
+			// `NAME =` cannot continue an expression (CEL has no `=`): it
+			// starts the next statement of a one-line block such as
+			// `review { person = "P1"  month = 2026-05-01 }`.
+			end = i
+			s.atStmtStart = true
+			break loop
+		case c == '=' && len(stack) > 0 && (i+1 == len(b) || b[i+1] != '=') && !bytes.ContainsAny(b[i-1:i], "=<>!") &&
+			bytes.IndexByte(b[stack[0].off:i], '\n') >= 0:
+			// A lone `=` on a later line than an open bracket is the next
+			// statement (`param b = ...`): the bracket was never closed.
+			end = s.unclosed(stack[0].off, stack[0].c)
+			break loop
+		case isIdentChar(c) || c == '.':
+			// Skip the rest of a name or number, so that only a name's
+			// first character can start a setting.
+			for i+1 < len(b) && (isIdentChar(b[i+1]) || b[i+1] == '.') {
+				i++
 			}
 		}
 		i++
@@ -395,8 +452,9 @@ loop:
 			end = s.unclosed(stack[0].off, stack[0].c)
 		}
 	}
-	// Trim trailing white space (and the \r of a CRLF line end).
-	for end > s.off && (b[end-1] == ' ' || b[end-1] == '\t' || b[end-1] == '\r') {
+	// Trim trailing white space (and the \r of a CRLF line end, and line
+	// ends when an unterminated string ran to the end of the file).
+	for end > s.off && (b[end-1] == ' ' || b[end-1] == '\t' || b[end-1] == '\r' || b[end-1] == '\n') {
 		end--
 	}
 	s.emit(tokExpr, start, end)
@@ -405,6 +463,10 @@ loop:
 // unclosed reports a bracket that is never closed and returns where the
 // expression should end: the end of the bracket's line.
 func (s *scanner) unclosed(off int, c byte) int {
+	if s.broken == nil {
+		s.broken = map[int]bool{}
+	}
+	s.broken[s.off] = true
 	p := s.pos()
 	// Compute the position of off from the current position (off >= s.off).
 	line, col := p.Line, p.Col
@@ -426,6 +488,16 @@ func (s *scanner) unclosed(off int, c byte) int {
 		end = off + i
 	}
 	return end
+}
+
+// startsSetting reports whether b starts with a name, optional blanks and a
+// lone `=` (not `==`).
+func startsSetting(b []byte) bool {
+	n := identLen(b)
+	for n < len(b) && (b[n] == ' ' || b[n] == '\t') {
+		n++
+	}
+	return n < len(b) && b[n] == '=' && (n+1 == len(b) || b[n+1] != '=')
 }
 
 func closer(c byte) byte {
@@ -461,6 +533,9 @@ func skipCELString(b []byte, i int) int {
 	for j < len(b) {
 		switch b[j] {
 		case '\\':
+			if j+1 < len(b) && b[j+1] == '\n' {
+				return j + 1 // a backslash does not carry the string over a line end
+			}
 			j += 2
 			continue
 		case q:

@@ -79,11 +79,47 @@ func Parse(name string, src []byte) (*File, Diagnostics) {
 		diags.Sort()
 		return f, diags
 	}
-	c := converter{file: name, src: src}
+	c := converter{file: name, src: src, broken: sc.broken}
 	f.Body = c.body(pf.Items)
 	f.Decls = decode(f, &diags)
+	diags = dropUnlexed(diags, f.Body)
 	diags.Sort()
 	return f, diags
+}
+
+// dropUnlexed removes the unexpected-character errors inside statements whose
+// keyword is unknown: a misspelt `whne review.hours > 2` is not read as a
+// condition, so its `.` is unexpected, but the misspelling is the mistake
+// worth reporting.
+func dropUnlexed(diags Diagnostics, body *Body) Diagnostics {
+	unknown := map[Span]bool{}
+	for _, d := range diags {
+		if d.Code == "unknown-keyword" {
+			unknown[d.Span] = true
+		}
+	}
+	if len(unknown) == 0 {
+		return diags
+	}
+	var spans []Span
+	Walk(body.Stmts, func(s *Stmt) bool {
+		if unknown[s.Head.Span] {
+			spans = append(spans, s.Span)
+			return false
+		}
+		return true
+	})
+	out := diags[:0]
+	for _, d := range diags {
+		inside := false
+		for _, sp := range spans {
+			inside = inside || d.Code == "unexpected-character" && sp.Contains(d.Span)
+		}
+		if !inside {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func syntaxDiagnostic(name string, src []byte, err error) Diagnostic {
@@ -95,9 +131,8 @@ func syntaxDiagnostic(name string, src []byte, err error) Diagnostic {
 		p = Pos{Line: lp.Line, Col: runeCol(src, min(lp.Offset, len(src))), Offset: lp.Offset}
 		msg = perr.Message()
 	}
+	// At the end of the file the span is empty: nothing follows to mark.
 	d := Diagnostic{Severity: Error, Code: "syntax", Span: Span{File: name, Start: p, End: p}}
-	d.Span.End.Col++
-	d.Span.End.Offset++
 	switch {
 	case strings.Contains(msg, `unexpected token "<EOF>"`):
 		d.Message = "unexpected end of file: a block is not closed"
@@ -105,6 +140,9 @@ func syntaxDiagnostic(name string, src []byte, err error) Diagnostic {
 	case strings.Contains(msg, `unexpected token "}"`):
 		d.Message = "unexpected `}`: no block is open here"
 		d.Detail = "remove it, or check the `{` of the block above"
+	case strings.Contains(msg, "too many iterations"):
+		d.Message = "the file has too many statements and comments to read"
+		d.Detail = "a contract file holds at most a million; split the tests into their own file"
 	case strings.Contains(msg, "unexpected token"):
 		tok := msg[strings.Index(msg, "unexpected token"):]
 		d.Message = fmt.Sprintf("%s: expected a keyword at the start of the line", tok)
@@ -130,8 +168,9 @@ func firstToken(b []byte) string {
 }
 
 type converter struct {
-	file string
-	src  []byte
+	file   string
+	src    []byte
+	broken map[int]bool
 }
 
 func (c converter) pos(p lexer.Position) Pos {
@@ -167,7 +206,7 @@ func (c converter) word(t lexer.Token) Word {
 }
 
 func (c converter) comment(t lexer.Token) Comment {
-	return Comment{Text: strings.TrimRight(t.Value, " \t"), Span: c.span(t)}
+	return Comment{Text: strings.TrimRight(t.Value, " \t\r"), Span: c.span(t)}
 }
 
 // items converts a list of parsed items into statements, attaching comments
@@ -189,6 +228,8 @@ func (c converter) items(items []*pItem, openLine int) (stmts []*Stmt, openComme
 			default:
 				if len(pending) == 0 {
 					pendingBlank = lastLine > 0 && line > lastLine+1
+				} else {
+					cm.BlankBefore = line > lastLine+1
 				}
 				pending = append(pending, cm)
 			}
@@ -235,11 +276,11 @@ func (c converter) stmt(p *pStmt) *Stmt {
 		s.Op = &w
 		end = w.Span.End
 		if p.Expr != nil && p.Expr.Value != "" {
-			s.Expr = &Expr{Text: p.Expr.Value, Span: c.span(*p.Expr)}
+			s.Expr = &Expr{Text: p.Expr.Value, Span: c.span(*p.Expr), Broken: c.broken[p.Expr.Pos.Offset]}
 			end = s.Expr.Span.End
 		}
 	case p.Bare != nil && p.Bare.Value != "":
-		s.Expr = &Expr{Text: p.Bare.Value, Span: c.span(*p.Bare)}
+		s.Expr = &Expr{Text: p.Bare.Value, Span: c.span(*p.Bare), Broken: c.broken[p.Bare.Pos.Offset]}
 		end = s.Expr.Span.End
 	}
 	s.Span = Span{File: c.file, Start: s.Head.Span.Start, End: end}

@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -67,6 +68,10 @@ func (w Word) Unquoted() string {
 type Expr struct {
 	Text string
 	Span Span
+	// Broken is set when the expression has a bracket that is never closed.
+	// That is reported once, when the file is read; the compiler does not
+	// check the expression again.
+	Broken bool
 }
 
 // Comment is a `//` comment, kept by the formatter.
@@ -75,6 +80,9 @@ type Expr struct {
 type Comment struct {
 	Text string
 	Span Span
+	// BlankBefore records an empty line between this comment and the
+	// comment above it in the same group, which the formatter keeps.
+	BlankBefore bool
 }
 
 // Stmt is one statement of the generic syntax every construct shares: a
@@ -160,7 +168,16 @@ func runeCol(src []byte, off int) int {
 	for start > 0 && src[start-1] != '\n' {
 		start--
 	}
-	return utf8.RuneCount(src[start:off]) + 1
+	return utf8.RuneCount(src[start:off]) + 1 - bomBefore(src, start, off)
+}
+
+// bomBefore returns 1 when a byte order mark opens the file and lies in
+// src[start:off]: the scanner skips it, so it takes no column.
+func bomBefore(src []byte, start, off int) int {
+	if start == 0 && off >= 3 && bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		return 1
+	}
+	return 0
 }
 
 func decodeRune(b []byte) (rune, int) { return utf8.DecodeRune(b) }
@@ -176,7 +193,7 @@ func (f *File) PosAt(off int) Pos {
 			start = i + 1
 		}
 	}
-	return Pos{Line: line, Col: utf8.RuneCount(f.Src[start:off]) + 1, Offset: off}
+	return Pos{Line: line, Col: utf8.RuneCount(f.Src[start:off]) + 1 - bomBefore(f.Src, start, off), Offset: off}
 }
 
 // SpanAt returns the span of bytes [from, to) in the file.

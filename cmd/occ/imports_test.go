@@ -1,0 +1,135 @@
+package main
+
+import (
+	"go/build"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The layers of occ, lowest first. lang reads contracts and knows nothing of
+// CEL; compiler/value is the value library; compiler checks contracts with
+// CEL; runtime evaluates them; cmd/... is the command line, which nothing
+// imports.
+
+const module = "occ"
+
+// occPackages returns the import path and non-test imports of every package
+// in the module.
+func occPackages(t *testing.T) map[string][]string {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	pkgs := map[string][]string{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+			return filepath.SkipDir
+		}
+		p, err := build.ImportDir(path, 0)
+		if err != nil {
+			if _, ok := err.(*build.NoGoError); ok {
+				return nil
+			}
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		ip := module
+		if rel != "." {
+			ip = module + "/" + filepath.ToSlash(rel)
+		}
+		pkgs[ip] = p.Imports
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkgs
+}
+
+func isOcc(path string) bool { return path == module || strings.HasPrefix(path, module+"/") }
+
+func under(path, prefix string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") }
+
+// importRule says whether package pkg may import imp, and why not.
+func importRule(pkg, imp string) string {
+	switch {
+	case under(imp, "occ/cmd"):
+		return "nothing imports the command line"
+	case under(pkg, "occ/lang") && isOcc(imp):
+		return "lang imports no other occ package"
+	case under(pkg, "occ/lang") && under(imp, "cel.dev/cel-go"):
+		return "lang knows nothing of CEL"
+	case pkg == "occ/compiler/value" && isOcc(imp):
+		return "compiler/value imports no occ package"
+	case pkg == "occ/compiler" && isOcc(imp) && imp != "occ/lang" && imp != "occ/compiler/value":
+		return "compiler imports only lang and compiler/value among occ packages"
+	case under(pkg, "occ/runtime") && under(imp, "github.com/alecthomas/participle"):
+		return "only lang parses"
+	}
+	return ""
+}
+
+func TestImportDirection(t *testing.T) {
+	pkgs := occPackages(t)
+	for _, want := range []string{"occ/lang", "occ/compiler", "occ/compiler/value", "occ/runtime", "occ/cmd/occ"} {
+		if _, ok := pkgs[want]; !ok {
+			t.Errorf("package %s not found; the layering this test checks has changed", want)
+		}
+	}
+	names := make([]string, 0, len(pkgs))
+	for p := range pkgs {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		for _, imp := range pkgs[p] {
+			if why := importRule(p, imp); why != "" {
+				t.Errorf("%s imports %s: %s", p, imp, why)
+			}
+		}
+	}
+}
+
+// TestImportRules makes sure each rule catches the upward import it exists
+// for.
+func TestImportRules(t *testing.T) {
+	bad := [][2]string{
+		{"occ/lang", "occ/compiler"},
+		{"occ/lang", "occ/compiler/value"},
+		{"occ/lang", "cel.dev/cel-go/cel"},
+		{"occ/compiler/value", "occ/lang"},
+		{"occ/compiler", "occ/runtime"},
+		{"occ/runtime", "occ/cmd/occ"},
+		{"occ/runtime", "github.com/alecthomas/participle/v2"},
+		{"occ/runtime/gen", "github.com/alecthomas/participle/v2/lexer"},
+		{"occ/cmd/occgen", "occ/cmd/occ"},
+	}
+	for _, b := range bad {
+		if importRule(b[0], b[1]) == "" {
+			t.Errorf("%s importing %s is allowed", b[0], b[1])
+		}
+	}
+	good := [][2]string{
+		{"occ/lang", "github.com/alecthomas/participle/v2"},
+		{"occ/compiler", "occ/lang"},
+		{"occ/compiler", "occ/compiler/value"},
+		{"occ/compiler", "cel.dev/cel-go/cel"},
+		{"occ/runtime", "occ/compiler"},
+		{"occ/runtime", "occ/lang"},
+		{"occ/cmd/occ", "occ/runtime"},
+	}
+	for _, g := range good {
+		if why := importRule(g[0], g[1]); why != "" {
+			t.Errorf("%s importing %s is refused: %s", g[0], g[1], why)
+		}
+	}
+}
