@@ -9,6 +9,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
 
 	"occ/compiler"
 	"occ/lang"
@@ -94,15 +95,32 @@ func WithCoverage(cov *Coverage) Option {
 	}
 }
 
-// run evaluates an expression with its traced program and records the
-// outcome of its conditions.
+// run evaluates an expression with a program whose branch conditions are
+// watched, and records the outcome of its conditions. Every evaluation of
+// a condition counts, including each record inside ratio() or count().
 func (cov *Coverage) run(ctx context.Context, r *compiler.Rule, e *compiler.Expression, act *activation) (ref.Val, error) {
 	cov.mu.Lock()
 	prg, ok := cov.traced[e]
 	cov.mu.Unlock()
 	if !ok {
+		ids := map[int64]bool{}
+		for _, b := range e.Branches {
+			ids[b.ID] = true
+		}
+		dec := func(i interpreter.Interpretable) (interpreter.Interpretable, error) {
+			if !ids[i.ID()] {
+				return i, nil
+			}
+			return &watch{Interpretable: i, seen: func(v ref.Val) {
+				if b, isBool := v.(types.Bool); isBool {
+					cov.mu.Lock()
+					cov.mark(branchKey{e, i.ID()}, bool(b))
+					cov.mu.Unlock()
+				}
+			}}, nil
+		}
 		var err error
-		prg, err = e.TraceProgram()
+		prg, err = e.ProgramWith(cel.CustomDecorator(dec))
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +128,7 @@ func (cov *Coverage) run(ctx context.Context, r *compiler.Rule, e *compiler.Expr
 		cov.traced[e] = prg
 		cov.mu.Unlock()
 	}
-	out, det, err := prg.ContextEval(ctx, act)
+	out, _, err := prg.ContextEval(ctx, act)
 	if err == nil && types.IsError(out) {
 		err = out.(*types.Err)
 	}
@@ -119,15 +137,6 @@ func (cov *Coverage) run(ctx context.Context, r *compiler.Rule, e *compiler.Expr
 	}
 	cov.mu.Lock()
 	defer cov.mu.Unlock()
-	if det != nil {
-		for _, b := range e.Branches {
-			if v, ok := det.State().Value(b.ID); ok {
-				if bv, isBool := v.(types.Bool); isBool {
-					cov.mark(branchKey{e, b.ID}, bool(bv))
-				}
-			}
-		}
-	}
 	if e == r.When {
 		cov.mark(branchKey{e, 0}, out == types.True)
 	}
@@ -135,6 +144,19 @@ func (cov *Coverage) run(ctx context.Context, r *compiler.Rule, e *compiler.Expr
 		cov.byRule[r].Covered = true
 	}
 	return out, nil
+}
+
+// watch reports every value a watched sub-expression evaluates to.
+type watch struct {
+	interpreter.Interpretable
+	seen func(ref.Val)
+}
+
+// Eval implements interpreter.Interpretable.
+func (w *watch) Eval(act interpreter.Activation) ref.Val {
+	v := w.Interpretable.Eval(act)
+	w.seen(v)
+	return v
 }
 
 func (cov *Coverage) mark(k branchKey, outcome bool) {

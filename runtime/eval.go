@@ -23,7 +23,6 @@ type recInfo struct {
 	month  int // index of the month holding the record's period date
 	person int // index of the person, or -1
 	parent int // index of the parent record in its schema's list, or -1
-	key    string
 }
 
 // scopeRef identifies a scope for the evaluator: a schema's records, or an
@@ -84,6 +83,14 @@ type evaluation struct {
 	mu       sync.Mutex
 	errs     []EvalError
 	zero     value.Money
+	// stream is set when the statement is written straight to JSON: its
+	// lines stay lineRefs rather than becoming Lines.
+	stream bool
+	// paths and inputCtxs serve eachInput.
+	paths     map[*compiler.Expression][]inputPath
+	inputCtxs map[*compiler.Rule]*ruleCtx
+	// personLast holds each person's last month with a record.
+	personLast []int
 }
 
 type sumKey struct {
@@ -136,6 +143,12 @@ func (es EvalErrors) Error() string {
 // settlement periods), or for every period the data touches when period is
 // "". Data or evaluation errors produce no statement.
 func (p *Program) Eval(ctx context.Context, d *Dataset, periodText string) (*Statement, error) {
+	return p.eval(ctx, d, periodText, false)
+}
+
+// eval is Eval; with stream set the statement keeps its lines as lineRefs,
+// to be written out by WriteJSON.
+func (p *Program) eval(ctx context.Context, d *Dataset, periodText string, stream bool) (*Statement, error) {
 	var per period
 	if periodText == "" {
 		ps := p.DataPeriods(d)
@@ -160,7 +173,7 @@ func (p *Program) Eval(ctx context.Context, d *Dataset, periodText string) (*Sta
 	}
 	ev := &evaluation{p: p, ctx: ctx, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey][]ref.Val{},
-		zero: value.MoneyOf(value.DecimalFromInt(0))}
+		zero: value.MoneyOf(value.DecimalFromInt(0)), stream: stream}
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
 	if p.hasPersonScope() {
 		// A person's scope is the whole term: later records count too.
@@ -210,13 +223,12 @@ func (ev *evaluation) collect(d *Dataset) {
 	persons := map[string]int{}
 	for _, s := range c.TopSchemas() {
 		for _, r := range d.Records[s.Name] {
-			key := recordKey(s, r, "")
 			if s.PeriodField == nil {
 				continue
 			}
 			m := ev.cal.monthOf(dateOf(r, s.PeriodField))
 			if m < 0 {
-				ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: key, Source: source(r), Period: "",
+				ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: recordKey(s, r, ""), Source: source(r), Period: "",
 					Reason: fmt.Sprintf("outside the term (%s %s)", s.PeriodField.Name, dateOf(r, s.PeriodField))})
 				continue
 			}
@@ -224,7 +236,7 @@ func (ev *evaluation) collect(d *Dataset) {
 				continue // a later period: not part of this statement
 			}
 			if rule, why := ev.excludedBy(excludes[s], s, r); why != "" {
-				ev.excluded = append(ev.excluded, Exclusion{Rule: rule, Data: s.Name, Key: key, Source: source(r),
+				ev.excluded = append(ev.excluded, Exclusion{Rule: rule, Data: s.Name, Key: recordKey(s, r, ""), Source: source(r),
 					Period: ev.cal.label(c.Settlement, ev.cal.fromMonth(m, c.Settlement)), Reason: why})
 				continue
 			}
@@ -236,8 +248,11 @@ func (ev *evaluation) collect(d *Dataset) {
 					}
 				}
 			}
-			r = ev.filterChildren(s, r, excludes, key, m)
-			ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: m, person: person, parent: -1, key: key})
+			if len(excludes) > 0 {
+				// Without exclude rules no nested record is dropped.
+				r = ev.filterChildren(s, r, excludes, recordKey(s, r, ""), m)
+			}
+			ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: m, person: person, parent: -1})
 			ev.addChildren(s, len(ev.recs[s])-1)
 		}
 	}
@@ -250,15 +265,46 @@ func (ev *evaluation) collect(d *Dataset) {
 	for i, name := range ev.persons {
 		persons[name] = i
 	}
-	for s, list := range ev.recs {
+	// Top-level records first: nested records take their parent's person.
+	schemas := make([]*compiler.Schema, 0, len(ev.recs))
+	for s := range ev.recs {
+		schemas = append(schemas, s)
+	}
+	depth := func(s *compiler.Schema) int {
+		n := 0
+		for ; s.Parent != nil; s = s.Parent {
+			n++
+		}
+		return n
+	}
+	sort.SliceStable(schemas, func(i, j int) bool { return depth(schemas[i]) < depth(schemas[j]) })
+	for _, s := range schemas {
+		list := ev.recs[s]
 		root := s.Root()
 		if root.PersonField == nil {
 			continue
 		}
+		if s.Parent != nil {
+			parents := ev.recs[s.Parent]
+			for i := range list {
+				list[i].person = parents[list[i].parent].person
+			}
+			continue
+		}
 		for i := range list {
-			top := ev.topRecord(s, i)
-			if v, ok := top.Fields[root.PersonField.Index].(types.String); ok {
+			if v, ok := list[i].rec.Fields[root.PersonField.Index].(types.String); ok {
 				list[i].person = persons[string(v)]
+			}
+		}
+	}
+	ev.personLast = make([]int, len(ev.persons))
+	for i := range ev.personLast {
+		ev.personLast[i] = -1
+	}
+	for _, sc := range c.TopSchemas() {
+		for _, ri := range ev.recs[sc] {
+			if ri.person >= 0 && ri.person < len(ev.personLast) && ri.month > ev.personLast[ri.person] {
+				ev.personLast[ri.person] = ri.month
 			}
 		}
 	}
@@ -361,8 +407,7 @@ func (ev *evaluation) addChildren(s *compiler.Schema, i int) {
 		n := int(list.Size().(types.Int))
 		for j := 0; j < n; j++ {
 			cr := list.Get(types.Int(j)).(*value.Record)
-			ev.recs[lf.Elem] = append(ev.recs[lf.Elem], recInfo{rec: cr, month: parent.month, person: -1, parent: i,
-				key: recordKey(lf.Elem, cr, parent.key)})
+			ev.recs[lf.Elem] = append(ev.recs[lf.Elem], recInfo{rec: cr, month: parent.month, person: -1, parent: i})
 			ev.addChildren(lf.Elem, len(ev.recs[lf.Elem])-1)
 		}
 	}
@@ -495,6 +540,9 @@ func (ev *evaluation) read(t *compiler.Rule, s scopeRef, i int) ref.Val {
 	sums, ok := ev.sums[key]
 	ev.mu.Unlock()
 	if !ok {
+		sums = ev.sumsFast(t, st, ts, s)
+	}
+	if sums == nil {
 		sums = make([]ref.Val, ev.count(s))
 		var err error
 		for j := range st.vals {
@@ -580,7 +628,7 @@ func (ev *evaluation) records(s *compiler.Schema, to scopeRef, i int) ref.Val {
 func (ev *evaluation) instanceName(s scopeRef, i int) string {
 	switch s.kind {
 	case compiler.RecordScope:
-		return ev.recs[s.schema][i].key
+		return ev.recKey(s.schema, i)
 	case compiler.PersonScope:
 		return ev.persons[i]
 	}
@@ -596,12 +644,8 @@ func (ev *evaluation) periodOf(s scopeRef, i int) int {
 		return ev.cal.fromMonth(ev.recs[s.schema][i].month, settle)
 	case compiler.PersonScope:
 		last := -1
-		for _, sc := range ev.p.c.TopSchemas() {
-			for _, ri := range ev.recs[sc] {
-				if ri.person == i && ri.month > last {
-					last = ri.month
-				}
-			}
+		if i >= 0 && i < len(ev.personLast) {
+			last = ev.personLast[i]
 		}
 		return ev.cal.fromMonth(max(last, 0), settle)
 	}

@@ -121,6 +121,7 @@ type jsonStandard struct {
 	Status      string `json:"status"`
 	Consequence string `json:"consequence,omitempty"`
 	Consecutive int    `json:"consecutive_breaches"`
+	NotMeasured string `json:"not_measured,omitempty"`
 }
 
 type jsonFlag struct {
@@ -148,10 +149,13 @@ type jsonRecords struct {
 	Excluded  int `json:"excluded"`
 }
 
-// Status returns "met", or for a standard not met "breach" when it has a
-// consequence and "missed" when it has none.
+// Status returns "met"; for a standard not met, "breach" when it has a
+// consequence and "missed" when it has none; "not measured" when there was
+// nothing to measure.
 func (s StandardResult) Status() string {
 	switch {
+	case s.NotMeasured != "":
+		return "not measured"
 	case s.Met:
 		return "met"
 	case s.Consequence != "":
@@ -172,6 +176,10 @@ func (s StandardResult) PercentIfAny() string {
 // Display renders the measure and target for reading: "34/40 = 85.00%"
 // against ">= 85%", or "3" against "<= 2" for a standard that counts.
 func (s StandardResult) Display() (measure, target string) {
+	if s.NotMeasured != "" {
+		_, t := StandardResult{Measure: s.Target, Target: s.Target, Op: s.Op, AsPercent: s.AsPercent}.Display()
+		return "-", t
+	}
 	if !s.AsPercent {
 		return s.Measure.String(), s.Op + " " + s.Target.String()
 	}
@@ -201,6 +209,17 @@ func (s StandardResult) Percent() string {
 
 // MarshalJSON encodes the statement in the documented JSON form.
 func (s *Statement) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.WriteJSON(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteJSON writes the statement in the documented JSON form to w, the
+// bytes of MarshalJSON. The lines, nearly all of a large statement, are
+// written as they are rendered rather than held in memory.
+func (s *Statement) WriteJSON(w io.Writer) error {
 	places := s.Contract.MinorUnits
 	m := func(v value.Money) string { return v.Round(places, value.HalfEven).Decimal().StringFixed(places) }
 	j := jsonStatement{
@@ -226,14 +245,7 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 	for _, p := range s.Params {
 		j.Params = append(j.Params, jsonParam(p))
 	}
-	for _, l := range s.Lines {
-		jl := jsonLine{Rule: l.Rule, Kind: l.Kind, Period: l.Period, Key: l.Key, Amount: m(l.Amount), Title: l.Title,
-			Source: l.Source, Inputs: []jsonInput{}}
-		for _, in := range l.Inputs {
-			jl.Inputs = append(jl.Inputs, jsonInput(in))
-		}
-		j.Lines = append(j.Lines, jl)
-	}
+	// The lines are written by writeLines, in place of the empty list.
 	for _, st := range s.ByKind {
 		j.Subtotals.ByKind = append(j.Subtotals.ByKind, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})
 	}
@@ -247,7 +259,7 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 	for _, st := range s.Standards {
 		j.Standards = append(j.Standards, jsonStandard{Standard: st.Rule, Title: st.Title, Instance: st.Instance, Period: st.Period,
 			Measure: st.Measure.String(), Percent: st.PercentIfAny(), Numerator: st.Numerator, Denominator: st.Denominator,
-			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive})
+			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive, NotMeasured: st.NotMeasured})
 	}
 	for _, f := range s.Flags {
 		j.Flags = append(j.Flags, jsonFlag(f))
@@ -260,18 +272,7 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(j); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// WriteJSON writes the statement in the documented JSON form to w; the
-// bytes are those of MarshalJSON.
-func (s *Statement) WriteJSON(w io.Writer) error {
-	b, err := s.MarshalJSON()
-	if err != nil {
 		return err
 	}
-	_, err = w.Write(b)
-	return err
+	return s.spliceLines(w, buf.Bytes(), places)
 }

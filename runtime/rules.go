@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"cel.dev/cel-go/common/types"
@@ -182,16 +183,24 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 // standard measures a standard in instance i.
 func (ev *evaluation) standard(rs *ruleCtx, st *ruleState, i int) {
 	r := rs.rule
-	m, err := ev.run(rs, r.Measure, i)
+	t, err := ev.run(rs, r.Target, i)
 	if err != nil {
-		ev.failAt(rs, i, "measure", err)
+		ev.failAt(rs, i, "target", err)
 		st.vals[i] = types.False
 		st.standards = append(st.standards, StandardResult{})
 		return
 	}
-	t, err := ev.run(rs, r.Target, i)
+	m, err := ev.run(rs, r.Measure, i)
+	if err != nil && noRecords(err) {
+		// Nothing to measure in this instance (a ratio over no records):
+		// the standard is not measured, and reads as not met.
+		st.vals[i] = types.False
+		st.standards = append(st.standards, StandardResult{Rule: r.Name, Title: r.Title, Instance: ev.cal.label(r.Scope.Kind, i),
+			period: ev.periodOf(rs.scope, i), Target: asDecimal(t), Op: r.TargetOp, NotMeasured: err.Error(), AsPercent: r.TargetPercent})
+		return
+	}
 	if err != nil {
-		ev.failAt(rs, i, "target", err)
+		ev.failAt(rs, i, "measure", err)
 		st.vals[i] = types.False
 		st.standards = append(st.standards, StandardResult{})
 		return
@@ -229,7 +238,7 @@ func (ev *evaluation) escalate(st *ruleState) {
 	run := 0
 	for i := range st.standards {
 		s := &st.standards[i]
-		if s.Rule == "" {
+		if s.Rule == "" || s.NotMeasured != "" {
 			run = 0
 			continue
 		}
@@ -406,4 +415,11 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			st.fired[k] = !sum.IsZero()
 		}
 	}
+}
+
+// noRecords reports whether an error comes from an aggregate over no
+// records, such as ratio(episode, ...) in a quarter with no episodes.
+func noRecords(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "of zero records") || strings.Contains(msg, "of no records")
 }

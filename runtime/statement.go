@@ -35,6 +35,9 @@ type Statement struct {
 	Total     value.Money
 
 	ev *evaluation
+	// refs holds the lines, in order, of a statement made to be written
+	// straight to JSON, which leaves Lines empty.
+	refs []lineRef
 }
 
 // ContractInfo identifies the contract a statement was made from.
@@ -127,6 +130,9 @@ type StandardResult struct {
 	// AsPercent is set when the target is a percentage, so the measure
 	// reads as one too.
 	AsPercent bool
+	// NotMeasured says why there was nothing to measure (a ratio over no
+	// records); the status is then "not measured".
+	NotMeasured string
 
 	period int
 }
@@ -188,8 +194,6 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 					continue
 				}
 				inst := ev.instanceName(rs, a.inst)
-				s.Lines = append(s.Lines, Line{Rule: r.Name, Title: r.Title, Kind: "adjustment", Period: ev.cal.label(settle, a.period),
-					Key: inst, Amount: a.amount, rule: r, scope: rs, inst: a.inst})
 				s.Caps = append(s.Caps, CapResult{Rule: r.Name, Kind: string(r.Kind), Instance: inst, Period: ev.cal.label(settle, a.period),
 					Covered: a.covered, Limit: a.limit, Adjustment: a.amount})
 			}
@@ -207,74 +211,20 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 						Key: ev.instanceName(rs, i), Source: ev.sourceOf(rs, i)})
 				}
 			}
-		case r.HasLines() && r.Instalments != 0:
-			for _, in2 := range st.instalments {
-				if !in(in2.period) {
-					continue
-				}
-				s.Lines = append(s.Lines, Line{Rule: r.Name, Title: r.Title, Kind: string(r.Kind), Period: ev.cal.label(settle, in2.period),
-					Key: ev.cal.label(r.Instalments, ev.cal.fromMonth(in2.month, r.Instalments)), Amount: in2.amount, rule: r, scope: rs, inst: in2.inst})
-			}
-		case r.HasLines():
-			for i, f := range st.fired {
-				if !f {
-					continue
-				}
-				p := ev.periodOf(rs, i)
-				if !in(p) {
-					continue
-				}
-				s.Lines = append(s.Lines, Line{Rule: r.Name, Title: r.Title, Kind: string(r.Kind), Period: ev.cal.label(settle, p),
-					Key: ev.instanceName(rs, i), Amount: st.vals[i].(value.Money), Source: ev.sourceOf(rs, i), rule: r, scope: rs, inst: i})
-			}
-		}
-	}
-	ev.disambiguate(s.Lines)
-	if !ev.p.noInputs {
-		for i := range s.Lines {
-			s.Lines[i].Inputs = ev.inputs(&s.Lines[i])
 		}
 	}
 	// Lines in period order, then in the contract's rule order, then in
-	// record order: stable sort keeps the last two.
+	// record order (see lineRefs); keys that would repeat carry a date.
+	ev.prepareInputs()
+	refs := ev.lineRefs(per)
 	periodIdx := map[string]int{}
 	for p := per.first; p <= per.last; p++ {
 		periodIdx[ev.cal.label(settle, p)] = p
 	}
-	sort.SliceStable(s.Lines, func(i, j int) bool {
-		a, b := s.Lines[i], s.Lines[j]
-		if a.Period != b.Period {
-			return periodIdx[a.Period] < periodIdx[b.Period]
-		}
-		return ruleIndex(c, a.rule) < ruleIndex(c, b.rule)
-	})
 	sort.SliceStable(s.Flags, func(i, j int) bool { return periodIdx[s.Flags[i].Period] < periodIdx[s.Flags[j].Period] })
 	sort.SliceStable(s.Standards, func(i, j int) bool { return periodIdx[s.Standards[i].Period] < periodIdx[s.Standards[j].Period] })
 	// Totals are sums of the rounded lines.
-	s.Total = ev.zero
-	byKind := map[string]*Subtotal{}
-	byRule := map[string]*Subtotal{}
-	byPeriod := map[string]value.Money{}
-	var ruleNames []string
-	for _, l := range s.Lines {
-		s.Total, _ = s.Total.Add(l.Amount)
-		if byKind[l.Kind] == nil {
-			byKind[l.Kind] = &Subtotal{Name: l.Kind, Amount: ev.zero}
-		}
-		if byRule[l.Rule] == nil {
-			byRule[l.Rule] = &Subtotal{Name: l.Rule, Amount: ev.zero}
-			ruleNames = append(ruleNames, l.Rule)
-		}
-		for _, st := range []*Subtotal{byKind[l.Kind], byRule[l.Rule]} {
-			st.Amount, _ = st.Amount.Add(l.Amount)
-			st.Lines++
-		}
-		pt, ok := byPeriod[l.Period]
-		if !ok {
-			pt = ev.zero
-		}
-		byPeriod[l.Period], _ = pt.Add(l.Amount)
-	}
+	byKind, byRule, byPeriod, ruleNames := ev.totals(s, refs)
 	for _, k := range kindOrder {
 		if st := byKind[k]; st != nil {
 			s.ByKind = append(s.ByKind, *st)
@@ -299,6 +249,14 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 		}
 	}
 	s.Records = ev.counts(d, per, s)
+	if ev.stream {
+		s.refs = refs
+	} else {
+		s.Lines = make([]Line, len(refs))
+		for i, l := range refs {
+			s.Lines[i] = ev.line(l)
+		}
+	}
 	return s
 }
 
@@ -356,25 +314,6 @@ func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
 	return len(c.Rules)
 }
 
-// disambiguate adds the record's period date to keys that would otherwise
-// repeat within one rule and period.
-func (ev *evaluation) disambiguate(lines []Line) {
-	type k struct{ rule, period, key string }
-	count := map[k]int{}
-	for _, l := range lines {
-		count[k{l.Rule, l.Period, l.Key}]++
-	}
-	for i, l := range lines {
-		if count[k{l.Rule, l.Period, l.Key}] > 1 && l.scope.kind == compiler.RecordScope {
-			ri := ev.recs[l.scope.schema][l.inst]
-			lines[i].Key = l.Key + "@" + ev.cal.months[ri.month].from.String()
-			if root := l.scope.schema.Root(); root.PeriodField != nil {
-				lines[i].Key = l.Key + "@" + dateOf(ev.topRecord(l.scope.schema, l.inst), root.PeriodField).String()
-			}
-		}
-	}
-}
-
 func (ev *evaluation) sourceOf(s scopeRef, i int) string {
 	if s.kind != compiler.RecordScope {
 		return ""
@@ -385,59 +324,14 @@ func (ev *evaluation) sourceOf(s scopeRef, i int) string {
 // inputs lists the values a line's rule read: the record fields, params and
 // rules its expressions name.
 func (ev *evaluation) inputs(l *Line) []LineInput {
-	r := l.rule
-	if r == nil {
-		return nil
-	}
 	var out []LineInput
-	seen := map[string]bool{}
-	addInput := func(name string, v ref.Val) {
-		if seen[name] || v == nil {
+	ev.eachInput(l.rule, l.scope, l.inst, func(name string, v ref.Val) {
+		if v == nil {
+			out = append(out, LineInput{Name: name, Value: "(blank)"})
 			return
 		}
-		seen[name] = true
 		out = append(out, LineInput{Name: name, Value: formatVal(v)})
-	}
-	rs := &ruleCtx{rule: r, scope: l.scope, reads: map[string]*compiler.Rule{}}
-	for _, d := range r.Deps {
-		rs.reads[d.Name] = d
-	}
-	act := &activation{ev: ev, rs: rs, inst: l.inst}
-	for _, e := range r.Expressions() {
-		for _, path := range e.Inputs {
-			parts := strings.Split(path, ".")
-			v, ok := act.ResolveName(parts[0])
-			if !ok {
-				continue
-			}
-			if len(parts) == 2 {
-				rec, isRec := v.(*value.Record)
-				if !isRec {
-					continue
-				}
-				sc := ev.p.c.Schema(parts[0])
-				if sc == nil || sc.FieldByName(parts[1]) == nil {
-					continue
-				}
-				fv := rec.Fields[sc.FieldByName(parts[1]).Index]
-				if fv == nil {
-					addInput(path, nil)
-					seen[path] = true
-					out = append(out, LineInput{Name: path, Value: "(blank)"})
-					continue
-				}
-				addInput(path, fv)
-				continue
-			}
-			if _, isRec := v.(*value.Record); isRec {
-				continue
-			}
-			if strings.HasPrefix(parts[0], "@") {
-				continue
-			}
-			addInput(path, v.(ref.Val))
-		}
-	}
+	})
 	return out
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -197,15 +198,12 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if p.format == "json" && p.explain == "" {
+		return evalJSON(ctx, prog, d, p, stdout, stderr)
+	}
 	st, err := prog.Eval(ctx, d, p.period)
 	if err != nil {
-		var ee runtime.EvalErrors
-		if errors.As(err, &ee) {
-			fmt.Fprintln(stderr, ee.Error())
-			fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", plural(len(ee), "error"))
-			return findings
-		}
-		return &exitError{code: exitFindings, msg: err.Error()}
+		return evalError(err, stderr)
 	}
 	var buf bytes.Buffer
 	if p.explain != "" {
@@ -234,6 +232,91 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	}
 	_, err = stdout.Write(buf.Bytes())
 	return err
+}
+
+// evalError reports an evaluation that produced no statement.
+func evalError(err error, stderr io.Writer) error {
+	var ee runtime.EvalErrors
+	if errors.As(err, &ee) {
+		fmt.Fprintln(stderr, ee.Error())
+		fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", plural(len(ee), "error"))
+		return findings
+	}
+	return &exitError{code: exitFindings, msg: err.Error()}
+}
+
+// evalJSON evaluates and writes the JSON statement as it is rendered, to
+// the output file (atomically) or to standard output, so that a statement
+// of millions of lines is never held in memory whole.
+func evalJSON(ctx context.Context, prog *runtime.Program, d *runtime.Dataset, p *evalParams, stdout, stderr io.Writer) error {
+	var evalErr error
+	write := func(w io.Writer) error {
+		ew := &errWriter{w: w}
+		bw := bufio.NewWriterSize(ew, 1<<20)
+		if err := prog.EvalJSON(ctx, d, p.period, bw); err != nil {
+			if ew.err == nil {
+				evalErr = err
+			}
+			return err
+		}
+		return bw.Flush()
+	}
+	if p.output == "" {
+		if err := write(stdout); err != nil {
+			if evalErr != nil {
+				return evalError(evalErr, stderr)
+			}
+			return err
+		}
+		return nil
+	}
+	if err := writeFileAtomicFunc(p.output, write); err != nil {
+		if evalErr != nil {
+			return evalError(evalErr, stderr)
+		}
+		return &exitError{code: exitFindings, msg: err.Error()}
+	}
+	return nil
+}
+
+// errWriter remembers the first error writing to w.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	n, err := e.w.Write(b)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// writeFileAtomicFunc is writeFileAtomic with the contents written by
+// write, which may be large: nothing replaces name unless write succeeds.
+func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
+	mode := os.FileMode(0o644)
+	if info, err := os.Stat(name); err == nil {
+		mode = info.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
 }
 
 // money formats an amount with thousands separators: -1,234.50.

@@ -1,0 +1,272 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	goruntime "runtime"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+)
+
+// EvalJSON evaluates like Eval and writes the statement's JSON form to w:
+// the bytes Eval's statement's MarshalJSON gives. The lines are rendered
+// from the evaluation as they are written, never held as Lines, so a
+// statement of millions of lines needs little memory beyond the
+// evaluation itself. Evaluation errors are returned before anything is
+// written.
+func (p *Program) EvalJSON(ctx context.Context, d *Dataset, period string, w io.Writer) error {
+	st, err := p.eval(ctx, d, period, true)
+	if err != nil {
+		return err
+	}
+	return st.WriteJSON(w)
+}
+
+// linesMarker is where encoding/json writes the empty list of lines that
+// spliceLines replaces. It cannot occur inside a string, where a newline is
+// escaped.
+const linesMarker = "\n  \"lines\": [],\n"
+
+// spliceLines writes frame, the statement's JSON with an empty list of
+// lines, with the lines in their place.
+func (s *Statement) spliceLines(w io.Writer, frame []byte, places int32) error {
+	n := s.lineCount()
+	i := bytes.Index(frame, []byte(linesMarker))
+	if n == 0 || i < 0 {
+		_, err := w.Write(frame)
+		return err
+	}
+	if _, err := w.Write(append(frame[:i:i], "\n  \"lines\": [\n"...)); err != nil {
+		return err
+	}
+	if err := s.writeLines(w, n, places); err != nil {
+		return err
+	}
+	_, err := w.Write(append([]byte("\n  ],\n"), frame[i+len(linesMarker):]...))
+	return err
+}
+
+func (s *Statement) lineCount() int {
+	if s.refs != nil {
+		return len(s.refs)
+	}
+	return len(s.Lines)
+}
+
+// lineChunk is how many lines one worker renders at a time.
+const lineChunk = 2048
+
+// writeLines writes the n lines, separated by ",\n". Several goroutines
+// render chunks of lines while the chunks are written in order.
+func (s *Statement) writeLines(w io.Writer, n int, places int32) error {
+	workers := goruntime.GOMAXPROCS(0)
+	if s.ev != nil && s.ev.p.workers < workers {
+		workers = s.ev.p.workers
+	}
+	if workers < 2 || n <= lineChunk {
+		r := s.newLineRenderer(places)
+		var b []byte
+		for lo := 0; lo < n; lo += lineChunk {
+			b = r.render(b[:0], lo, min(lo+lineChunk, n))
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	type job struct {
+		lo, hi int
+		out    chan []byte
+	}
+	jobs := make(chan job, 2*workers)
+	order := make(chan job, 4*workers)
+	free := make(chan []byte, 4*workers+2)
+	go func() {
+		for lo := 0; lo < n; lo += lineChunk {
+			j := job{lo: lo, hi: min(lo+lineChunk, n), out: make(chan []byte, 1)}
+			order <- j
+			jobs <- j
+		}
+		close(jobs)
+		close(order)
+	}()
+	for range workers {
+		go func() {
+			r := s.newLineRenderer(places)
+			for j := range jobs {
+				var b []byte
+				select {
+				case b = <-free:
+				default:
+				}
+				j.out <- r.render(b[:0], j.lo, j.hi)
+			}
+		}()
+	}
+	var err error
+	for j := range order {
+		b := <-j.out
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	return err
+}
+
+// lineRenderer renders lines as JSON; each goroutine has its own.
+type lineRenderer struct {
+	s       *Statement
+	places  int32
+	periods map[int32]string
+	key     []byte
+	src     []byte
+	val     []byte
+}
+
+func (s *Statement) newLineRenderer(places int32) *lineRenderer {
+	r := &lineRenderer{s: s, places: places, periods: map[int32]string{}}
+	if s.ev != nil {
+		for _, l := range s.refs {
+			if _, ok := r.periods[l.period]; !ok {
+				r.periods[l.period] = s.ev.cal.label(s.ev.p.c.Settlement, int(l.period))
+			}
+		}
+	}
+	return r
+}
+
+// render appends lines lo to hi, each but the first line of the statement
+// after ",\n".
+func (r *lineRenderer) render(b []byte, lo, hi int) []byte {
+	for i := lo; i < hi; i++ {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		if r.s.refs != nil {
+			b = r.ref(b, r.s.refs[i])
+		} else {
+			b = r.line(b, &r.s.Lines[i])
+		}
+	}
+	return b
+}
+
+// line renders a Line as encoding/json would render its jsonLine.
+func (r *lineRenderer) line(b []byte, l *Line) []byte {
+	b = r.head(b, l.Rule, l.Kind, l.Period)
+	b = appendJSONString(b, l.Key)
+	b = r.amount(b, l.Amount)
+	if l.Title != "" {
+		b = append(b, ",\n      \"title\": "...)
+		b = appendJSONString(b, l.Title)
+	}
+	if l.Source != "" {
+		b = append(b, ",\n      \"source\": "...)
+		b = appendJSONString(b, l.Source)
+	}
+	b = append(b, ",\n      \"inputs\": "...)
+	for i, in := range l.Inputs {
+		b = appendInput(b, i == 0, in.Name, in.Value)
+	}
+	return endInputs(b, len(l.Inputs) > 0)
+}
+
+// ref renders a lineRef as line would render the Line made of it.
+func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
+	ev := r.s.ev
+	rule, rs := ev.lineRule(l)
+	b = r.head(b, rule.Name, lineKind(rule), r.periods[l.period])
+	r.key = ev.appendFullKey(r.key[:0], l)
+	b = appendJSONString(b, r.key)
+	b = r.amount(b, ev.lineAmount(l))
+	if rule.Title != "" {
+		b = append(b, ",\n      \"title\": "...)
+		b = appendJSONString(b, rule.Title)
+	}
+	if rule.HasLines() && rule.Instalments == 0 && rs.kind == compiler.RecordScope {
+		if r.src = appendSource(r.src[:0], ev.recs[rs.schema][l.inst].rec); len(r.src) > 0 {
+			b = append(b, ",\n      \"source\": "...)
+			b = appendJSONString(b, r.src)
+		}
+	}
+	b = append(b, ",\n      \"inputs\": "...)
+	if ev.p.noInputs {
+		return append(b, "[]\n    }"...)
+	}
+	some := false
+	ev.eachInput(rule, rs, int(l.inst), func(name string, v ref.Val) {
+		if v == nil {
+			b = appendInput(b, !some, name, "(blank)")
+		} else {
+			r.val = appendFormatVal(r.val[:0], v)
+			b = appendInput(b, !some, name, r.val)
+		}
+		some = true
+	})
+	return endInputs(b, some)
+}
+
+func (r *lineRenderer) head(b []byte, rule, kind, period string) []byte {
+	b = append(b, "    {\n      \"rule\": "...)
+	b = appendJSONString(b, rule)
+	b = append(b, ",\n      \"kind\": "...)
+	b = appendJSONString(b, kind)
+	b = append(b, ",\n      \"period\": "...)
+	b = appendJSONString(b, period)
+	return append(b, ",\n      \"key\": "...)
+}
+
+// amount renders money as MarshalJSON does: rounded half-even to the minor
+// unit, with exactly that many places.
+func (r *lineRenderer) amount(b []byte, m value.Money) []byte {
+	b = append(b, ",\n      \"amount\": \""...)
+	b = value.AppendFixed(b, m.Decimal(), r.places, value.HalfEven)
+	return append(b, '"')
+}
+
+func appendInput[T string | []byte](b []byte, first bool, name string, val T) []byte {
+	if first {
+		b = append(b, "[\n        {\n          \"name\": "...)
+	} else {
+		b = append(b, ",\n        {\n          \"name\": "...)
+	}
+	b = appendJSONString(b, name)
+	b = append(b, ",\n          \"value\": "...)
+	b = appendJSONString(b, val)
+	return append(b, "\n        }"...)
+}
+
+func endInputs(b []byte, some bool) []byte {
+	if some {
+		return append(b, "\n      ]\n    }"...)
+	}
+	return append(b, "[]\n    }"...)
+}
+
+// appendJSONString appends s as encoding/json writes a string with HTML
+// escaping off: printable ASCII as is, anything else by encoding/json.
+func appendJSONString[T string | []byte](b []byte, s T) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(string(s)); err != nil {
+				break
+			}
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}

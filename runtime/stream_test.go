@@ -1,0 +1,148 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"occ/compiler"
+	"occ/lang"
+	"occ/runtime/gen"
+)
+
+// reencode decodes a statement's JSON and encodes it again with
+// encoding/json, as MarshalJSON did before it streamed its lines.
+func reencode(t *testing.T, js []byte) []byte {
+	t.Helper()
+	var j jsonStatement
+	if err := json.Unmarshal(js, &j); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func compileSpec(t *testing.T, path string, edit func(string) string) *compiler.Contract {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	if edit != nil {
+		text = edit(text)
+	}
+	f, ds := lang.Parse(path, []byte(text))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	c, ds := compiler.Compile([]*lang.File{f})
+	if c == nil {
+		t.Fatal(ds)
+	}
+	return c
+}
+
+// TestStreamedJSON checks that the JSON written line by line, from a
+// statement or straight from the evaluation, is what encoding/json writes,
+// for every example contract and for generated data with awkward text.
+func TestStreamedJSON(t *testing.T) {
+	type tc struct {
+		name string
+		c    *compiler.Contract
+		in   []Input
+	}
+	var cases []tc
+	specs, _ := filepath.Glob(filepath.Join("..", "specs", "*", "contract.occ"))
+	for _, spec := range specs {
+		dir := filepath.Dir(spec)
+		csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		c := compileSpec(t, spec, nil)
+		for _, f := range csvs {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases = append(cases, tc{filepath.Base(dir) + "/" + filepath.Base(f), c, []Input{{Path: f, Data: b}}})
+		}
+		if filepath.Base(dir) == "individual-outcomes" {
+			var in []Input
+			for _, f := range csvs {
+				b, _ := os.ReadFile(f)
+				in = append(in, Input{Path: f, Data: b})
+			}
+			cases = append(cases, tc{"individual-outcomes/all", c, in})
+		}
+	}
+	// Generated data, with titles and keys that need escaping.
+	var r, g bytes.Buffer
+	if err := gen.IndividualOutcomes(&r, &g, 3000, 5); err != nil {
+		t.Fatal(err)
+	}
+	odd := strings.NewReplacer(`"Hours delivered"`, `"Hours <delivered> & \"paid\" £ é \u2028 tab\t"`)
+	c := compileSpec(t, filepath.Join("..", "specs", "individual-outcomes", "contract.occ"), odd.Replace)
+	reviews := strings.ReplaceAll(r.String(), "P000001,", "\"P0\"\"01 é<&>\",")
+	goals := strings.ReplaceAll(g.String(), "P000001,", "\"P0\"\"01 é<&>\",")
+	cases = append(cases, tc{"generated", c, []Input{{Path: "dir/reviews \"1\".csv", Data: []byte(reviews)}, {Path: "goals.csv", Data: []byte(goals)}}})
+	checked := 0
+	for _, k := range cases {
+		d, errs := Load(k.c, k.in)
+		if len(errs) > 0 {
+			if k.name == "generated" {
+				t.Fatal(errs)
+			}
+			continue // a file that needs another beside it
+		}
+		checked++
+		for _, workers := range []int{1, 3} {
+			for _, opts := range [][]Option{{WithWorkers(workers)}, {WithWorkers(workers), WithoutInputs()}} {
+				p, err := New(k.c, opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, period := range []string{"", "2026-05", "2026-Q1", "term"} {
+					st, err := p.Eval(context.Background(), d, period)
+					if err != nil {
+						continue
+					}
+					js, err := st.MarshalJSON()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := reencode(t, js); !bytes.Equal(js, want) {
+						t.Fatalf("%s %q: streamed JSON differs from encoding/json's:\n%s", k.name, period, firstDiff(js, want))
+					}
+					var buf bytes.Buffer
+					if err := p.EvalJSON(context.Background(), d, period, &buf); err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(buf.Bytes(), js) {
+						t.Fatalf("%s %q: EvalJSON differs from MarshalJSON:\n%s", k.name, period, firstDiff(buf.Bytes(), js))
+					}
+				}
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d cases checked", checked)
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(0, i-200)
+	return "got:\n" + string(a[lo:min(len(a), i+200)]) + "\nwant:\n" + string(b[lo:min(len(b), i+200)])
+}
