@@ -52,6 +52,20 @@ func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
 		return nil
 	}
 	p.rewritten, p.mapping = rw, m
+	for sym, off := range m.Symbols() {
+		if _, known := currencies[ck.c.Currency]; !known {
+			break // the header's currency is itself wrong, and reported
+		}
+		if want := currencySymbols[ck.c.Currency]; want != sym {
+			start := e.Span.Start.Offset + off
+			d := ck.errorf(f.SpanAt(start, start+len(sym)), "wrong-currency", "this contract is in %s, but this amount is in %s", ck.c.Currency, sym)
+			if want != "" {
+				d.Detail = fmt.Sprintf("write amounts in %s as %s1,250.50", ck.c.Currency, want)
+			} else {
+				d.Detail = fmt.Sprintf("%s has no symbol here: write money(\"1250.50\")", ck.c.Currency)
+			}
+		}
+	}
 	a, iss := env.Parse(rw)
 	if iss != nil && iss.Err() != nil {
 		for _, ce := range iss.Errors() {
@@ -664,3 +678,6 @@ func branches(p *parsed) []Part {
 	sort.Slice(out, func(i, j int) bool { return out[i].Span.Start.Offset < out[j].Span.Start.Offset })
 	return out
 }
+
+// currencySymbols are the symbols money literals may carry, by currency.
+var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$"}

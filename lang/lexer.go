@@ -209,8 +209,9 @@ func (s *scanner) scanAll() {
 			s.emit(tokPunct, start, s.off+2)
 		case c == ',' || c == '|' || c == '/':
 			s.emit(tokPunct, start, s.off+1)
-		case strings.HasPrefix(string(rest[:min(len(rest), 2)]), "£"):
-			n := len("£") + numberLen(rest[len("£"):], true)
+		case currencySymbol(rest) > 0:
+			w := currencySymbol(rest)
+			n := w + numberLen(rest[w:], true)
 			s.emit(tokMoney, start, s.off+n)
 			s.atStmtStart = false
 		case isDigit(c) || (c == '-' && len(rest) > 1 && isDigit(rest[1])):
@@ -550,3 +551,17 @@ func skipCELString(b []byte, i int) int {
 
 // isSpaceRune reports whether r is white space other than a newline.
 func isSpaceRune(r rune) bool { return r != '\n' && unicode.IsSpace(r) }
+
+// currencySymbol returns the byte length of a currency symbol (£, € or $)
+// followed by a digit at the start of b, or 0.
+func currencySymbol(b []byte) int {
+	for _, sym := range []string{"£", "€", "$"} {
+		if len(b) > len(sym) && string(b[:len(sym)]) == sym && isDigit(b[len(sym)]) {
+			return len(sym)
+		}
+	}
+	if len(b) > 2 && string(b[:2]) == "£" {
+		return 2 // a lone £: let the compiler say what is wrong
+	}
+	return 0
+}

@@ -32,7 +32,14 @@ type Mapping struct {
 	edits   []edit
 	origLen int
 	newLen  int
+	// symbols are the currency symbols the money literals used, each with
+	// the offset of its first use.
+	symbols map[string]int
 }
+
+// Symbols returns the currency symbols (£, € or $) the expression's money
+// literals use, mapped to the byte offset of the first use of each.
+func (m *Mapping) Symbols() map[string]int { return m.symbols }
 
 // edit is one replaced token: original bytes [orig, origEnd) became
 // rewritten bytes [new, newEnd).
@@ -114,7 +121,7 @@ func Rewrite(src string) (string, *Mapping, error) {
 	}
 	var b strings.Builder
 	b.Grow(len(src) + 16*len(rw.repl))
-	m := &Mapping{origLen: len(src), edits: make([]edit, 0, len(rw.repl))}
+	m := &Mapping{origLen: len(src), edits: make([]edit, 0, len(rw.repl)), symbols: rw.symbols}
 	last := 0
 	for _, r := range rw.repl {
 		b.WriteString(src[last:r.start])
@@ -137,8 +144,9 @@ type replacement struct {
 
 // rewriter scans CEL source for literals to replace.
 type rewriter struct {
-	src  string
-	repl []replacement
+	src     string
+	repl    []replacement
+	symbols map[string]int
 }
 
 func (rw *rewriter) errorf(start, end int, format string, args ...any) error {
@@ -187,7 +195,11 @@ func (rw *rewriter) scan() error {
 		case c == '.' && i+1 < n && isDigit(s[i+1]) && !endsOperand(s, i):
 			i, err = rw.number(i)
 		case c == 0xC2 && i+1 < n && s[i+1] == 0xA3: // £ in UTF-8
-			i, err = rw.money(i)
+			i, err = rw.money(i, 2)
+		case c == 0xE2 && i+2 < n && s[i+1] == 0x82 && s[i+2] == 0xAC: // € in UTF-8
+			i, err = rw.money(i, 3)
+		case c == '$' && i+1 < n && isDigit(s[i+1]):
+			i, err = rw.money(i, 1)
 		default:
 			i++
 		}
@@ -406,16 +418,24 @@ func percentFollows(s string, k int) bool {
 	return true
 }
 
-// money rewrites the £ amount starting at s[i].
-func (rw *rewriter) money(i int) (int, error) {
+// money rewrites the amount starting at s[i] with a currency symbol of
+// width bytes (£, € or $).
+func (rw *rewriter) money(i, width int) (int, error) {
 	s := rw.src
 	n := len(s)
-	j := i + 2
+	j := i + width
+	sym := s[i:j]
 	if i > 0 && isIdentChar(s[i-1]) {
-		return 0, rw.errorf(i, j, "£ must not be joined to the word or number before it; put an operator or a space between")
+		return 0, rw.errorf(i, j, "%s must not be joined to the word or number before it; put an operator or a space between", sym)
 	}
 	if j >= n || !isDigit(s[j]) {
-		return 0, rw.errorf(i, j, "£ must be followed by an amount, like £1,250.50")
+		return 0, rw.errorf(i, j, "%s must be followed by an amount, like %s1,250.50", sym, sym)
+	}
+	if rw.symbols == nil {
+		rw.symbols = map[string]int{}
+	}
+	if _, seen := rw.symbols[sym]; !seen {
+		rw.symbols[sym] = i
 	}
 	var digits strings.Builder
 	k := j
