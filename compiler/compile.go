@@ -220,7 +220,7 @@ var currencies = map[string]int32{"GBP": 2, "EUR": 2, "USD": 2, "JPY": 0, "CHF":
 
 // parseMoneyWord parses £1,250.50 (or a plain number) into a decimal.
 func parseMoneyWord(s string) (value.Decimal, error) {
-	t := strings.TrimLeft(s, "£€$")
+	t := strings.TrimLeft(s, "£€$¥")
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
 	if strings.Contains(t, ",") {

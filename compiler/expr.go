@@ -680,4 +680,4 @@ func branches(p *parsed) []Part {
 }
 
 // currencySymbols are the symbols money literals may carry, by currency.
-var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$"}
+var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}

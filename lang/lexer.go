@@ -552,10 +552,10 @@ func skipCELString(b []byte, i int) int {
 // isSpaceRune reports whether r is white space other than a newline.
 func isSpaceRune(r rune) bool { return r != '\n' && unicode.IsSpace(r) }
 
-// currencySymbol returns the byte length of a currency symbol (£, € or $)
+// currencySymbol returns the byte length of a currency symbol (£, €, $ or ¥)
 // followed by a digit at the start of b, or 0.
 func currencySymbol(b []byte) int {
-	for _, sym := range []string{"£", "€", "$"} {
+	for _, sym := range []string{"£", "€", "$", "¥"} {
 		if len(b) > len(sym) && string(b[:len(sym)]) == sym && isDigit(b[len(sym)]) {
 			return len(sym)
 		}

@@ -242,11 +242,6 @@ func TestStatementJSONMoneyIsDecimalStrings(t *testing.T) {
 // TestStatementJSONUsesMinorUnits: docs/statement.md says money is written
 // with the currency's minor units. A contract in yen (no minor unit) rounds
 // its lines to whole yen, and its statement must say "1808", not "1808.00".
-//
-// BUG (runtime/json.go, MarshalJSON): `places := int32(2)` writes every
-// currency with two places, so a JPY statement shows "amount": "1808.00"
-// and "total": "3816.00". The CSV (cmd/occ/eval.go, StringFixed(2)) and the
-// table (money()) do the same.
 func TestStatementJSONUsesMinorUnits(t *testing.T) {
 	c := docCompileText(t, "yen.occ", []byte(`contract "Yen" {
   term       2026-04-01 .. 2027-03-31
@@ -254,7 +249,7 @@ func TestStatementJSONUsesMinorUnits(t *testing.T) {
   currency   JPY
 }
 
-param hourly_rate "Price per hour" = £2,410
+param hourly_rate "Price per hour" = ¥2,410
 
 data visit "A visit" {
   visit   text key

@@ -37,7 +37,7 @@ type Mapping struct {
 	symbols map[string]int
 }
 
-// Symbols returns the currency symbols (£, € or $) the expression's money
+// Symbols returns the currency symbols (£, €, $ or ¥) the expression's money
 // literals use, mapped to the byte offset of the first use of each.
 func (m *Mapping) Symbols() map[string]int { return m.symbols }
 
@@ -195,6 +195,8 @@ func (rw *rewriter) scan() error {
 		case c == '.' && i+1 < n && isDigit(s[i+1]) && !endsOperand(s, i):
 			i, err = rw.number(i)
 		case c == 0xC2 && i+1 < n && s[i+1] == 0xA3: // £ in UTF-8
+			i, err = rw.money(i, 2)
+		case c == 0xC2 && i+1 < n && s[i+1] == 0xA5: // ¥ in UTF-8
 			i, err = rw.money(i, 2)
 		case c == 0xE2 && i+2 < n && s[i+1] == 0x82 && s[i+2] == 0xAC: // € in UTF-8
 			i, err = rw.money(i, 3)

@@ -1,0 +1,285 @@
+package main
+
+// Tests of occ forecast through run(), as a user calls it.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"occ/compiler/value"
+)
+
+const (
+	outcomesDir = "../../specs/individual-outcomes"
+	leadDir     = "../../specs/lead-provider"
+)
+
+// forecastJSON is the part of the forecast JSON these tests read.
+type forecastJSON struct {
+	Version int `json:"version"`
+	Runs    int `json:"runs"`
+	Term    struct {
+		Period string                       `json:"period"`
+		Total  map[string]any               `json:"total"`
+		ByKind map[string]map[string]string `json:"by_kind"`
+	} `json:"term"`
+	Periods []struct {
+		Period string            `json:"period"`
+		Total  map[string]string `json:"total"`
+	} `json:"periods"`
+	Caps        []map[string]any `json:"caps"`
+	Sensitivity *struct {
+		Name  string `json:"name"`
+		Steps []struct {
+			Value string            `json:"value"`
+			Total map[string]string `json:"total"`
+		} `json:"steps"`
+	} `json:"sensitivity"`
+}
+
+func decodeForecast(t *testing.T, out string) forecastJSON {
+	t.Helper()
+	var f forecastJSON
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatalf("forecast JSON: %v\n%s", err, out)
+	}
+	return f
+}
+
+func dec(t *testing.T, s any) value.Decimal {
+	t.Helper()
+	d, err := value.ParseDecimal(fmt.Sprint(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestForecastSameBytes: the same command prints the same bytes, whatever
+// --workers, with P10 ≤ P50 ≤ P90 in every period.
+func TestForecastSameBytes(t *testing.T) {
+	args := []string{"forecast", outcomesDir + "/contract.occ", "--scenario", outcomesDir + "/scenario.yaml", "--runs", "60", "--seed", "7", "--format", "json"}
+	code, a, stderr := evalRun(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, b, _ := evalRun(t, args...)
+	_, c, _ := evalRun(t, append(args, "--workers", "3")...)
+	if a != b || a != c {
+		t.Fatal("the same forecast printed different bytes")
+	}
+	f := decodeForecast(t, a)
+	if f.Version != 1 || f.Runs != 60 || len(f.Periods) != 12 || f.Term.Period != "term" {
+		t.Fatalf("version %d, runs %d, %d periods, term %q", f.Version, f.Runs, len(f.Periods), f.Term.Period)
+	}
+	check := func(what string, s map[string]string) {
+		p10, p50, p90 := dec(t, s["p10"]), dec(t, s["p50"]), dec(t, s["p90"])
+		if p10.Cmp(p50) > 0 || p50.Cmp(p90) > 0 || dec(t, s["min"]).Cmp(p10) > 0 || p90.Cmp(dec(t, s["max"])) > 0 {
+			t.Errorf("%s: %v is out of order", what, s)
+		}
+	}
+	for _, p := range f.Periods {
+		check(p.Period, p.Total)
+	}
+	for k, s := range f.Term.ByKind {
+		check("term "+k, s)
+	}
+}
+
+// TestForecastFixedEqualsEval writes a scenario of fixed values and the
+// data it describes, and checks that the forecast's mean is, to the penny,
+// what occ eval pays on that data, with no spread.
+func TestForecastFixedEqualsEval(t *testing.T) {
+	dir := t.TempDir()
+	scenario := `# Every value fixed: each run is the same.
+cohort:
+  size: 4
+  joiners: 2
+  leavers: 1
+data:
+  review:
+    planned_hours: 42.5
+    actual_hours: 40
+    missed_visits: 3
+    satisfaction: 4
+    goals: 2
+  goal:
+    status: achieved
+    agreed_on: {days: -50}
+    met_on: {from: agreed_on, days: 30}
+`
+	var reviews, goals strings.Builder
+	reviews.WriteString("person,month,planned_hours,actual_hours,missed_visits,satisfaction\n")
+	goals.WriteString("person,month,goal,status,agreed_on,met_on\n")
+	month := value.MustParseDate("2026-04-01")
+	for m := range 12 {
+		for i := range 4 + m { // 4 at the start; each month 2 join and 1 leaves
+			agreed := month.AddDays(-50)
+			fmt.Fprintf(&reviews, "R%d,%s,42.5,40,3,4\n", i, month)
+			fmt.Fprintf(&goals, "R%d,%s,G1,achieved,%s,%s\nR%d,%s,G2,achieved,%s,%s\n", i, month, agreed, agreed.AddDays(30), i, month, agreed, agreed.AddDays(30))
+		}
+		month = month.AddMonths(1)
+	}
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sc := write("fixed.yaml", scenario)
+	rv := write("reviews.csv", reviews.String())
+	gl := write("goals.csv", goals.String())
+
+	code, evalOut, stderr := evalRun(t, "eval", outcomesDir, "--data", rv, "--data", gl, "--format", "json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, stderr)
+	}
+	var st struct {
+		Total   string `json:"total"`
+		Periods []struct {
+			Period string `json:"period"`
+			Total  string `json:"total"`
+		} `json:"periods"`
+		Subtotals struct {
+			ByKind []struct {
+				Name   string `json:"name"`
+				Amount string `json:"amount"`
+			} `json:"by_kind"`
+		} `json:"subtotals"`
+	}
+	if err := json.Unmarshal([]byte(evalOut), &st); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", sc, "--runs", "20", "--seed", "3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("forecast: exit %d: %s", code, stderr)
+	}
+	f := decodeForecast(t, out)
+	same := func(what string, s map[string]string, want string) {
+		for _, k := range []string{"mean", "p10", "p50", "p90", "min", "max"} {
+			if s[k] != want {
+				t.Errorf("%s: forecast %s %s, occ eval %s", what, k, s[k], want)
+			}
+		}
+	}
+	total := map[string]string{}
+	for k, v := range f.Term.Total {
+		total[k] = fmt.Sprint(v)
+	}
+	same("term", total, st.Total)
+	if len(f.Periods) != len(st.Periods) {
+		t.Fatalf("%d periods forecast, %d evaluated", len(f.Periods), len(st.Periods))
+	}
+	for i, p := range st.Periods {
+		same(p.Period, f.Periods[i].Total, p.Total)
+	}
+	for _, k := range st.Subtotals.ByKind {
+		same("term "+k.Name, f.Term.ByKind[k.Name], k.Amount)
+	}
+	t.Logf("occ eval total %s; forecast mean %s", st.Total, total["mean"])
+}
+
+// TestForecastScenarioErrors: a bad scenario exits 1 and names the file,
+// line and column of each mistake.
+func TestForecastScenarioErrors(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "bad.yaml")
+	src := `cohort:
+  size: 0
+data:
+  review:
+    planned_hours: {normal: {mean: 30, sd: 5, min: 0, max: 500}}
+    actual_hours: 30
+    missed_visit: 0
+    satisfaction: {chance: 1.5, fixed: 4}
+    goals: 0
+`
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", p)
+	want := p + `:2:3: cohort: the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners
+` + p + `:4:3: data review: the contract reads field missed_visits, but the scenario gives no distribution for it; give it (write blank for an optional field that is always empty)
+` + p + `:5:29: data review, field planned_hours: the distribution can produce 0 .. 500, outside the range of planned_hours (0 .. 400); keep its bounds inside the range
+` + p + `:7:5: data review: data review has no field "missed_visit"; did you mean "missed_visits"?
+` + p + `:8:28: data review, field satisfaction, chance: a probability must lie between 0 and 1 (or 0% and 100%); 1.5 is outside
+scenario: 5 errors; no forecast produced
+`
+	if code != 1 || out != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
+	}
+}
+
+func TestForecastUsage(t *testing.T) {
+	sc := outcomesDir + "/scenario.yaml"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"forecast", outcomesDir}, "give either --scenario FILE or --from FILE"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--from", outcomesDir + "/reviews.csv"}, "give either --scenario FILE or --from FILE"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--format", "csv"}, `unknown format "csv"`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rat=£1..£2"}, `did you mean "hourly_rate"?`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "nothing=1"}, `there is no contract param or scenario var named "nothing"`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--periods", "2030-01"}, `"2030-01" is not a settlement period`},
+		{[]string{"forecast", outcomesDir, "--scenario", "no-such.yaml"}, "cannot read scenario no-such.yaml"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--runs", "0"}, "--runs must be at least 1"},
+	} {
+		code, out, stderr := evalRun(t, tc.args...)
+		if code != 2 || out != "" || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, code, out, stderr, tc.want)
+		}
+	}
+}
+
+// TestForecastTextAndHTML: the text summary has its sections, and --html
+// writes the page.
+func TestForecastTextAndHTML(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "report.html")
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", outcomesDir+"/scenario.yaml", "--runs", "20",
+		"--vary", "achieved=0.3..0.7:3", "--set", "hourly_rate=£20.00", "--html", page)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("stderr (not a terminal, so no progress bar): %q", stderr)
+	}
+	for _, s := range []string{"Forecast: Help to Live at Home", "Whole term (GBP)", "Total by period", "Distribution of the total",
+		"outcome_cap (cap):", "Sensitivity of the total for the term to achieved (scenario var)", "Set: hourly_rate=20.00", "Percentiles: linear interpolation"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("the summary has no %q:\n%s", s, out)
+		}
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`data-chart="sensitivity"`)) || !bytes.Contains(b, []byte(`data-chart="total"`)) {
+		t.Error("the page lacks its charts")
+	}
+}
+
+// TestForecastFrom resamples the lead provider's own data.
+func TestForecastFrom(t *testing.T) {
+	code, out, stderr := evalRun(t, "forecast", leadDir, "--from", leadDir+"/people.csv", "--runs", "30", "--format", "json", "--vary", "capitation_rate=£1,100.00..£1,200.00:3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	f := decodeForecast(t, out)
+	if len(f.Periods) != 1 || f.Periods[0].Period != "2026-Q1" || f.Sensitivity == nil || len(f.Sensitivity.Steps) != 3 {
+		t.Fatalf("%d periods, sensitivity %+v", len(f.Periods), f.Sensitivity)
+	}
+	if !strings.Contains(out, `"kind": "bootstrap"`) {
+		t.Error("not reported as a bootstrap")
+	}
+	code, _, stderr = evalRun(t, "forecast", leadDir, "--from", leadDir+"/people.csv", "--vary", "at_home=0.5..0.9")
+	if code != 2 || !strings.Contains(stderr, `there is no contract param named "at_home"`) {
+		t.Errorf("vary a var with --from: exit %d: %s", code, stderr)
+	}
+}

@@ -1,0 +1,38 @@
+// Package forecast forecasts what an outcome contract will pay, with
+// ranges: it simulates many runs of a contract's data and evaluates each
+// with the same evaluator as occ eval (runtime.Program.Eval), so a
+// forecast can never disagree with the statement the contract produces.
+//
+// A run's data come from a Source:
+//
+//   - A Scenario (ParseScenario) describes a cohort — people served in the
+//     first month, joiners and leavers each month, a number of months — and
+//     a distribution for each data field the contract reads: fixed,
+//     uniform, normal with bounds, categorical with weights, Bernoulli,
+//     with modifiers for optional fields (chance, when), values kept per
+//     person, multiples of another field, dates as days after the record's
+//     month or another date (the timing of outcomes), and counts of nested
+//     records. One record of each top-level data is made per person served
+//     per month; contracts whose data does not fit that are refused. Every
+//     mistake is reported as file:line:col with its place in the scenario
+//     in words.
+//   - A Bootstrap (NewBootstrap) resamples a provider's historical data,
+//     person by person with replacement.
+//
+// Forecast runs the runs in parallel — run i draws from a PCG generator
+// seeded with (seed, i), so the result does not depend on the number of
+// workers — and summarises, per settlement period and for all of them, the
+// total and each kind of line as mean, P10, P50, P90, min and max; the
+// chance that each cap or floor binds and each standard is not met; a
+// histogram of the total; and optionally a sensitivity sweep of a contract
+// param or scenario var. Amounts and statistics are exact decimals, rounded
+// half-up to the penny only at the end; percentiles interpolate linearly
+// between closest ranks (PercentileMethod).
+//
+// A Result is written as text (WriteText), as JSON (MarshalJSON; the schema
+// is in docs/forecast.md, with its Version), or as a self-contained HTML
+// page with SVG charts (WriteHTML).
+//
+// The package reads the compiler's contract and the runtime's evaluator;
+// it never depends on the command line.
+package forecast

@@ -1,0 +1,294 @@
+package forecast
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/runtime"
+)
+
+// generator makes the data of simulated runs from a scenario. Each worker
+// has its own: it keeps caches, and is not safe for concurrent use.
+type generator struct {
+	sc      *Scenario
+	names   []ref.Val
+	decs    map[decKey]value.Decimal
+	scratch [][]int64
+	recs    []value.Record
+	vals    []ref.Val
+	empty   ref.Val
+	row     int
+}
+
+type decKey struct {
+	n int64
+	p int32
+}
+
+// memo holds a person's per-person values of one schema.
+type memo struct {
+	vals []ref.Val
+	nums []int64
+	set  []bool
+}
+
+func newGenerator(sc *Scenario) *generator {
+	g := &generator{sc: sc, decs: map[decKey]value.Decimal{},
+		empty: types.NewRefValList(types.DefaultTypeAdapter, []ref.Val{})}
+	var size func(sg *schemaGen)
+	size = func(sg *schemaGen) {
+		for len(g.scratch) <= sg.id {
+			g.scratch = append(g.scratch, nil)
+		}
+		g.scratch[sg.id] = make([]int64, len(sg.fields))
+		for _, fg := range sg.fields {
+			if fg.child != nil {
+				size(fg.child)
+			}
+		}
+	}
+	for _, sg := range sc.tops {
+		size(sg)
+	}
+	return g
+}
+
+// span returns the term months the scenario's cohort covers.
+func (sc *Scenario) span() (int, int) { return sc.start, sc.start + sc.length - 1 }
+
+// personName names the cohort's person i: P00001, P00002, ...
+func (g *generator) personName(i int) ref.Val {
+	for len(g.names) <= i {
+		g.names = append(g.names, types.String(fmt.Sprintf("P%05d", len(g.names)+1)))
+	}
+	return g.names[i]
+}
+
+// dataset simulates one run: the cohort month by month up to lastMonth,
+// with a record of each top-level data for every active person.
+func (g *generator) dataset(r *rand.Rand, lastMonth int) *runtime.Dataset {
+	sc := g.sc
+	g.row = 0
+	d := &runtime.Dataset{Records: map[string][]*value.Record{}}
+	memos := make([]map[int]*memo, len(sc.tops))
+	for i, sg := range sc.tops {
+		for _, fg := range sg.fields {
+			if fg.perPerson {
+				memos[i] = map[int]*memo{}
+				break
+			}
+		}
+		d.Records[sg.s.Name] = make([]*value.Record, 0, sc.size*min(sc.length, lastMonth-sc.start+1))
+	}
+	active := make([]int, sc.size)
+	for i := range active {
+		active[i] = i
+	}
+	next := sc.size
+	for m := 0; m < sc.length; m++ {
+		month := sc.start + m
+		if month > lastMonth {
+			break
+		}
+		if m > 0 && sc.join != nil {
+			for range sc.join.draw(r) {
+				active = append(active, next)
+				next++
+			}
+		}
+		period := sc.cal.months[month].from
+		for _, id := range active {
+			for i, sg := range sc.tops {
+				var mm *memo
+				if memos[i] != nil {
+					mm = memos[i][id]
+					if mm == nil {
+						n := len(sg.fields)
+						mm = &memo{vals: make([]ref.Val, n), nums: make([]int64, n), set: make([]bool, n)}
+						memos[i][id] = mm
+					}
+				}
+				rec := g.record(sg, r, period, g.personName(id), nil, 0, mm)
+				d.Records[sg.s.Name] = append(d.Records[sg.s.Name], rec)
+			}
+		}
+		if sc.leave != nil {
+			k := min(int(sc.leave.draw(r)), len(active))
+			for range k {
+				j := r.IntN(len(active))
+				active = append(active[:j], active[j+1:]...)
+			}
+		}
+	}
+	return d
+}
+
+func (g *generator) newRecord(s *compiler.Schema) *value.Record {
+	nf := len(s.Fields)
+	if len(g.recs) == 0 {
+		g.recs = make([]value.Record, 512)
+	}
+	if len(g.vals) < nf {
+		g.vals = make([]ref.Val, 512*max(nf, 4))
+	}
+	rec := &g.recs[0]
+	g.recs = g.recs[1:]
+	rec.Schema = s.Type
+	rec.Fields = g.vals[:nf:nf]
+	g.vals = g.vals[nf:]
+	g.row++
+	rec.Row = g.row
+	return rec
+}
+
+// record makes one record of sg: the record at position pos (from 0) of
+// its parent's list, or a top-level record of person for period.
+func (g *generator) record(sg *schemaGen, r *rand.Rand, period value.Date, person ref.Val, parent *value.Record, pos int, mm *memo) *value.Record {
+	rec := g.newRecord(sg.s)
+	rec.Parent = parent
+	nums := g.scratch[sg.id]
+	for _, fg := range sg.order {
+		i := fg.f.Index
+		if fg.perPerson && mm != nil && mm.set[i] {
+			rec.Fields[i], nums[i] = mm.vals[i], mm.nums[i]
+			continue
+		}
+		var v ref.Val
+		switch fg.kind {
+		case gPerson:
+			v = person
+		case gPeriod:
+			v = period
+		case gKey:
+			v = fg.keys[min(pos, len(fg.keys)-1)]
+		case gConst:
+			v = fg.konst
+			nums[i] = fg.lo
+		default:
+			if !present(fg, rec, r) {
+				break
+			}
+			switch fg.kind {
+			case gDist:
+				if !fg.d.numeric {
+					v = fg.d.pick(r)
+					break
+				}
+				n := fg.d.draw(r)
+				if b := fg.times; b != nil {
+					n = mulRound(n, fg.d.places, nums[b.f.Index], b.places, fg.places)
+				}
+				nums[i] = n
+				v = g.number(fg, n)
+			case gDate:
+				base := period
+				if fg.from != nil {
+					b, ok := rec.Fields[fg.from.f.Index].(value.Date)
+					if !ok {
+						break
+					}
+					base = b
+				}
+				v = base.AddDays(fg.d.draw(r))
+			case gList:
+				n := int(fg.d.draw(r))
+				if n == 0 || fg.child == nil {
+					v = g.empty
+					break
+				}
+				kids := make([]ref.Val, n)
+				for j := range kids {
+					kids[j] = g.record(fg.child, r, period, person, rec, j, nil)
+				}
+				v = types.NewRefValList(types.DefaultTypeAdapter, kids)
+			}
+		}
+		rec.Fields[i] = v
+		if fg.perPerson && mm != nil {
+			mm.vals[i], mm.nums[i], mm.set[i] = v, nums[i], true
+		}
+	}
+	return rec
+}
+
+// present reports whether an optional field has a value in this record:
+// its when conditions hold, and its chance comes up.
+func present(fg *fieldGen, rec *value.Record, r *rand.Rand) bool {
+	for _, gt := range fg.when {
+		v := rec.Fields[gt.f.Index]
+		if v == nil {
+			return false
+		}
+		match := false
+		for _, want := range gt.vals {
+			if v.Equal(want) == types.True {
+				match = true
+				break
+			}
+		}
+		if !match {
+			return false
+		}
+	}
+	if fg.chance < probOne {
+		return r.Uint64N(probOne) < fg.chance
+	}
+	return true
+}
+
+// number makes a field value from n/10^places.
+func (g *generator) number(fg *fieldGen, n int64) ref.Val {
+	switch fg.f.Kind {
+	case compiler.IntField:
+		return types.Int(n)
+	case compiler.MoneyField:
+		return value.MoneyOf(g.dec(n, fg.places))
+	}
+	return g.dec(n, fg.places)
+}
+
+func (g *generator) dec(n int64, p int32) value.Decimal {
+	k := decKey{n, p}
+	if d, ok := g.decs[k]; ok {
+		return d
+	}
+	d := unscale(n, p)
+	if len(g.decs) < 1<<16 {
+		g.decs[k] = d
+	}
+	return d
+}
+
+// mulRound multiplies a/10^pa by b/10^pb and rounds the product half-up
+// (away from zero) to p places, returning it scaled by 10^p.
+func mulRound(a int64, pa int32, b int64, pb int32, p int32) int64 {
+	prod := a * b
+	shift := pa + pb - p
+	for ; shift < 0; shift++ {
+		prod *= 10
+	}
+	if shift == 0 {
+		return prod
+	}
+	div := int64(1)
+	for range shift {
+		div *= 10
+	}
+	q, rem := prod/div, prod%div
+	if rem < 0 {
+		rem = -rem
+	}
+	if 2*rem >= div {
+		if prod < 0 {
+			q--
+		} else {
+			q++
+		}
+	}
+	return q
+}

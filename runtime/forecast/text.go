@@ -1,0 +1,201 @@
+package forecast
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"occ/compiler/value"
+)
+
+// WriteText writes the terminal summary: the term's and each period's
+// statistics, a histogram of the term total, the chance of each cap
+// binding and each standard not being met, and the sensitivity sweep.
+func (r *Result) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	c := r.Contract
+	fmt.Fprintf(ew, "Forecast: %s\n", c.Title)
+	if c.Commissioner != "" || c.Provider != "" {
+		fmt.Fprintf(ew, "%s / %s\n", c.Commissioner, c.Provider)
+	}
+	switch r.Source.Kind {
+	case "scenario":
+		f := r.Source.Files[0]
+		fmt.Fprintf(ew, "Scenario %s (sha256 %s), %d people at the start, %s .. %s\n", f.Path, short(f.SHA256), r.Source.People,
+			r.Source.FirstMonth, r.Source.LastMonth)
+	default:
+		var names []string
+		for _, f := range r.Source.Files {
+			names = append(names, f.Path)
+		}
+		fmt.Fprintf(ew, "Bootstrap of %s: %d people resampled with replacement, %s .. %s\n", strings.Join(names, ", "), r.Source.People,
+			r.Source.FirstMonth, r.Source.LastMonth)
+	}
+	fmt.Fprintf(ew, "%d runs, seed %d; periods %s (settled %s, %s)\n", r.Runs, r.Seed, r.periodSpan(), c.Settlement, c.Currency)
+
+	head := "\tmean\tP10\tP50\tP90\tmin\tmax\t\n"
+	row := func(tw io.Writer, name string, s Stats) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, r.money(s.Mean), r.money(s.P10), r.money(s.P50), r.money(s.P90), r.money(s.Min), r.money(s.Max))
+	}
+	fmt.Fprintf(ew, "\n%s (%s)\n", r.termTitle(), c.Currency)
+	tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, head)
+	row(tw, "total", r.Term.Total)
+	for _, k := range r.Term.ByKind {
+		row(tw, k.Kind, k.Stats)
+	}
+	tw.Flush()
+	if len(r.Periods) > 1 {
+		fmt.Fprintf(ew, "\nTotal by period (%s)\n", c.Currency)
+		tw = tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprint(tw, head)
+		for _, p := range r.Periods {
+			row(tw, p.Period, p.Total)
+		}
+		tw.Flush()
+	}
+	if len(r.Histogram) > 0 {
+		fmt.Fprintf(ew, "\nDistribution of the total for %s (%d runs)\n", r.termName(), r.Runs)
+		most := 0
+		for _, b := range r.Histogram {
+			most = max(most, b.Count)
+		}
+		tw = tabwriter.NewWriter(ew, 0, 4, 1, ' ', 0)
+		for _, b := range r.Histogram {
+			bar := strings.Repeat("█", (b.Count*40+most-1)/most)
+			if b.Count == 0 {
+				bar = ""
+			}
+			fmt.Fprintf(tw, "  %s\t– %s\t%s %d\n", r.money(b.From), r.money(b.To), bar, b.Count)
+		}
+		tw.Flush()
+		fmt.Fprintf(ew, "  P10 %s   P50 %s   P90 %s\n", r.money(r.Term.Total.P10), r.money(r.Term.Total.P50), r.money(r.Term.Total.P90))
+	}
+	chances := func(title string, cs []Chance) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(ew, "\n%s\n", title)
+		for _, ch := range cs {
+			fmt.Fprintf(ew, "  %s (%s): %s of runs, in at least one period\n", ch.Rule, ch.Kind, percent(ch.Chance))
+			if len(ch.ByPeriod) > 1 {
+				var parts []string
+				for _, p := range ch.ByPeriod {
+					parts = append(parts, fmt.Sprintf("%s %s", p.Period, percent(p.Chance)))
+				}
+				for i := 0; i < len(parts); i += 6 {
+					fmt.Fprintf(ew, "    %s\n", strings.Join(parts[i:min(i+6, len(parts))], ", "))
+				}
+			}
+		}
+	}
+	chances("Caps and floors: chance of binding", r.Caps)
+	chances("Standards: chance of not being met", r.Standards)
+	if s := r.Sensitivity; s != nil {
+		what := "contract param"
+		if s.Kind == "var" {
+			what = "scenario var"
+		}
+		fmt.Fprintf(ew, "\nSensitivity of the total for %s to %s (%s), %d runs a step\n", r.termName(), s.Name, what, r.Runs)
+		tw = tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "  %s\tmean\tP10\tP50\tP90\t\n", s.Name)
+		for _, st := range s.Steps {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", st.Value, r.money(st.Total.Mean), r.money(st.Total.P10), r.money(st.Total.P50), r.money(st.Total.P90))
+		}
+		tw.Flush()
+	}
+	var set []string
+	for _, p := range r.Params {
+		if p.Set {
+			set = append(set, p.Name+"="+p.Value)
+		}
+	}
+	for _, v := range r.Vars {
+		if v.Set {
+			set = append(set, v.Name+"="+v.Value.String())
+		}
+	}
+	if len(set) > 0 {
+		fmt.Fprintf(ew, "\nSet: %s\n", strings.Join(set, ", "))
+	}
+	fmt.Fprintf(ew, "\nPercentiles: %s.\n", PercentileMethod)
+	return ew.err
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// money formats an amount with thousands separators: -1,234.50.
+func (r *Result) money(d value.Decimal) string { return groupDigits(d.StringFixed(r.Places)) }
+
+func groupDigits(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return b.String()
+}
+
+// percent renders a chance (0..1) as a percentage with one place.
+func percent(d value.Decimal) string {
+	x, _ := d.Mul(value.DecimalFromInt(100))
+	return value.Round(x, 1, value.HalfUp).String() + "%"
+}
+
+// periodSpan names the periods reported: 2026-04 .. 2027-03.
+func (r *Result) periodSpan() string {
+	if len(r.Periods) == 0 {
+		return r.Term.Period
+	}
+	first, last := r.Periods[0].Period, r.Periods[len(r.Periods)-1].Period
+	if first == last {
+		return first
+	}
+	return first + " .. " + last
+}
+
+// termName is how the text calls the periods reported as a whole.
+func (r *Result) termName() string {
+	if r.Term.Period == "term" {
+		return "the term"
+	}
+	return r.periodSpan()
+}
+
+func (r *Result) termTitle() string {
+	if r.Term.Period == "term" {
+		return "Whole term"
+	}
+	return "Periods " + r.periodSpan()
+}
