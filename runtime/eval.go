@@ -39,6 +39,12 @@ type ruleState struct {
 	rule  *compiler.Rule
 	vals  []ref.Val // the line amount, let value, standard met, flag fired
 	fired []bool
+	// Once a rule over records is evaluated, its results are compacted
+	// (see compact): vals and fired give way to res, each instance's
+	// index into table. Read them with val and isFired.
+	n     int
+	res   []uint32
+	table []result
 	// adjust holds a cap's or floor's adjustment lines.
 	adjust []adjustment
 	// standards holds a standard's results per instance.
@@ -221,6 +227,12 @@ func (ev *evaluation) collect(d *Dataset) {
 		}
 	}
 	persons := map[string]int{}
+	// Size the record lists up front: appending millions of records one
+	// by one would copy them again and again.
+	for _, s := range c.TopSchemas() {
+		ev.recs[s] = make([]recInfo, 0, len(d.Records[s.Name]))
+		ev.reserveNested(s, d.Records[s.Name])
+	}
 	for _, s := range c.TopSchemas() {
 		for _, r := range d.Records[s.Name] {
 			if s.PeriodField == nil {
@@ -393,6 +405,39 @@ func withParent(child, parent *value.Record) *value.Record {
 	return &cp
 }
 
+// reserveNested sizes the record lists of the schemas nested in s for the
+// records of recs and everything nested in them.
+func (ev *evaluation) reserveNested(s *compiler.Schema, recs []*value.Record) {
+	counts := map[*compiler.Schema]int{}
+	var count func(s *compiler.Schema, r *value.Record)
+	count = func(s *compiler.Schema, r *value.Record) {
+		for _, lf := range s.Lists {
+			list, ok := r.Fields[lf.Index].(traits.Lister)
+			if !ok {
+				continue
+			}
+			n := int(list.Size().(types.Int))
+			counts[lf.Elem] += n
+			if len(lf.Elem.Lists) > 0 {
+				for j := 0; j < n; j++ {
+					if cr, ok := list.Get(types.Int(j)).(*value.Record); ok {
+						count(lf.Elem, cr)
+					}
+				}
+			}
+		}
+	}
+	if len(s.Lists) == 0 {
+		return
+	}
+	for _, r := range recs {
+		count(s, r)
+	}
+	for cs, n := range counts {
+		ev.recs[cs] = make([]recInfo, 0, len(ev.recs[cs])+n)
+	}
+}
+
 // addChildren appends the nested records of record i of schema s.
 func (ev *evaluation) addChildren(s *compiler.Schema, i int) {
 	parent := ev.recs[s][i]
@@ -530,7 +575,7 @@ func (ev *evaluation) read(t *compiler.Rule, s scopeRef, i int) ref.Val {
 	ts := refOf(t.Scope)
 	if wider(ts, s) {
 		j := ev.contain(s, i, ts)
-		if j < 0 || j >= len(st.vals) {
+		if j < 0 || j >= st.n {
 			return types.NewErr("%s has no value here", t.Name)
 		}
 		return ev.value(st, j)
@@ -540,12 +585,16 @@ func (ev *evaluation) read(t *compiler.Rule, s scopeRef, i int) ref.Val {
 	sums, ok := ev.sums[key]
 	ev.mu.Unlock()
 	if !ok {
-		sums = ev.sumsFast(t, st, ts, s)
+		if sums = ev.sumsFast(t, st, ts, s); sums != nil {
+			ev.mu.Lock()
+			ev.sums[key] = sums
+			ev.mu.Unlock()
+		}
 	}
 	if sums == nil {
 		sums = make([]ref.Val, ev.count(s))
 		var err error
-		for j := range st.vals {
+		for j := range st.n {
 			v := ev.value(st, j)
 			k := ev.contain(ts, j, s)
 			if k < 0 || k >= len(sums) || v == nil {
@@ -778,7 +827,7 @@ func formatAny(v any) string { return fmt.Sprint(v) }
 // first use.
 func (ev *evaluation) value(st *ruleState, i int) ref.Val {
 	if !st.lazy {
-		return st.vals[i]
+		return st.val(i)
 	}
 	st.once[i].Do(func() { ev.instance(st.rs, st, i) })
 	return st.vals[i]

@@ -261,9 +261,7 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 			Measure: st.Measure.String(), Percent: st.PercentIfAny(), Numerator: st.Numerator, Denominator: st.Denominator,
 			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive, NotMeasured: st.NotMeasured})
 	}
-	for _, f := range s.Flags {
-		j.Flags = append(j.Flags, jsonFlag(f))
-	}
+	// The flags too are written by writeFlags, in place of the empty list.
 	for _, x := range s.Excluded {
 		j.Excluded = append(j.Excluded, jsonExclusion(x))
 	}

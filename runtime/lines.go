@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"strconv"
 	"strings"
 
@@ -62,8 +63,8 @@ func (ev *evaluation) eachLine(per period, fn func(lineRef)) {
 			}
 		case r.HasLines():
 			rs := refOf(r.Scope)
-			for i, f := range st.fired {
-				if !f {
+			for i := range st.n {
+				if !st.isFired(i) {
 					continue
 				}
 				if p := ev.periodOf(rs, i); in(p) {
@@ -171,7 +172,7 @@ func (ev *evaluation) lineAmount(l lineRef) value.Money {
 	case r.Instalments != 0:
 		return st.instalments[l.index()].amount
 	}
-	return st.vals[l.inst].(value.Money)
+	return st.val(int(l.inst)).(value.Money)
 }
 
 // lineKind returns the kind a line shows.
@@ -310,6 +311,53 @@ type inputPath struct {
 	head  string // the name before the first dot
 	field int    // for name.field: the field's index, or -1 when the name has no such field
 	pair  bool   // the path is name.field
+	// How the head resolves, as activation.ResolveName would resolve it
+	// for the expression's rule.
+	kind  headKind
+	param ref.Val        // headParam: the param's value
+	rule  *compiler.Rule // headRule: the rule read
+	depth int            // headRecord: parent hops to the record
+}
+
+type headKind int
+
+const (
+	headAny    headKind = iota // resolved by ResolveName
+	headParam                  // a param
+	headRule                   // another rule's value
+	headRecord                 // the record, or a parent of it
+	headNone                   // not resolved
+)
+
+// resolveHead sets how ip's head resolves in rs, following
+// activation.ResolveName.
+func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
+	name := ip.head
+	if v, ok := ev.p.params[name]; ok {
+		ip.kind, ip.param = headParam, v
+		return
+	}
+	if t, ok := rs.reads[name]; ok {
+		ip.kind, ip.rule = headRule, t
+		return
+	}
+	switch {
+	case strings.HasPrefix(name, compiler.AllPrefix), strings.HasPrefix(name, compiler.PrevPrefix),
+		name == "first", name == "period_start", name == "period_end":
+		ip.kind = headAny
+		return
+	}
+	ip.kind = headNone
+	if rs.scope.kind == compiler.RecordScope {
+		d := 0
+		for s := rs.scope.schema; s != nil; s = s.Parent {
+			if s.Name == name {
+				ip.kind, ip.depth = headRecord, d
+				return
+			}
+			d++
+		}
+	}
 }
 
 // inputPaths returns the input paths of an expression, taken apart, as
@@ -375,12 +423,35 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		seen = append(seen, name)
 		emit(name, v)
 	}
-	act := &activation{ev: ev, rs: ev.inputCtx(r, scope), inst: inst}
+	rs := ev.inputCtx(r, scope)
+	act := &activation{ev: ev, rs: rs, inst: inst}
+	shared := ev.inputCtxs[r] == rs // the paths were resolved for rs
 	for _, e := range r.Expressions() {
 		for _, ip := range ev.inputPaths(e) {
-			v, ok := act.ResolveName(ip.head)
-			if !ok {
+			var v any
+			kind := ip.kind
+			if !shared {
+				kind = headAny
+			}
+			switch kind {
+			case headParam:
+				v = ip.param
+			case headRule:
+				v = ev.read(ip.rule, scope, inst)
+			case headRecord:
+				s, i := scope.schema, inst
+				for range ip.depth {
+					i = ev.recs[s][i].parent
+					s = s.Parent
+				}
+				v = ev.recs[s][i].rec
+			case headNone:
 				continue
+			default:
+				var ok bool
+				if v, ok = act.ResolveName(ip.head); !ok {
+					continue
+				}
 			}
 			if ip.pair {
 				rec, isRec := v.(*value.Record)
@@ -441,7 +512,7 @@ func plainByte(c byte) bool {
 // loop: for other types, and when a sum overflows.
 func (ev *evaluation) sumsFast(t *compiler.Rule, st *ruleState, ts, s scopeRef) []ref.Val {
 	money, dec := false, false
-	for j := range st.vals {
+	for j := range st.n {
 		switch ev.value(st, j).(type) {
 		case nil:
 		case value.Money:
@@ -457,7 +528,7 @@ func (ev *evaluation) sumsFast(t *compiler.Rule, st *ruleState, ts, s scopeRef) 
 	}
 	acc := make([]value.Sum, ev.count(s))
 	first := make([]ref.Val, len(acc))
-	for j := range st.vals {
+	for j := range st.n {
 		v := ev.value(st, j)
 		k := ev.contain(ts, j, s)
 		if k < 0 || k >= len(acc) || v == nil {
@@ -503,9 +574,14 @@ func (ev *evaluation) prepareInputs() {
 	ev.paths = map[*compiler.Expression][]inputPath{}
 	ev.inputCtxs = map[*compiler.Rule]*ruleCtx{}
 	for _, r := range ev.p.c.Rules {
-		ev.inputCtxs[r] = ev.inputCtx(r, refOf(r.Scope))
+		rs := ev.inputCtx(r, refOf(r.Scope))
+		ev.inputCtxs[r] = rs
 		for _, e := range r.Expressions() {
-			ev.paths[e] = splitInputs(ev.p.c, e)
+			ps := splitInputs(ev.p.c, e)
+			for i := range ps {
+				ev.resolveHead(&ps[i], rs)
+			}
+			ev.paths[e] = ps
 		}
 	}
 }
@@ -612,4 +688,65 @@ func (ev *evaluation) totalsSlow(s *Statement, refs []lineRef) (byKind, byRule m
 		byPeriod[period], _ = pt.Add(amount)
 	}
 	return byKind, byRule, byPeriod, ruleNames
+}
+
+// result is one distinct outcome of a rule: its value and whether it fired.
+type result struct {
+	val   ref.Val
+	fired bool
+}
+
+// val returns instance i's value (not computing a let's; see value).
+func (st *ruleState) val(i int) ref.Val {
+	if st.res != nil {
+		return st.table[st.res[i]].val
+	}
+	return st.vals[i]
+}
+
+// isFired reports whether instance i fired.
+func (st *ruleState) isFired(i int) bool {
+	if st.res != nil {
+		return st.table[st.res[i]].fired
+	}
+	return st.fired[i]
+}
+
+// compact replaces vals and fired, seventeen bytes an instance, by an
+// index into the rule's distinct outcomes: over millions of records a rule
+// has few (an amount per number of hours, say). Only money and yes-or-no
+// values are compacted.
+func (st *ruleState) compact() {
+	if st.lazy || st.res != nil || st.n >= math.MaxUint32 {
+		return
+	}
+	for _, v := range st.vals {
+		switch v.(type) {
+		case nil, value.Money, types.Bool:
+		default:
+			return
+		}
+	}
+	index := map[result]uint32{}
+	res := make([]uint32, st.n)
+	var table []result
+	last, lastIdx := result{}, uint32(0)
+	for i, v := range st.vals {
+		r := result{val: v, fired: st.fired[i]}
+		if i > 0 && r == last {
+			res[i] = lastIdx
+			continue
+		}
+		k, ok := index[r]
+		if !ok {
+			if len(table) > st.n/4 {
+				return // mostly distinct: compacting would not pay
+			}
+			k = uint32(len(table))
+			table = append(table, r)
+			index[r] = k
+		}
+		res[i], last, lastIdx = k, r, k
+	}
+	st.res, st.table, st.vals, st.fired = res, table, nil, nil
 }

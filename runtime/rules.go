@@ -20,7 +20,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 		rs.reads[d.Name] = d
 	}
 	n := ev.count(rs.scope)
-	st := &ruleState{rule: r, vals: make([]ref.Val, n), fired: make([]bool, n)}
+	st := &ruleState{rule: r, vals: make([]ref.Val, n), fired: make([]bool, n), n: n}
 	ev.states[r] = st
 	switch r.Kind {
 	case lang.Cap, lang.Floor:
@@ -70,6 +70,9 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	}
 	if r.Instalments != 0 {
 		ev.split(rs, st)
+	}
+	if rs.scope.kind == compiler.RecordScope {
+		st.compact()
 	}
 }
 
@@ -312,9 +315,23 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 	r := rs.rule
 	n := len(st.vals)
 	nPeriods := ev.cal.fromMonth(ev.lastMon, ev.p.c.Settlement) + 1
-	covered := make([][]value.Money, n)
+	// The covered amounts are added up without allocating (value.Sum),
+	// or, should a sum overflow, again by chains of Money.Add.
+	var covered [][]value.Money
+	acc := make([][]value.Sum, n)
+	chain := false
 	add := func(k, p int, amt value.Money) {
 		if k < 0 || k >= n || p < 0 || p >= nPeriods {
+			return
+		}
+		if !chain {
+			if acc[k] == nil {
+				acc[k] = make([]value.Sum, nPeriods)
+				for j := range acc[k] {
+					acc[k][j].Add(ev.zero.Decimal())
+				}
+			}
+			acc[k][p].Add(amt.Decimal())
 			return
 		}
 		if covered[k] == nil {
@@ -329,42 +346,26 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 	for _, c := range r.Covers {
 		coveredSet[c] = true
 	}
-	for _, c := range r.Covers {
-		cst := ev.states[c]
-		cs := refOf(c.Scope)
-		if c.Instalments != 0 {
-			for _, in := range cst.instalments {
-				first, _ := ev.cal.monthRange(compiler.MonthScope, in.month)
-				k := ev.contain(scopeRef{kind: compiler.MonthScope}, first, rs.scope)
-				add(k, in.period, in.amount)
-			}
+	ev.gatherCovered(r, rs, coveredSet, add)
+	covered = make([][]value.Money, n)
+	for k := range acc {
+		if acc[k] == nil {
 			continue
 		}
-		for j, v := range cst.vals {
-			if !cst.fired[j] {
-				continue
+		covered[k] = make([]value.Money, nPeriods)
+		for p := range acc[k] {
+			d, err := acc[k][p].Decimal()
+			if err != nil {
+				chain = true
 			}
-			add(ev.contain(cs, j, rs.scope), ev.periodOf(cs, j), v.(value.Money))
+			covered[k][p] = value.MoneyOf(d)
 		}
 	}
-	// Earlier caps and floors over a subset of these rules have already
-	// adjusted them; count their adjustments too.
-	for _, other := range ev.p.c.Rules {
-		if other == r || (other.Kind != lang.Cap && other.Kind != lang.Floor) || ev.states[other] == nil {
-			continue
-		}
-		subset := true
-		for _, c := range other.Covers {
-			subset = subset && coveredSet[c]
-		}
-		if !subset {
-			continue
-		}
-		for _, a := range ev.states[other].adjust {
-			k := ev.contain(refOf(other.Scope), a.inst, rs.scope)
-			add(k, a.period, a.amount)
-		}
+	if chain {
+		covered = make([][]value.Money, n)
+		ev.gatherCovered(r, rs, coveredSet, add)
 	}
+	chain = true
 	for k := 0; k < n; k++ {
 		st.vals[k] = ev.zero
 		if covered[k] == nil {
@@ -422,4 +423,46 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 func noRecords(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "of zero records") || strings.Contains(msg, "of no records")
+}
+
+// gatherCovered calls add with every amount a cap or floor covers: the
+// covered rules' lines, and the adjustments of earlier caps and floors over
+// a subset of its rules.
+func (ev *evaluation) gatherCovered(r *compiler.Rule, rs *ruleCtx, coveredSet map[*compiler.Rule]bool, add func(k, p int, amt value.Money)) {
+	for _, c := range r.Covers {
+		cst := ev.states[c]
+		cs := refOf(c.Scope)
+		if c.Instalments != 0 {
+			for _, in := range cst.instalments {
+				first, _ := ev.cal.monthRange(compiler.MonthScope, in.month)
+				k := ev.contain(scopeRef{kind: compiler.MonthScope}, first, rs.scope)
+				add(k, in.period, in.amount)
+			}
+			continue
+		}
+		for j := range cst.n {
+			if !cst.isFired(j) {
+				continue
+			}
+			add(ev.contain(cs, j, rs.scope), ev.periodOf(cs, j), cst.val(j).(value.Money))
+		}
+	}
+	// Earlier caps and floors over a subset of these rules have already
+	// adjusted them; count their adjustments too.
+	for _, other := range ev.p.c.Rules {
+		if other == r || (other.Kind != lang.Cap && other.Kind != lang.Floor) || ev.states[other] == nil {
+			continue
+		}
+		subset := true
+		for _, c := range other.Covers {
+			subset = subset && coveredSet[c]
+		}
+		if !subset {
+			continue
+		}
+		for _, a := range ev.states[other].adjust {
+			k := ev.contain(refOf(other.Scope), a.inst, rs.scope)
+			add(k, a.period, a.amount)
+		}
+	}
 }

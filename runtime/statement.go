@@ -205,8 +205,8 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 				}
 			}
 		case r.Kind == lang.Flag:
-			for i, f := range st.fired {
-				if f && in(ev.periodOf(rs, i)) {
+			for i := range st.n {
+				if st.isFired(i) && in(ev.periodOf(rs, i)) {
 					s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, ev.periodOf(rs, i)),
 						Key: ev.instanceName(rs, i), Source: ev.sourceOf(rs, i)})
 				}

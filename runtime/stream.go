@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	goruntime "runtime"
+	"sort"
+	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -27,27 +30,87 @@ func (p *Program) EvalJSON(ctx context.Context, d *Dataset, period string, w io.
 	return st.WriteJSON(w)
 }
 
-// linesMarker is where encoding/json writes the empty list of lines that
-// spliceLines replaces. It cannot occur inside a string, where a newline is
-// escaped.
-const linesMarker = "\n  \"lines\": [],\n"
+// linesMarker and flagsMarker are where encoding/json writes the empty
+// lists of lines and flags that spliceLines replaces. They cannot occur
+// inside a string, where a newline is escaped.
+const (
+	linesMarker = "\n  \"lines\": [],\n"
+	flagsMarker = "\n  \"flags\": [],\n"
+)
 
-// spliceLines writes frame, the statement's JSON with an empty list of
-// lines, with the lines in their place.
+// spliceLines writes frame, the statement's JSON with empty lists of lines
+// and flags, with the lines and flags in their places.
 func (s *Statement) spliceLines(w io.Writer, frame []byte, places int32) error {
+	type part struct {
+		at     int
+		marker string
+		n      int
+		write  func() error
+	}
 	n := s.lineCount()
-	i := bytes.Index(frame, []byte(linesMarker))
-	if n == 0 || i < 0 {
-		_, err := w.Write(frame)
-		return err
+	parts := []part{
+		{marker: linesMarker, n: n, write: func() error { return s.writeLines(w, n, places) }},
+		{marker: flagsMarker, n: len(s.Flags), write: func() error { return s.writeFlags(w) }},
 	}
-	if _, err := w.Write(append(frame[:i:i], "\n  \"lines\": [\n"...)); err != nil {
-		return err
+	for i := range parts {
+		parts[i].at = bytes.Index(frame, []byte(parts[i].marker))
+		if parts[i].at < 0 {
+			return fmt.Errorf("internal error: no %q in the statement's JSON", strings.TrimSpace(parts[i].marker))
+		}
 	}
-	if err := s.writeLines(w, n, places); err != nil {
-		return err
+	sort.Slice(parts, func(i, j int) bool { return parts[i].at < parts[j].at })
+	done := 0
+	for _, p := range parts {
+		if p.n == 0 {
+			continue
+		}
+		name := p.marker[:len(p.marker)-len("[],\n")]
+		if _, err := w.Write(append(frame[done:p.at:p.at], name+"[\n"...)); err != nil {
+			return err
+		}
+		if err := p.write(); err != nil {
+			return err
+		}
+		if _, err := w.Write([]byte("\n  ],\n")); err != nil {
+			return err
+		}
+		done = p.at + len(p.marker)
 	}
-	_, err := w.Write(append([]byte("\n  ],\n"), frame[i+len(linesMarker):]...))
+	_, err := w.Write(frame[done:])
+	return err
+}
+
+// writeFlags writes the flags, separated by ",\n".
+func (s *Statement) writeFlags(w io.Writer) error {
+	var b []byte
+	for i := range s.Flags {
+		f := &s.Flags[i]
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, "    {\n      \"rule\": "...)
+		b = appendJSONString(b, f.Rule)
+		if f.Title != "" {
+			b = append(b, ",\n      \"title\": "...)
+			b = appendJSONString(b, f.Title)
+		}
+		b = append(b, ",\n      \"period\": "...)
+		b = appendJSONString(b, f.Period)
+		b = append(b, ",\n      \"key\": "...)
+		b = appendJSONString(b, f.Key)
+		if f.Source != "" {
+			b = append(b, ",\n      \"source\": "...)
+			b = appendJSONString(b, f.Source)
+		}
+		b = append(b, "\n    }"...)
+		if len(b) >= 1<<20 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err := w.Write(b)
 	return err
 }
 

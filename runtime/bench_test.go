@@ -1,0 +1,260 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"occ/compiler"
+	"occ/lang"
+	"occ/runtime"
+	"occ/runtime/gen"
+)
+
+// The benchmarks evaluate the individual-outcomes contract on data from
+// occ/runtime/gen (seed 1), generated in memory: nothing large is checked
+// in. Each reports reviews/s and allocations. BenchmarkEndToEnd1M runs only
+// with OCC_BENCH_1M=1, so that go test -bench . stays quick:
+//
+//	go test ./runtime -run '^$' -bench . -benchtime 3x
+//	OCC_BENCH_1M=1 go test ./runtime -run '^$' -bench EndToEnd1M -benchtime 1x
+//
+// docs/performance.md records the figures.
+
+var benchSizes = []struct {
+	name    string
+	reviews int
+}{{"10k", 10_000}, {"100k", 100_000}}
+
+var (
+	benchMu   sync.Mutex
+	benchData = map[int][2][]byte{}
+)
+
+// benchInputs returns the generated reviews.csv and goals.csv for n
+// reviews, generating them once per process.
+func benchInputs(b *testing.B, n int) []runtime.Input {
+	b.Helper()
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	files, ok := benchData[n]
+	if !ok {
+		var r, g bytes.Buffer
+		if err := gen.IndividualOutcomes(&r, &g, n, 1); err != nil {
+			b.Fatal(err)
+		}
+		files = [2][]byte{r.Bytes(), g.Bytes()}
+		benchData[n] = files
+	}
+	return []runtime.Input{{Path: "reviews.csv", Data: files[0]}, {Path: "goals.csv", Data: files[1]}}
+}
+
+// benchContract compiles specs/individual-outcomes/contract.occ.
+func benchContract(b *testing.B) *compiler.Contract {
+	b.Helper()
+	path := filepath.Join("..", "specs", "individual-outcomes", "contract.occ")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, ds := lang.Parse(path, src)
+	if ds.HasErrors() {
+		b.Fatal(ds)
+	}
+	c, ds := compiler.Compile([]*lang.File{f})
+	if c == nil {
+		b.Fatal(ds)
+	}
+	return c
+}
+
+func benchLoad(b *testing.B, c *compiler.Contract, in []runtime.Input) *runtime.Dataset {
+	b.Helper()
+	d, errs := runtime.Load(c, in)
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	return d
+}
+
+func benchEval(b *testing.B, p *runtime.Program, d *runtime.Dataset) *runtime.Statement {
+	b.Helper()
+	st, err := p.Eval(context.Background(), d, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+func benchJSON(b *testing.B, st *runtime.Statement, w io.Writer) {
+	b.Helper()
+	if err := st.WriteJSON(w); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func reportRate(b *testing.B, reviews int) {
+	b.ReportMetric(float64(reviews)*float64(b.N)/b.Elapsed().Seconds(), "reviews/s")
+}
+
+// BenchmarkLoad reads and validates the two CSV files.
+func BenchmarkLoad(b *testing.B) {
+	c := benchContract(b)
+	for _, sz := range benchSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			in := benchInputs(b, sz.reviews)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				benchLoad(b, c, in)
+			}
+			reportRate(b, sz.reviews)
+		})
+	}
+}
+
+// BenchmarkEval evaluates loaded data into a statement for every month.
+func BenchmarkEval(b *testing.B) {
+	c := benchContract(b)
+	p, err := runtime.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, sz := range benchSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			d := benchLoad(b, c, benchInputs(b, sz.reviews))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				benchEval(b, p, d)
+			}
+			reportRate(b, sz.reviews)
+		})
+	}
+}
+
+// BenchmarkJSON encodes a statement as JSON.
+func BenchmarkJSON(b *testing.B) {
+	c := benchContract(b)
+	p, err := runtime.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, sz := range benchSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			st := benchEval(b, p, benchLoad(b, c, benchInputs(b, sz.reviews)))
+			w := &countWriter{}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				benchJSON(b, st, w)
+			}
+			reportRate(b, sz.reviews)
+			b.ReportMetric(float64(w.n)/float64(b.N), "bytes/op")
+		})
+	}
+}
+
+// BenchmarkEndToEnd loads, evaluates and writes the JSON statement as
+// occ eval --format json does, streaming the lines from the evaluation.
+func BenchmarkEndToEnd(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run(sz.name, func(b *testing.B) { benchEndToEnd(b, sz.reviews) })
+	}
+}
+
+// BenchmarkEndToEnd1M is BenchmarkEndToEnd on a million reviews; it runs
+// only when OCC_BENCH_1M=1.
+func BenchmarkEndToEnd1M(b *testing.B) {
+	if os.Getenv("OCC_BENCH_1M") != "1" {
+		b.Skip("set OCC_BENCH_1M=1 to run the 1M-review benchmark")
+	}
+	benchEndToEnd(b, 1_000_000)
+}
+
+func benchEndToEnd(b *testing.B, reviews int) {
+	c := benchContract(b)
+	in := benchInputs(b, reviews)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		p, err := runtime.New(c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := benchLoad(b, c, in)
+		if err := p.EvalJSON(context.Background(), d, "", io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b, reviews)
+}
+
+type countWriter struct{ n int64 }
+
+func (w *countWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestBenchDataEvaluates checks that generated data loads and evaluates
+// the same with one worker as with several, and that the JSON streamed
+// from the evaluation is the statement's own.
+func TestBenchDataEvaluates(t *testing.T) {
+	var r, g bytes.Buffer
+	if err := gen.IndividualOutcomes(&r, &g, 3000, 1); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "specs", "individual-outcomes", "contract.occ")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ds := lang.Parse(path, src)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	c, ds := compiler.Compile([]*lang.File{f})
+	if c == nil {
+		t.Fatal(ds)
+	}
+	d, errs := runtime.Load(c, []runtime.Input{{Path: "reviews.csv", Data: r.Bytes()}, {Path: "goals.csv", Data: g.Bytes()}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var outs []string
+	for _, workers := range []int{1, 2, 7} {
+		p, err := runtime.New(c, runtime.WithWorkers(workers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, period := range []string{"", "2026-05"} {
+			st, err := p.Eval(context.Background(), d, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			js, err := st.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := p.EvalJSON(context.Background(), d, period, &buf); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(js, buf.Bytes()) {
+				t.Fatalf("workers %d, period %q: the statement streamed by EvalJSON differs from MarshalJSON's", workers, period)
+			}
+			outs = append(outs, fmt.Sprintf("%s:%s", period, js))
+		}
+	}
+	for i := 2; i < len(outs); i++ {
+		if outs[i] != outs[i%2] {
+			t.Fatalf("output %d differs from the one-worker output", i)
+		}
+	}
+}
