@@ -282,7 +282,7 @@ payment visits "Visits" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"amount": "1808",`, `"amount": "2008",`, "\n  \"total\": \"3816\"\n"} {
+	for _, want := range []string{`"amount":"1808",`, `"amount":"2008",`, "\n  \"total\": \"3816\"\n"} {
 		if !strings.Contains(string(js), want) {
 			t.Errorf("the JPY statement lacks %s", strings.TrimSpace(want))
 		}

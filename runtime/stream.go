@@ -80,7 +80,8 @@ func (s *Statement) spliceLines(w io.Writer, frame []byte, places int32) error {
 	return err
 }
 
-// writeFlags writes the flags, separated by ",\n".
+// writeFlags writes the flags, each as encoding/json's compact form of its
+// jsonFlag on a line of its own, separated by ",\n".
 func (s *Statement) writeFlags(w io.Writer) error {
 	var b []byte
 	for i := range s.Flags {
@@ -88,21 +89,21 @@ func (s *Statement) writeFlags(w io.Writer) error {
 		if i > 0 {
 			b = append(b, ",\n"...)
 		}
-		b = append(b, "    {\n      \"rule\": "...)
+		b = append(b, `    {"rule":`...)
 		b = appendJSONString(b, f.Rule)
 		if f.Title != "" {
-			b = append(b, ",\n      \"title\": "...)
+			b = append(b, `,"title":`...)
 			b = appendJSONString(b, f.Title)
 		}
-		b = append(b, ",\n      \"period\": "...)
+		b = append(b, `,"period":`...)
 		b = appendJSONString(b, f.Period)
-		b = append(b, ",\n      \"key\": "...)
+		b = append(b, `,"key":`...)
 		b = appendJSONString(b, f.Key)
 		if f.Source != "" {
-			b = append(b, ",\n      \"source\": "...)
+			b = append(b, `,"source":`...)
 			b = appendJSONString(b, f.Source)
 		}
-		b = append(b, "\n    }"...)
+		b = append(b, '}')
 		if len(b) >= 1<<20 {
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -223,20 +224,21 @@ func (r *lineRenderer) render(b []byte, lo, hi int) []byte {
 	return b
 }
 
-// line renders a Line as encoding/json would render its jsonLine.
+// line renders a Line as encoding/json's compact form of its jsonLine,
+// on one line of text indented by four spaces.
 func (r *lineRenderer) line(b []byte, l *Line) []byte {
 	b = r.head(b, l.Rule, l.Kind, l.Period)
 	b = appendJSONString(b, l.Key)
 	b = r.amount(b, l.Amount)
 	if l.Title != "" {
-		b = append(b, ",\n      \"title\": "...)
+		b = append(b, `,"title":`...)
 		b = appendJSONString(b, l.Title)
 	}
 	if l.Source != "" {
-		b = append(b, ",\n      \"source\": "...)
+		b = append(b, `,"source":`...)
 		b = appendJSONString(b, l.Source)
 	}
-	b = append(b, ",\n      \"inputs\": "...)
+	b = append(b, `,"inputs":`...)
 	for i, in := range l.Inputs {
 		b = appendInput(b, i == 0, in.Name, in.Value)
 	}
@@ -252,18 +254,18 @@ func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 	b = appendJSONString(b, r.key)
 	b = r.amount(b, ev.lineAmount(l))
 	if rule.Title != "" {
-		b = append(b, ",\n      \"title\": "...)
+		b = append(b, `,"title":`...)
 		b = appendJSONString(b, rule.Title)
 	}
 	if rule.HasLines() && rule.Instalments == 0 && rs.kind == compiler.RecordScope {
 		if r.src = appendSource(r.src[:0], ev.recs[rs.schema][l.inst].rec); len(r.src) > 0 {
-			b = append(b, ",\n      \"source\": "...)
+			b = append(b, `,"source":`...)
 			b = appendJSONString(b, r.src)
 		}
 	}
-	b = append(b, ",\n      \"inputs\": "...)
+	b = append(b, `,"inputs":`...)
 	if ev.p.noInputs {
-		return append(b, "[]\n    }"...)
+		return append(b, "[]}"...)
 	}
 	some := false
 	ev.eachInput(rule, rs, int(l.inst), func(name string, v ref.Val) {
@@ -279,40 +281,40 @@ func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 }
 
 func (r *lineRenderer) head(b []byte, rule, kind, period string) []byte {
-	b = append(b, "    {\n      \"rule\": "...)
+	b = append(b, `    {"rule":`...)
 	b = appendJSONString(b, rule)
-	b = append(b, ",\n      \"kind\": "...)
+	b = append(b, `,"kind":`...)
 	b = appendJSONString(b, kind)
-	b = append(b, ",\n      \"period\": "...)
+	b = append(b, `,"period":`...)
 	b = appendJSONString(b, period)
-	return append(b, ",\n      \"key\": "...)
+	return append(b, `,"key":`...)
 }
 
 // amount renders money as MarshalJSON does: rounded half-even to the minor
 // unit, with exactly that many places.
 func (r *lineRenderer) amount(b []byte, m value.Money) []byte {
-	b = append(b, ",\n      \"amount\": \""...)
+	b = append(b, `,"amount":"`...)
 	b = value.AppendFixed(b, m.Decimal(), r.places, value.HalfEven)
 	return append(b, '"')
 }
 
 func appendInput[T string | []byte](b []byte, first bool, name string, val T) []byte {
 	if first {
-		b = append(b, "[\n        {\n          \"name\": "...)
+		b = append(b, `[{"name":`...)
 	} else {
-		b = append(b, ",\n        {\n          \"name\": "...)
+		b = append(b, `,{"name":`...)
 	}
 	b = appendJSONString(b, name)
-	b = append(b, ",\n          \"value\": "...)
+	b = append(b, `,"value":`...)
 	b = appendJSONString(b, val)
-	return append(b, "\n        }"...)
+	return append(b, '}')
 }
 
 func endInputs(b []byte, some bool) []byte {
 	if some {
-		return append(b, "\n      ]\n    }"...)
+		return append(b, "]}"...)
 	}
-	return append(b, "[]\n    }"...)
+	return append(b, "[]}"...)
 }
 
 // appendJSONString appends s as encoding/json writes a string with HTML
