@@ -229,12 +229,13 @@ type table struct {
 
 // fileState is one input while loading.
 type fileState struct {
-	in     Input
-	idx    int
-	format string
-	schema *compiler.Schema
-	info   FileInfo
-	nerr   int
+	in      Input
+	origins map[*compiler.Schema]*value.Origin
+	idx     int
+	format  string
+	schema  *compiler.Schema
+	info    FileInfo
+	nerr    int
 	// orphans is set when the file's records have no parent records at
 	// all, which is reported once for the file rather than row by row.
 	orphans bool
@@ -291,7 +292,7 @@ func (l *loader) report(fs *fileState, e DataError, col int) {
 
 // reportAt records a problem located by a record already loaded.
 func (l *loader) reportAt(r *value.Record, e DataError) {
-	fs := l.files[l.fileIdx[r.File]]
+	fs := l.files[l.fileIdx[r.File()]]
 	e.Row = r.Row
 	l.report(fs, e, 1<<30)
 }
@@ -917,23 +918,37 @@ func (l *loader) describeRecord(s *compiler.Schema, r *value.Record) string {
 		vals := l.keyVals(s, r, nil)
 		return fmt.Sprintf("the %s with %s", s.Name, describeKey(l.fullKeyNames(s), vals))
 	}
-	return fmt.Sprintf("the %s on %s %d of %s", s.Name, l.unitOf(r), r.Row, r.File)
+	return fmt.Sprintf("the %s on %s %d of %s", s.Name, l.unitOf(r), r.Row, r.File())
 }
 
 func (l *loader) unitOf(r *value.Record) string {
-	return l.files[l.fileIdx[r.File]].unit
+	return l.files[l.fileIdx[r.File()]].unit
 }
 
 // where says where an earlier record is, relative to file fs.
 func (l *loader) where(fs *fileState, r *value.Record) string {
 	unit := l.unitOf(r)
-	if r.File == fs.in.Path {
+	if r.File() == fs.in.Path {
 		return fmt.Sprintf("%s %d", unit, r.Row)
 	}
-	return fmt.Sprintf("%s %s %d", r.File, unit, r.Row)
+	return fmt.Sprintf("%s %s %d", r.File(), unit, r.Row)
 }
 
 // ---- records ----
+
+// origin returns the Origin shared by the records of schema s read from
+// the file.
+func (fs *fileState) origin(s *compiler.Schema) *value.Origin {
+	o, ok := fs.origins[s]
+	if !ok {
+		if fs.origins == nil {
+			fs.origins = map[*compiler.Schema]*value.Origin{}
+		}
+		o = &value.Origin{Schema: s.Type, File: fs.in.Path}
+		fs.origins[s] = o
+	}
+	return o
+}
 
 // recAlloc hands out records and their field slices from larger blocks.
 type recAlloc struct {
@@ -941,7 +956,7 @@ type recAlloc struct {
 	vals []ref.Val
 }
 
-func (a *recAlloc) new(s *compiler.Schema) *value.Record {
+func (a *recAlloc) new(s *compiler.Schema, o *value.Origin) *value.Record {
 	nf := len(s.Fields)
 	if len(a.recs) == 0 {
 		a.recs = make([]value.Record, 1024)
@@ -951,7 +966,7 @@ func (a *recAlloc) new(s *compiler.Schema) *value.Record {
 	}
 	r := &a.recs[0]
 	a.recs = a.recs[1:]
-	r.Schema = s.Type
+	r.Origin = o
 	r.Fields = a.vals[:nf:nf]
 	a.vals = a.vals[nf:]
 	return r
@@ -1070,6 +1085,7 @@ func (l *loader) buildLists() {
 				pos[p]++
 			}
 			pos = nil
+			lists := value.RecordLists(len(pt.all))
 			for i, p := range pt.all {
 				kids := backing[off[i]:off[i+1]:off[i+1]]
 				if len(kids) == 0 {
@@ -1083,7 +1099,8 @@ func (l *loader) buildLists() {
 				if len(lf.Elem.Keys) > 0 && len(kids) > 1 {
 					l.checkKidKeys(ps, p, lf.Elem, kids)
 				}
-				p.Fields[lf.Index] = types.NewRefValList(types.DefaultTypeAdapter, kids)
+				lists[i].Elems = kids
+				p.Fields[lf.Index] = &lists[i]
 			}
 		}
 	}
@@ -1107,7 +1124,7 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 			names = append(names, k.Name)
 			vals = append(vals, r.Fields[k.Index])
 		}
-		fs := l.files[l.fileIdx[r.File]]
+		fs := l.files[l.fileIdx[r.File()]]
 		l.reportAt(r, DataError{Msg: fmt.Sprintf("duplicate %s with %s in %s; the first is on %s",
 			s.Name, describeKey(names, vals), l.describeRecord(ps, parent), l.where(fs, first))})
 	}
@@ -1648,6 +1665,7 @@ func (l *loader) loadCSV(fs *fileState) {
 	l.reserve(fs, bytes.Count(data, newline))
 	info := l.infos[fs.schema]
 	anc := make([]ref.Val, len(info.anc))
+	origin := fs.origin(fs.schema)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -1668,8 +1686,8 @@ func (l *loader) loadCSV(fs *fileState) {
 			continue
 		}
 		fs.info.Records++
-		out := l.alloc.new(fs.schema)
-		out.File, out.Row = fs.in.Path, row
+		out := l.alloc.new(fs.schema, origin)
+		out.Row = row
 		for i := range anc {
 			anc[i] = nil
 		}
@@ -1856,8 +1874,8 @@ type recordBuilder struct {
 
 func (l *loader) newBuilder(fs *fileState, s *compiler.Schema, path string, line int, top bool) *recordBuilder {
 	info := l.infos[s]
-	rec := l.alloc.new(s)
-	rec.File, rec.Row = fs.in.Path, line
+	rec := l.alloc.new(s, fs.origin(s))
+	rec.Row = line
 	b := &recordBuilder{l: l, fs: fs, info: info, n: &node{s: s, rec: rec, path: path}, top: top,
 		seen: make([]bool, len(s.Fields))}
 	if top {

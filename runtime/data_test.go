@@ -161,7 +161,7 @@ func load(t *testing.T, c *compiler.Contract, specs ...string) *Dataset {
 // field returns the named field of r.
 func field(t *testing.T, r *value.Record, c *compiler.Contract, name string) ref.Val {
 	t.Helper()
-	s := c.Schema(r.Schema.TypeName())
+	s := c.Schema(r.Schema().TypeName())
 	f := s.FieldByName(name)
 	if f == nil {
 		t.Fatalf("%s has no field %s", s.Name, name)
@@ -216,8 +216,8 @@ func describe(t *testing.T, c *compiler.Contract, recs []*value.Record) string {
 	var b strings.Builder
 	var walk func(r *value.Record, indent string)
 	walk = func(r *value.Record, indent string) {
-		s := c.Schema(r.Schema.TypeName())
-		fmt.Fprintf(&b, "%s%s %s:%d\n", indent, s.Name, r.File, r.Row)
+		s := c.Schema(r.Schema().TypeName())
+		fmt.Fprintf(&b, "%s%s %s:%d\n", indent, s.Name, r.File(), r.Row)
 		for _, f := range s.Fields {
 			if f.Kind == compiler.ListField {
 				for _, k := range kids(t, c, r, f.Name) {

@@ -20,9 +20,9 @@ import (
 // recInfo is one record taking part in an evaluation.
 type recInfo struct {
 	rec    *value.Record
-	month  int // index of the month holding the record's period date
-	person int // index of the person, or -1
-	parent int // index of the parent record in its schema's list, or -1
+	month  int32 // index of the month holding the record's period date
+	person int32 // index of the person, or -1
+	parent int32 // index of the parent record in its schema's list, or -1
 }
 
 // scopeRef identifies a scope for the evaluator: a schema's records, or an
@@ -264,7 +264,7 @@ func (ev *evaluation) collect(d *Dataset) {
 				// Without exclude rules no nested record is dropped.
 				r = ev.filterChildren(s, r, excludes, recordKey(s, r, ""), m)
 			}
-			ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: m, person: person, parent: -1})
+			ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: int32(m), person: int32(person), parent: -1})
 			ev.addChildren(s, len(ev.recs[s])-1)
 		}
 	}
@@ -305,7 +305,7 @@ func (ev *evaluation) collect(d *Dataset) {
 		}
 		for i := range list {
 			if v, ok := list[i].rec.Fields[root.PersonField.Index].(types.String); ok {
-				list[i].person = persons[string(v)]
+				list[i].person = int32(persons[string(v)])
 			}
 		}
 	}
@@ -315,8 +315,8 @@ func (ev *evaluation) collect(d *Dataset) {
 	}
 	for _, sc := range c.TopSchemas() {
 		for _, ri := range ev.recs[sc] {
-			if ri.person >= 0 && ri.person < len(ev.personLast) && ri.month > ev.personLast[ri.person] {
-				ev.personLast[ri.person] = ri.month
+			if p, m := int(ri.person), int(ri.month); p >= 0 && p < len(ev.personLast) && m > ev.personLast[p] {
+				ev.personLast[p] = m
 			}
 		}
 	}
@@ -325,7 +325,7 @@ func (ev *evaluation) collect(d *Dataset) {
 // topRecord returns the top-level record above record i of schema s.
 func (ev *evaluation) topRecord(s *compiler.Schema, i int) *value.Record {
 	for s.Parent != nil {
-		i = ev.recs[s][i].parent
+		i = int(ev.recs[s][i].parent)
 		s = s.Parent
 	}
 	return ev.recs[s][i].rec
@@ -452,7 +452,7 @@ func (ev *evaluation) addChildren(s *compiler.Schema, i int) {
 		n := int(list.Size().(types.Int))
 		for j := 0; j < n; j++ {
 			cr := list.Get(types.Int(j)).(*value.Record)
-			ev.recs[lf.Elem] = append(ev.recs[lf.Elem], recInfo{rec: cr, month: parent.month, person: -1, parent: i})
+			ev.recs[lf.Elem] = append(ev.recs[lf.Elem], recInfo{rec: cr, month: parent.month, person: -1, parent: int32(i)})
 			ev.addChildren(lf.Elem, len(ev.recs[lf.Elem])-1)
 		}
 	}
@@ -480,13 +480,13 @@ func recordKey(s *compiler.Schema, r *value.Record, parent string) string {
 }
 
 func source(r *value.Record) string {
-	if r.File == "" {
+	if r.File() == "" {
 		return ""
 	}
 	if r.Row > 0 {
-		return fmt.Sprintf("%s:%d", r.File, r.Row)
+		return fmt.Sprintf("%s:%d", r.File(), r.Row)
 	}
-	return r.File
+	return r.File()
 }
 
 func (ev *evaluation) fail(r *compiler.Rule, inst string, rec *value.Record, err error) {
@@ -524,7 +524,7 @@ func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
 		case compiler.RecordScope:
 			s := from.schema
 			for s != nil && s != to.schema {
-				i = ev.recs[s][i].parent
+				i = int(ev.recs[s][i].parent)
 				s = s.Parent
 			}
 			if s == nil {
@@ -532,9 +532,9 @@ func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
 			}
 			return i
 		case compiler.PersonScope:
-			return ev.recs[from.schema][i].person
+			return int(ev.recs[from.schema][i].person)
 		default:
-			return ev.cal.fromMonth(ev.recs[from.schema][i].month, to.kind)
+			return ev.cal.fromMonth(int(ev.recs[from.schema][i].month), to.kind)
 		}
 	case compiler.PersonScope:
 		return -1
@@ -690,7 +690,7 @@ func (ev *evaluation) periodOf(s scopeRef, i int) int {
 	settle := ev.p.c.Settlement
 	switch s.kind {
 	case compiler.RecordScope:
-		return ev.cal.fromMonth(ev.recs[s.schema][i].month, settle)
+		return ev.cal.fromMonth(int(ev.recs[s.schema][i].month), settle)
 	case compiler.PersonScope:
 		last := -1
 		if i >= 0 && i < len(ev.personLast) {
@@ -753,7 +753,7 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			if s.Name == name {
 				return ev.recs[s][i].rec, true
 			}
-			i = ev.recs[s][i].parent
+			i = int(ev.recs[s][i].parent)
 			s = s.Parent
 		}
 	}

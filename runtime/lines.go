@@ -279,10 +279,10 @@ func appendKeyPart(b []byte, v ref.Val) []byte {
 
 // appendSource appends source(r).
 func appendSource(b []byte, r *value.Record) []byte {
-	if r.File == "" {
+	if r.File() == "" {
 		return b
 	}
-	b = append(b, r.File...)
+	b = append(b, r.File()...)
 	if r.Row > 0 {
 		b = append(b, ':')
 		b = strconv.AppendInt(b, int64(r.Row), 10)
@@ -441,7 +441,7 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 			case headRecord:
 				s, i := scope.schema, inst
 				for range ip.depth {
-					i = ev.recs[s][i].parent
+					i = int(ev.recs[s][i].parent)
 					s = s.Parent
 				}
 				v = ev.recs[s][i].rec

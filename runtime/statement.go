@@ -272,7 +272,7 @@ func (ev *evaluation) counts(d *Dataset, per period, st *Statement) RecordCounts
 	for _, s := range c.TopSchemas() {
 		rc.Input += len(d.Records[s.Name])
 		for _, ri := range ev.recs[s] {
-			p := ev.cal.fromMonth(ri.month, c.Settlement)
+			p := ev.cal.fromMonth(int(ri.month), c.Settlement)
 			switch {
 			case p < per.first:
 				rc.Earlier++

@@ -147,7 +147,7 @@ func testData(c *compiler.Contract, t *compiler.Test) (*Dataset, DataErrors) {
 // inlineRecord turns a test's inline record into a data record.
 func inlineRecord(tr *compiler.TestRecord, parent *value.Record) *value.Record {
 	s := tr.Schema
-	r := &value.Record{Schema: s.Type, Fields: make([]ref.Val, len(s.Fields)), File: tr.Span.File, Row: tr.Span.Start.Line, Parent: parent}
+	r := &value.Record{Origin: &value.Origin{Schema: s.Type, File: tr.Span.File}, Fields: make([]ref.Val, len(s.Fields)), Row: tr.Span.Start.Line, Parent: parent}
 	for _, f := range s.Fields {
 		if v, ok := tr.Values[f.Name]; ok {
 			r.Fields[f.Index] = v

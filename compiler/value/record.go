@@ -12,21 +12,45 @@ import (
 // review file. The compiler's CEL type provider reads its fields by
 // position, and rules are evaluated over it.
 //
-// The field holding the record's CEL object type is called Schema rather
-// than Type because Type is the ref.Val method that returns it.
+// A record is kept small, for data of millions of records: what the
+// records of one file share, their type and the file's name, is held once
+// in their Origin.
 type Record struct {
-	// Schema is the CEL object type of the record, such as the type named
-	// "review".
-	Schema *types.Type
+	// Origin holds the record's type and file.
+	Origin *Origin
 	// Fields holds the field values in schema order. An element is nil when
 	// an optional field is missing; a list field holds a CEL list value.
 	Fields []ref.Val
-	// File is the data file the record was read from.
-	File string
-	// Row is the record's row in File, as the reader counts rows.
+	// Row is the record's row in its file, as the reader counts rows.
 	Row int
 	// Parent is the record this one is nested in, or nil.
 	Parent *Record
+}
+
+// Origin is what the records of one schema read from one file share.
+type Origin struct {
+	// Schema is the CEL object type of the records, such as the type
+	// named "review".
+	Schema *types.Type
+	// File is the data file the records were read from, or "" for records
+	// made in memory.
+	File string
+}
+
+// Schema returns the record's CEL object type, or nil when it has none.
+func (r *Record) Schema() *types.Type {
+	if r.Origin == nil {
+		return nil
+	}
+	return r.Origin.Schema
+}
+
+// File returns the data file the record was read from, or "".
+func (r *Record) File() string {
+	if r.Origin == nil {
+		return ""
+	}
+	return r.Origin.File
 }
 
 // recordPtrType is the reflect type of *Record.
@@ -46,8 +70,8 @@ func (r *Record) ConvertToNative(typeDesc reflect.Type) (any, error) {
 func (r *Record) ConvertToType(typeVal ref.Type) ref.Val {
 	switch {
 	case typeVal == types.TypeType:
-		return r.Schema
-	case r.Schema != nil && typeVal.TypeName() == r.Schema.TypeName():
+		return r.Schema()
+	case r.Schema() != nil && typeVal.TypeName() == r.Schema().TypeName():
 		return r
 	}
 	return types.NewErr("type conversion error from %s record to %s", r.typeName(), typeVal.TypeName())
@@ -60,9 +84,9 @@ func (r *Record) Equal(other ref.Val) ref.Val {
 	return types.Bool(ok && o == r)
 }
 
-// Type implements ref.Val and returns Schema.
+// Type implements ref.Val and returns the record's schema type.
 func (r *Record) Type() ref.Type {
-	return r.Schema
+	return r.Schema()
 }
 
 // Value implements ref.Val and returns the record itself, which is what a
@@ -73,15 +97,15 @@ func (r *Record) Value() any {
 
 // String describes the record by type, file and row, for messages.
 func (r *Record) String() string {
-	if r.File == "" {
+	if r.File() == "" {
 		return fmt.Sprintf("%s record", r.typeName())
 	}
-	return fmt.Sprintf("%s record at %s row %d", r.typeName(), r.File, r.Row)
+	return fmt.Sprintf("%s record at %s row %d", r.typeName(), r.File(), r.Row)
 }
 
 func (r *Record) typeName() string {
-	if r.Schema == nil {
+	if r.Schema() == nil {
 		return "untyped"
 	}
-	return r.Schema.TypeName()
+	return r.Schema().TypeName()
 }

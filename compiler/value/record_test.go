@@ -100,9 +100,8 @@ func reviewEnv(t testing.TB) *cel.Env {
 
 func newReview(hours string, missed int64, score ref.Val) *Record {
 	return &Record{
-		Schema: reviewType,
+		Origin: &Origin{Schema: reviewType, File: "reviews.csv"},
 		Fields: []ref.Val{MustParseDecimal(hours), types.Int(missed), score},
-		File:   "reviews.csv",
 		Row:    2,
 	}
 }

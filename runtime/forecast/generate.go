@@ -17,6 +17,7 @@ import (
 type generator struct {
 	sc      *Scenario
 	names   []ref.Val
+	origins map[*compiler.Schema]*value.Origin
 	decs    map[decKey]value.Decimal
 	scratch [][]int64
 	recs    []value.Record
@@ -138,7 +139,15 @@ func (g *generator) newRecord(s *compiler.Schema) *value.Record {
 	}
 	rec := &g.recs[0]
 	g.recs = g.recs[1:]
-	rec.Schema = s.Type
+	o, ok := g.origins[s]
+	if !ok {
+		if g.origins == nil {
+			g.origins = map[*compiler.Schema]*value.Origin{}
+		}
+		o = &value.Origin{Schema: s.Type}
+		g.origins[s] = o
+	}
+	rec.Origin = o
 	rec.Fields = g.vals[:nf:nf]
 	g.vals = g.vals[nf:]
 	g.row++
