@@ -1659,85 +1659,151 @@ func (l *loader) loadCSV(fs *fileState) {
 		l.csvError(fs, err, 1, 0)
 		return
 	}
-	row := 1
-	prevEnd := endLine(r, header)
 	cols := l.planColumns(fs, header)
 	l.reserve(fs, bytes.Count(data, newline))
 	info := l.infos[fs.schema]
 	anc := make([]ref.Val, len(info.anc))
 	origin := fs.origin(fs.schema)
+	rows := readCSVRows(r, endLine(r, header))
 	for {
-		rec, err := r.Read()
-		if err == io.EOF {
+		b, ok := <-rows.batches
+		if !ok {
 			break
 		}
-		if err != nil {
-			l.csvError(fs, err, row, prevEnd)
-			return
+		for k := range b.row {
+			l.csvRow(fs, cols, anc, origin, b.row[k], b.cells[b.rows[k]:b.rows[k+1]])
 		}
-		line, _ := r.FieldPos(0)
-		row += line - prevEnd
-		prevEnd = endLine(r, rec)
-		if blankFrom(rec, 0) {
-			continue
-		}
-		if len(rec) != len(cols) {
-			l.report(fs, DataError{Row: row, Msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
-			continue
-		}
-		fs.info.Records++
-		out := l.alloc.new(fs.schema, origin)
-		out.Row = row
-		for i := range anc {
-			anc[i] = nil
-		}
-		ancOK := true
-		for i := range cols {
-			c := &cols[i]
-			if !c.use {
-				if c.unnamed && !c.warned {
-					if s := strings.TrimSpace(rec[i]); s != "" {
-						c.warned = true
-						l.report(fs, DataError{Row: row, Column: c.label, Value: s, Msg: fmt.Sprintf("the column has no name in the header but holds %q; name the column or clear it", s)}, i+1)
-					}
-				}
-				continue
-			}
-			s := strings.TrimSpace(rec[i])
-			f := c.t.f
-			if s == "" {
-				if !f.Optional {
-					l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Msg: "a value is required"}, i+1)
-					if c.t.anc >= 0 {
-						ancOK = false
-					}
-				}
-				continue
-			}
-			v := c.lastV
-			if v == nil || s != c.last {
-				var msg string
-				v, msg = l.cell(c.fc, f, s)
-				if msg != "" {
-					l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Value: s, Msg: msg}, i+1)
-					if c.t.anc >= 0 {
-						ancOK = false
-					}
-					continue
-				}
-				c.last, c.lastV = s, v
-			}
-			if c.t.anc >= 0 {
-				anc[c.t.anc] = v
-			} else {
-				out.Fields[f.Index] = v
-			}
-		}
-		if ancOK && !complete(anc) {
-			ancOK = false // a key column is missing from the header
-		}
-		l.add(fs, out, anc, ancOK, "")
+		rows.free <- b
 	}
+	if rows.err != nil {
+		l.csvError(fs, rows.err, rows.errRow, rows.errPrevEnd)
+	}
+}
+
+// csvRow loads one row of a CSV file: rec, the cells of spreadsheet row
+// row.
+func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *value.Origin, row int, rec []string) {
+	if blankFrom(rec, 0) {
+		return
+	}
+	if len(rec) != len(cols) {
+		l.report(fs, DataError{Row: row, Msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
+		return
+	}
+	fs.info.Records++
+	out := l.alloc.new(fs.schema, origin)
+	out.Row = row
+	for i := range anc {
+		anc[i] = nil
+	}
+	ancOK := true
+	for i := range cols {
+		c := &cols[i]
+		if !c.use {
+			if c.unnamed && !c.warned {
+				if s := strings.TrimSpace(rec[i]); s != "" {
+					c.warned = true
+					l.report(fs, DataError{Row: row, Column: c.label, Value: s, Msg: fmt.Sprintf("the column has no name in the header but holds %q; name the column or clear it", s)}, i+1)
+				}
+			}
+			continue
+		}
+		s := strings.TrimSpace(rec[i])
+		f := c.t.f
+		if s == "" {
+			if !f.Optional {
+				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Msg: "a value is required"}, i+1)
+				if c.t.anc >= 0 {
+					ancOK = false
+				}
+			}
+			continue
+		}
+		v := c.lastV
+		if v == nil || s != c.last {
+			var msg string
+			v, msg = l.cell(c.fc, f, s)
+			if msg != "" {
+				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Value: s, Msg: msg}, i+1)
+				if c.t.anc >= 0 {
+					ancOK = false
+				}
+				continue
+			}
+			c.last, c.lastV = s, v
+		}
+		if c.t.anc >= 0 {
+			anc[c.t.anc] = v
+		} else {
+			out.Fields[f.Index] = v
+		}
+	}
+	if ancOK && !complete(anc) {
+		ancOK = false // a key column is missing from the header
+	}
+	l.add(fs, out, anc, ancOK, "")
+}
+
+// csvRows reads a CSV file's rows on a goroutine of its own, so that
+// parsing the text and turning cells into values run side by side.
+type csvRows struct {
+	batches chan *csvBatch
+	free    chan *csvBatch
+	// After batches is closed: the error that stopped the reading (nil at
+	// the end of the file), and where the reader was.
+	err                error
+	errRow, errPrevEnd int
+}
+
+// csvBatch is a run of rows: row k has cells cells[rows[k]:rows[k+1]] and
+// is spreadsheet row row[k].
+type csvBatch struct {
+	cells []string
+	rows  []int
+	row   []int
+}
+
+// csvBatchRows is how many rows a batch holds.
+const csvBatchRows = 1024
+
+// readCSVRows starts reading the rows after the header, which ends on
+// line headerEnd.
+func readCSVRows(r *csv.Reader, headerEnd int) *csvRows {
+	rows := &csvRows{batches: make(chan *csvBatch, 4), free: make(chan *csvBatch, 6)}
+	for range 6 {
+		rows.free <- &csvBatch{}
+	}
+	go func() {
+		defer close(rows.batches)
+		row, prevEnd := 1, headerEnd
+		b := <-rows.free
+		b.cells, b.rows, b.row = b.cells[:0], append(b.rows[:0], 0), b.row[:0]
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				rows.err, rows.errRow, rows.errPrevEnd = err, row, prevEnd
+				break
+			}
+			line, _ := r.FieldPos(0)
+			row += line - prevEnd
+			prevEnd = endLine(r, rec)
+			b.cells = append(b.cells, rec...)
+			b.rows = append(b.rows, len(b.cells))
+			b.row = append(b.row, row)
+			if len(b.row) == csvBatchRows {
+				rows.batches <- b
+				b = <-rows.free
+				b.cells, b.rows, b.row = b.cells[:0], append(b.rows[:0], 0), b.row[:0]
+			}
+		}
+		if len(b.row) > 0 {
+			rows.batches <- b
+		}
+	}()
+	return rows
 }
 
 // endLine returns the line the record just read ends on.
