@@ -56,7 +56,7 @@ func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
 		if _, known := currencies[ck.c.Currency]; !known {
 			break // the header's currency is itself wrong, and reported
 		}
-		if want := currencySymbols[ck.c.Currency]; want != sym {
+		if want := value.CurrencySymbols[ck.c.Currency]; want != sym {
 			start := e.Span.Start.Offset + off
 			d := ck.errorf(f.SpanAt(start, start+len(sym)), "wrong-currency", "this contract is in %s, but this amount is in %s", ck.c.Currency, sym)
 			if want != "" {
@@ -678,6 +678,3 @@ func branches(p *parsed) []Part {
 	sort.Slice(out, func(i, j int) bool { return out[i].Span.Start.Offset < out[j].Span.Start.Offset })
 	return out
 }
-
-// currencySymbols are the symbols money literals may carry, by currency.
-var currencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"occ/compiler"
-	"occ/lang"
 	"occ/runtime"
 	"occ/runtime/gen"
 )
@@ -54,25 +52,6 @@ func benchInputs(b *testing.B, n int) []runtime.Input {
 	return []runtime.Input{{Path: "reviews.csv", Data: files[0]}, {Path: "goals.csv", Data: files[1]}}
 }
 
-// benchContract compiles specs/individual-outcomes/contract.occ.
-func benchContract(b *testing.B) *compiler.Contract {
-	b.Helper()
-	path := filepath.Join("..", "specs", "individual-outcomes", "contract.occ")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, ds := lang.Parse(path, src)
-	if ds.HasErrors() {
-		b.Fatal(ds)
-	}
-	c, ds := compiler.Compile([]*lang.File{f})
-	if c == nil {
-		b.Fatal(ds)
-	}
-	return c
-}
-
 func benchLoad(b *testing.B, c *compiler.Contract, in []runtime.Input) *runtime.Dataset {
 	b.Helper()
 	d, errs := runtime.Load(c, in)
@@ -104,7 +83,7 @@ func reportRate(b *testing.B, reviews int) {
 
 // BenchmarkLoad reads and validates the two CSV files.
 func BenchmarkLoad(b *testing.B) {
-	c := benchContract(b)
+	c := specContract(b, "individual-outcomes")
 	for _, sz := range benchSizes {
 		b.Run(sz.name, func(b *testing.B) {
 			in := benchInputs(b, sz.reviews)
@@ -120,7 +99,7 @@ func BenchmarkLoad(b *testing.B) {
 
 // BenchmarkEval evaluates loaded data into a statement for every month.
 func BenchmarkEval(b *testing.B) {
-	c := benchContract(b)
+	c := specContract(b, "individual-outcomes")
 	p, err := runtime.New(c)
 	if err != nil {
 		b.Fatal(err)
@@ -140,7 +119,7 @@ func BenchmarkEval(b *testing.B) {
 
 // BenchmarkJSON encodes a statement as JSON.
 func BenchmarkJSON(b *testing.B) {
-	c := benchContract(b)
+	c := specContract(b, "individual-outcomes")
 	p, err := runtime.New(c)
 	if err != nil {
 		b.Fatal(err)
@@ -178,7 +157,7 @@ func BenchmarkEndToEnd1M(b *testing.B) {
 }
 
 func benchEndToEnd(b *testing.B, reviews int) {
-	c := benchContract(b)
+	c := specContract(b, "individual-outcomes")
 	in := benchInputs(b, reviews)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -210,19 +189,7 @@ func TestBenchDataEvaluates(t *testing.T) {
 	if err := gen.IndividualOutcomes(&r, &g, 3000, 1); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "specs", "individual-outcomes", "contract.occ")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, ds := lang.Parse(path, src)
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	c, ds := compiler.Compile([]*lang.File{f})
-	if c == nil {
-		t.Fatal(ds)
-	}
+	c := specContract(t, "individual-outcomes")
 	d, errs := runtime.Load(c, []runtime.Input{{Path: "reviews.csv", Data: r.Bytes()}, {Path: "goals.csv", Data: g.Bytes()}})
 	if len(errs) > 0 {
 		t.Fatal(errs)

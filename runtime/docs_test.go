@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"occ/compiler"
-	"occ/lang"
 	"occ/runtime"
 )
 
@@ -87,20 +86,7 @@ func docCompile(t *testing.T, path string) *compiler.Contract {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return docCompileText(t, path, src)
-}
-
-func docCompileText(t *testing.T, name string, src []byte) *compiler.Contract {
-	t.Helper()
-	f, ds := lang.Parse(name, src)
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	c, ds := compiler.Compile([]*lang.File{f})
-	if c == nil || ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	return c
+	return compileText(t, path, src)
 }
 
 // TestStatementDocExample: the complete example in docs/statement.md is,
@@ -243,7 +229,7 @@ func TestStatementJSONMoneyIsDecimalStrings(t *testing.T) {
 // with the currency's minor units. A contract in yen (no minor unit) rounds
 // its lines to whole yen, and its statement must say "1808", not "1808.00".
 func TestStatementJSONUsesMinorUnits(t *testing.T) {
-	c := docCompileText(t, "yen.occ", []byte(`contract "Yen" {
+	c := compileText(t, "yen.occ", []byte(`contract "Yen" {
   term       2026-04-01 .. 2027-03-31
   settlement monthly
   currency   JPY

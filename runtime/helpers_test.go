@@ -1,11 +1,41 @@
 package runtime_test
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
+	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang"
 )
+
+// specContract compiles specs/DIR/contract.occ.
+func specContract(t testing.TB, dir string) *compiler.Contract {
+	t.Helper()
+	path := filepath.Join("..", "specs", dir, "contract.occ")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return compileText(t, path, src)
+}
+
+// compileText compiles src, a contract file called name, failing the test
+// on any error.
+func compileText(t testing.TB, name string, src []byte) *compiler.Contract {
+	t.Helper()
+	f, ds := lang.Parse(name, src)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	c, ds := compiler.Compile([]*lang.File{f})
+	if c == nil || ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	return c
+}
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -46,25 +46,6 @@ func propSeedsFor(t *testing.T) int {
 	return propSeeds
 }
 
-// propCompileSpec compiles specs/<dir>/contract.occ as it is.
-func propCompileSpec(t testing.TB, dir string) *compiler.Contract {
-	t.Helper()
-	path := filepath.Join("..", "specs", dir, "contract.occ")
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, ds := lang.Parse(path, src)
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	c, ds := compiler.Compile([]*lang.File{f})
-	if c == nil || ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	return c
-}
-
 // ---------------------------------------------------------------------------
 // Dates
 
@@ -882,7 +863,7 @@ func propOrZero(x *big.Rat) *big.Rat {
 }
 
 func TestPropertyIndividualOutcomes(t *testing.T) {
-	c := propCompileSpec(t, "individual-outcomes")
+	c := specContract(t, "individual-outcomes")
 	for seed := range uint64(propSeedsFor(t)) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()
@@ -996,7 +977,7 @@ func propVisitsOracle(vs []*propGenVisit) *propOracleResult {
 }
 
 func TestPropertyTimeAndTask(t *testing.T) {
-	c := propCompileSpec(t, "time-and-task")
+	c := specContract(t, "time-and-task")
 	for seed := range uint64(propSeedsFor(t)) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Parallel()

@@ -183,7 +183,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 	}
 	switch x.What {
 	case "total":
-		return compareMoney(x, st.Total)
+		return compareMoney(x, st, st.Total)
 	case "line":
 		rule, key := x.Args[0], x.Args[1]
 		sum, n := zeroMoney(), 0
@@ -196,7 +196,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		if n == 0 {
 			return &TestFailure{Msg: fmt.Sprintf("no %s line for %s", rule, quote(key)), Got: "lines for " + keysOf(st, rule)}
 		}
-		return compareMoney(x, sum)
+		return compareMoney(x, st, sum)
 	case "lines":
 		n := 0
 		for _, l := range st.Lines {
@@ -204,7 +204,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 				n++
 			}
 		}
-		return compare(x, types.Int(n))
+		return compare(x, types.Int(n), st)
 	case "subtotal":
 		sum := zeroMoney()
 		for _, l := range st.Lines {
@@ -212,7 +212,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 				sum, _ = sum.Add(l.Amount)
 			}
 		}
-		return compareMoney(x, sum)
+		return compareMoney(x, st, sum)
 	case "standard":
 		name, inst, status := x.Args[0], x.Args[1], x.Args[2]
 		for _, s := range st.Standards {
@@ -291,12 +291,12 @@ func keysOf(st *Statement, rule string) string {
 	return strings.Join(keys, ", ")
 }
 
-func compareMoney(x *compiler.Expect, got value.Money) *TestFailure {
-	return compare(x, got)
+func compareMoney(x *compiler.Expect, st *Statement, got value.Money) *TestFailure {
+	return compare(x, got, st)
 }
 
 // compare checks got against the expectation's operator and value.
-func compare(x *compiler.Expect, got ref.Val) *TestFailure {
+func compare(x *compiler.Expect, got ref.Val, st *Statement) *TestFailure {
 	want := x.Value.Constant()
 	var c int
 	switch g := got.(type) {
@@ -325,27 +325,19 @@ func compare(x *compiler.Expect, got ref.Val) *TestFailure {
 	if ok {
 		return nil
 	}
-	return &TestFailure{Want: x.Op + " " + show(want), Got: show(got)}
+	return &TestFailure{Want: x.Op + " " + show(want, st), Got: show(got, st)}
 }
 
-// show renders a value as a contract writes it: -£1,234.50.
-func show(v ref.Val) string {
+// show renders a value as the contract writes it: -£1,234.50.
+func show(v ref.Val, st *Statement) string {
 	m, ok := v.(value.Money)
 	if !ok {
 		return formatVal(v)
 	}
-	s := m.Decimal().StringFixed(2)
+	g := m.Grouped(st.Contract.MinorUnits)
 	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
+	if strings.HasPrefix(g, "-") {
+		sign, g = "-", g[1:]
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return sign + "£" + b.String() + "." + frac
+	return sign + value.CurrencySymbols[st.Contract.Currency] + g
 }

@@ -331,27 +331,7 @@ func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
 func money(m value.Money) string { return moneyIn(m, 2) }
 
 // moneyIn formats an amount with the given decimal places.
-func moneyIn(m value.Money, places int32) string {
-	s := m.Decimal().StringFixed(places)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
 
 func writeStatementTable(w io.Writer, s *runtime.Statement) {
 	c := s.Contract

@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"reflect"
+	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -143,3 +144,31 @@ func (m Money) Type() ref.Type {
 func (m Money) Value() any {
 	return m
 }
+
+// Grouped formats the amount with the given decimal places and commas
+// between thousands, as a statement shows it: -1,234.50.
+func (m Money) Grouped(places int32) string {
+	s := m.Decimal().StringFixed(places)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	b := make([]byte, 0, len(s)+len(whole)/3+1)
+	b = append(b, sign...)
+	for i := 0; i < len(whole); i++ {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, whole[i])
+	}
+	if frac != "" {
+		b = append(b, '.')
+		b = append(b, frac...)
+	}
+	return string(b)
+}
+
+// CurrencySymbols are the symbols money may be written with, by currency
+// code.
+var CurrencySymbols = map[string]string{"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}
