@@ -32,7 +32,6 @@ import (
 	"time"
 
 	"occ/compiler"
-	"occ/lang"
 	"occ/runtime"
 )
 
@@ -1099,15 +1098,7 @@ exclude test_visits "Test visits in the export" {
   reason "test record, not a real person"
 }
 `)...)
-	f, ds := lang.Parse(path, src)
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	c, ds := compiler.Compile([]*lang.File{f})
-	if c == nil || ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	return c
+	return compileText(t, path, src)
 }
 
 // propTestVisits makes visits of which about one in six is a test visit.
