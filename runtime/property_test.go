@@ -744,13 +744,23 @@ func (d *propOutcomesData) oracle(first, last int) *propOracleResult {
 			total = propAddR(total, propRat(l.Amount))
 		}
 		res.lines = append(res.lines, lines...)
+		// Flags too: a key that repeats in the month carries the
+		// review's date.
+		var flags []propPLine
+		var flagDates []string
+		var flagSources []string
 		for _, rv := range revs {
 			for _, g := range rv.goals {
 				if g.status == "not_feasible" {
-					res.flags = append(res.flags, propPFlag{Rule: "feasibility", Period: propMonthLabel(k), Key: rv.person + "/" + g.id,
-						Source: fmt.Sprintf("goals.csv:%d", g.row)})
+					flags = append(flags, propPLine{Rule: "feasibility", Period: propMonthLabel(k), Key: rv.person + "/" + g.id})
+					flagDates = append(flagDates, propDay(rv.month))
+					flagSources = append(flagSources, fmt.Sprintf("goals.csv:%d", g.row))
 				}
 			}
+		}
+		propDisambiguateKeys(flags, flagDates)
+		for i, f := range flags {
+			res.flags = append(res.flags, propPFlag{Rule: f.Rule, Period: f.Period, Key: f.Key, Source: flagSources[i]})
 		}
 	}
 	res.total = propPennies(total)

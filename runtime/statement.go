@@ -205,11 +205,18 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 				}
 			}
 		case r.Kind == lang.Flag:
+			var refs []lineRef
 			for i := range st.n {
-				if st.isFired(i) && in(ev.periodOf(rs, i)) {
-					s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, ev.periodOf(rs, i)),
-						Key: ev.instanceName(rs, i), Source: ev.sourceOf(rs, i)})
+				if p := ev.periodOf(rs, i); st.isFired(i) && in(p) {
+					refs = append(refs, lineRef{rule: int32(ruleIndex(ev.p.c, r)), inst: int32(i), period: int32(p)})
 				}
+			}
+			ev.markFlagKeys(refs)
+			var key []byte
+			for _, l := range refs {
+				key = ev.appendFullKey(key[:0], l)
+				s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, int(l.period)),
+					Key: string(key), Source: ev.sourceOf(rs, int(l.inst))})
 			}
 		}
 	}
@@ -359,4 +366,23 @@ func (ev *evaluation) periodIndex(label string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// markFlagKeys marks, as markDuplicateKeys does for lines, the flags of
+// one rule whose keys repeat within a period, so that their keys carry the
+// record's date; refs stay in record order.
+func (ev *evaluation) markFlagKeys(refs []lineRef) {
+	byPeriod := make([]int, len(refs))
+	for i := range byPeriod {
+		byPeriod[i] = i
+	}
+	sort.SliceStable(byPeriod, func(a, b int) bool { return refs[byPeriod[a]].period < refs[byPeriod[b]].period })
+	sorted := make([]lineRef, len(refs))
+	for k, i := range byPeriod {
+		sorted[k] = refs[i]
+	}
+	ev.markDuplicateKeys(sorted)
+	for k, i := range byPeriod {
+		refs[i].aux = sorted[k].aux
+	}
 }
