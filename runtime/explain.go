@@ -36,9 +36,10 @@ type PartValue struct {
 	Value string
 }
 
-// Explain returns, for every line of the statement whose key is key (or
-// whose rule:key is key), the rule's expressions evaluated again with every
-// sub-expression's value recorded.
+// Explain returns, for every line and every flag of the statement whose key
+// is key (or whose rule:key is key), the rule's expressions evaluated again
+// with every sub-expression's value recorded. A flag is explained as a line
+// of kind "flag" with no amount.
 func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key string) ([]Explanation, error) {
 	ev := st.ev
 	if ev == nil {
@@ -70,6 +71,15 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 		}
 		out = append(out, x)
 	}
+	for _, f := range st.Flags {
+		if f.Key != key && f.Rule+":"+f.Key != key {
+			continue
+		}
+		l := Line{Rule: f.Rule, Title: f.Title, Kind: "flag", Period: f.Period, Key: f.Key, Source: f.Source,
+			rule: f.rule, scope: f.scope, inst: f.inst}
+		l.Inputs = ev.inputs(&l)
+		out = append(out, ev.explain(l))
+	}
 	if len(out) == 0 {
 		var keys []string
 		seen := map[string]bool{}
@@ -79,7 +89,13 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 				keys = append(keys, l.Key)
 			}
 		}
-		msg := fmt.Sprintf("no line has the key %q", key)
+		for _, f := range st.Flags {
+			if !seen[f.Key] {
+				seen[f.Key] = true
+				keys = append(keys, f.Key)
+			}
+		}
+		msg := fmt.Sprintf("no line or flag has the key %q", key)
 		if sug := lang.Suggest(key, keys); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}

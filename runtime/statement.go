@@ -144,6 +144,10 @@ type Flag struct {
 	Period string
 	Key    string
 	Source string
+
+	rule  *compiler.Rule
+	scope scopeRef
+	inst  int
 }
 
 // Exclusion is a record left out of the evaluation, with the reason.
@@ -216,7 +220,7 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 			for _, l := range refs {
 				key = ev.appendFullKey(key[:0], l)
 				s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, int(l.period)),
-					Key: string(key), Source: ev.sourceOf(rs, int(l.inst))})
+					Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, scope: rs, inst: int(l.inst)})
 			}
 		}
 	}

@@ -19,7 +19,11 @@ func writeExplain(w io.Writer, prog *runtime.Program, d *runtime.Dataset, st *ru
 			fmt.Fprintln(w)
 		}
 		l := x.Line
-		fmt.Fprintf(w, "%s %s %s %s = %s\n", l.Period, l.Rule, l.Kind, l.Key, money(l.Amount))
+		if l.Kind == "flag" {
+			fmt.Fprintf(w, "%s %s flag %s\n", l.Period, l.Rule, l.Key)
+		} else {
+			fmt.Fprintf(w, "%s %s %s %s = %s\n", l.Period, l.Rule, l.Kind, l.Key, money(l.Amount))
+		}
 		title := x.Rule.Title
 		if title != "" {
 			title = " \"" + title + "\""
@@ -45,9 +49,12 @@ func writeExplain(w io.Writer, prog *runtime.Program, d *runtime.Dataset, st *ru
 		if l.Kind == "sanction" {
 			fmt.Fprintln(w, "  a sanction is shown as a negative line")
 		}
-		if l.Kind == "adjustment" {
+		switch l.Kind {
+		case "flag":
+			fmt.Fprintln(w, "  flagged for attention; a flag pays nothing")
+		case "adjustment":
 			fmt.Fprintf(w, "  adjustment line %s\n", money(l.Amount))
-		} else {
+		default:
 			fmt.Fprintf(w, "  rounded %s to %s\n", st.Contract.Rounding, money(l.Amount))
 		}
 	}
