@@ -83,8 +83,36 @@ func Parse(name string, src []byte) (*File, Diagnostics) {
 	f.Body = c.body(pf.Items)
 	f.Decls = decode(f, &diags)
 	diags = dropUnlexed(diags, f.Body)
+	diags = dropAfterUnterminated(diags)
 	diags.Sort()
 	return f, diags
+}
+
+// dropAfterUnterminated removes the missing-value errors of statements on a
+// line with an unterminated string: in `param note "A note = £1.00` the
+// string runs to the end of the line and takes the `=` with it, but the
+// missing quote is the mistake worth reporting.
+func dropAfterUnterminated(diags Diagnostics) Diagnostics {
+	lines := map[int]bool{}
+	for _, d := range diags {
+		if d.Code == "unterminated-string" {
+			lines[d.Span.Start.Line] = true
+		}
+	}
+	if len(lines) == 0 {
+		return diags
+	}
+	out := diags[:0]
+	for _, d := range diags {
+		switch d.Code {
+		case "missing-equals", "missing-expression":
+			if lines[d.Span.Start.Line] || lines[d.Span.End.Line] {
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // dropUnlexed removes the unexpected-character errors inside statements whose

@@ -131,7 +131,7 @@ func TestBadInput(t *testing.T) {
 		{
 			name: "unterminated string in a param",
 			src:  func() []byte { return []byte(header + body + "param note \"A note = £1.00\n") },
-			code: 1,
+			code: 1, exact: true,
 			want: []wantDiag{{18, 12, "unterminated-string", `^unterminated string$`}},
 		},
 		{
