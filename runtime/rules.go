@@ -315,64 +315,44 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 	r := rs.rule
 	n := len(st.vals)
 	nPeriods := ev.cal.fromMonth(ev.lastMon, ev.p.c.Settlement) + 1
-	// The covered amounts are added up without allocating (value.Sum),
-	// or, should a sum overflow, again by chains of Money.Add.
-	var covered [][]value.Money
+	// The covered amounts of each instance and period, added up without
+	// allocating for each term (value.Sum): a cap may cover millions of
+	// lines.
 	acc := make([][]value.Sum, n)
-	chain := false
-	add := func(k, p int, amt value.Money) {
-		if k < 0 || k >= n || p < 0 || p >= nPeriods {
-			return
-		}
-		if !chain {
-			if acc[k] == nil {
-				acc[k] = make([]value.Sum, nPeriods)
-				for j := range acc[k] {
-					acc[k][j].Add(ev.zero.Decimal())
-				}
-			}
-			acc[k][p].Add(amt.Decimal())
-			return
-		}
-		if covered[k] == nil {
-			covered[k] = make([]value.Money, nPeriods)
-			for j := range covered[k] {
-				covered[k][j] = ev.zero
-			}
-		}
-		covered[k][p], _ = covered[k][p].Add(amt)
-	}
 	coveredSet := map[*compiler.Rule]bool{}
 	for _, c := range r.Covers {
 		coveredSet[c] = true
 	}
-	ev.gatherCovered(r, rs, coveredSet, add)
-	covered = make([][]value.Money, n)
-	for k := range acc {
-		if acc[k] == nil {
-			continue
+	ev.gatherCovered(r, rs, coveredSet, func(k, p int, amt value.Money) {
+		if k < 0 || k >= n || p < 0 || p >= nPeriods {
+			return
 		}
-		covered[k] = make([]value.Money, nPeriods)
+		if acc[k] == nil {
+			acc[k] = ev.zeroSums(nPeriods)
+		}
+		acc[k][p].Add(amt.Decimal())
+	})
+	for k := 0; k < n; k++ {
+		st.vals[k] = ev.zero
+		if acc[k] == nil {
+			if r.Kind == lang.Cap {
+				continue // nothing covered: nothing to remove
+			}
+			acc[k] = ev.zeroSums(nPeriods)
+		}
+		covered := make([]value.Money, nPeriods)
+		var sumErr error
 		for p := range acc[k] {
 			d, err := acc[k][p].Decimal()
 			if err != nil {
-				chain = true
+				sumErr = err
+				break
 			}
-			covered[k][p] = value.MoneyOf(d)
+			covered[p] = value.MoneyOf(d)
 		}
-	}
-	if chain {
-		covered = make([][]value.Money, n)
-		ev.gatherCovered(r, rs, coveredSet, add)
-	}
-	chain = true
-	for k := 0; k < n; k++ {
-		st.vals[k] = ev.zero
-		if covered[k] == nil {
-			if r.Kind == lang.Cap {
-				continue
-			}
-			add(k, 0, ev.zero)
+		if sumErr != nil {
+			ev.failAt(rs, k, "limit", sumErr)
+			continue
 		}
 		v, err := ev.run(rs, r.Limit, k)
 		if err != nil {
@@ -380,8 +360,9 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			continue
 		}
 		lim := v.(value.Money).Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
+		first := len(st.adjust) // this instance's adjustments start here
 		total, removed := ev.zero, ev.zero
-		for p, amt := range covered[k] {
+		for p, amt := range covered {
 			total, _ = total.Add(amt)
 			if r.Kind != lang.Cap {
 				continue
@@ -405,12 +386,10 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 				st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: short, covered: total, limit: lim})
 			}
 		}
-		if len(st.adjust) > 0 {
+		if len(st.adjust) > first {
 			sum := ev.zero
-			for _, a := range st.adjust {
-				if a.inst == k {
-					sum, _ = sum.Add(a.amount)
-				}
+			for _, a := range st.adjust[first:] {
+				sum, _ = sum.Add(a.amount)
 			}
 			st.vals[k] = sum
 			st.fired[k] = !sum.IsZero()
@@ -423,6 +402,16 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 func noRecords(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "of zero records") || strings.Contains(msg, "of no records")
+}
+
+// zeroSums returns n sums, each holding the contract's zero amount, so that
+// a sum of no amounts is that zero.
+func (ev *evaluation) zeroSums(n int) []value.Sum {
+	sums := make([]value.Sum, n)
+	for i := range sums {
+		sums[i].Add(ev.zero.Decimal())
+	}
+	return sums
 }
 
 // gatherCovered calls add with every amount a cap or floor covers: the
