@@ -321,6 +321,10 @@ type inputPath struct {
 
 type headKind int
 
+// fastHeads turns on resolving input heads as resolveHead prepared them;
+// a test turns it off to check that ResolveName gives the same.
+var fastHeads = true
+
 const (
 	headAny    headKind = iota // resolved by ResolveName
 	headParam                  // a param
@@ -430,7 +434,7 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		for _, ip := range ev.inputPaths(e) {
 			var v any
 			kind := ip.kind
-			if !shared {
+			if !shared || !fastHeads {
 				kind = headAny
 			}
 			switch kind {

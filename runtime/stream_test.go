@@ -178,3 +178,58 @@ func firstDiff(a, b []byte) string {
 	lo := max(0, i-200)
 	return "got:\n" + string(a[lo:min(len(a), i+200)]) + "\nwant:\n" + string(b[lo:min(len(b), i+200)])
 }
+
+// TestInputHeadsResolveAsCEL checks that the input paths resolved once per
+// expression (resolveHead) give every line the inputs that resolving each
+// name through the activation, as CEL does, gives.
+func TestInputHeadsResolveAsCEL(t *testing.T) {
+	specs, _ := filepath.Glob(filepath.Join("..", "specs", "*", "contract.occ"))
+	checked := 0
+	for _, spec := range specs {
+		dir := filepath.Dir(spec)
+		c := compileSpec(t, spec, nil)
+		csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		var sets [][]Input
+		var all []Input
+		for _, f := range csvs {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sets = append(sets, []Input{{Path: f, Data: b}})
+			all = append(all, Input{Path: f, Data: b})
+		}
+		sets = append(sets, all)
+		for _, in := range sets {
+			d, errs := Load(c, in)
+			if len(errs) > 0 {
+				continue
+			}
+			p, err := New(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			render := func() []byte {
+				var buf bytes.Buffer
+				if err := p.EvalJSON(context.Background(), d, "", &buf); err != nil {
+					t.Fatal(err)
+				}
+				return buf.Bytes()
+			}
+			fast := render()
+			fastHeads = false
+			slow := render()
+			fastHeads = true
+			if !bytes.Equal(fast, slow) {
+				t.Fatalf("%s: inputs differ from CEL's resolution:\n%s", dir, firstDiff(fast, slow))
+			}
+			if !bytes.Contains(fast, []byte(`"inputs":[{`)) {
+				t.Fatalf("%s: no line has inputs", dir)
+			}
+			checked++
+		}
+	}
+	if checked < 8 {
+		t.Fatalf("only %d data sets checked", checked)
+	}
+}
