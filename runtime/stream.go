@@ -16,6 +16,38 @@ import (
 	"occ/compiler/value"
 )
 
+// EvalStream evaluates like Eval, but does not build the statement's lines
+// as Line values: Lines is empty, EachLine renders each line as it visits
+// it, and WriteJSON writes them as they are rendered. A statement of
+// millions of lines then needs little memory beyond the evaluation itself.
+func (p *Program) EvalStream(ctx context.Context, d *Dataset, period string) (*Statement, error) {
+	return p.eval(ctx, d, period, true)
+}
+
+// LineCount returns the number of lines of the statement.
+func (s *Statement) LineCount() int { return s.lineCount() }
+
+// EachLine calls fn with each line of the statement in order, stopping at
+// the first error fn returns. For a statement from EvalStream each line is
+// rendered for the call: fn must not keep it.
+func (s *Statement) EachLine(fn func(*Line) error) error {
+	if s.refs == nil {
+		for i := range s.Lines {
+			if err := fn(&s.Lines[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, r := range s.refs {
+		l := s.ev.line(r)
+		if err := fn(&l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // EvalJSON evaluates like Eval and writes the statement's JSON form to w:
 // the bytes Eval's statement's MarshalJSON gives. The lines are rendered
 // from the evaluation as they are written, never held as Lines, so a

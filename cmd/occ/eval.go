@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -154,8 +155,8 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*runtime.
 }
 
 // programFor prepares the evaluator with --set overrides and --workers.
-func programFor(c *compiler.Contract, set []string, workers int) (*runtime.Program, error) {
-	var opts []runtime.Option
+func programFor(c *compiler.Contract, set []string, workers int, more ...runtime.Option) (*runtime.Program, error) {
+	opts := append([]runtime.Option(nil), more...)
 	for _, kv := range set {
 		name, val, ok := strings.Cut(kv, "=")
 		if !ok {
@@ -198,7 +199,13 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	prog, err := programFor(c, p.set, p.workers)
+	var opts []runtime.Option
+	if p.format != "json" && p.explain == "" {
+		// The table and CSV do not show each line's inputs: do not
+		// gather them.
+		opts = append(opts, runtime.WithoutInputs())
+	}
+	prog, err := programFor(c, p.set, p.workers, opts...)
 	if err != nil {
 		return err
 	}
@@ -206,40 +213,55 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if p.format == "json" && p.explain == "" {
-		return evalJSON(ctx, prog, d, p, stdout, stderr)
-	}
-	st, err := prog.Eval(ctx, d, p.period)
-	if err != nil {
-		return evalError(err, stderr)
-	}
-	var buf bytes.Buffer
 	if p.explain != "" {
+		st, err := prog.Eval(ctx, d, p.period)
+		if err != nil {
+			return evalError(err, stderr)
+		}
+		var buf bytes.Buffer
 		if err := writeExplain(&buf, prog, d, st, p.explain); err != nil {
 			return err
 		}
-	} else {
+		return writeOutput(p.output, stdout, func(w io.Writer) error {
+			_, err := w.Write(buf.Bytes())
+			return err
+		})
+	}
+	// The statement's lines are rendered as they are written, never held
+	// whole: a statement of millions of lines needs little memory beyond
+	// the evaluation. Evaluation errors come before anything is written.
+	st, err := prog.EvalStream(ctx, d, p.period)
+	if err != nil {
+		return evalError(err, stderr)
+	}
+	return writeOutput(p.output, stdout, func(w io.Writer) error {
 		switch p.format {
 		case "json":
-			b, err := st.MarshalJSON()
-			if err != nil {
-				return err
-			}
-			buf.Write(b)
+			return st.WriteJSON(w)
 		case "csv":
-			writeStatementCSV(&buf, st)
-		default:
-			writeStatementTable(&buf, st)
+			return writeStatementCSV(w, st)
 		}
-	}
-	if p.output != "" {
-		if err := writeFileAtomic(p.output, buf.Bytes()); err != nil {
-			return &exitError{code: exitFindings, msg: err.Error()}
+		return writeStatementTable(w, st)
+	})
+}
+
+// writeOutput writes through a buffer to the output file, atomically, or to
+// standard output when there is no output file.
+func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) error {
+	buffered := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		if err := write(bw); err != nil {
+			return err
 		}
-		return nil
+		return bw.Flush()
 	}
-	_, err = stdout.Write(buf.Bytes())
-	return err
+	if output == "" {
+		return buffered(stdout)
+	}
+	if err := writeFileAtomicFunc(output, buffered); err != nil {
+		return &exitError{code: exitFindings, msg: err.Error()}
+	}
+	return nil
 }
 
 // evalError reports an evaluation that produced no statement.
@@ -251,54 +273,6 @@ func evalError(err error, stderr io.Writer) error {
 		return findings
 	}
 	return &exitError{code: exitFindings, msg: err.Error()}
-}
-
-// evalJSON evaluates and writes the JSON statement as it is rendered, to
-// the output file (atomically) or to standard output, so that a statement
-// of millions of lines is never held in memory whole.
-func evalJSON(ctx context.Context, prog *runtime.Program, d *runtime.Dataset, p *evalParams, stdout, stderr io.Writer) error {
-	var evalErr error
-	write := func(w io.Writer) error {
-		ew := &errWriter{w: w}
-		bw := bufio.NewWriterSize(ew, 1<<20)
-		if err := prog.EvalJSON(ctx, d, p.period, bw); err != nil {
-			if ew.err == nil {
-				evalErr = err
-			}
-			return err
-		}
-		return bw.Flush()
-	}
-	if p.output == "" {
-		if err := write(stdout); err != nil {
-			if evalErr != nil {
-				return evalError(evalErr, stderr)
-			}
-			return err
-		}
-		return nil
-	}
-	if err := writeFileAtomicFunc(p.output, write); err != nil {
-		if evalErr != nil {
-			return evalError(evalErr, stderr)
-		}
-		return &exitError{code: exitFindings, msg: err.Error()}
-	}
-	return nil
-}
-
-// errWriter remembers the first error writing to w.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	n, err := e.w.Write(b)
-	if err != nil && e.err == nil {
-		e.err = err
-	}
-	return n, err
 }
 
 // writeFileAtomicFunc is writeFileAtomic with the contents written by
@@ -333,7 +307,7 @@ func money(m value.Money) string { return moneyIn(m, 2) }
 // moneyIn formats an amount with the given decimal places.
 func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
 
-func writeStatementTable(w io.Writer, s *runtime.Statement) {
+func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 	c := s.Contract
 	m := func(v value.Money) string { return moneyIn(v, c.MinorUnits) }
 	fmt.Fprintf(w, "%s\n", c.Title)
@@ -346,20 +320,13 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", f.Path, f.Schema, f.Records, f.SHA256)
 	}
 	fmt.Fprintln(w)
-	width := len("AMOUNT")
-	for _, l := range s.Lines {
-		width = max(width, len(m(l.Amount)))
+	if err := writeLinesTable(w, s, m); err != nil {
+		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "RULE\tKIND\tPERIOD\tKEY\t%*s\n", width, "AMOUNT")
-	for _, l := range s.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%*s\n", l.Rule, l.Kind, l.Period, l.Key, width, m(l.Amount))
-	}
-	tw.Flush()
 	section := func(title string) { fmt.Fprintf(w, "\n%s\n", title) }
 	if len(s.ByKind) > 0 {
 		section("Subtotals by kind")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByKind {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, plural(st.Lines, "line"), m(st.Amount))
 		}
@@ -380,7 +347,7 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 	}
 	if len(s.Standards) > 0 {
 		section("Standards")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, st := range s.Standards {
 			measure, target := st.Display()
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", st.Instance, st.Rule, measure, target, st.Status(), st.Consequence)
@@ -412,15 +379,65 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) {
 			fmt.Fprintf(w, "  %s  %s\n", p.Period, m(p.Total))
 		}
 	}
-	fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, m(s.Total))
+	_, err := fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, m(s.Total))
+	return err
+}
+
+// writeLinesTable writes the statement's lines as aligned columns under
+// the header RULE KIND PERIOD KEY AMOUNT, amounts right-aligned. It visits
+// the lines twice, first for the columns' widths, so that it never holds
+// them all.
+func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) string) error {
+	head := [5]string{"RULE", "KIND", "PERIOD", "KEY", "AMOUNT"}
+	var width [5]int
+	for i, h := range head {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	s.EachLine(func(l *runtime.Line) error {
+		for i, c := range [4]string{l.Rule, l.Kind, l.Period, l.Key} {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+		width[4] = max(width[4], len(m(l.Amount)))
+		return nil
+	})
+	var b []byte
+	row := func(cells [5]string) error {
+		b = b[:0]
+		for i, c := range cells[:4] {
+			b = append(b, c...)
+			for range width[i] - utf8.RuneCountInString(c) + 2 {
+				b = append(b, ' ')
+			}
+		}
+		for range width[4] - len(cells[4]) {
+			b = append(b, ' ')
+		}
+		b = append(b, cells[4]...)
+		b = append(b, '\n')
+		_, err := w.Write(b)
+		return err
+	}
+	if err := row(head); err != nil {
+		return err
+	}
+	return s.EachLine(func(l *runtime.Line) error {
+		return row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)})
+	})
 }
 
 // writeStatementCSV writes one row per line, for finance systems.
-func writeStatementCSV(w io.Writer, s *runtime.Statement) {
+func writeStatementCSV(w io.Writer, s *runtime.Statement) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
-	for _, l := range s.Lines {
-		cw.Write([]string{l.Period, l.Rule, l.Kind, l.Key, l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source})
+	rec := make([]string, 8)
+	err := s.EachLine(func(l *runtime.Line) error {
+		rec[0], rec[1], rec[2], rec[3] = l.Period, l.Rule, l.Kind, l.Key
+		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
+	return cw.Error()
 }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 const (
@@ -482,5 +483,79 @@ func TestEvalExplainFlag(t *testing.T) {
 	}
 	if strings.Contains(a, "missed") {
 		t.Errorf("hours:P2 explained other rules' lines:\n%s", a)
+	}
+}
+
+// TestEvalTableColumns: the table's line columns line up, counted in
+// characters, when keys hold letters beyond ASCII, and its amounts are
+// right-aligned.
+func TestEvalTableColumns(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "contract.occ")
+	if err := os.WriteFile(spec, []byte(`contract "Visits" {
+  model        time_and_task
+  commissioner "Example Council"
+  provider     "Example Care"
+  term         2026-04-01 .. 2027-03-31
+  settlement   monthly
+  currency     EUR
+  rounding     half_up
+}
+
+param rate "Price per visit" = €1,250.50
+
+data visit "One visit" {
+  visit  text key
+  date   date
+  count  int 0 .. 100
+}
+
+payment visits "Visits delivered" {
+  for    visit
+  amount = rate * visit.count
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "visits.csv")
+	if err := os.WriteFile(data, []byte("visit,date,count\nV1,2026-05-04,1\nVisite à domicile de Zoë,2026-05-05,10\nV3,2026-05-06,0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := evalRun(t, "eval", spec, "--data", data)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "RULE ") || strings.HasPrefix(l, "visits ") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != 4 {
+		t.Fatalf("want the header and 3 lines, got %q in:\n%s", rows, out)
+	}
+	// Each column is as wide as its widest cell, in characters, and two
+	// spaces apart.
+	if want := "RULE    KIND     PERIOD   KEY                          AMOUNT"; rows[0] != want {
+		t.Errorf("header\n%q, want\n%q", rows[0], want)
+	}
+	if want := "visits  payment  2026-05  Visite à domicile de Zoë  12,505.00"; rows[2] != want {
+		t.Errorf("line\n%q, want\n%q", rows[2], want)
+	}
+	want := []string{"AMOUNT", "1,250.50", "12,505.00", "0.00"}
+	keyCol := strings.Index(rows[0], "KEY")
+	for i, r := range rows {
+		if !strings.HasSuffix(r, want[i]) {
+			t.Errorf("row %q does not end with %q", r, want[i])
+		}
+		if n := utf8.RuneCountInString(r); n != utf8.RuneCountInString(rows[0]) {
+			t.Errorf("row %q is %d characters, the header %d", r, n, utf8.RuneCountInString(rows[0]))
+		}
+		if i == 0 {
+			continue
+		}
+		if k := utf8.RuneCountInString(r[:strings.Index(r, " V")+1]); k != keyCol {
+			t.Errorf("row %q: key at column %d, header's KEY at %d", r, k, keyCol)
+		}
 	}
 }
