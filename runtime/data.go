@@ -1077,7 +1077,7 @@ func (l *loader) buildLists() {
 			for i := 1; i < len(off); i++ {
 				off[i] += off[i-1]
 			}
-			backing := make([]ref.Val, len(ct.all))
+			backing := make([]*value.Record, len(ct.all))
 			pos := append([]int32(nil), off[:len(pt.all)]...)
 			for i, r := range ct.all {
 				p := ct.parentIdx[i]
@@ -1093,13 +1093,13 @@ func (l *loader) buildLists() {
 					continue
 				}
 				if lf.MaxItems > 0 && len(kids) > lf.MaxItems {
-					l.reportAt(kids[lf.MaxItems].(*value.Record), DataError{Field: ps.Name + "." + lf.Name,
+					l.reportAt(kids[lf.MaxItems], DataError{Field: ps.Name + "." + lf.Name,
 						Msg: fmt.Sprintf("%s has %d %s; at most %d are allowed", l.describeRecord(ps, p), len(kids), lf.Name, lf.MaxItems)})
 				}
 				if len(lf.Elem.Keys) > 0 && len(kids) > 1 {
 					l.checkKidKeys(ps, p, lf.Elem, kids)
 				}
-				lists[i].Elems = kids
+				lists[i].Records = kids
 				p.Fields[lf.Index] = &lists[i]
 			}
 		}
@@ -1107,7 +1107,7 @@ func (l *loader) buildLists() {
 }
 
 // checkKidKeys reports records under one parent with equal keys.
-func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *compiler.Schema, kids []ref.Val) {
+func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *compiler.Schema, kids []*value.Record) {
 	same := func(a, b *value.Record) bool {
 		for _, k := range s.Keys {
 			x, y := a.Fields[k.Index], b.Fields[k.Index]
@@ -1130,9 +1130,9 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 	}
 	if len(kids) <= 16 {
 		for i := 1; i < len(kids); i++ {
-			r := kids[i].(*value.Record)
+			r := kids[i]
 			for j := range i {
-				if f := kids[j].(*value.Record); same(f, r) {
+				if f := kids[j]; same(f, r) {
 					dup(r, f)
 					break
 				}
@@ -1143,7 +1143,7 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 	idx := newKeyIndex()
 	var vals []ref.Val
 	for i, k := range kids {
-		r := k.(*value.Record)
+		r := k
 		vals = vals[:0]
 		for _, k := range s.Keys {
 			vals = append(vals, r.Fields[k.Index])
@@ -1152,8 +1152,8 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 			continue
 		}
 		h := l.hashVals(vals)
-		if j := idx.find(h, func(j int32) bool { return same(kids[j].(*value.Record), r) }); j >= 0 {
-			dup(r, kids[j].(*value.Record))
+		if j := idx.find(h, func(j int32) bool { return same(kids[j], r) }); j >= 0 {
+			dup(r, kids[j])
 			continue
 		}
 		idx.add(h, int32(i))

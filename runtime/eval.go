@@ -43,7 +43,7 @@ type ruleState struct {
 	// (see compact): vals and fired give way to res, each instance's
 	// index into table. Read them with val and isFired.
 	n     int
-	res   []uint32
+	res   indexes
 	table []result
 	// adjust holds a cap's or floor's adjustment lines.
 	adjust []adjustment

@@ -702,16 +702,16 @@ type result struct {
 
 // val returns instance i's value (not computing a let's; see value).
 func (st *ruleState) val(i int) ref.Val {
-	if st.res != nil {
-		return st.table[st.res[i]].val
+	if st.table != nil {
+		return st.table[st.res.at(i)].val
 	}
 	return st.vals[i]
 }
 
 // isFired reports whether instance i fired.
 func (st *ruleState) isFired(i int) bool {
-	if st.res != nil {
-		return st.table[st.res[i]].fired
+	if st.table != nil {
+		return st.table[st.res.at(i)].fired
 	}
 	return st.fired[i]
 }
@@ -721,7 +721,7 @@ func (st *ruleState) isFired(i int) bool {
 // has few (an amount per number of hours, say). Only money and yes-or-no
 // values are compacted.
 func (st *ruleState) compact() {
-	if st.lazy || st.res != nil || st.n >= math.MaxUint32 {
+	if st.lazy || st.table != nil || st.n >= math.MaxUint32 {
 		return
 	}
 	for _, v := range st.vals {
@@ -752,5 +752,43 @@ func (st *ruleState) compact() {
 		}
 		res[i], last, lastIdx = k, r, k
 	}
-	st.res, st.table, st.vals, st.fired = res, table, nil, nil
+	st.res, st.table, st.vals, st.fired = narrow(res, len(table)), table, nil, nil
+}
+
+// indexes holds indexes into a table in as few bytes each as the table's
+// size allows.
+type indexes struct {
+	u8  []uint8
+	u16 []uint16
+	u32 []uint32
+}
+
+// narrow returns res, indexes into a table of n entries, as indexes.
+func narrow(res []uint32, n int) indexes {
+	switch {
+	case n <= math.MaxUint8+1:
+		u8 := make([]uint8, len(res))
+		for i, k := range res {
+			u8[i] = uint8(k)
+		}
+		return indexes{u8: u8}
+	case n <= math.MaxUint16+1:
+		u16 := make([]uint16, len(res))
+		for i, k := range res {
+			u16[i] = uint16(k)
+		}
+		return indexes{u16: u16}
+	}
+	return indexes{u32: res}
+}
+
+// at returns index i.
+func (x *indexes) at(i int) int {
+	switch {
+	case x.u8 != nil:
+		return int(x.u8[i])
+	case x.u16 != nil:
+		return int(x.u16[i])
+	}
+	return int(x.u32[i])
 }

@@ -189,11 +189,11 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	// The data and the evaluation stay in memory to the end, so the heap
-	// is mostly live: collecting when it has grown by half rather than
+	// is mostly live: collecting when it has grown by 40% rather than
 	// doubled keeps a million reviews under 1 GiB for a few percent more
 	// CPU time (docs/performance.md). GOGC, when set, wins.
 	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(50))
+		defer debug.SetGCPercent(debug.SetGCPercent(40))
 	}
 	c, err := compileSpec(p.spec, stderr)
 	if err != nil {

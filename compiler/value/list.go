@@ -11,10 +11,11 @@ import (
 
 // RecordList is the CEL list of the records nested in a record, such as a
 // review's goals. It behaves exactly as a list made by types.NewRefValList
-// over Elems, but is smaller: data of a million records holds a million of
-// these, and they can be allocated in blocks (see RecordLists).
+// over the records, but is smaller: data of a million records holds a
+// million of these, allocated in blocks (see RecordLists), each holding
+// pointers rather than CEL values.
 type RecordList struct {
-	Elems []ref.Val
+	Records []*Record
 }
 
 // RecordLists returns n empty lists allocated together.
@@ -25,34 +26,43 @@ var _ traits.Lister = (*RecordList)(nil)
 // list returns the equivalent CEL list, for the operations that are not
 // on a rule's hot path.
 func (l *RecordList) list() traits.Lister {
-	return types.NewRefValList(types.DefaultTypeAdapter, l.Elems)
+	return types.NewRefValList(types.DefaultTypeAdapter, l.vals())
+}
+
+// vals returns the records as CEL values.
+func (l *RecordList) vals() []ref.Val {
+	vs := make([]ref.Val, len(l.Records))
+	for i, r := range l.Records {
+		vs[i] = r
+	}
+	return vs
 }
 
 // Get implements traits.Indexer.
 func (l *RecordList) Get(index ref.Val) ref.Val {
-	if i, ok := index.(types.Int); ok && i >= 0 && int64(i) < int64(len(l.Elems)) {
-		return l.Elems[i]
+	if i, ok := index.(types.Int); ok && i >= 0 && int64(i) < int64(len(l.Records)) {
+		return l.Records[i]
 	}
 	return l.list().Get(index)
 }
 
 // Size implements traits.Sizer.
-func (l *RecordList) Size() ref.Val { return types.Int(len(l.Elems)) }
+func (l *RecordList) Size() ref.Val { return types.Int(len(l.Records)) }
 
 // Iterator implements traits.Iterable.
-func (l *RecordList) Iterator() traits.Iterator { return &recordListIterator{elems: l.Elems} }
+func (l *RecordList) Iterator() traits.Iterator { return &recordListIterator{recs: l.Records} }
 
 // Fold implements traits.Foldable, which comprehensions use.
 func (l *RecordList) Fold(f traits.Folder) {
-	for i, v := range l.Elems {
-		if !f.FoldEntry(i, v) {
+	for i, r := range l.Records {
+		if !f.FoldEntry(i, r) {
 			break
 		}
 	}
 }
 
 // IsZeroValue reports whether the list is empty.
-func (l *RecordList) IsZeroValue() bool { return len(l.Elems) == 0 }
+func (l *RecordList) IsZeroValue() bool { return len(l.Records) == 0 }
 
 // AggregateSize implements types.AggregateSizeVisitor, as the list made by
 // types.NewRefValList does.
@@ -62,7 +72,7 @@ func (l *RecordList) AggregateSize(sizer types.AggregateSizer) uint32 {
 	}); ok {
 		return v.AggregateSize(sizer)
 	}
-	return uint32(len(l.Elems))
+	return uint32(len(l.Records))
 }
 
 // String formats the list as the list made by types.NewRefValList does.
@@ -87,22 +97,22 @@ func (l *RecordList) Equal(other ref.Val) ref.Val { return l.list().Equal(other)
 func (l *RecordList) Type() ref.Type { return types.ListType }
 
 // Value implements ref.Val.
-func (l *RecordList) Value() any { return l.Elems }
+func (l *RecordList) Value() any { return l.vals() }
 
 type recordListIterator struct {
-	elems []ref.Val
-	i     int
+	recs []*Record
+	i    int
 }
 
-func (it *recordListIterator) HasNext() ref.Val { return types.Bool(it.i < len(it.elems)) }
+func (it *recordListIterator) HasNext() ref.Val { return types.Bool(it.i < len(it.recs)) }
 
 func (it *recordListIterator) Next() ref.Val {
-	if it.i >= len(it.elems) {
+	if it.i >= len(it.recs) {
 		return nil
 	}
-	v := it.elems[it.i]
+	r := it.recs[it.i]
 	it.i++
-	return v
+	return r
 }
 
 func (it *recordListIterator) ConvertToNative(t reflect.Type) (any, error) {
