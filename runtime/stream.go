@@ -24,9 +24,6 @@ func (p *Program) EvalStream(ctx context.Context, d *Dataset, period string) (*S
 	return p.eval(ctx, d, period, true)
 }
 
-// LineCount returns the number of lines of the statement.
-func (s *Statement) LineCount() int { return s.lineCount() }
-
 // EachLine calls fn with each line of the statement in order, stopping at
 // the first error fn returns. For a statement from EvalStream each line is
 // rendered for the call: fn must not keep it.
