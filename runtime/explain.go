@@ -46,10 +46,7 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 		return nil, fmt.Errorf("the statement cannot be explained")
 	}
 	var out []Explanation
-	for _, l := range st.Lines {
-		if l.Key != key && l.Rule+":"+l.Key != key {
-			continue
-		}
+	err := st.eachLineKeyed(key, func(l Line) {
 		x := ev.explain(l)
 		if l.Kind == "adjustment" {
 			for _, c := range st.Caps {
@@ -70,6 +67,9 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 			}
 		}
 		out = append(out, x)
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, f := range st.Flags {
 		if f.Key != key && f.Rule+":"+f.Key != key {
@@ -83,12 +83,12 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 	if len(out) == 0 {
 		var keys []string
 		seen := map[string]bool{}
-		for _, l := range st.Lines {
-			if !seen[l.Key] {
-				seen[l.Key] = true
-				keys = append(keys, l.Key)
+		st.eachKey(func(k string) {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
 			}
-		}
+		})
 		for _, f := range st.Flags {
 			if !seen[f.Key] {
 				seen[f.Key] = true
@@ -102,6 +102,51 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 		return nil, fmt.Errorf("%s", msg)
 	}
 	return out, nil
+}
+
+// eachLineKeyed calls fn with each line whose key, or rule:key, is key. For
+// a statement from EvalStream only those lines are rendered.
+func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
+	if s.refs == nil {
+		for _, l := range s.Lines {
+			if l.Key == key || l.Rule+":"+l.Key == key {
+				fn(l)
+			}
+		}
+		return nil
+	}
+	ev := s.ev
+	var b []byte
+	for _, r := range s.refs {
+		if err := ev.ctx.Err(); err != nil {
+			return err
+		}
+		b = ev.appendFullKey(b[:0], r)
+		if string(b) != key {
+			rule, _ := ev.lineRule(r)
+			name, k, ok := strings.Cut(key, ":")
+			if !ok || name != rule.Name || k != string(b) {
+				continue
+			}
+		}
+		fn(ev.line(r))
+	}
+	return nil
+}
+
+// eachKey calls fn with the key of each line.
+func (s *Statement) eachKey(fn func(string)) {
+	if s.refs == nil {
+		for _, l := range s.Lines {
+			fn(l.Key)
+		}
+		return
+	}
+	var b []byte
+	for _, r := range s.refs {
+		b = s.ev.appendFullKey(b[:0], r)
+		fn(string(b))
+	}
 }
 
 func (ev *evaluation) explain(l Line) Explanation {

@@ -214,7 +214,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		return err
 	}
 	if p.explain != "" {
-		st, err := prog.Eval(ctx, d, p.period)
+		st, err := prog.EvalStream(ctx, d, p.period)
 		if err != nil {
 			return evalError(err, stderr)
 		}
