@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -434,7 +435,7 @@ func (ev *evaluation) reserveNested(s *compiler.Schema, recs []*value.Record) {
 		count(s, r)
 	}
 	for cs, n := range counts {
-		ev.recs[cs] = make([]recInfo, 0, len(ev.recs[cs])+n)
+		ev.recs[cs] = slices.Grow(ev.recs[cs], n)
 	}
 }
 
