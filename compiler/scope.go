@@ -46,6 +46,20 @@ func (s Scope) String() string {
 // Settlement is how often the contract settles.
 type Settlement = ScopeKind
 
+// SettlementWord describes a settlement of this kind as statements show
+// it: monthly, quarterly, yearly, or once for the term.
+func (k ScopeKind) SettlementWord() string {
+	switch k {
+	case MonthScope:
+		return "monthly"
+	case QuarterScope:
+		return "quarterly"
+	case YearScope:
+		return "yearly"
+	}
+	return "once for the term"
+}
+
 // parseSettlement maps the header's settlement word to a time scope.
 func parseSettlement(word string) (ScopeKind, bool) {
 	switch word {

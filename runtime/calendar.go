@@ -146,7 +146,7 @@ func (cal *calendar) parsePeriod(text string) (period, error) {
 			}
 			if k < cal.settle {
 				return period{}, fmt.Errorf("the contract settles %s; %s is shorter than a settlement period (try %s)",
-					settleWord(cal.settle), text, cal.label(cal.settle, cal.fromMonth(cal.monthFirst(k, i), cal.settle)))
+					cal.settle.SettlementWord(), text, cal.label(cal.settle, cal.fromMonth(cal.monthFirst(k, i), cal.settle)))
 			}
 			fm, lm := cal.monthRange(k, i)
 			return period{label: text, first: cal.fromMonth(fm, cal.settle), last: cal.fromMonth(lm, cal.settle)}, nil
@@ -159,16 +159,4 @@ func (cal *calendar) parsePeriod(text string) (period, error) {
 func (cal *calendar) monthFirst(k compiler.ScopeKind, i int) int {
 	f, _ := cal.monthRange(k, i)
 	return f
-}
-
-func settleWord(k compiler.ScopeKind) string {
-	switch k {
-	case compiler.MonthScope:
-		return "monthly"
-	case compiler.QuarterScope:
-		return "quarterly"
-	case compiler.YearScope:
-		return "yearly"
-	}
-	return "once for the term"
 }

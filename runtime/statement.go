@@ -177,7 +177,7 @@ func (ev *evaluation) statement(d *Dataset, per period) *Statement {
 	s := &Statement{Period: per.label, Data: d.Files, ev: ev}
 	s.Contract = ContractInfo{
 		Title: c.Title, Model: c.Model, Commissioner: c.Commissioner, Provider: c.Provider, Version: c.Version,
-		TermFrom: c.TermFrom, TermTo: c.TermTo, Settlement: settleWord(c.Settlement),
+		TermFrom: c.TermFrom, TermTo: c.TermTo, Settlement: c.Settlement.SettlementWord(),
 		Currency: c.Currency, MinorUnits: c.MinorUnits, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
 	}
 	for _, prm := range c.Params {

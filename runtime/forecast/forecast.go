@@ -300,7 +300,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 		return nil, err
 	}
 	res := &Result{Runs: opts.Runs, Seed: opts.Seed, Places: c.MinorUnits, Sensitivity: sens}
-	res.Contract = ContractInfo{Title: c.Title, Commissioner: c.Commissioner, Provider: c.Provider, Settlement: settleWord(c.Settlement),
+	res.Contract = ContractInfo{Title: c.Title, Commissioner: c.Commissioner, Provider: c.Provider, Settlement: c.Settlement.SettlementWord(),
 		Currency: c.Currency, TermFrom: c.TermFrom, TermTo: c.TermTo, SpecSHA256: c.Hash}
 	switch s := src.(type) {
 	case *Scenario:
@@ -612,18 +612,6 @@ func (w *window) summarize(res *Result, runs []*runResult) {
 
 // histogramBins is the number of bars of the term total's histogram.
 const histogramBins = 16
-
-func settleWord(k compiler.ScopeKind) string {
-	switch k {
-	case compiler.MonthScope:
-		return "monthly"
-	case compiler.QuarterScope:
-		return "quarterly"
-	case compiler.YearScope:
-		return "yearly"
-	}
-	return "once for the term"
-}
 
 // formatVal renders a param value.
 func formatVal(v ref.Val) string {
