@@ -81,20 +81,34 @@ func reportRate(b *testing.B, reviews int) {
 	b.ReportMetric(float64(reviews)*float64(b.N)/b.Elapsed().Seconds(), "reviews/s")
 }
 
-// BenchmarkLoad reads and validates the two CSV files.
-func BenchmarkLoad(b *testing.B) {
-	c := specContract(b, "individual-outcomes")
+// benchSized runs a sub-benchmark per size in benchSizes: prepare sets up
+// for n reviews outside the timer and returns the operation to time, which
+// reports anything more it measured once b.N runs are done.
+func benchSized(b *testing.B, prepare func(b *testing.B, reviews int) (op func(), done func())) {
 	for _, sz := range benchSizes {
 		b.Run(sz.name, func(b *testing.B) {
-			in := benchInputs(b, sz.reviews)
+			op, done := prepare(b, sz.reviews)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				benchLoad(b, c, in)
+				op()
 			}
 			reportRate(b, sz.reviews)
+			if done != nil {
+				done()
+			}
 		})
 	}
+}
+
+// BenchmarkLoad reads and validates the two CSV files.
+func BenchmarkLoad(b *testing.B) {
+	c := specContract(b, "individual-outcomes")
+	benchSized(b, func(b *testing.B, n int) (func(), func()) {
+		in := benchInputs(b, n)
+		b.SetBytes(int64(len(in[0].Data) + len(in[1].Data)))
+		return func() { benchLoad(b, c, in) }, nil
+	})
 }
 
 // BenchmarkEval evaluates loaded data into a statement for every month.
@@ -104,17 +118,10 @@ func BenchmarkEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, sz := range benchSizes {
-		b.Run(sz.name, func(b *testing.B) {
-			d := benchLoad(b, c, benchInputs(b, sz.reviews))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				benchEval(b, p, d)
-			}
-			reportRate(b, sz.reviews)
-		})
-	}
+	benchSized(b, func(b *testing.B, n int) (func(), func()) {
+		d := benchLoad(b, c, benchInputs(b, n))
+		return func() { benchEval(b, p, d) }, nil
+	})
 }
 
 // BenchmarkJSON encodes a statement as JSON.
@@ -124,27 +131,22 @@ func BenchmarkJSON(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, sz := range benchSizes {
-		b.Run(sz.name, func(b *testing.B) {
-			st := benchEval(b, p, benchLoad(b, c, benchInputs(b, sz.reviews)))
-			w := &countWriter{}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				benchJSON(b, st, w)
-			}
-			reportRate(b, sz.reviews)
-			b.ReportMetric(float64(w.n)/float64(b.N), "bytes/op")
-		})
-	}
+	benchSized(b, func(b *testing.B, n int) (func(), func()) {
+		st := benchEval(b, p, benchLoad(b, c, benchInputs(b, n)))
+		w := &countWriter{}
+		return func() { benchJSON(b, st, w) },
+			func() { b.ReportMetric(float64(w.n)/float64(b.N), "bytes/op") }
+	})
 }
 
 // BenchmarkEndToEnd loads, evaluates and writes the JSON statement as
 // occ eval --format json does, streaming the lines from the evaluation.
 func BenchmarkEndToEnd(b *testing.B) {
-	for _, sz := range benchSizes {
-		b.Run(sz.name, func(b *testing.B) { benchEndToEnd(b, sz.reviews) })
-	}
+	c := specContract(b, "individual-outcomes")
+	benchSized(b, func(b *testing.B, n int) (func(), func()) {
+		in := benchInputs(b, n)
+		return func() { endToEnd(b, c, in) }, nil
+	})
 }
 
 // BenchmarkEndToEnd1M is BenchmarkEndToEnd on a million reviews; it runs
@@ -153,25 +155,27 @@ func BenchmarkEndToEnd1M(b *testing.B) {
 	if os.Getenv("OCC_BENCH_1M") != "1" {
 		b.Skip("set OCC_BENCH_1M=1 to run the 1M-review benchmark")
 	}
-	benchEndToEnd(b, 1_000_000)
-}
-
-func benchEndToEnd(b *testing.B, reviews int) {
 	c := specContract(b, "individual-outcomes")
-	in := benchInputs(b, reviews)
+	in := benchInputs(b, 1_000_000)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		p, err := runtime.New(c)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d := benchLoad(b, c, in)
-		if err := p.EvalJSON(context.Background(), d, "", io.Discard); err != nil {
-			b.Fatal(err)
-		}
+		endToEnd(b, c, in)
 	}
-	reportRate(b, reviews)
+	reportRate(b, 1_000_000)
+}
+
+// endToEnd does what occ eval --format json does: prepare the program,
+// load the data and stream the statement.
+func endToEnd(b *testing.B, c *compiler.Contract, in []runtime.Input) {
+	p, err := runtime.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := benchLoad(b, c, in)
+	if err := p.EvalJSON(context.Background(), d, "", io.Discard); err != nil {
+		b.Fatal(err)
+	}
 }
 
 type countWriter struct{ n int64 }

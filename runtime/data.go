@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/csv"
@@ -1465,7 +1466,7 @@ func compareVal(a, b ref.Val) int {
 	case types.Int:
 		switch y := b.(type) {
 		case types.Int:
-			return cmpInt(int64(x), int64(y))
+			return cmp.Compare(int64(x), int64(y))
 		case value.Decimal:
 			return value.DecimalFromInt(int64(x)).Cmp(y)
 		}
@@ -1489,16 +1490,6 @@ func compareVal(a, b ref.Val) int {
 		if y, ok := b.(value.Date); ok {
 			return x.Cmp(y)
 		}
-	}
-	return 0
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
 	}
 	return 0
 }

@@ -815,24 +815,6 @@ func TestLoadGenerated(t *testing.T) {
 	}
 }
 
-// BenchmarkLoadCSV loads 100k reviews and about 250k goals from CSV.
-func BenchmarkLoadCSV(b *testing.B) {
-	c := loadContract(b, filepath.Join("..", "specs", "individual-outcomes", "contract.occ"))
-	reviews, goals := genData(100_000)
-	inputs := []Input{{Path: "reviews.csv", Data: reviews}, {Path: "goals.csv", Data: goals}}
-	rows := 0
-	b.ReportAllocs()
-	b.SetBytes(int64(len(reviews) + len(goals)))
-	for b.Loop() {
-		ds, errs := Load(c, inputs)
-		if errs != nil {
-			b.Fatal(errs)
-		}
-		rows = ds.Files[0].Records + ds.Files[1].Records
-	}
-	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
 // TestLoadDetectsSchema checks how a file's data is found from its CSV
 // header or its first record when the contract has several top-level
 // data schemas.

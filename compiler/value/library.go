@@ -1,6 +1,7 @@
 package value
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -691,7 +692,7 @@ func compare(a, b ref.Val) int {
 	switch x := a.(type) {
 	case types.Int:
 		if y, ok := b.(types.Int); ok {
-			return cmpInt64(int64(x), int64(y))
+			return cmp.Compare(int64(x), int64(y))
 		}
 		return toDecimal(a).Cmp(toDecimal(b))
 	case Decimal:
@@ -701,17 +702,7 @@ func compare(a, b ref.Val) int {
 	case Date:
 		return x.Cmp(b.(Date))
 	case Days:
-		return cmpInt64(int64(x), int64(b.(Days)))
-	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+		return cmp.Compare(int64(x), int64(b.(Days)))
 	}
 	return 0
 }
