@@ -51,19 +51,11 @@ func docJSONExample(t *testing.T) []byte {
 func docStatement(t *testing.T, dir, period string, files ...string) []byte {
 	t.Helper()
 	c := docCompile(t, "specs/"+dir+"/contract.occ")
-	var inputs []runtime.Input
+	var paths []string
 	for _, f := range files {
-		path := "specs/" + dir + "/" + f
-		b, err := os.ReadFile(filepath.Join("..", path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs = append(inputs, runtime.Input{Path: path, Data: b})
+		paths = append(paths, "specs/"+dir+"/"+f)
 	}
-	d, errs := runtime.Load(c, inputs)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	d := loadFiles(t, c, "..", paths...)
 	p, err := runtime.New(c)
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
 	"occ/runtime"
 )
 
@@ -28,26 +26,8 @@ func load(t *testing.T, dir string, edit *strings.Replacer, files ...string) (*r
 		}
 		src = []byte(edited)
 	}
-	f, ds := lang.Parse(filepath.Join(base, "contract.occ"), src)
-	if ds.HasErrors() {
-		t.Fatal(ds)
-	}
-	c, ds := compiler.Compile([]*lang.File{f})
-	if c == nil {
-		t.Fatal(ds)
-	}
-	var inputs []runtime.Input
-	for _, name := range files {
-		b, err := os.ReadFile(filepath.Join(base, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		inputs = append(inputs, runtime.Input{Path: name, Data: b})
-	}
-	d, errs := runtime.Load(c, inputs)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	c := compileText(t, filepath.Join(base, "contract.occ"), src)
+	d := loadFiles(t, c, base, files...)
 	p, err := runtime.New(c)
 	if err != nil {
 		t.Fatal(err)

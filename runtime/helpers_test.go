@@ -9,6 +9,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/runtime"
 )
 
 // specContract compiles specs/DIR/contract.occ.
@@ -20,6 +21,25 @@ func specContract(t testing.TB, dir string) *compiler.Contract {
 		t.Fatal(err)
 	}
 	return compileText(t, path, src)
+}
+
+// loadFiles loads the named data files, read from dir and named in the
+// dataset as given, failing the test on any data error.
+func loadFiles(t testing.TB, c *compiler.Contract, dir string, names ...string) *runtime.Dataset {
+	t.Helper()
+	var inputs []runtime.Input
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, runtime.Input{Path: name, Data: b})
+	}
+	d, errs := runtime.Load(c, inputs)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return d
 }
 
 // compileText compiles src, a contract file called name, failing the test
