@@ -204,7 +204,7 @@ type loader struct {
 	keyBuf  []byte
 	numBuf  []byte
 	kv      []ref.Val
-	alloc   recAlloc
+	alloc   value.RecordBlocks
 	empty   ref.Val
 }
 
@@ -951,28 +951,6 @@ func (fs *fileState) origin(s *compiler.Schema) *value.Origin {
 	return o
 }
 
-// recAlloc hands out records and their field slices from larger blocks.
-type recAlloc struct {
-	recs []value.Record
-	vals []ref.Val
-}
-
-func (a *recAlloc) new(s *compiler.Schema, o *value.Origin) *value.Record {
-	nf := len(s.Fields)
-	if len(a.recs) == 0 {
-		a.recs = make([]value.Record, 1024)
-	}
-	if len(a.vals) < nf {
-		a.vals = make([]ref.Val, 1024*max(nf, 4))
-	}
-	r := &a.recs[0]
-	a.recs = a.recs[1:]
-	r.Origin = o
-	r.Fields = a.vals[:nf:nf]
-	a.vals = a.vals[nf:]
-	return r
-}
-
 // reserve makes room for about n more records of fs's schema.
 func (l *loader) reserve(fs *fileState, n int) {
 	t := l.tables[fs.schema]
@@ -1682,7 +1660,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		return
 	}
 	fs.info.Records++
-	out := l.alloc.new(fs.schema, origin)
+	out := l.alloc.New(origin, len(fs.schema.Fields))
 	out.Row = row
 	for i := range anc {
 		anc[i] = nil
@@ -1931,7 +1909,7 @@ type recordBuilder struct {
 
 func (l *loader) newBuilder(fs *fileState, s *compiler.Schema, path string, line int, top bool) *recordBuilder {
 	info := l.infos[s]
-	rec := l.alloc.new(s, fs.origin(s))
+	rec := l.alloc.New(fs.origin(s), len(s.Fields))
 	rec.Row = line
 	b := &recordBuilder{l: l, fs: fs, info: info, n: &node{s: s, rec: rec, path: path}, top: top,
 		seen: make([]bool, len(s.Fields))}

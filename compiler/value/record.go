@@ -109,3 +109,31 @@ func (r *Record) typeName() string {
 	}
 	return r.Schema().TypeName()
 }
+
+// RecordBlocks hands out records, and their field slices, from larger
+// blocks: data of millions of records then costs a few large allocations
+// rather than two each. The zero value is ready to use; it is not safe for
+// concurrent use.
+type RecordBlocks struct {
+	recs []Record
+	vals []ref.Val
+}
+
+// blockRecords is how many records a block holds.
+const blockRecords = 1024
+
+// New returns a record of origin o with nf fields, all nil.
+func (b *RecordBlocks) New(o *Origin, nf int) *Record {
+	if len(b.recs) == 0 {
+		b.recs = make([]Record, blockRecords)
+	}
+	if len(b.vals) < nf {
+		b.vals = make([]ref.Val, blockRecords*max(nf, 4))
+	}
+	r := &b.recs[0]
+	b.recs = b.recs[1:]
+	r.Origin = o
+	r.Fields = b.vals[:nf:nf]
+	b.vals = b.vals[nf:]
+	return r
+}

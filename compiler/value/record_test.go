@@ -204,3 +204,37 @@ func TestRecordVal(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 }
+
+// TestRecordBlocks: records from RecordBlocks are distinct, start with nil
+// fields, and their field slices never overlap, across block boundaries
+// and when a field slice is appended to.
+func TestRecordBlocks(t *testing.T) {
+	var b RecordBlocks
+	o := &Origin{Schema: reviewType, File: "reviews.csv"}
+	var recs []*Record
+	for i := range 3*blockRecords + 7 {
+		nf := 1 + i%6
+		r := b.New(o, nf)
+		if len(r.Fields) != nf || r.Origin != o {
+			t.Fatalf("record %d: %d fields, origin %v", i, len(r.Fields), r.Origin)
+		}
+		for j, f := range r.Fields {
+			if f != nil {
+				t.Fatalf("record %d field %d starts as %v", i, j, f)
+			}
+			r.Fields[j] = types.Int(i)
+		}
+		recs = append(recs, r)
+	}
+	_ = append(recs[0].Fields, types.Int(-1)) // must not reach recs[1]
+	for i, r := range recs {
+		if i > 0 && r == recs[i-1] {
+			t.Fatalf("record %d handed out twice", i)
+		}
+		for j, f := range r.Fields {
+			if f != types.Int(i) {
+				t.Fatalf("record %d field %d = %v: field slices overlap", i, j, f)
+			}
+		}
+	}
+}

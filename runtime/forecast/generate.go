@@ -20,8 +20,7 @@ type generator struct {
 	origins map[*compiler.Schema]*value.Origin
 	decs    map[decKey]value.Decimal
 	scratch [][]int64
-	recs    []value.Record
-	vals    []ref.Val
+	blocks  value.RecordBlocks
 	empty   ref.Val
 	row     int
 }
@@ -130,15 +129,6 @@ func (g *generator) dataset(r *rand.Rand, lastMonth int) *runtime.Dataset {
 }
 
 func (g *generator) newRecord(s *compiler.Schema) *value.Record {
-	nf := len(s.Fields)
-	if len(g.recs) == 0 {
-		g.recs = make([]value.Record, 512)
-	}
-	if len(g.vals) < nf {
-		g.vals = make([]ref.Val, 512*max(nf, 4))
-	}
-	rec := &g.recs[0]
-	g.recs = g.recs[1:]
 	o, ok := g.origins[s]
 	if !ok {
 		if g.origins == nil {
@@ -147,9 +137,7 @@ func (g *generator) newRecord(s *compiler.Schema) *value.Record {
 		o = &value.Origin{Schema: s.Type}
 		g.origins[s] = o
 	}
-	rec.Origin = o
-	rec.Fields = g.vals[:nf:nf]
-	g.vals = g.vals[nf:]
+	rec := g.blocks.New(o, len(s.Fields))
 	g.row++
 	rec.Row = g.row
 	return rec
