@@ -15,6 +15,7 @@ import (
 
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/lang/spell"
 )
 
 // Option configures Compile.
@@ -176,7 +177,7 @@ func (ck *checker) checkHeader() {
 		if !ok {
 			d := ck.errorf(h.Settlement.Span, "bad-setting", "unknown settlement %q", h.Settlement.Text)
 			d.Detail = "settlement is monthly, quarterly, yearly or term"
-			if sug := lang.Suggest(h.Settlement.Text, []string{"monthly", "quarterly", "yearly", "term"}); sug != "" {
+			if sug := spell.Nearest(h.Settlement.Text, []string{"monthly", "quarterly", "yearly", "term"}); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 		} else {
@@ -198,7 +199,7 @@ func (ck *checker) checkHeader() {
 			d := ck.errorf(h.Rounding.Span, "bad-setting", "unknown rounding %q", h.Rounding.Text)
 			modes := []string{"half_up", "half_even", "down", "up", "ceiling", "floor"}
 			d.Detail = "rounding is one of " + strings.Join(modes, ", ")
-			if sug := lang.Suggest(h.Rounding.Text, modes); sug != "" {
+			if sug := spell.Nearest(h.Rounding.Text, modes); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 		}
@@ -327,7 +328,7 @@ func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 			names = append(names, n)
 		}
 		msg := fmt.Sprintf("the contract has no param %q", name)
-		if sug := lang.Suggest(name, names); sug != "" {
+		if sug := spell.Nearest(name, names); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
 		return nil, fmt.Errorf("%s", msg)

@@ -14,6 +14,7 @@ import (
 
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/lang/spell"
 )
 
 // parsed is an expression after rewriting and parsing, before checking.
@@ -435,7 +436,7 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			d.Detail = "previous() reads a rule or let of the same `per` scope in the scope's previous instance"
 		default:
 			d.Message = fmt.Sprintf("unknown name %q", name)
-			if sug := lang.Suggest(name, ck.knownNames(vars)); sug != "" {
+			if sug := spell.Nearest(name, ck.knownNames(vars)); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			} else if ck.c.schemas[name] != nil {
 				d.Detail = fmt.Sprintf("%s records are not in reach here: use `for %s`, or an aggregate such as count(%s)", name, name, name)
@@ -450,7 +451,7 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			for i, f := range s.Fields {
 				names[i] = f.Name
 			}
-			if sug := lang.Suggest(field, names); sug != "" {
+			if sug := spell.Nearest(field, names); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			} else {
 				d.Detail = "its fields are: " + strings.Join(names, ", ")

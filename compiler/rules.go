@@ -10,6 +10,7 @@ import (
 
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/lang/spell"
 )
 
 // ruleExpr is one expression slot of a rule while it is being checked.
@@ -112,7 +113,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 		s := ck.c.schemas[d.For.Text]
 		if s == nil {
 			diag := ck.errorf(d.For.Span, "undefined", "no data named %q", d.For.Text)
-			if sug := lang.Suggest(d.For.Text, sortedKeys(ck.c.schemas)); sug != "" {
+			if sug := spell.Nearest(d.For.Text, sortedKeys(ck.c.schemas)); sug != "" {
 				diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 			return false
@@ -125,7 +126,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 		if !ok {
 			diag := ck.errorf(d.Per.Span, "bad-scope", "unknown scope %q", d.Per.Text)
 			diag.Detail = "per takes period, month, quarter, year, term or person"
-			if sug := lang.Suggest(d.Per.Text, []string{"period", "month", "quarter", "year", "term", "person"}); sug != "" {
+			if sug := spell.Nearest(d.Per.Text, []string{"period", "month", "quarter", "year", "term", "person"}); sug != "" {
 				diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 			return false
@@ -257,7 +258,7 @@ func attempted(d *lang.Rule, clause string) bool {
 		return false
 	}
 	for _, st := range d.Stmt.Block.Stmts {
-		if st.Head.Text == clause || !clauseWords[st.Head.Text] && lang.Suggest(st.Head.Text, []string{clause}) == clause {
+		if st.Head.Text == clause || !clauseWords[st.Head.Text] && spell.Nearest(st.Head.Text, []string{clause}) == clause {
 			return true
 		}
 	}
@@ -285,7 +286,7 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			switch {
 			case t == nil:
 				d := ck.errorf(w.Span, "undefined", "no rule named %q", w.Text)
-				if sug := lang.Suggest(w.Text, sortedKeys(byName)); sug != "" {
+				if sug := spell.Nearest(w.Text, sortedKeys(byName)); sug != "" {
 					d.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 			case !t.r.HasLines():

@@ -9,6 +9,7 @@ import (
 
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/lang/spell"
 )
 
 var fieldKinds = map[string]FieldKind{
@@ -133,7 +134,7 @@ func (ck *checker) checkFields(s *Schema, d *lang.Data) {
 			elem := ck.c.schemas[lf.Elem.Text]
 			if elem == nil {
 				d := ck.errorf(lf.Elem.Span, "undefined", "no data named %q", lf.Elem.Text)
-				if sug := lang.Suggest(lf.Elem.Text, sortedKeys(ck.c.schemas)); sug != "" {
+				if sug := spell.Nearest(lf.Elem.Text, sortedKeys(ck.c.schemas)); sug != "" {
 					d.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 				continue

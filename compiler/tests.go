@@ -12,6 +12,7 @@ import (
 
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/lang/spell"
 )
 
 // constant compiles and evaluates an expression that reads nothing.
@@ -101,7 +102,7 @@ func (ck *checker) checkTests() {
 			p := c.params[s.Name.Text]
 			if p == nil {
 				diag := ck.errorf(s.Name.Span, "undefined", "no param named %q", s.Name.Text)
-				if sug := lang.Suggest(s.Name.Text, sortedKeys(c.params)); sug != "" {
+				if sug := spell.Nearest(s.Name.Text, sortedKeys(c.params)); sug != "" {
 					diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 				continue
@@ -143,7 +144,7 @@ func (ck *checker) testRecord(env *cel.Env, r *lang.Record, parent *Schema) *Tes
 	s := ck.c.schemas[r.Schema.Text]
 	if s == nil {
 		d := ck.errorf(r.Schema.Span, "undefined", "no data named %q", r.Schema.Text)
-		if sug := lang.Suggest(r.Schema.Text, append(sortedKeys(ck.c.schemas), "period", "set", "data", "expect")); sug != "" {
+		if sug := spell.Nearest(r.Schema.Text, append(sortedKeys(ck.c.schemas), "period", "set", "data", "expect")); sug != "" {
 			d.Detail = fmt.Sprintf("did you mean %q?", sug)
 		}
 		return nil
@@ -168,7 +169,7 @@ func (ck *checker) testRecord(env *cel.Env, r *lang.Record, parent *Schema) *Tes
 			for _, f := range s.Fields {
 				names = append(names, f.Name)
 			}
-			if sug := lang.Suggest(fv.Name.Text, names); sug != "" {
+			if sug := spell.Nearest(fv.Name.Text, names); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 				given[sug] = true
 			}
@@ -281,7 +282,7 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 	if !ok {
 		d := ck.errorf(e.What.Span, "bad-expect", "unknown expectation %q", what)
 		d.Detail = "expect total, line, lines, subtotal, standard, excluded, flag, no or error"
-		if sug := lang.Suggest(what, sortedKeys(expectArity)); sug != "" {
+		if sug := spell.Nearest(what, sortedKeys(expectArity)); sug != "" {
 			d.Detail = fmt.Sprintf("did you mean %q?", sug)
 		}
 		return nil
@@ -301,7 +302,7 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 		r := ck.c.rules[name]
 		if r == nil {
 			d := ck.errorf(span, "undefined", "no rule named %q", name)
-			if sug := lang.Suggest(name, sortedKeys(ck.c.rules)); sug != "" {
+			if sug := spell.Nearest(name, sortedKeys(ck.c.rules)); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 			return false
@@ -439,7 +440,7 @@ func (ck *checker) lintEnums(pr *pendingRule) {
 				continue
 			}
 			d := ck.errorf(p.nodeSpan(b.ID()), "bad-enum-value", "%s.%s is never %q", s.Name, f.Name, string(lit))
-			if sug := lang.Suggest(string(lit), f.Enum); sug != "" {
+			if sug := spell.Nearest(string(lit), f.Enum); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			} else {
 				d.Detail = "its values are " + strings.Join(f.Enum, ", ")

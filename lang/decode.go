@@ -2,7 +2,8 @@ package lang
 
 import (
 	"fmt"
-	"sort"
+	"occ/lang/spell"
+	"occ/lang/words"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,7 +50,7 @@ func (d decoder) errorf(span Span, code, format string, args ...any) *Diagnostic
 // unknown reports an unknown keyword with a suggestion.
 func (d decoder) unknown(w Word, what string, known []string) {
 	diag := d.errorf(w.Span, "unknown-keyword", "unknown %s %q", what, shorten(w.Text))
-	if s := Suggest(w.Text, known); s != "" {
+	if s := spell.Nearest(w.Text, known); s != "" {
 		diag.Detail = fmt.Sprintf("did you mean %q?", s)
 	} else {
 		diag.Detail = "expected one of: " + strings.Join(known, ", ")
@@ -377,7 +378,7 @@ func (d decoder) field(s *Stmt) *Field {
 			diag := d.errorf(w.Span, "bad-field", "unexpected %s in field %s", describe(w), s.Head.Text)
 			diag.Detail = "after the type a field may have: key, period, a range `0 .. 400`, `max N` for lists, `format \"dd/mm/yyyy\"` for dates, and a \"title\""
 			if w.Kind == IdentWord {
-				if sug := Suggest(w.Text, []string{"key", "period", "max", "format", "optional"}); sug != "" {
+				if sug := spell.Nearest(w.Text, []string{"key", "period", "max", "format", "optional"}); sug != "" {
 					diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 			}
@@ -425,8 +426,8 @@ func (d decoder) rule(s *Stmt, kind RuleKind) Decl {
 				}
 			}
 			if all[key] {
-				d.errorf(st.Head.Span, "clause-not-allowed", "%s %s has no %q", article(string(kind)), kind, key).Detail =
-					fmt.Sprintf("%s %s takes: %s", article(string(kind)), kind, strings.Join(allowed, ", "))
+				d.errorf(st.Head.Span, "clause-not-allowed", "%s %s has no %q", words.Article(string(kind)), kind, key).Detail =
+					fmt.Sprintf("%s %s takes: %s", words.Article(string(kind)), kind, strings.Join(allowed, ", "))
 			} else {
 				d.unknown(st.Head, "clause in "+string(kind), allowed)
 			}
@@ -569,63 +570,4 @@ func (d decoder) record(s *Stmt) *Record {
 		r.Values = append(r.Values, &Setting{Stmt: st, Name: st.Head, Value: st.Expr})
 	}
 	return r
-}
-
-// Suggest returns the candidate closest to name by edit distance, or "" when
-// none is close enough to be a likely misspelling.
-func Suggest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+2
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
-		if c == name || abs(utf8.RuneCountInString(c)-utf8.RuneCountInString(name)) >= bestD {
-			continue // the lengths alone differ by more than the best distance
-		}
-		if dist := editDistance(strings.ToLower(name), strings.ToLower(c)); dist < bestD {
-			best, bestD = c, dist
-		}
-	}
-	if bestD > 3 && !strings.HasPrefix(best, name) {
-		return ""
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev[j-1]) // transposition, approximately
-			}
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
-
-// article returns "an" before a vowel and "a" otherwise.
-func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
 }

@@ -9,6 +9,7 @@ import (
 
 	"occ/compiler"
 	"occ/lang"
+	"occ/lang/spell"
 )
 
 // Explanation shows how one statement line was computed.
@@ -96,7 +97,7 @@ func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key st
 			}
 		}
 		msg := fmt.Sprintf("no line or flag has the key %q", key)
-		if sug := lang.Suggest(key, keys); sug != "" {
+		if sug := spell.Nearest(key, keys); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
 		return nil, fmt.Errorf("%s", msg)

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"occ/lang"
+	"occ/lang/words"
 )
 
 // sources maps a file name (as in Span.File) to its contents, for quoting lines.
@@ -157,19 +158,12 @@ func summaryLine(ds lang.Diagnostics) string {
 	errs, warns := countSeverities(ds)
 	var parts []string
 	if errs > 0 {
-		parts = append(parts, plural(errs, "error"))
+		parts = append(parts, words.Count(errs, "error"))
 	}
 	if warns > 0 {
-		parts = append(parts, plural(warns, "warning"))
+		parts = append(parts, words.Count(warns, "warning"))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // quote returns the span's first line, with tabs expanded, and a line of

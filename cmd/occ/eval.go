@@ -20,6 +20,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang/words"
 	"occ/runtime"
 )
 
@@ -148,7 +149,7 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*runtime.
 	d, errs := runtime.Load(c, inputs)
 	if len(errs) > 0 {
 		fmt.Fprintln(stderr, errs.Error())
-		fmt.Fprintf(stderr, "data: %s; no statement produced\n", plural(len(errs), "error"))
+		fmt.Fprintf(stderr, "data: %s; no statement produced\n", words.Count(len(errs), "error"))
 		return nil, findings
 	}
 	return d, nil
@@ -269,7 +270,7 @@ func evalError(err error, stderr io.Writer) error {
 	var ee runtime.EvalErrors
 	if errors.As(err, &ee) {
 		fmt.Fprintln(stderr, ee.Error())
-		fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", plural(len(ee), "error"))
+		fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", words.Count(len(ee), "error"))
 		return findings
 	}
 	return &exitError{code: exitFindings, msg: err.Error()}
@@ -328,13 +329,13 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		section("Subtotals by kind")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByKind {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, plural(st.Lines, "line"), m(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 		section("Subtotals by rule")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByRule {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, plural(st.Lines, "line"), m(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"occ/lang/words"
 	"occ/runtime"
 	"occ/runtime/forecast"
 )
@@ -191,7 +192,7 @@ func scenarioFailed(err error, stderr io.Writer) error {
 	if errors.As(err, &se) {
 		n = len(se)
 	}
-	fmt.Fprintf(stderr, "scenario: %s; no forecast produced\n", plural(n, "error"))
+	fmt.Fprintf(stderr, "scenario: %s; no forecast produced\n", words.Count(n, "error"))
 	return findings
 }
 

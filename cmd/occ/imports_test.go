@@ -10,9 +10,10 @@ import (
 )
 
 // The layers of occ, lowest first. lang reads contracts and knows nothing of
-// CEL; compiler/value is the value library; compiler checks contracts with
-// CEL; runtime evaluates them; cmd/... is the command line, which nothing
-// imports.
+// CEL, with its helpers lang/spell and lang/words below it; compiler/value is
+// the value library; compiler checks contracts with CEL; runtime/data reads
+// and validates data files; runtime evaluates; cmd/... is the command line,
+// which nothing imports.
 
 const module = "occ"
 
@@ -64,14 +65,18 @@ func importRule(pkg, imp string) string {
 	switch {
 	case under(imp, "occ/cmd"):
 		return "nothing imports the command line"
-	case under(pkg, "occ/lang") && isOcc(imp):
+	case (pkg == "occ/lang/spell" || pkg == "occ/lang/words") && isOcc(imp):
+		return "lang's helpers import no occ package"
+	case under(pkg, "occ/lang") && isOcc(imp) && !under(imp, "occ/lang"):
 		return "lang imports no other occ package"
 	case under(pkg, "occ/lang") && under(imp, "cel.dev/cel-go"):
 		return "lang knows nothing of CEL"
 	case pkg == "occ/compiler/value" && isOcc(imp):
 		return "compiler/value imports no occ package"
-	case pkg == "occ/compiler" && isOcc(imp) && imp != "occ/lang" && imp != "occ/compiler/value":
+	case pkg == "occ/compiler" && isOcc(imp) && !under(imp, "occ/lang") && imp != "occ/compiler/value":
 		return "compiler imports only lang and compiler/value among occ packages"
+	case under(pkg, "occ/runtime/data") && under(imp, "occ/runtime") && !under(imp, "occ/runtime/data"):
+		return "data reads files and evaluates nothing"
 	case under(pkg, "occ/runtime") && under(imp, "github.com/alecthomas/participle"):
 		return "only lang parses"
 	}
@@ -105,6 +110,12 @@ func TestImportRules(t *testing.T) {
 	bad := [][2]string{
 		{"occ/lang", "occ/compiler"},
 		{"occ/lang", "occ/compiler/value"},
+		{"occ/lang/spell", "occ/lang"},
+		{"occ/lang/words", "occ/compiler"},
+		{"occ/runtime/data", "occ/runtime"},
+		{"occ/runtime/data", "occ/runtime/forecast"},
+		{"occ/runtime/data", "occ/cmd/occ"},
+		{"occ/compiler", "occ/runtime/data"},
 		{"occ/lang", "cel.dev/cel-go/cel"},
 		{"occ/compiler/value", "occ/lang"},
 		{"occ/compiler", "occ/runtime"},
@@ -121,6 +132,10 @@ func TestImportRules(t *testing.T) {
 	good := [][2]string{
 		{"occ/lang", "github.com/alecthomas/participle/v2"},
 		{"occ/compiler", "occ/lang"},
+		{"occ/lang", "occ/lang/spell"},
+		{"occ/compiler", "occ/lang/words"},
+		{"occ/runtime", "occ/runtime/data"},
+		{"occ/runtime/data", "occ/compiler"},
 		{"occ/compiler", "occ/compiler/value"},
 		{"occ/compiler", "cel.dev/cel-go/cel"},
 		{"occ/runtime", "occ/compiler"},

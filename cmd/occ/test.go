@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"occ/lang/words"
 	"occ/runtime"
 )
 
@@ -181,7 +182,7 @@ func writeTestText(w io.Writer, runs []*contractRun, p *testParams, passed, fail
 		case len(cr.Results) == 0:
 			fmt.Fprintf(w, "?    %s: no tests\n", cr.File)
 		case nFail == 0:
-			fmt.Fprintf(w, "ok   %s: %s\n", cr.File, plural(len(cr.Results), "test"))
+			fmt.Fprintf(w, "ok   %s: %s\n", cr.File, words.Count(len(cr.Results), "test"))
 		default:
 			fmt.Fprintf(w, "FAIL %s: %d of %d tests failed\n", cr.File, nFail, len(cr.Results))
 		}

@@ -12,6 +12,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang/words"
 )
 
 // distKind is the shape of a distribution.
@@ -96,7 +97,7 @@ func (p *parser) parseDist(n *yaml.Node, where string, sp spec, keys map[string]
 		}
 	}
 	if kind == "" {
-		p.errorf(n, where, "give a distribution: one of %s", orList(distKeys))
+		p.errorf(n, where, "give a distribution: one of %s", words.Or(distKeys))
 		return nil
 	}
 	v := keys[kind]
@@ -307,7 +308,7 @@ func (p *parser) bounds(v *yaml.Node, where string, extra ...string) (map[string
 	for _, k := range allowed {
 		if keys[k] == nil {
 			if v.Kind == yaml.MappingNode {
-				p.errorf(v, where, "%s is missing; give %s", k, andList(allowed))
+				p.errorf(v, where, "%s is missing; give %s", k, words.And(allowed))
 			}
 			return nil, false
 		}

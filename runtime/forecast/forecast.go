@@ -16,6 +16,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/lang/spell"
 	"occ/runtime"
 )
 
@@ -361,7 +362,7 @@ func targetKind(c *compiler.Contract, sc *Scenario, name, flag string) (string, 
 		what = "no contract param or scenario var"
 	}
 	msg := fmt.Sprintf("%s %s: there is %s named %q", flag, name, what, name)
-	if s := lang.Suggest(name, names); s != "" {
+	if s := spell.Nearest(name, names); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return "", &OptionError{Msg: msg}

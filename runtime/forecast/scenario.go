@@ -15,7 +15,8 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
-	"occ/lang"
+	"occ/lang/spell"
+	"occ/lang/words"
 )
 
 // Scenario describes the simulated cohorts of a forecast for one contract:
@@ -359,11 +360,11 @@ func suggestOrList(name string, candidates []string, what string) string {
 	if s := didYouMean(name, candidates); s != "" {
 		return s
 	}
-	return "; " + what + " " + andList(candidates)
+	return "; " + what + " " + words.And(candidates)
 }
 
 func didYouMean(name string, candidates []string) string {
-	if s := lang.Suggest(name, candidates); s != "" {
+	if s := spell.Nearest(name, candidates); s != "" {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}
 	return ""
@@ -391,7 +392,7 @@ func (p *parser) mapping(n *yaml.Node, where string, allowed []string) map[strin
 			}
 		}
 		if !known {
-			p.errorf(k, where, "unknown key %q; expected %s%s", k.Value, orList(allowed), didYouMean(k.Value, allowed))
+			p.errorf(k, where, "unknown key %q; expected %s%s", k.Value, words.Or(allowed), didYouMean(k.Value, allowed))
 			continue
 		}
 		out[k.Value] = v
@@ -408,16 +409,6 @@ func keyNode(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return n
-}
-
-func orList(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // ---- scalars ----
@@ -707,7 +698,7 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 		}
 	}
 	if !anyTop && len(p.errs) == 0 {
-		p.errorf(at, "data", "the scenario gives no top-level data; give one of %s", andList(topNames(p.c)))
+		p.errorf(at, "data", "the scenario gives no top-level data; give one of %s", words.And(topNames(p.c)))
 	}
 }
 
@@ -717,16 +708,6 @@ func topNames(c *compiler.Contract) []string {
 		out = append(out, s.Name)
 	}
 	return out
-}
-
-func andList(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // schemaRead reports whether the contract reads any field of s or of the
@@ -867,10 +848,10 @@ func (p *parser) schema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*y
 		}
 		if node == nil && !top {
 			p.errorf(at, where, "the contract reads %s %s of data %s, but the scenario does not give data %s; add %s: with a distribution for %s",
-				what, andList(missing), s.Name, s.Name, s.Name, map[bool]string{true: "each", false: "it"}[len(missing) > 1])
+				what, words.And(missing), s.Name, s.Name, s.Name, map[bool]string{true: "each", false: "it"}[len(missing) > 1])
 		} else {
 			p.errorf(at, where, "the contract reads %s %s, but the scenario gives no distribution for %s; give %s (write blank for an optional field that is always empty)",
-				what, andList(missing), map[bool]string{true: "them", false: "it"}[len(missing) > 1], map[bool]string{true: "each one", false: "it"}[len(missing) > 1])
+				what, words.And(missing), map[bool]string{true: "them", false: "it"}[len(missing) > 1], map[bool]string{true: "each one", false: "it"}[len(missing) > 1])
 		}
 	}
 	// Nested schemas.
@@ -1098,7 +1079,7 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 							dates = append(dates, x.Name)
 						}
 					}
-					p.errorf(fr, where+", from", "from is period (the record's month) or another date field of %s (%s); found %q%s", s.Name, orList(dates), t, didYouMean(t, dates))
+					p.errorf(fr, where+", from", "from is period (the record's month) or another date field of %s (%s); found %q%s", s.Name, words.Or(dates), t, didYouMean(t, dates))
 				case base == f:
 					p.errorf(fr, where+", from", "%s cannot be counted from itself", f.Name)
 				default:
@@ -1110,7 +1091,7 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 		return
 	}
 	if len(dk) == 0 {
-		p.errorf(v, where, "give a distribution: one of %s", orList(distKeys))
+		p.errorf(v, where, "give a distribution: one of %s", words.Or(distKeys))
 		return
 	}
 	if len(dk) > 1 {
@@ -1130,7 +1111,7 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 						nums = append(nums, x.Name)
 					}
 				}
-				p.errorf(t, where+", times", "times names another number field of %s (%s); found %q%s", s.Name, orList(nums), name, didYouMean(name, nums))
+				p.errorf(t, where+", times", "times names another number field of %s (%s); found %q%s", s.Name, words.Or(nums), name, didYouMean(name, nums))
 				return
 			case base == f:
 				p.errorf(t, where+", times", "%s cannot be a multiple of itself", f.Name)
@@ -1218,7 +1199,7 @@ func (p *parser) fieldValue(n *yaml.Node, f *compiler.Field, where string) (ref.
 				return types.String(e), true
 			}
 		}
-		p.errorf(n, where, "%q is not a value of %s; it is one of %s%s", t, f.Name, orList(f.Enum), didYouMean(t, f.Enum))
+		p.errorf(n, where, "%q is not a value of %s; it is one of %s%s", t, f.Name, words.Or(f.Enum), didYouMean(t, f.Enum))
 		return nil, false
 	case compiler.TextField:
 		return types.String(t), true

@@ -1,0 +1,47 @@
+package spell
+
+import "testing"
+
+func TestDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"abc", "", 3},
+		{"", "abc", 3},
+		{"kitten", "sitting", 3},
+		{"actual_hour", "actual_hours", 1},
+		{"ab", "ba", 1},     // one swap
+		{"abcd", "acbd", 1}, // one swap in the middle
+		{"ca", "abc", 3},    // optimal string alignment: no edit of a swapped pair
+		{"£1", "£2", 1},     // runes, not bytes
+	} {
+		if got := Distance(c.a, c.b); got != c.want {
+			t.Errorf("Distance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+		if got := Distance(c.b, c.a); got != c.want {
+			t.Errorf("Distance(%q, %q) = %d, want %d", c.b, c.a, got, c.want)
+		}
+	}
+}
+
+func TestNearest(t *testing.T) {
+	names := []string{"hourly_rate", "outcome_fee", "quick_bonus", "actual_hours", "planned_hours"}
+	for _, c := range []struct{ name, want string }{
+		{"hourly_rte", "hourly_rate"},
+		{"actual_hour", "actual_hours"},
+		{"HOURLY_RATE", "hourly_rate"}, // case is ignored
+		{"outcome", "outcome_fee"},     // four edits, but a prefix
+		{"zebra", ""},
+		{"hourly_rate", ""}, // the name itself is not a suggestion
+	} {
+		if got := Nearest(c.name, names); got != c.want {
+			t.Errorf("Nearest(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+	// Ties go to the first candidate in sorted order, whatever the input order.
+	if a, b := Nearest("cat", []string{"cot", "cut"}), Nearest("cat", []string{"cut", "cot"}); a != "cot" || b != "cot" {
+		t.Errorf("tie: got %q and %q, want cot", a, b)
+	}
+}

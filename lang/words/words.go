@@ -1,0 +1,41 @@
+// Package words writes the small pieces of English that messages are made
+// of: lists joined with "and" or "or", counts with plurals, articles.
+package words
+
+import (
+	"strconv"
+	"strings"
+)
+
+// And joins items as "a, b and c".
+func And(items []string) string { return join(items, "and") }
+
+// Or joins items as "a, b or c".
+func Or(items []string) string { return join(items, "or") }
+
+func join(items []string, conj string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
+}
+
+// Count writes n and the noun, adding "s" unless n is 1: "1 error",
+// "3 errors".
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Article returns "an" before a word starting with a vowel and "a" otherwise.
+func Article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
