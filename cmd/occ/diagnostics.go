@@ -100,6 +100,22 @@ func severityStyle(s lang.Severity) string {
 }
 
 func writeText(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
+	writeTextItems(b, ds, src, color)
+	p := painter(color)
+	if summary := summaryLine(ds); summary != "" {
+		b.WriteByte('\n')
+		style := ansiRed
+		if errs, _ := countSeverities(ds); errs == 0 {
+			style = ansiYellow
+		}
+		b.WriteString(p.paint(style, summary))
+		b.WriteByte('\n')
+	}
+}
+
+// writeTextItems writes each diagnostic with its quoted source line and
+// hint, blank lines between them, and no summary.
+func writeTextItems(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
 	p := painter(color)
 	for i, d := range ds {
 		if i > 0 {
@@ -129,15 +145,6 @@ func writeText(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
 			hint := strings.ReplaceAll(d.Detail, "\n", "\n        ")
 			b.WriteString("  " + p.paint(ansiBold, "hint:") + " " + hint + "\n")
 		}
-	}
-	if summary := summaryLine(ds); summary != "" {
-		b.WriteByte('\n')
-		style := ansiRed
-		if errs, _ := countSeverities(ds); errs == 0 {
-			style = ansiYellow
-		}
-		b.WriteString(p.paint(style, summary))
-		b.WriteByte('\n')
 	}
 }
 

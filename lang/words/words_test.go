@@ -15,6 +15,10 @@ func TestWords(t *testing.T) {
 		{Article("error"), "an"},
 		{Article("review"), "a"},
 		{Article(""), "a"},
+		{Number(0), "0"},
+		{Number(999), "999"},
+		{Number(1000), "1,000"},
+		{Number(-1234567), "-1,234,567"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

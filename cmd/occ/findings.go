@@ -1,0 +1,49 @@
+package main
+
+// Reporting the findings of a command that could not finish: bad data, an
+// evaluation error, a bad scenario or option. They are diagnostics like
+// occ check's, rendered by the same writer in the same formats.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"occ/lang"
+	"occ/lang/words"
+)
+
+// maxShown is how many diagnostics a command prints; the rest are counted.
+const maxShown = 1000
+
+// reportFindings writes ds to stderr in format (text, json, sarif or
+// github) and returns the findings exit. Only the first maxShown are
+// printed; the text says how many there were in all. In text, a last line
+// says which stage found them and what was not produced, as in
+// "data: 2 errors; no statement produced" (stage "data", outcome "no
+// statement produced").
+func reportFindings(stderr io.Writer, format string, ds lang.Diagnostics, src sources, stage, outcome string) error {
+	shown := ds
+	if len(shown) > maxShown {
+		shown = shown[:maxShown]
+	}
+	if format == "" || format == "text" {
+		var b bytes.Buffer
+		writeTextItems(&b, shown, src, false)
+		if len(shown) > 0 {
+			b.WriteByte('\n')
+		}
+		stderr.Write(b.Bytes())
+		errs, _ := countSeverities(ds)
+		if len(ds) > len(shown) {
+			fmt.Fprintf(stderr, "%s: %s of %s errors shown; %s\n", stage, words.Number(len(shown)), words.Number(errs), outcome)
+			return findings
+		}
+		fmt.Fprintf(stderr, "%s: %s; %s\n", stage, words.Count(errs, "error"), outcome)
+		return findings
+	}
+	if err := writeDiagnostics(stderr, format, shown, src, false); err != nil {
+		return err
+	}
+	return findings
+}
