@@ -11,6 +11,7 @@ import (
 
 	"occ/compiler"
 	"occ/runtime"
+	"occ/runtime/data"
 	"occ/runtime/gen"
 )
 
@@ -36,7 +37,7 @@ var (
 
 // benchInputs returns the generated reviews.csv and goals.csv for n
 // reviews, generating them once per process.
-func benchInputs(b *testing.B, n int) []runtime.Input {
+func benchInputs(b *testing.B, n int) []data.Input {
 	b.Helper()
 	benchMu.Lock()
 	defer benchMu.Unlock()
@@ -49,19 +50,19 @@ func benchInputs(b *testing.B, n int) []runtime.Input {
 		files = [2][]byte{r.Bytes(), g.Bytes()}
 		benchData[n] = files
 	}
-	return []runtime.Input{{Path: "reviews.csv", Data: files[0]}, {Path: "goals.csv", Data: files[1]}}
+	return []data.Input{{Path: "reviews.csv", Data: files[0]}, {Path: "goals.csv", Data: files[1]}}
 }
 
-func benchLoad(b *testing.B, c *compiler.Contract, in []runtime.Input) *runtime.Dataset {
+func benchLoad(b *testing.B, c *compiler.Contract, in []data.Input) *data.Set {
 	b.Helper()
-	d, errs := runtime.Load(c, in)
+	d, errs := data.Load(c, in)
 	if len(errs) > 0 {
 		b.Fatal(errs)
 	}
 	return d
 }
 
-func benchEval(b *testing.B, p *runtime.Program, d *runtime.Dataset) *runtime.Statement {
+func benchEval(b *testing.B, p *runtime.Program, d *data.Set) *runtime.Statement {
 	b.Helper()
 	st, err := p.Eval(context.Background(), d, "")
 	if err != nil {
@@ -167,7 +168,7 @@ func BenchmarkEndToEnd1M(b *testing.B) {
 
 // endToEnd does what occ eval --format json does: prepare the program,
 // load the data and stream the statement.
-func endToEnd(b *testing.B, c *compiler.Contract, in []runtime.Input) {
+func endToEnd(b *testing.B, c *compiler.Contract, in []data.Input) {
 	p, err := runtime.New(c)
 	if err != nil {
 		b.Fatal(err)
@@ -194,7 +195,7 @@ func TestBenchDataEvaluates(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := specContract(t, "individual-outcomes")
-	d, errs := runtime.Load(c, []runtime.Input{{Path: "reviews.csv", Data: r.Bytes()}, {Path: "goals.csv", Data: g.Bytes()}})
+	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Data: r.Bytes()}, {Path: "goals.csv", Data: g.Bytes()}})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

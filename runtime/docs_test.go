@@ -17,6 +17,7 @@ import (
 
 	"occ/compiler"
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 const statementDoc = "../docs/statement.md"
@@ -240,7 +241,7 @@ payment visits "Visits" {
   amount = visit.minutes / 60 * hourly_rate
 }
 `))
-	d, errs := runtime.Load(c, []runtime.Input{{Path: "visits.csv", Data: []byte("visit,date,minutes\nV1,2026-05-01,45\nV2,2026-05-02,50\n")}})
+	d, errs := data.Load(c, []data.Input{{Path: "visits.csv", Data: []byte("visit,date,minutes\nV1,2026-05-01,45\nV2,2026-05-02,50\n")}})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

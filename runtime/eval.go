@@ -16,6 +16,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/runtime/data"
 )
 
 // recInfo is one record taking part in an evaluation.
@@ -149,13 +150,13 @@ func (es EvalErrors) Error() string {
 // named period (a settlement period, or a longer period made of whole
 // settlement periods), or for every period the data touches when period is
 // "". Data or evaluation errors produce no statement.
-func (p *Program) Eval(ctx context.Context, d *Dataset, periodText string) (*Statement, error) {
+func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*Statement, error) {
 	return p.eval(ctx, d, periodText, false)
 }
 
 // eval is Eval; with stream set the statement keeps its lines as lineRefs,
 // to be written out by WriteJSON.
-func (p *Program) eval(ctx context.Context, d *Dataset, periodText string, stream bool) (*Statement, error) {
+func (p *Program) eval(ctx context.Context, d *data.Set, periodText string, stream bool) (*Statement, error) {
 	var per period
 	if periodText == "" {
 		ps := p.DataPeriods(d)
@@ -219,7 +220,7 @@ func dateOf(r *value.Record, f *compiler.Field) value.Date {
 // collect places every record: outside the term or excluded by a rule it is
 // listed as an exclusion; otherwise it joins its schema's list with its
 // month, person and key.
-func (ev *evaluation) collect(d *Dataset) {
+func (ev *evaluation) collect(d *data.Set) {
 	c := ev.p.c
 	excludes := map[*compiler.Schema][]*compiler.Rule{}
 	for _, r := range c.Rules {
@@ -845,7 +846,7 @@ func (p *Program) hasPersonScope() bool {
 }
 
 // lastDataMonth returns the last month of the term holding a record.
-func (p *Program) lastDataMonth(d *Dataset) int {
+func (p *Program) lastDataMonth(d *data.Set) int {
 	last := 0
 	for _, s := range p.c.TopSchemas() {
 		if s.PeriodField == nil {

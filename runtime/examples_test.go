@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // load compiles specs/<dir>/contract.occ, with its text edited by the
 // replacer when given, and loads the named data files beside it.
-func load(t *testing.T, dir string, edit *strings.Replacer, files ...string) (*runtime.Program, *runtime.Dataset) {
+func load(t *testing.T, dir string, edit *strings.Replacer, files ...string) (*runtime.Program, *data.Set) {
 	t.Helper()
 	base := filepath.Join("..", "specs", dir)
 	src, err := os.ReadFile(filepath.Join(base, "contract.occ"))
@@ -35,7 +36,7 @@ func load(t *testing.T, dir string, edit *strings.Replacer, files ...string) (*r
 	return p, d
 }
 
-func eval(t *testing.T, p *runtime.Program, d *runtime.Dataset, period string) *runtime.Statement {
+func eval(t *testing.T, p *runtime.Program, d *data.Set, period string) *runtime.Statement {
 	t.Helper()
 	st, err := p.Eval(context.Background(), d, period)
 	if err != nil {

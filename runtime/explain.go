@@ -10,6 +10,7 @@ import (
 	"occ/compiler"
 	"occ/lang"
 	"occ/lang/spell"
+	"occ/runtime/data"
 )
 
 // Explanation shows how one statement line was computed.
@@ -41,7 +42,7 @@ type PartValue struct {
 // is key (or whose rule:key is key), the rule's expressions evaluated again
 // with every sub-expression's value recorded. A flag is explained as a line
 // of kind "flag" with no amount.
-func (p *Program) Explain(ctx context.Context, d *Dataset, st *Statement, key string) ([]Explanation, error) {
+func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key string) ([]Explanation, error) {
 	ev := st.ev
 	if ev == nil {
 		return nil, fmt.Errorf("the statement cannot be explained")

@@ -9,7 +9,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
-	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // specContract compiles specs/DIR/contract.occ.
@@ -25,17 +25,17 @@ func specContract(t testing.TB, dir string) *compiler.Contract {
 
 // loadFiles loads the named data files, read from dir and named in the
 // dataset as given, failing the test on any data error.
-func loadFiles(t testing.TB, c *compiler.Contract, dir string, names ...string) *runtime.Dataset {
+func loadFiles(t testing.TB, c *compiler.Contract, dir string, names ...string) *data.Set {
 	t.Helper()
-	var inputs []runtime.Input
+	var inputs []data.Input
 	for _, name := range names {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		inputs = append(inputs, runtime.Input{Path: name, Data: b})
+		inputs = append(inputs, data.Input{Path: name, Data: b})
 	}
-	d, errs := runtime.Load(c, inputs)
+	d, errs := data.Load(c, inputs)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -8,6 +8,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"occ/compiler"
+	"occ/runtime/data"
 )
 
 // Program evaluates one compiled contract. It is safe for concurrent use.
@@ -105,7 +106,7 @@ func (p *Program) Periods() []string {
 }
 
 // DataPeriods returns the settlement periods the data's records fall in.
-func (p *Program) DataPeriods(d *Dataset) []string {
+func (p *Program) DataPeriods(d *data.Set) []string {
 	seen := map[int]bool{}
 	for _, s := range p.c.TopSchemas() {
 		pf := s.PeriodField

@@ -33,6 +33,7 @@ import (
 
 	"occ/compiler"
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // propSeeds is how many seeds each property test runs.
@@ -181,7 +182,7 @@ type propPRecords struct {
 }
 
 // propEvalBytes evaluates and returns the statement's JSON bytes.
-func propEvalBytes(t *testing.T, c *compiler.Contract, d *runtime.Dataset, period string, opts ...runtime.Option) []byte {
+func propEvalBytes(t *testing.T, c *compiler.Contract, d *data.Set, period string, opts ...runtime.Option) []byte {
 	t.Helper()
 	p, err := runtime.New(c, opts...)
 	if err != nil {
@@ -199,7 +200,7 @@ func propEvalBytes(t *testing.T, c *compiler.Contract, d *runtime.Dataset, perio
 }
 
 // propEvalJSON evaluates and returns the statement's JSON bytes, decoded too.
-func propEvalJSON(t *testing.T, c *compiler.Contract, d *runtime.Dataset, period string, opts ...runtime.Option) ([]byte, *propPStatement) {
+func propEvalJSON(t *testing.T, c *compiler.Contract, d *data.Set, period string, opts ...runtime.Option) ([]byte, *propPStatement) {
 	t.Helper()
 	b := propEvalBytes(t, c, d, period, opts...)
 	var ps propPStatement
@@ -209,9 +210,9 @@ func propEvalJSON(t *testing.T, c *compiler.Contract, d *runtime.Dataset, period
 	return b, &ps
 }
 
-func propLoadInputs(t *testing.T, c *compiler.Contract, inputs ...runtime.Input) *runtime.Dataset {
+func propLoadInputs(t *testing.T, c *compiler.Contract, inputs ...data.Input) *data.Set {
 	t.Helper()
-	d, errs := runtime.Load(c, inputs)
+	d, errs := data.Load(c, inputs)
 	if len(errs) > 0 {
 		t.Fatalf("generated data does not load:\n%v", errs)
 	}
@@ -333,7 +334,7 @@ func propCheckReconcilesExactly(t *testing.T, c *compiler.Contract, s *propPStat
 
 // propCheckDeterministic evaluates again, and with 1, 2 and 8 workers, and
 // compares the JSON bytes with want.
-func propCheckDeterministic(t *testing.T, c *compiler.Contract, inputs []runtime.Input, period string, want []byte) {
+func propCheckDeterministic(t *testing.T, c *compiler.Contract, inputs []data.Input, period string, want []byte) {
 	t.Helper()
 	// Load the data again too: the loader must not depend on its hash seed.
 	d := propLoadInputs(t, c, inputs...)
@@ -634,7 +635,7 @@ func (d *propOutcomesData) shuffled(seed uint64) *propOutcomesData {
 
 // inputs writes reviews.csv and goals.csv, numbering the rows, and sets
 // each review's goals in goals-file order.
-func (d *propOutcomesData) inputs() []runtime.Input {
+func (d *propOutcomesData) inputs() []data.Input {
 	var rb, gb strings.Builder
 	rb.WriteString("person,month,planned_hours,actual_hours,missed_visits,satisfaction\n")
 	for i, rv := range d.reviews {
@@ -652,7 +653,7 @@ func (d *propOutcomesData) inputs() []runtime.Input {
 		g.review.goals = append(g.review.goals, g)
 		fmt.Fprintf(&gb, "%s,%s,%s,%s,%s,%s\n", g.review.person, propDay(g.review.month), g.id, g.status, g.agreedS, g.metOnS)
 	}
-	return []runtime.Input{
+	return []data.Input{
 		{Path: "reviews.csv", Data: []byte(rb.String())},
 		{Path: "goals.csv", Data: []byte(gb.String())},
 	}
@@ -941,14 +942,14 @@ func propGenVisits(seed uint64, n int) []*propGenVisit {
 	return out
 }
 
-func propVisitInputs(vs []*propGenVisit) []runtime.Input {
+func propVisitInputs(vs []*propGenVisit) []data.Input {
 	var b strings.Builder
 	b.WriteString("visit,person,date,planned_minutes,actual_minutes\n")
 	for i, v := range vs {
 		v.row = i + 2
 		fmt.Fprintf(&b, "%s,%s,%s,%d,%d\n", v.id, v.person, propDay(v.date), v.planned, v.actual)
 	}
-	return []runtime.Input{{Path: "visits.csv", Data: []byte(b.String())}}
+	return []data.Input{{Path: "visits.csv", Data: []byte(b.String())}}
 }
 
 // propVisitsOracle computes the time-and-task statement for the whole term.

@@ -9,6 +9,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/runtime/data"
 )
 
 // StatementVersion is the version of the statement's JSON schema, described
@@ -20,7 +21,7 @@ const StatementVersion = 1
 // total is always the sum of the lines.
 type Statement struct {
 	Contract  ContractInfo
-	Data      []FileInfo
+	Data      []data.FileInfo
 	Period    string
 	Periods   []PeriodTotal
 	Params    []ParamValue
@@ -172,7 +173,7 @@ type RecordCounts struct {
 var kindOrder = []string{"payment", "incentive", "sanction", "share", "adjustment"}
 
 // statement assembles the statement for period per.
-func (ev *evaluation) statement(d *Dataset, per period) *Statement {
+func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	c := ev.p.c
 	s := &Statement{Period: per.label, Data: d.Files, ev: ev}
 	s.Contract = ContractInfo{
@@ -277,7 +278,7 @@ func isIn(m map[string]int, k string) bool {
 }
 
 // counts accounts for every top-level input record.
-func (ev *evaluation) counts(d *Dataset, per period, st *Statement) RecordCounts {
+func (ev *evaluation) counts(d *data.Set, per period, st *Statement) RecordCounts {
 	var rc RecordCounts
 	c := ev.p.c
 	for _, s := range c.TopSchemas() {

@@ -14,13 +14,14 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/runtime/data"
 )
 
 // EvalStream evaluates like Eval, but does not build the statement's lines
 // as Line values: Lines is empty, EachLine renders each line as it visits
 // it, and WriteJSON writes them as they are rendered. A statement of
 // millions of lines then needs little memory beyond the evaluation itself.
-func (p *Program) EvalStream(ctx context.Context, d *Dataset, period string) (*Statement, error) {
+func (p *Program) EvalStream(ctx context.Context, d *data.Set, period string) (*Statement, error) {
 	return p.eval(ctx, d, period, true)
 }
 
@@ -51,7 +52,7 @@ func (s *Statement) EachLine(fn func(*Line) error) error {
 // statement of millions of lines needs little memory beyond the
 // evaluation itself. Evaluation errors are returned before anything is
 // written.
-func (p *Program) EvalJSON(ctx context.Context, d *Dataset, period string, w io.Writer) error {
+func (p *Program) EvalJSON(ctx context.Context, d *data.Set, period string, w io.Writer) error {
 	st, err := p.eval(ctx, d, period, true)
 	if err != nil {
 		return err

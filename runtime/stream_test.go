@@ -11,6 +11,7 @@ import (
 
 	"occ/compiler"
 	"occ/lang"
+	"occ/runtime/data"
 	"occ/runtime/gen"
 )
 
@@ -92,7 +93,7 @@ func TestStreamedJSON(t *testing.T) {
 	type tc struct {
 		name string
 		c    *compiler.Contract
-		in   []Input
+		in   []data.Input
 	}
 	var cases []tc
 	specs, _ := filepath.Glob(filepath.Join("..", "specs", "*", "contract.occ"))
@@ -105,13 +106,13 @@ func TestStreamedJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cases = append(cases, tc{filepath.Base(dir) + "/" + filepath.Base(f), c, []Input{{Path: f, Data: b}}})
+			cases = append(cases, tc{filepath.Base(dir) + "/" + filepath.Base(f), c, []data.Input{{Path: f, Data: b}}})
 		}
 		if filepath.Base(dir) == "individual-outcomes" {
-			var in []Input
+			var in []data.Input
 			for _, f := range csvs {
 				b, _ := os.ReadFile(f)
-				in = append(in, Input{Path: f, Data: b})
+				in = append(in, data.Input{Path: f, Data: b})
 			}
 			cases = append(cases, tc{"individual-outcomes/all", c, in})
 		}
@@ -125,10 +126,10 @@ func TestStreamedJSON(t *testing.T) {
 	c := compileSpec(t, filepath.Join("..", "specs", "individual-outcomes", "contract.occ"), odd.Replace)
 	reviews := strings.ReplaceAll(r.String(), "P000001,", "\"P0\"\"01 é<&>\",")
 	goals := strings.ReplaceAll(g.String(), "P000001,", "\"P0\"\"01 é<&>\",")
-	cases = append(cases, tc{"generated", c, []Input{{Path: "dir/reviews \"1\".csv", Data: []byte(reviews)}, {Path: "goals.csv", Data: []byte(goals)}}})
+	cases = append(cases, tc{"generated", c, []data.Input{{Path: "dir/reviews \"1\".csv", Data: []byte(reviews)}, {Path: "goals.csv", Data: []byte(goals)}}})
 	checked := 0
 	for _, k := range cases {
-		d, errs := Load(k.c, k.in)
+		d, errs := data.Load(k.c, k.in)
 		if len(errs) > 0 {
 			if k.name == "generated" {
 				t.Fatal(errs)
@@ -189,19 +190,19 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 		dir := filepath.Dir(spec)
 		c := compileSpec(t, spec, nil)
 		csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-		var sets [][]Input
-		var all []Input
+		var sets [][]data.Input
+		var all []data.Input
 		for _, f := range csvs {
 			b, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sets = append(sets, []Input{{Path: f, Data: b}})
-			all = append(all, Input{Path: f, Data: b})
+			sets = append(sets, []data.Input{{Path: f, Data: b}})
+			all = append(all, data.Input{Path: f, Data: b})
 		}
 		sets = append(sets, all)
 		for _, in := range sets {
-			d, errs := Load(c, in)
+			d, errs := data.Load(c, in)
 			if len(errs) > 0 {
 				continue
 			}

@@ -14,6 +14,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/runtime/data"
 )
 
 // TestResult is the outcome of one test block.
@@ -115,25 +116,25 @@ func expectText(x *compiler.Expect) string {
 
 // testData builds the dataset of a test: its data files, loaded as occ eval
 // loads them, then its inline records.
-func testData(c *compiler.Contract, t *compiler.Test) (*Dataset, DataErrors) {
-	var inputs []Input
-	var errs DataErrors
+func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, data.DataErrors) {
+	var inputs []data.Input
+	var errs data.DataErrors
 	for _, f := range t.Decl.Files {
 		path := filepath.Join(t.Dir, f.Unquoted())
 		b, err := os.ReadFile(path)
 		if err != nil {
-			errs = append(errs, DataError{File: path, Msg: "cannot read the data file: " + errors.Unwrap(err).Error()})
+			errs = append(errs, data.DataError{File: path, Msg: "cannot read the data file: " + errors.Unwrap(err).Error()})
 			continue
 		}
-		inputs = append(inputs, Input{Path: path, Data: b})
+		inputs = append(inputs, data.Input{Path: path, Data: b})
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	d := &Dataset{Records: map[string][]*value.Record{}}
+	d := &data.Set{Records: map[string][]*value.Record{}}
 	if len(inputs) > 0 {
-		var lerrs DataErrors
-		d, lerrs = Load(c, inputs)
+		var lerrs data.DataErrors
+		d, lerrs = data.Load(c, inputs)
 		if len(lerrs) > 0 {
 			return nil, lerrs
 		}

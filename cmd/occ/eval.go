@@ -22,6 +22,7 @@ import (
 	"occ/compiler/value"
 	"occ/lang/words"
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // evalParams are the inputs of occ eval and occ explain.
@@ -129,13 +130,13 @@ func compileSpec(spec string, stderr io.Writer) (*compiler.Contract, error) {
 }
 
 // loadData reads the --data files and validates them against the contract.
-func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*runtime.Dataset, error) {
+func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*data.Set, error) {
 	if len(specs) == 0 {
 		return nil, usageError("give the data to evaluate with --data FILE")
 	}
-	var inputs []runtime.Input
+	var inputs []data.Input
 	for _, s := range specs {
-		in := runtime.Input{Path: s}
+		in := data.Input{Path: s}
 		if name, path, ok := strings.Cut(s, "="); ok && c.Schema(name) != nil {
 			in.Schema, in.Path = name, path
 		}
@@ -146,7 +147,7 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*runtime.
 		in.Data = b
 		inputs = append(inputs, in)
 	}
-	d, errs := runtime.Load(c, inputs)
+	d, errs := data.Load(c, inputs)
 	if len(errs) > 0 {
 		fmt.Fprintln(stderr, errs.Error())
 		fmt.Fprintf(stderr, "data: %s; no statement produced\n", words.Count(len(errs), "error"))

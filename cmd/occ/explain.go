@@ -6,10 +6,11 @@ import (
 	"io"
 
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // writeExplain prints how each line with the given key was computed.
-func writeExplain(w io.Writer, prog *runtime.Program, d *runtime.Dataset, st *runtime.Statement, key string) error {
+func writeExplain(w io.Writer, prog *runtime.Program, d *data.Set, st *runtime.Statement, key string) error {
 	xs, err := prog.Explain(context.Background(), d, st, key)
 	if err != nil {
 		return &exitError{code: exitFindings, msg: err.Error()}

@@ -10,16 +10,17 @@ import (
 
 // Nearest returns the candidate closest to name by edit distance, ignoring
 // case, or "" when none is close enough to be a likely misspelling: at most
-// three edits, or more when name is a prefix of the candidate ("outcome"
-// finds "outcome_fee"), and always fewer than about half of name's length.
-// Ties go to the candidate first in sorted order, so the answer does not
-// depend on the order candidates are given in.
+// two edits, and fewer than name has letters, so "hourly_rte" finds
+// "hourly_rate" but "notes" does not find "hours"; or one of the two begins
+// with the whole of the other ("integr" finds "int"). Ties go to the candidate
+// first in sorted order, so the answer does not depend on the order
+// candidates are given in.
 func Nearest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+2
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
 	lower := strings.ToLower(name)
 	n := utf8.RuneCountInString(name)
+	best, bestD := "", n // never more edits than name has runes
 	for _, c := range sorted {
 		if c == name || abs(utf8.RuneCountInString(c)-n) >= bestD {
 			continue // the lengths alone differ by at least the best distance
@@ -28,10 +29,19 @@ func Nearest(name string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	if bestD > 3 && !strings.HasPrefix(best, name) {
+	if best == "" {
 		return ""
 	}
-	return best
+	if bestD <= 2 && bestD < n {
+		return best
+	}
+	// A name that begins with the whole candidate, or the candidate with
+	// the whole name, is a likely slip however far apart they are.
+	b := strings.ToLower(best)
+	if min(len(b), len(lower)) >= 3 && (strings.HasPrefix(lower, b) || strings.HasPrefix(b, lower)) {
+		return best
+	}
+	return ""
 }
 
 // Distance is the optimal string alignment distance between a and b: the

@@ -27,18 +27,23 @@ func TestDistance(t *testing.T) {
 }
 
 func TestNearest(t *testing.T) {
-	names := []string{"hourly_rate", "outcome_fee", "quick_bonus", "actual_hours", "planned_hours"}
+	names := []string{"hours", "y", "hourly_rate", "outcome_fee", "quick_bonus", "actual_hours", "planned_hours"}
 	for _, c := range []struct{ name, want string }{
 		{"hourly_rte", "hourly_rate"},
 		{"actual_hour", "actual_hours"},
 		{"HOURLY_RATE", "hourly_rate"}, // case is ignored
-		{"outcome", "outcome_fee"},     // four edits, but a prefix
+		{"notes", ""},                  // three edits of five letters is not a typo
+		{"ab", ""},                     // one edit of two letters is not a typo
 		{"zebra", ""},
 		{"hourly_rate", ""}, // the name itself is not a suggestion
 	} {
 		if got := Nearest(c.name, names); got != c.want {
 			t.Errorf("Nearest(%q) = %q, want %q", c.name, got, c.want)
 		}
+	}
+	// A name that begins with the whole candidate, however many edits apart.
+	if got := Nearest("integr", []string{"text", "int", "decimal"}); got != "int" {
+		t.Errorf("Nearest(integr) = %q, want int", got)
 	}
 	// Ties go to the first candidate in sorted order, whatever the input order.
 	if a, b := Nearest("cat", []string{"cot", "cut"}), Nearest("cat", []string{"cut", "cot"}); a != "cot" || b != "cot" {

@@ -10,7 +10,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
-	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // Bootstrap resamples a provider's historical data: each run draws as many
@@ -22,7 +22,7 @@ import (
 // data.
 type Bootstrap struct {
 	// Files describes the data resampled.
-	Files []runtime.FileInfo
+	Files []data.FileInfo
 
 	c       *compiler.Contract
 	cal     *calendar
@@ -40,7 +40,7 @@ type personRec struct {
 }
 
 // NewBootstrap prepares the resampling of validated data.
-func NewBootstrap(c *compiler.Contract, d *runtime.Dataset) (*Bootstrap, error) {
+func NewBootstrap(c *compiler.Contract, d *data.Set) (*Bootstrap, error) {
 	cal, err := newCalendar(c)
 	if err != nil {
 		return nil, err
@@ -99,8 +99,8 @@ func (b *Bootstrap) People() int { return len(b.persons) }
 func (b *Bootstrap) span() (int, int) { return b.first, b.last }
 
 // dataset draws one resample, keeping records up to lastMonth.
-func (b *Bootstrap) dataset(r *rand.Rand, lastMonth int) *runtime.Dataset {
-	d := &runtime.Dataset{Records: map[string][]*value.Record{}}
+func (b *Bootstrap) dataset(r *rand.Rand, lastMonth int) *data.Set {
+	d := &data.Set{Records: map[string][]*value.Record{}}
 	for k := range b.persons {
 		j := r.IntN(len(b.persons))
 		var name ref.Val = types.String(fmt.Sprintf("%s~%d", b.persons[j], k+1))

@@ -18,6 +18,7 @@ import (
 	"occ/lang"
 	"occ/lang/spell"
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // Version is the version of the forecast's JSON schema, described in
@@ -37,7 +38,7 @@ type Source interface {
 }
 
 type dataMaker interface {
-	dataset(r *rand.Rand, lastMonth int) *runtime.Dataset
+	dataset(r *rand.Rand, lastMonth int) *data.Set
 }
 
 func (sc *Scenario) maker() dataMaker { return newGenerator(sc) }

@@ -15,6 +15,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/runtime"
+	"occ/runtime/data"
 )
 
 func parse(t testing.TB, c *compiler.Contract, src string) *Scenario {
@@ -266,7 +267,7 @@ func TestFixedScenarioMatchesEval(t *testing.T) {
 	sc := parse(t, c, fixedScenario)
 	res := run(t, c, sc, Options{Runs: 25, Seed: 11})
 	rv, gl := fixedCSV()
-	d, errs := runtime.Load(c, []runtime.Input{{Path: "reviews.csv", Data: []byte(rv)}, {Path: "goals.csv", Data: []byte(gl)}})
+	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Data: []byte(rv)}, {Path: "goals.csv", Data: []byte(gl)}})
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -488,7 +489,7 @@ func TestBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, errs := runtime.Load(c, []runtime.Input{{Path: "people.csv", Data: b}})
+	d, errs := data.Load(c, []data.Input{{Path: "people.csv", Data: b}})
 	if errs != nil {
 		t.Fatal(errs)
 	}

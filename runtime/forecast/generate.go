@@ -9,7 +9,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
-	"occ/runtime"
+	"occ/runtime/data"
 )
 
 // generator makes the data of simulated runs from a scenario. Each worker
@@ -71,10 +71,10 @@ func (g *generator) personName(i int) ref.Val {
 
 // dataset simulates one run: the cohort month by month up to lastMonth,
 // with a record of each top-level data for every active person.
-func (g *generator) dataset(r *rand.Rand, lastMonth int) *runtime.Dataset {
+func (g *generator) dataset(r *rand.Rand, lastMonth int) *data.Set {
 	sc := g.sc
 	g.row = 0
-	d := &runtime.Dataset{Records: map[string][]*value.Record{}}
+	d := &data.Set{Records: map[string][]*value.Record{}}
 	memos := make([]map[int]*memo, len(sc.tops))
 	for i, sg := range sc.tops {
 		for _, fg := range sg.fields {

@@ -1,4 +1,4 @@
-package runtime
+package data
 
 import (
 	"bufio"
@@ -20,7 +20,7 @@ import (
 )
 
 // dataDir holds the loader's test contract, data files and cases.
-var dataDir = filepath.Join("..", "testdata", "data")
+var dataDir = filepath.Join("..", "..", "testdata", "data")
 
 var contracts sync.Map
 
@@ -145,7 +145,7 @@ func TestLoadCases(t *testing.T) {
 	}
 }
 
-func load(t *testing.T, c *compiler.Contract, specs ...string) *Dataset {
+func load(t *testing.T, c *compiler.Contract, specs ...string) *Set {
 	t.Helper()
 	var inputs []Input
 	for _, s := range specs {
@@ -245,7 +245,7 @@ func checkText(t *testing.T, got, want string) {
 // TestLoadSpecExample loads the example data of the individual outcomes
 // contract.
 func TestLoadSpecExample(t *testing.T) {
-	dir := filepath.Join("..", "specs", "individual-outcomes")
+	dir := filepath.Join("..", "..", "specs", "individual-outcomes")
 	c := loadContract(t, filepath.Join(dir, "contract.occ"))
 	ds, errs := Load(c, []Input{readInput(t, dir, "reviews.csv"), readInput(t, dir, "goals.csv")})
 	if errs != nil {
@@ -800,7 +800,7 @@ func genData(n int) (reviews, goals []byte) {
 }
 
 func TestLoadGenerated(t *testing.T) {
-	c := loadContract(t, filepath.Join("..", "specs", "individual-outcomes", "contract.occ"))
+	c := loadContract(t, filepath.Join("..", "..", "specs", "individual-outcomes", "contract.occ"))
 	reviews, goals := genData(1000)
 	ds, errs := Load(c, []Input{{Path: "goals.csv", Data: goals}, {Path: "reviews.csv", Data: reviews}})
 	if errs != nil {

@@ -1,0 +1,402 @@
+package data
+
+import (
+	"cmp"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang/spell"
+	"occ/lang/words"
+)
+
+// fieldCache shares the values of one field between records: repeated
+// person ids, enum values, dates and amounts are parsed once.
+type fieldCache struct {
+	m map[string]ref.Val
+}
+
+func (l *loader) cache(f *compiler.Field) *fieldCache {
+	fc := l.caches[f]
+	if fc == nil {
+		fc = &fieldCache{m: map[string]ref.Val{}}
+		l.caches[f] = fc
+	}
+	return fc
+}
+
+// cell parses the trimmed, non-empty text s as a value of field f. On
+// failure it returns a message saying what was expected.
+func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, string) {
+	if v, ok := fc.m[s]; ok {
+		return v, ""
+	}
+	v, msg := l.parseValue(f, s)
+	if msg != "" {
+		return nil, msg
+	}
+	if len(fc.m) < internLimit {
+		k := strings.Clone(s)
+		if f.Kind == compiler.TextField {
+			v = types.String(k)
+		}
+		fc.m[k] = v
+	}
+	return v, ""
+}
+
+func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, string) {
+	switch f.Kind {
+	case compiler.TextField:
+		return types.String(strings.Clone(s)), ""
+	case compiler.EnumField:
+		for _, e := range f.Enum {
+			if e == s {
+				return types.String(e), ""
+			}
+		}
+		n := normName(s)
+		for _, e := range f.Enum {
+			if strings.EqualFold(e, n) {
+				return types.String(e), ""
+			}
+		}
+		msg := fmt.Sprintf("%q is not one of %s", s, words.Or(f.Enum))
+		if sug := spell.Nearest(s, f.Enum); sug != "" {
+			msg += fmt.Sprintf("; did you mean %q?", sug)
+		}
+		return nil, msg
+	case compiler.IntField:
+		n, ok := parseInt(s)
+		if !ok {
+			if d, msg := l.parseNumber(s, false); msg == "" && d.IsInteger() {
+				i, err := d.Int64()
+				if err != nil {
+					return nil, fmt.Sprintf("%q is too large; %s", s, l.expected(f))
+				}
+				n, ok = i, true
+			}
+		}
+		if !ok {
+			return nil, fmt.Sprintf("%q is not a whole number; %s", s, l.expected(f))
+		}
+		return l.checkRange(f, s, types.Int(n))
+	case compiler.DecimalField:
+		d, msg := l.parseNumber(s, false)
+		if msg != "" {
+			return nil, msg + "; " + l.expected(f)
+		}
+		return l.checkRange(f, s, d)
+	case compiler.MoneyField:
+		d, msg := l.parseNumber(s, true)
+		if msg != "" {
+			return nil, msg + "; " + l.expected(f)
+		}
+		return l.checkRange(f, s, value.MoneyOf(d))
+	case compiler.BoolField:
+		for _, t := range []string{"true", "yes", "y", "1"} {
+			if strings.EqualFold(s, t) {
+				return types.True, ""
+			}
+		}
+		for _, t := range []string{"false", "no", "n", "0"} {
+			if strings.EqualFold(s, t) {
+				return types.False, ""
+			}
+		}
+		return nil, fmt.Sprintf("%q is not yes or no; expected true, false, yes, no, y, n, 1 or 0", s)
+	case compiler.DateField:
+		d, msg := parseDate(s, f.DateFormat)
+		if msg != "" {
+			if f.Min != nil || f.Max != nil {
+				msg += "; " + l.expected(f)
+			}
+			return nil, msg
+		}
+		return l.checkRange(f, s, d)
+	case compiler.ListField:
+		return nil, fmt.Sprintf("%s is a list of %s records, not a single value", f.Name, elemName(f))
+	}
+	return nil, fmt.Sprintf("field %s has an unknown kind", f.Name)
+}
+
+func elemName(f *compiler.Field) string {
+	if f.Elem == nil {
+		return "nested"
+	}
+	return f.Elem.Name
+}
+
+// parseInt parses plain whole numbers quickly.
+func parseInt(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	i := 0
+	if s[0] == '-' || s[0] == '+' {
+		i = 1
+	}
+	if i == len(s) {
+		return 0, false
+	}
+	for j := i; j < len(s); j++ {
+		if s[j] < '0' || s[j] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// parseNumber parses a number as written in spreadsheets: an optional
+// sign, well-formed thousands commas and, for money, the currency symbol
+// (before or after the sign). The message, if any, says what is wrong.
+func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
+	what := "a number"
+	if money {
+		what = "an amount of money"
+	}
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		ex := "-5.00"
+		if money {
+			ex = "-" + l.sym + "5.00"
+		}
+		return value.Decimal{}, fmt.Sprintf("%q is not %s: write a negative amount with a minus sign, like %s", s, what, ex)
+	}
+	t := s
+	neg, signed := false, false
+	sign := func() {
+		if !signed && len(t) > 0 && (t[0] == '-' || t[0] == '+') {
+			neg, signed = t[0] == '-', true
+			t = t[1:]
+		}
+	}
+	sign()
+	if money && l.sym != "" && strings.HasPrefix(t, l.sym) {
+		t = strings.TrimLeft(t[len(l.sym):], " ")
+		sign()
+	}
+	intPart, frac := t, ""
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		intPart, frac = t[:i], t[i:]
+	}
+	commas := strings.IndexByte(intPart, ',') >= 0
+	if commas {
+		groups := strings.Split(intPart, ",")
+		for i, g := range groups {
+			if (i == 0 && (len(g) == 0 || len(g) > 3)) || (i > 0 && len(g) != 3) || !allDigits(g) {
+				return value.Decimal{}, fmt.Sprintf("%q is not %s: thousands are grouped in threes, like 1,234.50", s, what)
+			}
+		}
+	}
+	if t == s && !commas {
+		d, err := value.ParseDecimal(s)
+		if err != nil {
+			return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+		}
+		return d, ""
+	}
+	b := l.numBuf[:0]
+	if neg {
+		b = append(b, '-')
+	}
+	for i := 0; i < len(intPart); i++ {
+		if intPart[i] != ',' {
+			b = append(b, intPart[i])
+		}
+	}
+	b = append(b, frac...)
+	l.numBuf = b
+	if len(b) == 0 || b[0] == '+' || (neg && len(b) > 1 && (b[1] == '-' || b[1] == '+')) {
+		return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+	}
+	d, err := value.ParseDecimal(string(b))
+	if err != nil {
+		return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+	}
+	return d, ""
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseDate reads an ISO date, or for a dd/mm/yyyy field a UK date or an
+// ISO one. A time of exactly midnight after the date, as some systems
+// export, is accepted.
+func parseDate(s, layout string) (value.Date, string) {
+	t := stripMidnight(s)
+	iso := isoShape(t)
+	uk := !iso && ukShape(t)
+	if iso {
+		d, err := value.ParseDate(t, "")
+		if err != nil {
+			return value.Date{}, fmt.Sprintf("%q is not a valid date: %s", s, dateReason(err))
+		}
+		return d, ""
+	}
+	if uk {
+		d, err := value.ParseDate(t, "dd/mm/yyyy")
+		if layout == "dd/mm/yyyy" {
+			if err != nil {
+				return value.Date{}, fmt.Sprintf("%q is not a valid date: %s", s, dateReason(err))
+			}
+			return d, ""
+		}
+		if err == nil {
+			return value.Date{}, fmt.Sprintf("%q is not a date in the form yyyy-mm-dd; for %d %s %d write %s", s, d.Day(), d.Month(), d.Year(), d)
+		}
+	}
+	form := "yyyy-mm-dd"
+	if layout == "dd/mm/yyyy" {
+		form = "dd/mm/yyyy"
+	}
+	return value.Date{}, fmt.Sprintf("%q is not a date in the form %s", s, form)
+}
+
+// dateReason keeps the explanation of value.ParseDate's error.
+func dateReason(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "is not a valid date: "); i >= 0 {
+		return msg[i+len("is not a valid date: "):]
+	}
+	return msg
+}
+
+func stripMidnight(s string) string {
+	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
+		switch strings.TrimSuffix(s[11:], "Z") {
+		case "00:00", "00:00:00", "00:00:00.000":
+			return s[:10]
+		}
+	}
+	if i := strings.IndexByte(s, ' '); i >= 8 && i <= 10 {
+		switch s[i+1:] {
+		case "00:00", "00:00:00":
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func isoShape(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	return allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:])
+}
+
+func ukShape(s string) bool {
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 {
+		return false
+	}
+	return len(parts[0]) >= 1 && len(parts[0]) <= 2 && len(parts[1]) >= 1 && len(parts[1]) <= 2 && len(parts[2]) == 4 &&
+		allDigits(parts[0]) && allDigits(parts[1]) && allDigits(parts[2])
+}
+
+// checkRange checks v against f's inclusive range.
+func (l *loader) checkRange(f *compiler.Field, s string, v ref.Val) (ref.Val, string) {
+	if (f.Min != nil && compareVal(v, f.Min) < 0) || (f.Max != nil && compareVal(v, f.Max) > 0) {
+		return nil, fmt.Sprintf("%q is out of range; %s", s, l.expected(f))
+	}
+	return v, ""
+}
+
+func compareVal(a, b ref.Val) int {
+	switch x := a.(type) {
+	case types.Int:
+		switch y := b.(type) {
+		case types.Int:
+			return cmp.Compare(int64(x), int64(y))
+		case value.Decimal:
+			return value.DecimalFromInt(int64(x)).Cmp(y)
+		}
+	case value.Decimal:
+		switch y := b.(type) {
+		case value.Decimal:
+			return x.Cmp(y)
+		case types.Int:
+			return x.Cmp(value.DecimalFromInt(int64(y)))
+		case value.Money:
+			return x.Cmp(y.Decimal())
+		}
+	case value.Money:
+		switch y := b.(type) {
+		case value.Money:
+			return x.Cmp(y)
+		case value.Decimal:
+			return x.Decimal().Cmp(y)
+		}
+	case value.Date:
+		if y, ok := b.(value.Date); ok {
+			return x.Cmp(y)
+		}
+	}
+	return 0
+}
+
+// expected says what field f takes, as in "expected a number between 0
+// and 400".
+func (l *loader) expected(f *compiler.Field) string {
+	var what, example string
+	switch f.Kind {
+	case compiler.IntField:
+		what, example = "a whole number", ", like 3"
+	case compiler.DecimalField:
+		what, example = "a number", ", like 12.5"
+	case compiler.MoneyField:
+		what, example = "an amount", ", like "+l.sym+"1,234.50"
+	case compiler.DateField:
+		what, example = "a date", " in the form yyyy-mm-dd"
+		if f.DateFormat == "dd/mm/yyyy" {
+			example = " in the form dd/mm/yyyy"
+		}
+	default:
+		return "expected " + f.Kind.String()
+	}
+	switch {
+	case f.Min != nil && f.Max != nil:
+		return fmt.Sprintf("expected %s between %s and %s", what, l.showBound(f.Min), l.showBound(f.Max))
+	case f.Min != nil:
+		return fmt.Sprintf("expected %s of at least %s", what, l.showBound(f.Min))
+	case f.Max != nil:
+		return fmt.Sprintf("expected %s of at most %s", what, l.showBound(f.Max))
+	}
+	return "expected " + what + example
+}
+
+func (l *loader) showBound(v ref.Val) string {
+	if m, ok := v.(value.Money); ok {
+		s := m.String()
+		neg := strings.HasPrefix(s, "-")
+		s = strings.TrimPrefix(s, "-")
+		intPart, frac, _ := strings.Cut(s, ".")
+		var b strings.Builder
+		if neg {
+			b.WriteByte('-')
+		}
+		b.WriteString(l.sym)
+		for i := range len(intPart) {
+			if i > 0 && (len(intPart)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte(intPart[i])
+		}
+		if frac != "" {
+			b.WriteString("." + frac)
+		}
+		return b.String()
+	}
+	return showVal(v)
+}

@@ -1,0 +1,300 @@
+package data
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang/spell"
+	"occ/lang/words"
+)
+
+// column is what one CSV column holds.
+type column struct {
+	label string // "actual_hours (column D)"
+	t     target
+	fc    *fieldCache
+	field string // "review.actual_hours"
+	use   bool   // false for columns whose cells are ignored
+	// unnamed columns have no header; a value in one is reported once.
+	unnamed, warned bool
+	// last and lastV are the previous row's cell and its value: sorted
+	// exports repeat the same person, month or status row after row.
+	last  string
+	lastV ref.Val
+}
+
+func colLetter(i int) string {
+	var b []byte
+	for i >= 0 {
+		b = append([]byte{byte('A' + i%26)}, b...)
+		i = i/26 - 1
+	}
+	return string(b)
+}
+
+func readCSVHeader(data []byte) ([]string, error) {
+	r := csv.NewReader(bytes.NewReader(trimBOM(data)))
+	r.FieldsPerRecord = -1
+	return r.Read()
+}
+
+func (l *loader) loadCSV(fs *fileState) {
+	data := trimBOM(fs.in.Data)
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err == io.EOF {
+		l.report(fs, DataError{Msg: "the file is empty; a CSV file needs a header row naming its columns"}, 0)
+		return
+	}
+	if err != nil {
+		l.csvError(fs, err, 1, 0)
+		return
+	}
+	cols := l.planColumns(fs, header)
+	l.reserve(fs, bytes.Count(data, newline))
+	info := l.infos[fs.schema]
+	anc := make([]ref.Val, len(info.anc))
+	origin := fs.origin(fs.schema)
+	rows := readCSVRows(r, endLine(r, header))
+	for {
+		b, ok := <-rows.batches
+		if !ok {
+			break
+		}
+		for k := range b.row {
+			l.csvRow(fs, cols, anc, origin, b.row[k], b.cells[b.rows[k]:b.rows[k+1]])
+		}
+		rows.free <- b
+	}
+	if rows.err != nil {
+		l.csvError(fs, rows.err, rows.errRow, rows.errPrevEnd)
+	}
+}
+
+// csvRow loads one row of a CSV file: rec, the cells of spreadsheet row
+// row.
+func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *value.Origin, row int, rec []string) {
+	if blankFrom(rec, 0) {
+		return
+	}
+	if len(rec) != len(cols) {
+		l.report(fs, DataError{Row: row, Msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
+		return
+	}
+	fs.info.Records++
+	out := l.alloc.New(origin, len(fs.schema.Fields))
+	out.Row = row
+	for i := range anc {
+		anc[i] = nil
+	}
+	ancOK := true
+	for i := range cols {
+		c := &cols[i]
+		if !c.use {
+			if c.unnamed && !c.warned {
+				if s := strings.TrimSpace(rec[i]); s != "" {
+					c.warned = true
+					l.report(fs, DataError{Row: row, Column: c.label, Value: s, Msg: fmt.Sprintf("the column has no name in the header but holds %q; name the column or clear it", s)}, i+1)
+				}
+			}
+			continue
+		}
+		s := strings.TrimSpace(rec[i])
+		f := c.t.f
+		if s == "" {
+			if !f.Optional {
+				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Msg: "a value is required"}, i+1)
+				if c.t.anc >= 0 {
+					ancOK = false
+				}
+			}
+			continue
+		}
+		v := c.lastV
+		if v == nil || s != c.last {
+			var msg string
+			v, msg = l.cell(c.fc, f, s)
+			if msg != "" {
+				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Value: s, Msg: msg}, i+1)
+				if c.t.anc >= 0 {
+					ancOK = false
+				}
+				continue
+			}
+			c.last, c.lastV = s, v
+		}
+		if c.t.anc >= 0 {
+			anc[c.t.anc] = v
+		} else {
+			out.Fields[f.Index] = v
+		}
+	}
+	if ancOK && !complete(anc) {
+		ancOK = false // a key column is missing from the header
+	}
+	l.add(fs, out, anc, ancOK, "")
+}
+
+// csvRows reads a CSV file's rows on a goroutine of its own, so that
+// parsing the text and turning cells into values run side by side.
+type csvRows struct {
+	batches chan *csvBatch
+	free    chan *csvBatch
+	// After batches is closed: the error that stopped the reading (nil at
+	// the end of the file), and where the reader was.
+	err                error
+	errRow, errPrevEnd int
+}
+
+// csvBatch is a run of rows: row k has cells cells[rows[k]:rows[k+1]] and
+// is spreadsheet row row[k].
+type csvBatch struct {
+	cells []string
+	rows  []int
+	row   []int
+}
+
+// csvBatchRows is how many rows a batch holds.
+const csvBatchRows = 1024
+
+// readCSVRows starts reading the rows after the header, which ends on
+// line headerEnd.
+func readCSVRows(r *csv.Reader, headerEnd int) *csvRows {
+	rows := &csvRows{batches: make(chan *csvBatch, 4), free: make(chan *csvBatch, 6)}
+	for range 6 {
+		rows.free <- &csvBatch{}
+	}
+	go func() {
+		defer close(rows.batches)
+		row, prevEnd := 1, headerEnd
+		b := <-rows.free
+		b.cells, b.rows, b.row = b.cells[:0], append(b.rows[:0], 0), b.row[:0]
+		for {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				rows.err, rows.errRow, rows.errPrevEnd = err, row, prevEnd
+				break
+			}
+			line, _ := r.FieldPos(0)
+			row += line - prevEnd
+			prevEnd = endLine(r, rec)
+			b.cells = append(b.cells, rec...)
+			b.rows = append(b.rows, len(b.cells))
+			b.row = append(b.row, row)
+			if len(b.row) == csvBatchRows {
+				rows.batches <- b
+				b = <-rows.free
+				b.cells, b.rows, b.row = b.cells[:0], append(b.rows[:0], 0), b.row[:0]
+			}
+		}
+		if len(b.row) > 0 {
+			rows.batches <- b
+		}
+	}()
+	return rows
+}
+
+// endLine returns the line the record just read ends on.
+func endLine(r *csv.Reader, rec []string) int {
+	if len(rec) == 0 {
+		return 0
+	}
+	line, _ := r.FieldPos(len(rec) - 1)
+	return line + strings.Count(rec[len(rec)-1], "\n")
+}
+
+func blankFrom(rec []string, from int) bool {
+	for _, c := range rec[from:] {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *loader) csvError(fs *fileState, err error, row, prevEnd int) {
+	msg := err.Error()
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		row += max(pe.StartLine-prevEnd, 1)
+		switch {
+		case errors.Is(pe.Err, csv.ErrQuote):
+			msg = `a quoted cell is not closed properly: a quote inside a quoted cell must be doubled ("")`
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			msg = `a quote (") appears inside an unquoted cell; quote the whole cell and double the quotes inside it`
+		default:
+			msg = pe.Err.Error()
+		}
+		if pe.Line != pe.StartLine {
+			msg += fmt.Sprintf(" (the problem is on line %d of the file)", pe.Line)
+		}
+	}
+	l.report(fs, DataError{Row: row, Msg: msg + "; the rest of the file was not read"}, 0)
+}
+
+// planColumns matches the header to the schema's fields and reports
+// unknown, repeated and missing columns.
+func (l *loader) planColumns(fs *fileState, header []string) []column {
+	info := l.infos[fs.schema]
+	cols := make([]column, len(header))
+	seen := map[target]int{}
+	for i, h := range header {
+		name := strings.TrimSpace(h)
+		c := &cols[i]
+		c.label = fmt.Sprintf("%s (column %s)", name, colLetter(i))
+		if name == "" {
+			c.unnamed = true
+			continue
+		}
+		t, ok := info.names[normName(name)]
+		if !ok {
+			msg := fmt.Sprintf("%s has no field %q", fs.schema.Name, name)
+			if sug := spell.Nearest(normName(name), info.known); sug != "" {
+				msg += fmt.Sprintf("; did you mean %q?", sug)
+			} else {
+				msg += "; its columns are " + words.And(info.known)
+			}
+			l.report(fs, DataError{Row: 1, Column: c.label, Value: name, Msg: msg}, i+1)
+			continue
+		}
+		if t.f.Kind == compiler.ListField {
+			l.report(fs, DataError{Row: 1, Column: c.label, Field: info.fieldName(t), Value: name,
+				Msg: fmt.Sprintf("%s is a list of %s records and cannot be a column; give the %s records in a file of their own, with the %s key columns",
+					t.f.Name, elemName(t.f), elemName(t.f), fs.schema.Name)}, i+1)
+			continue
+		}
+		if j, dup := seen[t]; dup {
+			l.report(fs, DataError{Row: 1, Column: c.label, Field: info.fieldName(t), Value: name,
+				Msg: fmt.Sprintf("the column appears twice; the first is column %s", colLetter(j))}, i+1)
+			continue
+		}
+		seen[t] = i
+		c.t, c.use = t, true
+		c.fc = l.cache(t.f)
+		c.field = info.fieldName(t)
+	}
+	for k, t := range info.required() {
+		if _, ok := seen[t]; ok {
+			continue
+		}
+		msg := fmt.Sprintf("the header has no %s column; every %s needs one", info.columnName(t), fs.schema.Name)
+		if t.anc >= 0 {
+			msg = fmt.Sprintf("the header has no %s column; %s rows need it to find their %s", info.columnName(t), fs.schema.Name, fs.schema.Parent.Name)
+		}
+		l.report(fs, DataError{Row: 1, Field: info.fieldName(t), Msg: msg}, 1<<20+k)
+	}
+	return cols
+}
