@@ -116,14 +116,14 @@ func expectText(x *compiler.Expect) string {
 
 // testData builds the dataset of a test: its data files, loaded as occ eval
 // loads them, then its inline records.
-func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, data.DataErrors) {
+func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, lang.Diagnostics) {
 	var inputs []data.Input
-	var errs data.DataErrors
+	var errs lang.Diagnostics
 	for _, f := range t.Decl.Files {
 		path := filepath.Join(t.Dir, f.Unquoted())
 		b, err := os.ReadFile(path)
 		if err != nil {
-			errs = append(errs, data.DataError{File: path, Msg: "cannot read the data file: " + errors.Unwrap(err).Error()})
+			errs.Errorf(lang.Span{File: path}, "cannot-read", "cannot read the data file: %s", errors.Unwrap(err))
 			continue
 		}
 		inputs = append(inputs, data.Input{Path: path, Data: b})
@@ -133,7 +133,7 @@ func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, data.DataError
 	}
 	d := &data.Set{Records: map[string][]*value.Record{}}
 	if len(inputs) > 0 {
-		var lerrs data.DataErrors
+		var lerrs lang.Diagnostics
 		d, lerrs = data.Load(c, inputs)
 		if len(lerrs) > 0 {
 			return nil, lerrs

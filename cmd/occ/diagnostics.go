@@ -100,7 +100,7 @@ func severityStyle(s lang.Severity) string {
 }
 
 func writeText(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
-	writeTextItems(b, ds, src, color)
+	writeTextItems(b, ds, src, color, false)
 	p := painter(color)
 	if summary := summaryLine(ds); summary != "" {
 		b.WriteByte('\n')
@@ -114,13 +114,22 @@ func writeText(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
 }
 
 // writeTextItems writes each diagnostic with its quoted source line and
-// hint, blank lines between them, and no summary.
-func writeTextItems(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
+// hint, and no summary, with a blank line between diagnostics. When
+// compact is set, the blank line only sets apart a diagnostic of more than
+// one line: those of one line (a data file's, which is not quoted) follow
+// each other line by line.
+//
+// It reports whether the last diagnostic took more than one line.
+func writeTextItems(b *bytes.Buffer, ds lang.Diagnostics, src sources, color, compact bool) (lastLong bool) {
 	p := painter(color)
+	prevLong := false
 	for i, d := range ds {
-		if i > 0 {
+		_, _, quoted := quote(d.Span, src)
+		long := !compact || quoted || d.Detail != ""
+		if i > 0 && (long || prevLong) {
 			b.WriteByte('\n')
 		}
+		prevLong = long
 		// Header: file:line:col: severity: message [code]
 		if loc := location(d.Span); loc != "" {
 			b.WriteString(p.paint(ansiBold, loc+":"))
@@ -146,11 +155,16 @@ func writeTextItems(b *bytes.Buffer, ds lang.Diagnostics, src sources, color boo
 			b.WriteString("  " + p.paint(ansiBold, "hint:") + " " + hint + "\n")
 		}
 	}
+	return prevLong
 }
 
-// location formats as much of file:line:col as the span knows.
+// location formats as much of file:line:col as the span knows. A span
+// with a line but no column in a file that is not quoted (a row of a data
+// file, a line of JSON) is file:line.
 func location(s lang.Span) string {
 	switch {
+	case s.File != "" && lineOnly(s):
+		return fmt.Sprintf("%s:%d", s.File, s.Start.Line)
 	case s.IsValid() && s.File != "":
 		return fmt.Sprintf("%s:%d:%d", s.File, s.Start.Line, max(s.Start.Col, 1))
 	case s.IsValid():
@@ -158,6 +172,12 @@ func location(s lang.Span) string {
 	default:
 		return s.File
 	}
+}
+
+// lineOnly reports whether the span names a line but no column, as a row
+// of a data file or a line of JSON does.
+func lineOnly(s lang.Span) bool {
+	return s.IsValid() && s.Start.Col == 0 && s.Start.Offset == 0 && s.End == s.Start
 }
 
 // summaryLine returns e.g. "2 errors, 1 warning", or "" when ds is empty.
@@ -270,7 +290,8 @@ type jsonReport struct {
 
 // jsonDiagnostic is one finding in the json format. Lines and columns are
 // 1-based, columns count Unicode code points, and the end is exclusive; all
-// four are 0 when the position is unknown.
+// four are 0 when the position is unknown; the columns are 0 when only the
+// line is known (a row of a data file, a line of JSON).
 type jsonDiagnostic struct {
 	File      string `json:"file"`
 	Line      int    `json:"line"`
@@ -294,7 +315,10 @@ func writeJSON(b *bytes.Buffer, ds lang.Diagnostics) error {
 			Message:  d.Message,
 			Detail:   d.Detail,
 		}
-		if d.Span.IsValid() {
+		switch {
+		case lineOnly(d.Span):
+			jd.Line, jd.EndLine = d.Span.Start.Line, d.Span.Start.Line
+		case d.Span.IsValid():
 			start, end := normalRange(d.Span)
 			jd.Line, jd.Column = start.Line, start.Col
 			jd.EndLine, jd.EndColumn = end.Line, end.Col

@@ -129,8 +129,10 @@ func compileSpec(spec string, stderr io.Writer) (*compiler.Contract, error) {
 	return l.contract, nil
 }
 
-// loadData reads the --data files and validates them against the contract.
-func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*data.Set, error) {
+// loadData reads the --data files and validates them against the
+// contract. Problems in the data are reported on stderr in errFormat (see
+// reportFindings).
+func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat string) (*data.Set, error) {
 	if len(specs) == 0 {
 		return nil, usageError("give the data to evaluate with --data FILE")
 	}
@@ -147,11 +149,9 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer) (*data.Set
 		in.Data = b
 		inputs = append(inputs, in)
 	}
-	d, errs := data.Load(c, inputs)
-	if len(errs) > 0 {
-		fmt.Fprintln(stderr, errs.Error())
-		fmt.Fprintf(stderr, "data: %s; no statement produced\n", words.Count(len(errs), "error"))
-		return nil, findings
+	d, ds := data.Load(c, inputs)
+	if len(ds) > 0 {
+		return nil, reportFindings(stderr, errFormat, ds, nil, "data", "no statement produced")
 	}
 	return d, nil
 }
@@ -211,7 +211,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c, p.data, stderr)
+	d, err := loadData(c, p.data, stderr, errorFormat(p.format))
 	if err != nil {
 		return err
 	}

@@ -49,59 +49,59 @@ func TestEvalBadData(t *testing.T) {
 		want  []string // every problem, in order
 	}{
 		{"bad number", []string{"bad-number.csv", "goals.csv"}, []string{
-			p("bad-number.csv") + `:3: column actual_hours (D): review.actual_hours: "forty-eight" is not a number; expected a number between 0 and 400`,
+			p("bad-number.csv") + `:3:4: error: column actual_hours (D): review.actual_hours: "forty-eight" is not a number; expected a number between 0 and 400 [bad-number]`,
 		}},
 		{"bad date", []string{"bad-date.csv", "goals.csv"}, []string{
-			p("bad-date.csv") + `:5: column month (B): review.month: "2026-05-32" is not a valid date: May 2026 has 31 days, so day 32 does not exist`,
+			p("bad-date.csv") + `:5:2: error: column month (B): review.month: "2026-05-32" is not a valid date: May 2026 has 31 days, so day 32 does not exist [bad-date]`,
 		}},
 		{"bad date in a goal", []string{"reviews.csv", "bad-goal-date.csv"}, []string{
-			p("bad-goal-date.csv") + `:6: column agreed_on (E): goal.agreed_on: "15/04/2026" is not a date in the form yyyy-mm-dd; for 15 April 2026 write 2026-04-15`,
+			p("bad-goal-date.csv") + `:6:5: error: column agreed_on (E): goal.agreed_on: "15/04/2026" is not a date in the form yyyy-mm-dd; for 15 April 2026 write 2026-04-15 [bad-date]`,
 		}},
 		{"enum typo", []string{"reviews.csv", "enum-typo.csv"}, []string{
-			p("enum-typo.csv") + `:5: column status (D): goal.status: "not_feasable" is not one of achieved, partly, not_met or not_feasible; did you mean "not_feasible"?`,
+			p("enum-typo.csv") + `:5:4: error: column status (D): goal.status: "not_feasable" is not one of achieved, partly, not_met or not_feasible; did you mean "not_feasible"? [bad-choice]`,
 		}},
 		{"out of range", []string{"out-of-range.csv", "goals.csv"}, []string{
-			p("out-of-range.csv") + `:2: column planned_hours (C): review.planned_hours: "450" is out of range; expected a number between 0 and 400`,
-			p("out-of-range.csv") + `:2: column satisfaction (F): review.satisfaction: "6" is out of range; expected a whole number between 1 and 5`,
+			p("out-of-range.csv") + `:2:3: error: column planned_hours (C): review.planned_hours: "450" is out of range; expected a number between 0 and 400 [out-of-range]`,
+			p("out-of-range.csv") + `:2:6: error: column satisfaction (F): review.satisfaction: "6" is out of range; expected a whole number between 1 and 5 [out-of-range]`,
 		}},
 		{"blank required", []string{"blank-required.csv", "goals.csv"}, []string{
-			p("blank-required.csv") + `:5: column actual_hours (D): review.actual_hours: a value is required`,
+			p("blank-required.csv") + `:5:4: error: column actual_hours (D): review.actual_hours: a value is required [missing-value]`,
 		}},
 		{"unknown column", []string{"unknown-column.csv", "goals.csv"}, []string{
-			p("unknown-column.csv") + `:1: column notes (G): review has no field "notes"; its columns are person, month, planned_hours, actual_hours, missed_visits and satisfaction`,
+			p("unknown-column.csv") + `:1:7: error: column notes (G): review has no field "notes"; its columns are person, month, planned_hours, actual_hours, missed_visits and satisfaction [unknown-column]`,
 		}},
 		{"missing column", []string{"missing-column.csv", "goals.csv"}, []string{
-			p("missing-column.csv") + `:1: review.missed_visits: the header has no missed_visits column; every review needs one`,
+			p("missing-column.csv") + `:1: error: review.missed_visits: the header has no missed_visits column; every review needs one [missing-column]`,
 		}},
 		{"orphan goal", []string{"reviews.csv", "orphan-goal.csv"}, []string{
-			p("orphan-goal.csv") + `:7: no review with person P9 and month 2026-05-01`,
+			p("orphan-goal.csv") + `:7: error: no review with person P9 and month 2026-05-01 [no-parent]`,
 		}},
 		{"duplicate review", []string{"duplicate-review.csv", "goals.csv"}, []string{
-			p("duplicate-review.csv") + `:6: duplicate review with person P2 and month 2026-05-01; the first is on row 3`,
+			p("duplicate-review.csv") + `:6: error: duplicate review with person P2 and month 2026-05-01; the first is on row 3 [duplicate-key]`,
 		}},
 		{"several errors in one file", []string{"several-errors.csv", "goals.csv"}, []string{
-			p("several-errors.csv") + `:2: column planned_hours (C): review.planned_hours: "forty" is not a number; expected a number between 0 and 400`,
-			p("several-errors.csv") + `:3: column month (B): review.month: "05/2026" is not a date in the form yyyy-mm-dd`,
-			p("several-errors.csv") + `:4: column missed_visits (E): review.missed_visits: "-1" is out of range; expected a whole number between 0 and 200`,
-			p("several-errors.csv") + `:5: column satisfaction (F): review.satisfaction: "9" is out of range; expected a whole number between 1 and 5`,
-			p("several-errors.csv") + `:6: column person (A): review.person: a value is required`,
+			p("several-errors.csv") + `:2:3: error: column planned_hours (C): review.planned_hours: "forty" is not a number; expected a number between 0 and 400 [bad-number]`,
+			p("several-errors.csv") + `:3:2: error: column month (B): review.month: "05/2026" is not a date in the form yyyy-mm-dd [bad-date]`,
+			p("several-errors.csv") + `:4:5: error: column missed_visits (E): review.missed_visits: "-1" is out of range; expected a whole number between 0 and 200 [out-of-range]`,
+			p("several-errors.csv") + `:5:6: error: column satisfaction (F): review.satisfaction: "9" is out of range; expected a whole number between 1 and 5 [out-of-range]`,
+			p("several-errors.csv") + `:6:1: error: column person (A): review.person: a value is required [missing-value]`,
 			// P2's month cannot be read, so P2's goals have no review.
-			p("goals.csv") + `:4: no review with person P2 and month 2026-05-01`,
-			p("goals.csv") + `:5: no review with person P2 and month 2026-05-01`,
+			p("goals.csv") + `:4: error: no review with person P2 and month 2026-05-01 [no-parent]`,
+			p("goals.csv") + `:5: error: no review with person P2 and month 2026-05-01 [no-parent]`,
 		}},
 		{"two bad files", []string{"bad-number.csv", "bad-goal-date.csv"}, []string{
-			p("bad-number.csv") + `:3: column actual_hours (D): review.actual_hours: "forty-eight" is not a number; expected a number between 0 and 400`,
-			p("bad-goal-date.csv") + `:6: column agreed_on (E): goal.agreed_on: "15/04/2026" is not a date in the form yyyy-mm-dd; for 15 April 2026 write 2026-04-15`,
+			p("bad-number.csv") + `:3:4: error: column actual_hours (D): review.actual_hours: "forty-eight" is not a number; expected a number between 0 and 400 [bad-number]`,
+			p("bad-goal-date.csv") + `:6:5: error: column agreed_on (E): goal.agreed_on: "15/04/2026" is not a date in the form yyyy-mm-dd; for 15 April 2026 write 2026-04-15 [bad-date]`,
 		}},
 		{"two bad files, several errors", []string{"several-errors.csv", "enum-typo.csv"}, []string{
-			p("several-errors.csv") + `:2: column planned_hours (C): review.planned_hours: "forty" is not a number; expected a number between 0 and 400`,
-			p("several-errors.csv") + `:3: column month (B): review.month: "05/2026" is not a date in the form yyyy-mm-dd`,
-			p("several-errors.csv") + `:4: column missed_visits (E): review.missed_visits: "-1" is out of range; expected a whole number between 0 and 200`,
-			p("several-errors.csv") + `:5: column satisfaction (F): review.satisfaction: "9" is out of range; expected a whole number between 1 and 5`,
-			p("several-errors.csv") + `:6: column person (A): review.person: a value is required`,
-			p("enum-typo.csv") + `:4: no review with person P2 and month 2026-05-01`,
-			p("enum-typo.csv") + `:5: column status (D): goal.status: "not_feasable" is not one of achieved, partly, not_met or not_feasible; did you mean "not_feasible"?`,
-			p("enum-typo.csv") + `:5: no review with person P2 and month 2026-05-01`,
+			p("several-errors.csv") + `:2:3: error: column planned_hours (C): review.planned_hours: "forty" is not a number; expected a number between 0 and 400 [bad-number]`,
+			p("several-errors.csv") + `:3:2: error: column month (B): review.month: "05/2026" is not a date in the form yyyy-mm-dd [bad-date]`,
+			p("several-errors.csv") + `:4:5: error: column missed_visits (E): review.missed_visits: "-1" is out of range; expected a whole number between 0 and 200 [out-of-range]`,
+			p("several-errors.csv") + `:5:6: error: column satisfaction (F): review.satisfaction: "9" is out of range; expected a whole number between 1 and 5 [out-of-range]`,
+			p("several-errors.csv") + `:6:1: error: column person (A): review.person: a value is required [missing-value]`,
+			p("enum-typo.csv") + `:4: error: no review with person P2 and month 2026-05-01 [no-parent]`,
+			p("enum-typo.csv") + `:5:4: error: column status (D): goal.status: "not_feasable" is not one of achieved, partly, not_met or not_feasible; did you mean "not_feasible"? [bad-choice]`,
+			p("enum-typo.csv") + `:5: error: no review with person P2 and month 2026-05-01 [no-parent]`,
 		}},
 	}
 	used := map[string]bool{}
@@ -127,6 +127,12 @@ func TestEvalBadData(t *testing.T) {
 					noun = "error"
 				}
 				want := strings.Join(tc.want, "\n") + "\n" + "data: " + itoaEval(len(tc.want)) + " " + noun + "; no statement produced\n"
+				if format == "json" {
+					// With a JSON statement asked for, the errors come as
+					// diagnostics JSON, each with its file, row and column.
+					want = strings.Join(tc.want, "\n") + "\n"
+					stderr = diagnosticsAsText(t, stderr)
+				}
 				if stderr != want {
 					t.Errorf("%s: stderr:\n%s\nwant:\n%s", format, stderr, want)
 				}
@@ -145,6 +151,34 @@ func TestEvalBadData(t *testing.T) {
 	}
 }
 
+// diagnosticsAsText decodes diagnostics JSON and writes each diagnostic on
+// a line as the text format does: file:line:col: severity: message [code],
+// with the column left out when it is 0.
+func diagnosticsAsText(t *testing.T, s string) string {
+	t.Helper()
+	var r struct {
+		Diagnostics []struct {
+			File, Severity, Code, Message string
+			Line, Column                  int
+		}
+	}
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		t.Fatalf("stderr is not diagnostics JSON: %v\n%s", err, s)
+	}
+	var b strings.Builder
+	for _, d := range r.Diagnostics {
+		loc := d.File
+		if d.Line > 0 {
+			loc += ":" + itoaEval(d.Line)
+			if d.Column > 0 {
+				loc += ":" + itoaEval(d.Column)
+			}
+		}
+		b.WriteString(loc + ": " + d.Severity + ": " + d.Message + " [" + d.Code + "]\n")
+	}
+	return b.String()
+}
+
 func itoaEval(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
@@ -158,7 +192,7 @@ func TestEvalBadDataNamesEverything(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit code %d, want 1", code)
 	}
-	shape := regexp.MustCompile(`^\.\./\.\./testdata/data/bad/several-errors\.csv:[2-6]: column [a-z_]+ \([A-F]\): review\.[a-z_]+: ("[^"]+" is (not|out of range)|a value is required)`)
+	shape := regexp.MustCompile(`^\.\./\.\./testdata/data/bad/several-errors\.csv:[2-6]:[1-6]: error: column [a-z_]+ \([A-F]\): review\.[a-z_]+: ("[^"]+" is (not|out of range)|a value is required)`)
 	n := 0
 	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
 		if !strings.Contains(line, "several-errors.csv") {

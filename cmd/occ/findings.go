@@ -29,8 +29,7 @@ func reportFindings(stderr io.Writer, format string, ds lang.Diagnostics, src so
 	}
 	if format == "" || format == "text" {
 		var b bytes.Buffer
-		writeTextItems(&b, shown, src, false)
-		if len(shown) > 0 {
+		if writeTextItems(&b, shown, src, false, true) {
 			b.WriteByte('\n')
 		}
 		stderr.Write(b.Bytes())
@@ -46,4 +45,14 @@ func reportFindings(stderr io.Writer, format string, ds lang.Diagnostics, src so
 		return err
 	}
 	return findings
+}
+
+// errorFormat is the diagnostics format for a command whose output is in
+// format: JSON when the output is JSON, so that a program reading it can
+// read the errors too, and text otherwise.
+func errorFormat(format string) string {
+	if format == "json" {
+		return "json"
+	}
+	return "text"
 }

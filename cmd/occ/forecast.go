@@ -117,7 +117,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		}
 		src = sc
 	} else {
-		d, err := loadData(c, p.from, stderr)
+		d, err := loadData(c, p.from, stderr, errorFormat(p.format))
 		if err != nil {
 			return err
 		}

@@ -30,15 +30,21 @@ func (l *loader) cache(f *compiler.Field) *fieldCache {
 	return fc
 }
 
+// fault is why a cell's text is not a value of its field: a stable code
+// and a message saying what was expected. The zero fault is no fault.
+type fault struct {
+	code, msg string
+}
+
 // cell parses the trimmed, non-empty text s as a value of field f. On
-// failure it returns a message saying what was expected.
-func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, string) {
+// failure it returns the fault.
+func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fault) {
 	if v, ok := fc.m[s]; ok {
-		return v, ""
+		return v, fault{}
 	}
-	v, msg := l.parseValue(f, s)
-	if msg != "" {
-		return nil, msg
+	v, bad := l.parseValue(f, s)
+	if bad.msg != "" {
+		return nil, bad
 	}
 	if len(fc.m) < internLimit {
 		k := strings.Clone(s)
@@ -47,82 +53,82 @@ func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, str
 		}
 		fc.m[k] = v
 	}
-	return v, ""
+	return v, fault{}
 }
 
-func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, string) {
+func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 	switch f.Kind {
 	case compiler.TextField:
-		return types.String(strings.Clone(s)), ""
+		return types.String(strings.Clone(s)), fault{}
 	case compiler.EnumField:
 		for _, e := range f.Enum {
 			if e == s {
-				return types.String(e), ""
+				return types.String(e), fault{}
 			}
 		}
 		n := normName(s)
 		for _, e := range f.Enum {
 			if strings.EqualFold(e, n) {
-				return types.String(e), ""
+				return types.String(e), fault{}
 			}
 		}
 		msg := fmt.Sprintf("%q is not one of %s", s, words.Or(f.Enum))
 		if sug := spell.Nearest(s, f.Enum); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
-		return nil, msg
+		return nil, fault{"bad-choice", msg}
 	case compiler.IntField:
 		n, ok := parseInt(s)
 		if !ok {
 			if d, msg := l.parseNumber(s, false); msg == "" && d.IsInteger() {
 				i, err := d.Int64()
 				if err != nil {
-					return nil, fmt.Sprintf("%q is too large; %s", s, l.expected(f))
+					return nil, fault{"bad-number", fmt.Sprintf("%q is too large; %s", s, l.expected(f))}
 				}
 				n, ok = i, true
 			}
 		}
 		if !ok {
-			return nil, fmt.Sprintf("%q is not a whole number; %s", s, l.expected(f))
+			return nil, fault{"bad-number", fmt.Sprintf("%q is not a whole number; %s", s, l.expected(f))}
 		}
 		return l.checkRange(f, s, types.Int(n))
 	case compiler.DecimalField:
 		d, msg := l.parseNumber(s, false)
 		if msg != "" {
-			return nil, msg + "; " + l.expected(f)
+			return nil, fault{"bad-number", msg + "; " + l.expected(f)}
 		}
 		return l.checkRange(f, s, d)
 	case compiler.MoneyField:
 		d, msg := l.parseNumber(s, true)
 		if msg != "" {
-			return nil, msg + "; " + l.expected(f)
+			return nil, fault{"bad-amount", msg + "; " + l.expected(f)}
 		}
 		return l.checkRange(f, s, value.MoneyOf(d))
 	case compiler.BoolField:
 		for _, t := range []string{"true", "yes", "y", "1"} {
 			if strings.EqualFold(s, t) {
-				return types.True, ""
+				return types.True, fault{}
 			}
 		}
 		for _, t := range []string{"false", "no", "n", "0"} {
 			if strings.EqualFold(s, t) {
-				return types.False, ""
+				return types.False, fault{}
 			}
 		}
-		return nil, fmt.Sprintf("%q is not yes or no; expected true, false, yes, no, y, n, 1 or 0", s)
+		return nil, fault{"bad-bool", fmt.Sprintf("%q is not yes or no; expected true, false, yes, no, y, n, 1 or 0", s)}
 	case compiler.DateField:
 		d, msg := parseDate(s, f.DateFormat)
 		if msg != "" {
 			if f.Min != nil || f.Max != nil {
 				msg += "; " + l.expected(f)
 			}
-			return nil, msg
+			return nil, fault{"bad-date", msg}
 		}
 		return l.checkRange(f, s, d)
 	case compiler.ListField:
-		return nil, fmt.Sprintf("%s is a list of %s records, not a single value", f.Name, elemName(f))
+		return nil, fault{"bad-value", fmt.Sprintf("%s is a list of %s records, not a single value", f.Name, elemName(f))}
 	}
-	return nil, fmt.Sprintf("field %s has an unknown kind", f.Name)
+	return nil, fault{"bad-value", fmt.Sprintf("field %s has an unknown kind", f.Name)}
 }
 
 func elemName(f *compiler.Field) string {
@@ -306,11 +312,11 @@ func ukShape(s string) bool {
 }
 
 // checkRange checks v against f's inclusive range.
-func (l *loader) checkRange(f *compiler.Field, s string, v ref.Val) (ref.Val, string) {
+func (l *loader) checkRange(f *compiler.Field, s string, v ref.Val) (ref.Val, fault) {
 	if (f.Min != nil && compareVal(v, f.Min) < 0) || (f.Max != nil && compareVal(v, f.Max) > 0) {
-		return nil, fmt.Sprintf("%q is out of range; %s", s, l.expected(f))
+		return nil, fault{"out-of-range", fmt.Sprintf("%q is out of range; %s", s, l.expected(f))}
 	}
-	return v, ""
+	return v, fault{}
 }
 
 func compareVal(a, b ref.Val) int {

@@ -53,7 +53,7 @@ func (l *loader) loadCSV(fs *fileState) {
 	r.ReuseRecord = true
 	header, err := r.Read()
 	if err == io.EOF {
-		l.report(fs, DataError{Msg: "the file is empty; a CSV file needs a header row naming its columns"}, 0)
+		l.report(fs, problem{code: "empty-file", msg: "the file is empty; a CSV file needs a header row naming its columns"}, 0)
 		return
 	}
 	if err != nil {
@@ -88,7 +88,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		return
 	}
 	if len(rec) != len(cols) {
-		l.report(fs, DataError{Row: row, Msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
+		l.report(fs, problem{code: "wrong-cell-count", row: row, msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
 		return
 	}
 	fs.info.Records++
@@ -104,7 +104,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 			if c.unnamed && !c.warned {
 				if s := strings.TrimSpace(rec[i]); s != "" {
 					c.warned = true
-					l.report(fs, DataError{Row: row, Column: c.label, Value: s, Msg: fmt.Sprintf("the column has no name in the header but holds %q; name the column or clear it", s)}, i+1)
+					l.report(fs, problem{code: "unnamed-column", row: row, column: c.label, value: s, msg: fmt.Sprintf("the column has no name in the header but holds %q; name the column or clear it", s)}, i+1)
 				}
 			}
 			continue
@@ -113,7 +113,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		f := c.t.f
 		if s == "" {
 			if !f.Optional {
-				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Msg: "a value is required"}, i+1)
+				l.report(fs, problem{code: "missing-value", row: row, column: c.label, field: c.field, msg: "a value is required"}, i+1)
 				if c.t.anc >= 0 {
 					ancOK = false
 				}
@@ -122,10 +122,10 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		}
 		v := c.lastV
 		if v == nil || s != c.last {
-			var msg string
-			v, msg = l.cell(c.fc, f, s)
-			if msg != "" {
-				l.report(fs, DataError{Row: row, Column: c.label, Field: c.field, Value: s, Msg: msg}, i+1)
+			var bad fault
+			v, bad = l.cell(c.fc, f, s)
+			if bad.msg != "" {
+				l.report(fs, problem{code: bad.code, row: row, column: c.label, field: c.field, value: s, msg: bad.msg}, i+1)
 				if c.t.anc >= 0 {
 					ancOK = false
 				}
@@ -242,7 +242,7 @@ func (l *loader) csvError(fs *fileState, err error, row, prevEnd int) {
 			msg += fmt.Sprintf(" (the problem is on line %d of the file)", pe.Line)
 		}
 	}
-	l.report(fs, DataError{Row: row, Msg: msg + "; the rest of the file was not read"}, 0)
+	l.report(fs, problem{code: "bad-csv", row: row, msg: msg + "; the rest of the file was not read"}, 0)
 }
 
 // planColumns matches the header to the schema's fields and reports
@@ -267,18 +267,18 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 			} else {
 				msg += "; its columns are " + words.And(info.known)
 			}
-			l.report(fs, DataError{Row: 1, Column: c.label, Value: name, Msg: msg}, i+1)
+			l.report(fs, problem{code: "unknown-column", row: 1, column: c.label, value: name, msg: msg}, i+1)
 			continue
 		}
 		if t.f.Kind == compiler.ListField {
-			l.report(fs, DataError{Row: 1, Column: c.label, Field: info.fieldName(t), Value: name,
-				Msg: fmt.Sprintf("%s is a list of %s records and cannot be a column; give the %s records in a file of their own, with the %s key columns",
+			l.report(fs, problem{code: "list-column", row: 1, column: c.label, field: info.fieldName(t), value: name,
+				msg: fmt.Sprintf("%s is a list of %s records and cannot be a column; give the %s records in a file of their own, with the %s key columns",
 					t.f.Name, elemName(t.f), elemName(t.f), fs.schema.Name)}, i+1)
 			continue
 		}
 		if j, dup := seen[t]; dup {
-			l.report(fs, DataError{Row: 1, Column: c.label, Field: info.fieldName(t), Value: name,
-				Msg: fmt.Sprintf("the column appears twice; the first is column %s", colLetter(j))}, i+1)
+			l.report(fs, problem{code: "duplicate-column", row: 1, column: c.label, field: info.fieldName(t), value: name,
+				msg: fmt.Sprintf("the column appears twice; the first is column %s", colLetter(j))}, i+1)
 			continue
 		}
 		seen[t] = i
@@ -294,7 +294,7 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 		if t.anc >= 0 {
 			msg = fmt.Sprintf("the header has no %s column; %s rows need it to find their %s", info.columnName(t), fs.schema.Name, fs.schema.Parent.Name)
 		}
-		l.report(fs, DataError{Row: 1, Field: info.fieldName(t), Msg: msg}, 1<<20+k)
+		l.report(fs, problem{code: "missing-column", row: 1, field: info.fieldName(t), msg: msg}, 1<<20+k)
 	}
 	return cols
 }

@@ -118,7 +118,7 @@ func TestLoadCases(t *testing.T) {
 			ds, errs := Load(c, inputs)
 			var got []string
 			for _, e := range errs {
-				got = append(got, e.Error())
+				got = append(got, problemLine(e))
 			}
 			if tc.want == nil {
 				t.Errorf("cases.txt:%d: the case lists no errors and is not marked ok; it gives:\n%s", tc.line, strings.Join(got, "\n"))
@@ -143,6 +143,33 @@ func TestLoadCases(t *testing.T) {
 			t.Errorf("%s is not used by any case in cases.txt", n)
 		}
 	}
+}
+
+// problemLine writes a data diagnostic on one line as cases.txt has it:
+// file:row:col: message [code], with the row and column left out when 0.
+func problemLine(d lang.Diagnostic) string {
+	var b strings.Builder
+	b.WriteString(d.Span.File)
+	if d.Span.Start.Line > 0 {
+		fmt.Fprintf(&b, ":%d", d.Span.Start.Line)
+		if d.Span.Start.Col > 0 {
+			fmt.Fprintf(&b, ":%d", d.Span.Start.Col)
+		}
+	}
+	fmt.Fprintf(&b, ": %s [%s]", d.Message, d.Code)
+	if d.Severity != lang.Error {
+		b.WriteString(" (" + d.Severity.String() + ")")
+	}
+	return b.String()
+}
+
+// problemLines writes each diagnostic with problemLine, one a line.
+func problemLines(ds lang.Diagnostics) string {
+	var lines []string
+	for _, d := range ds {
+		lines = append(lines, problemLine(d))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func load(t *testing.T, c *compiler.Contract, specs ...string) *Set {
@@ -545,8 +572,8 @@ payment p "P" {
 
 	// Equal keys written differently are duplicates.
 	_, errs = Load(c, []Input{{Path: "r.csv", Data: []byte(reviews + "P1,2026-05-01,1.5\n")}})
-	want := "r.csv:4: duplicate review with person P1, month 2026-05-01 and band 1.5; the first is on row 2"
-	if errs.Error() != want {
+	want := "r.csv:4: duplicate review with person P1, month 2026-05-01 and band 1.5; the first is on row 2 [duplicate-key]"
+	if problemLines(errs) != want {
 		t.Errorf("got %v\nwant %s", errs, want)
 	}
 }
@@ -559,43 +586,42 @@ func TestLoadSchemaChoice(t *testing.T) {
 		in   Input
 		want string
 	}{
-		{Input{Path: "v.csv", Schema: "vist", Data: visits.Data}, `v.csv: the contract has no data named "vist"; did you mean "visit"?`},
-		{Input{Path: "v.csv", Schema: "task", Data: visits.Data}, `v.csv: no visit data was given, so the task records in this file belong to nothing
-v.csv:1: column hours (C): task has no field "hours"; its columns are task, status, due_on, person and month
-v.csv:1: column visits (D): task has no field "visits"; its columns are task, status, due_on, person and month
-v.csv:1: column charge (E): task has no field "charge"; its columns are task, status, due_on, person and month
-v.csv:1: column paid (F): task has no field "paid"; its columns are task, status, due_on, person and month
-v.csv:1: column seen_on (G): task has no field "seen_on"; its columns are task, status, due_on, person and month
-v.csv:1: column band (H): task has no field "band"; its columns are task, status, due_on, person and month
-v.csv:1: task.task: the header has no task column; every task needs one
-v.csv:1: task.status: the header has no status column; every task needs one`},
-		{Input{Path: "empty.csv", Data: nil}, `empty.csv: the file is empty; a CSV file needs a header row naming its columns`},
-		{Input{Path: "empty.json", Data: []byte(" \n")}, `empty.json: the file is empty; expected a list of visit records`},
+		{Input{Path: "v.csv", Schema: "vist", Data: visits.Data}, `v.csv: the contract has no data named "vist"; did you mean "visit"? [unknown-data]`},
+		{Input{Path: "v.csv", Schema: "task", Data: visits.Data}, `v.csv: no visit data was given, so the task records in this file belong to nothing [no-parent]
+v.csv:1:3: column hours (C): task has no field "hours"; its columns are task, status, due_on, person and month [unknown-column]
+v.csv:1:4: column visits (D): task has no field "visits"; its columns are task, status, due_on, person and month [unknown-column]
+v.csv:1:5: column charge (E): task has no field "charge"; its columns are task, status, due_on, person and month [unknown-column]
+v.csv:1:6: column paid (F): task has no field "paid"; its columns are task, status, due_on, person and month [unknown-column]
+v.csv:1:7: column seen_on (G): task has no field "seen_on"; its columns are task, status, due_on, person and month [unknown-column]
+v.csv:1:8: column band (H): task has no field "band"; its columns are task, status, due_on, person and month [unknown-column]
+v.csv:1: task.task: the header has no task column; every task needs one [missing-column]
+v.csv:1: task.status: the header has no status column; every task needs one [missing-column]`},
+		{Input{Path: "empty.csv", Data: nil}, `empty.csv: the file is empty; a CSV file needs a header row naming its columns [empty-file]`},
+		{Input{Path: "empty.json", Data: []byte(" \n")}, `empty.json: the file is empty; expected a list of visit records [empty-file]`},
 		{Input{Path: "x.json", Data: []byte(`{"person": "P1", "month": "2026-05-01", "hours": 1, "visits": 1, "charge": 5, "paid": true} 7`)},
-			`x.json:1: expected a visit record (an object), found the number 7`},
-		{Input{Path: "x.json", Data: []byte("[\n{\"person\": \"P1\",\n")}, `x.json:3: invalid JSON: the file ends before the value is complete`},
-		{Input{Path: "x.json", Data: []byte("[\n{\"person\" \"P1\"}]")}, `x.json:2: invalid JSON: invalid character '"' after object key; the rest of the file was not read`},
-		{Input{Path: "x.yaml", Data: []byte("- person: P1\n  month: [\n")}, `x.yaml:2: invalid YAML: did not find expected node content`},
-		{Input{Path: "x.yaml", Data: []byte("person: P1\n")}, `x.yaml:1: expected a list of visit records, found a mapping`},
+			`x.json:1: expected a visit record (an object), found the number 7 [bad-record]`},
+		{Input{Path: "x.json", Data: []byte("[\n{\"person\": \"P1\",\n")}, `x.json:3: invalid JSON: the file ends before the value is complete [bad-json]`},
+		{Input{Path: "x.json", Data: []byte("[\n{\"person\" \"P1\"}]")}, `x.json:2: invalid JSON: invalid character '"' after object key; the rest of the file was not read [bad-json]`},
+		{Input{Path: "x.yaml", Data: []byte("- person: P1\n  month: [\n")}, `x.yaml:2: invalid YAML: did not find expected node content [bad-yaml]`},
+		{Input{Path: "x.yaml", Data: []byte("person: P1\n")}, `x.yaml:1: expected a list of visit records, found a mapping [bad-record]`},
 		{Input{Path: "latin1.csv", Data: []byte("person,month,hours,visits,charge,paid\nP1,2026-05-01,1,1,\xa35,yes\n")},
-			`latin1.csv:2: the file is not UTF-8 text (it may have been saved as "CSV" rather than "CSV UTF-8"); save it as UTF-8 and try again`},
+			`latin1.csv:2: the file is not UTF-8 text (it may have been saved as "CSV" rather than "CSV UTF-8"); save it as UTF-8 and try again [not-utf8]`},
 		{Input{Path: "t.csv", Data: []byte("task,status\nT1,done\n")},
-			`t.csv: no visit data was given, so the task records in this file belong to nothing
-t.csv:1: visit.person: the header has no person column; task rows need it to find their visit
-t.csv:1: visit.month: the header has no month column; task rows need it to find their visit`},
+			`t.csv: no visit data was given, so the task records in this file belong to nothing [no-parent]
+t.csv:1: visit.person: the header has no person column; task rows need it to find their visit [missing-column]
+t.csv:1: visit.month: the header has no month column; task rows need it to find their visit [missing-column]`},
 		{Input{Path: "t.csv", Data: []byte("person,month,task,status\nP1,2026-05-01,T1,done\n")},
-			`t.csv: no visit data was given, so the task records in this file belong to nothing`},
+			`t.csv: no visit data was given, so the task records in this file belong to nothing [no-parent]`},
 	} {
 		_, errs := Load(c, []Input{tc.in})
-		if got := errs.Error(); got != tc.want {
+		if got := problemLines(errs); got != tc.want {
 			t.Errorf("%s:\ngot  %s\nwant %s", tc.in.Path, got, tc.want)
 		}
 	}
 }
 
 // TestDataErrorsOrder checks that problems are sorted by file in input
-// order, then row, then column, whatever order they were found in, and
-// that Error lists at most 50.
+// order, then row, then column, whatever order they were found in.
 func TestDataErrorsOrder(t *testing.T) {
 	c := loadContract(t, filepath.Join(dataDir, "contract.occ"))
 	var b strings.Builder
@@ -612,35 +638,31 @@ func TestDataErrorsOrder(t *testing.T) {
 		t.Fatalf("got %d errors:\n%v", len(errs), strings.Join(func() []string {
 			var s []string
 			for _, e := range errs {
-				s = append(s, e.Error())
+				s = append(s, problemLine(e))
 			}
 			return s
 		}(), "\n"))
 	}
 	for i := 1; i < len(errs); i++ {
-		a, b := errs[i-1], errs[i]
+		a, b := errs[i-1].Span, errs[i].Span
 		if a.File == "a-visits.csv" && b.File == "b-tasks.csv" {
 			t.Fatalf("error %d: %s before %s", i, a.File, b.File)
 		}
-		if a.File == b.File && (a.Row > b.Row || a.Row == b.Row && a.Column > b.Column) {
-			t.Fatalf("errors %d and %d out of order:\n%v\n%v", i-1, i, a, b)
+		if a.File == b.File && (a.Start.Line > b.Start.Line || a.Start.Line == b.Start.Line && a.Start.Col > b.Start.Col) {
+			t.Fatalf("errors %d and %d out of order:\n%v\n%v", i-1, i, errs[i-1], errs[i])
 		}
 	}
-	if got := errs[0].Error(); got != `b-tasks.csv:2: no visit with person P999 and month 2026-05-01` {
+	if got := problemLine(errs[0]); got != `b-tasks.csv:2: no visit with person P999 and month 2026-05-01 [no-parent]` {
 		t.Errorf("first error %s", got)
 	}
-	if errs[1].Column != "status (column D)" || errs[1].Value != "donne" || errs[1].Field != "task.status" || errs[1].Row != 3 {
-		t.Errorf("second error %#v", errs[1])
+	if got := problemLine(errs[1]); got != `b-tasks.csv:3:4: column status (D): task.status: "donne" is not one of done, partly or not_done; did you mean "done"? [bad-choice]` {
+		t.Errorf("second error %s", got)
 	}
-	if errs[2].Column != "hours (column C)" || errs[3].Column != "visits (column D)" {
-		t.Errorf("errors 2, 3: %#v %#v", errs[2], errs[3])
+	if errs[2].Span.Start.Col != 3 || errs[3].Span.Start.Col != 4 {
+		t.Errorf("errors 2, 3: %v %v", errs[2], errs[3])
 	}
-	lines := strings.Split(errs.Error(), "\n")
-	if len(lines) != 51 || lines[50] != "and 72 more" {
-		t.Errorf("Error() has %d lines, the last %q", len(lines), lines[len(lines)-1])
-	}
-	if lines[2] != `a-visits.csv:2: column hours (C): visit.hours: "x" is not a number; expected a number between 0 and 400` {
-		t.Errorf("line 3: %s", lines[2])
+	if got := problemLine(errs[4]); got != `a-visits.csv:3:3: column hours (C): visit.hours: "x" is not a number; expected a number between 0 and 400 [bad-number]` {
+		t.Errorf("error 4: %s", got)
 	}
 }
 
@@ -659,28 +681,28 @@ func TestDataErrorsPerFileLimit(t *testing.T) {
 	if len(errs) != 7 {
 		t.Fatalf("got %d errors:\n%v", len(errs), errs)
 	}
-	if got := errs[5].Error(); got != "v.csv: 5 more problems in this file are not listed" {
+	if got := problemLine(errs[5]); got != "v.csv: 5 more problems in this file are not listed [too-many-problems]" {
 		t.Errorf("summary: %s", got)
 	}
-	if errs[6].File != "w.csv" {
+	if errs[6].Span.File != "w.csv" {
 		t.Errorf("last: %v", errs[6])
 	}
 }
 
 func TestDataErrorFormat(t *testing.T) {
 	for _, tc := range []struct {
-		e    DataError
+		e    problem
 		want string
 	}{
-		{DataError{File: "reviews.csv", Row: 7, Column: "actual_hours (column D)", Field: "review.actual_hours", Value: "forty",
-			Msg: `"forty" is not a number; expected a number between 0 and 400`},
-			`reviews.csv:7: column actual_hours (D): review.actual_hours: "forty" is not a number; expected a number between 0 and 400`},
-		{DataError{File: "r.json", Row: 12, Column: "[3].goals[1].met_on", Field: "goal.met_on", Msg: "a value is required"},
-			`r.json:12: [3].goals[1].met_on: goal.met_on: a value is required`},
-		{DataError{File: "r.csv", Row: 3, Column: " (column AB)", Msg: "m"}, `r.csv:3: column AB: m`},
-		{DataError{File: "r.csv", Msg: "m"}, `r.csv: m`},
+		{problem{file: "reviews.csv", row: 7, col: 4, column: "actual_hours (column D)", field: "review.actual_hours", value: "forty",
+			code: "bad-number", msg: `"forty" is not a number; expected a number between 0 and 400`},
+			`reviews.csv:7:4: column actual_hours (D): review.actual_hours: "forty" is not a number; expected a number between 0 and 400 [bad-number]`},
+		{problem{file: "r.json", row: 12, column: "[3].goals[1].met_on", field: "goal.met_on", code: "missing-value", msg: "a value is required"},
+			`r.json:12: [3].goals[1].met_on: goal.met_on: a value is required [missing-value]`},
+		{problem{file: "r.csv", row: 3, col: 28, column: " (column AB)", code: "c", msg: "m"}, `r.csv:3:28: column AB: m [c]`},
+		{problem{file: "r.csv", code: "c", msg: "m"}, `r.csv: m [c]`},
 	} {
-		if got := tc.e.Error(); got != tc.want {
+		if got := problemLine(tc.e.diagnostic()); got != tc.want {
 			t.Errorf("got  %s\nwant %s", got, tc.want)
 		}
 	}
@@ -757,16 +779,18 @@ func TestCells(t *testing.T) {
 		{task, "task", "T 1", "text T 1"},
 	} {
 		f := tc.s.FieldByName(tc.field)
-		v, msg := l.cell(l.cache(f), f, tc.in)
-		got := msg
-		if msg == "" {
+		v, bad := l.cell(l.cache(f), f, tc.in)
+		got := bad.msg
+		if bad.msg == "" {
 			got = str(v)
+		} else if bad.code == "" {
+			t.Errorf("%s %q: a fault with no code", tc.field, tc.in)
 		}
 		if got != tc.want {
 			t.Errorf("%s %q:\ngot  %s\nwant %s", tc.field, tc.in, got, tc.want)
 		}
 		// A second read comes from the cache and gives the same.
-		if v2, msg2 := l.cell(l.cache(f), f, tc.in); msg2 != msg || (v != nil && !equalVal(v, v2)) {
+		if v2, bad2 := l.cell(l.cache(f), f, tc.in); bad2 != bad || (v != nil && !equalVal(v, v2)) {
 			t.Errorf("%s %q: second read differs", tc.field, tc.in)
 		}
 	}
@@ -866,21 +890,21 @@ payment p "P" {
 		{"i.jsonl", `{"number": "I1", "month": "2026-05-01", "amount": 5}`, "invoice"},
 		{"i.yaml", "- number: I1\n  month: 2026-05-01\n  amount: 5\n", "invoice"},
 		{"r.csv", "person,month,hours\nP1,2026-05-01,1\n",
-			"r.csv:1: the header fits review and copy alike; say which data the file holds"},
+			"r.csv:1: the header fits review and copy alike; say which data the file holds [ambiguous-data]"},
 		{"m.csv", "month\n2026-05-01\n",
-			"m.csv:1: cannot tell which data the file holds: the header matches none of the contract's data (review lacks person and hours; invoice lacks number and amount; line lacks item, amount and number; copy lacks person and hours); say which data the file holds"},
+			"m.csv:1: cannot tell which data the file holds: the header matches none of the contract's data (review lacks person and hours; invoice lacks number and amount; line lacks item, amount and number; copy lacks person and hours); say which data the file holds [unknown-data]"},
 		{"m.json", `[{"month": "2026-05-01"}]`,
-			"m.json: cannot tell which data the file holds: the first record matches none of the contract's data (review lacks person and hours; invoice lacks number and amount; copy lacks person and hours); say which data the file holds"},
+			"m.json: cannot tell which data the file holds: the first record matches none of the contract's data (review lacks person and hours; invoice lacks number and amount; copy lacks person and hours); say which data the file holds [unknown-data]"},
 		{"p.csv", "number,month\nI1,2026-05-01\n",
-			"p.csv:1: cannot tell which data the file holds: the header matches none of the contract's data (review lacks person and hours and has no field number; invoice lacks amount; line lacks item and amount; copy lacks person and hours and has no field number); say which data the file holds"},
+			"p.csv:1: cannot tell which data the file holds: the header matches none of the contract's data (review lacks person and hours and has no field number; invoice lacks amount; line lacks item and amount; copy lacks person and hours and has no field number); say which data the file holds [unknown-data]"},
 		// With a clear best fit, the problems are reported against it.
-		{"q.csv", "number,month,amont,item\nI0,2026-05-01,x,y\n", `q.csv:1: column amont (C): line has no field "amont"; did you mean "amount"?
-q.csv:1: line.amount: the header has no amount column; every line needs one`},
+		{"q.csv", "number,month,amont,item\nI0,2026-05-01,x,y\n", `q.csv:1:3: column amont (C): line has no field "amont"; did you mean "amount"? [unknown-column]
+q.csv:1: line.amount: the header has no amount column; every line needs one [missing-column]`},
 	} {
 		ds, errs := Load(c, []Input{{Path: "i0.csv", Data: []byte("number,month,amount\nI0,2026-05-01,£5\n")}, {Path: tc.path, Data: []byte(tc.data)}})
 		var got string
 		if errs != nil {
-			got = errs.Error()
+			got = problemLines(errs)
 		} else {
 			got = ds.Files[1].Schema
 		}

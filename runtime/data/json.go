@@ -74,8 +74,8 @@ func joinPath(path, name string) string {
 	return path + "." + name
 }
 
-func (b *recordBuilder) err(path, field, val, msg string) {
-	b.l.report(b.fs, DataError{Row: b.n.rec.Row, Column: path, Field: field, Value: val, Msg: msg}, 0)
+func (b *recordBuilder) err(code, path, field, val, msg string) {
+	b.l.report(b.fs, problem{code: code, row: b.n.rec.Row, column: path, field: field, value: val, msg: msg}, 0)
 }
 
 // key resolves a property name; ok is false (and reported) when the
@@ -97,7 +97,7 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 		if sug := spell.Nearest(normName(name), known); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
-		b.err(path, "", name, msg)
+		b.err("unknown-field", path, "", name, msg)
 		return t, false
 	}
 	seen := b.seen
@@ -106,7 +106,7 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 		seen, i = b.nseen, t.anc
 	}
 	if seen[i] {
-		b.err(path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", name))
+		b.err("duplicate-field", path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", name))
 		return t, false
 	}
 	seen[i] = true
@@ -120,22 +120,22 @@ func (b *recordBuilder) scalar(t target, path, text string, null bool) {
 		if null {
 			return
 		}
-		b.err(path, field, text, fmt.Sprintf("expected a list of %s records, found %q", elemName(t.f), text))
+		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %q", elemName(t.f), text))
 		return
 	}
 	s := strings.TrimSpace(text)
 	if null || s == "" {
 		if !t.f.Optional {
-			b.err(path, field, "", "a value is required")
+			b.err("missing-value", path, field, "", "a value is required")
 		}
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
 		return
 	}
-	v, msg := b.l.cell(b.l.cache(t.f), t.f, s)
-	if msg != "" {
-		b.err(path, field, s, msg)
+	v, bad := b.l.cell(b.l.cache(t.f), t.f, s)
+	if bad.msg != "" {
+		b.err(bad.code, path, field, s, bad.msg)
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
@@ -171,7 +171,7 @@ func (b *recordBuilder) mismatch(t target, path, found string) {
 	if t.anc >= 0 {
 		b.ancBad = true
 	}
-	b.err(path, b.info.fieldName(t), "", fmt.Sprintf("expected %s, found %s", want, found))
+	b.err("bad-value", path, b.info.fieldName(t), "", fmt.Sprintf("expected %s, found %s", want, found))
 }
 
 // finish reports required fields that were not given and returns the
@@ -179,13 +179,13 @@ func (b *recordBuilder) mismatch(t target, path, found string) {
 func (b *recordBuilder) finish() (*node, []ref.Val, bool) {
 	for _, f := range b.info.s.Fields {
 		if !b.seen[f.Index] && !f.Optional && f.Kind != compiler.ListField {
-			b.err(joinPath(b.n.path, f.Name), b.info.s.Name+"."+f.Name, "", "a value is required")
+			b.err("missing-value", joinPath(b.n.path, f.Name), b.info.s.Name+"."+f.Name, "", "a value is required")
 		}
 	}
 	for i, a := range b.info.anc {
 		if b.top && !b.nseen[i] {
 			t := target{f: a.f, anc: i}
-			b.err(joinPath(b.n.path, b.info.columnName(t)), b.info.fieldName(t), "",
+			b.err("missing-value", joinPath(b.n.path, b.info.columnName(t)), b.info.fieldName(t), "",
 				fmt.Sprintf("a value is required: %s records in a file of their own carry their %s's %s", b.info.s.Name, a.s.Name, a.f.Name))
 			b.ancBad = true
 		}
@@ -247,11 +247,11 @@ func (j *jsonReader) fail(err error) {
 	case errors.As(err, &se):
 		off := min(max(se.Offset-1, 0), int64(len(j.data)))
 		line := j.base + bytes.Count(j.data[:off], newline)
-		j.l.report(j.fs, DataError{Row: line, Msg: "invalid JSON: " + se.Error() + "; the rest of the file was not read"}, 0)
+		j.l.report(j.fs, problem{code: "bad-json", row: line, msg: "invalid JSON: " + se.Error() + "; the rest of the file was not read"}, 0)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		j.l.report(j.fs, DataError{Row: j.lineAt(int64(len(j.data))), Msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
+		j.l.report(j.fs, problem{code: "bad-json", row: j.lineAt(int64(len(j.data))), msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
 	default:
-		j.l.report(j.fs, DataError{Row: j.tokLine(), Msg: "invalid JSON: " + err.Error()}, 0)
+		j.l.report(j.fs, problem{code: "bad-json", row: j.tokLine(), msg: "invalid JSON: " + err.Error()}, 0)
 	}
 }
 
@@ -329,7 +329,7 @@ func (j *jsonReader) object(s *compiler.Schema, path string, line int, top bool)
 						b.n.kids = append(b.n.kids, kid)
 						continue
 					}
-					b.err(ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, describeToken(et)))
+					b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, describeToken(et)))
 					j.skip(et)
 				}
 				j.token() // ]
@@ -358,7 +358,7 @@ func (l *loader) loadJSON(fs *fileState) {
 	j := l.newJSONReader(fs, data, 1)
 	t, err := j.dec.Token()
 	if err == io.EOF {
-		l.report(fs, DataError{Msg: fmt.Sprintf("the file is empty; expected a list of %s records", fs.schema.Name)}, 0)
+		l.report(fs, problem{code: "empty-file", msg: fmt.Sprintf("the file is empty; expected a list of %s records", fs.schema.Name)}, 0)
 		return
 	}
 	if err != nil {
@@ -383,14 +383,14 @@ func (l *loader) loadJSON(fs *fileState) {
 				l.commit(fs, n, anc, ancOK)
 				continue
 			}
-			l.report(fs, DataError{Row: j.tokLine(), Column: path, Msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(et))}, 0)
+			l.report(fs, problem{code: "bad-record", row: j.tokLine(), column: path, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(et))}, 0)
 			j.skip(et)
 		}
 		if _, ok := j.token(); !ok {
 			return
 		}
 		if _, err := j.dec.Token(); err != io.EOF && !j.failed {
-			l.report(fs, DataError{Row: j.tokLine(), Msg: "unexpected content after the list of records"}, 0)
+			l.report(fs, problem{code: "bad-json", row: j.tokLine(), msg: "unexpected content after the list of records"}, 0)
 		}
 	case json.Delim('{'):
 		// A stream of objects, as in JSON Lines.
@@ -409,12 +409,12 @@ func (l *loader) loadJSON(fs *fileState) {
 				return
 			}
 			if t != json.Delim('{') {
-				l.report(fs, DataError{Row: j.tokLine(), Msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
+				l.report(fs, problem{code: "bad-record", row: j.tokLine(), msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
 				return
 			}
 		}
 	default:
-		l.report(fs, DataError{Row: j.tokLine(), Msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, describeToken(t))}, 0)
+		l.report(fs, problem{code: "bad-record", row: j.tokLine(), msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, describeToken(t))}, 0)
 	}
 }
 
@@ -440,7 +440,7 @@ func (l *loader) loadJSONLines(fs *fileState) {
 			continue
 		}
 		if t != json.Delim('{') {
-			l.report(fs, DataError{Row: lineNo, Msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
+			l.report(fs, problem{code: "bad-record", row: lineNo, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
 			continue
 		}
 		n, anc, ancOK := j.object(s, "", lineNo, true)
@@ -448,7 +448,7 @@ func (l *loader) loadJSONLines(fs *fileState) {
 			continue
 		}
 		if j.dec.More() {
-			l.report(fs, DataError{Row: lineNo, Msg: "the line holds more than one value; JSON Lines has one record per line"}, 0)
+			l.report(fs, problem{code: "bad-json", row: lineNo, msg: "the line holds more than one value; JSON Lines has one record per line"}, 0)
 			continue
 		}
 		fs.info.Records++

@@ -10,7 +10,6 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -20,6 +19,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang"
 )
 
 // Input is one data file given to the evaluator.
@@ -54,102 +54,6 @@ type FileInfo struct {
 	Records int
 }
 
-// DataError is one problem in the input data.
-type DataError struct {
-	File string
-	// Row is the spreadsheet row for CSV (the header is row 1, the first
-	// data row 2), the 1-based line where the record starts for JSON and
-	// YAML, and the line for JSON Lines; 0 when the problem concerns the
-	// whole file.
-	Row int
-	// Column is the CSV header name and letter, as in
-	// "actual_hours (column D)", or the JSON path of the value, as in
-	// "[3].goals[1].met_on".
-	Column string
-	// Field is the schema field, as in "review.actual_hours".
-	Field string
-	// Value is the bad value as written ("" when missing).
-	Value string
-	// Msg says in plain words what is wrong and what was expected, as in
-	// `"forty" is not a number; expected a number between 0 and 400`.
-	Msg string
-}
-
-// Error formats the problem as
-//
-//	reviews.csv:7: column actual_hours (D): review.actual_hours: "forty" is not a number; expected a number between 0 and 400
-func (e DataError) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		if e.Row > 0 {
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(e.Row))
-		}
-		b.WriteString(": ")
-	}
-	if e.Column != "" {
-		if name, letter, ok := splitColumn(e.Column); ok {
-			b.WriteString("column ")
-			if name != "" {
-				b.WriteString(name)
-				b.WriteString(" (")
-				b.WriteString(letter)
-				b.WriteString(")")
-			} else {
-				b.WriteString(letter)
-			}
-		} else {
-			b.WriteString(e.Column)
-		}
-		b.WriteString(": ")
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-// splitColumn splits "name (column D)" into "name" and "D".
-func splitColumn(col string) (name, letter string, ok bool) {
-	const mid = "(column "
-	if !strings.HasSuffix(col, ")") {
-		return "", "", false
-	}
-	i := strings.LastIndex(col, mid)
-	if i < 0 || (i > 0 && col[i-1] != ' ') {
-		return "", "", false
-	}
-	name = strings.TrimSuffix(col[:i], " ")
-	return name, col[i+len(mid) : len(col)-1], true
-}
-
-// maxListed is how many problems DataErrors.Error lists.
-const maxListed = 50
-
-// DataErrors is every problem found in the input data, sorted by file
-// (in input order), row and column.
-type DataErrors []DataError
-
-// Error lists the problems one a line, at most 50, then how many more
-// there are.
-func (es DataErrors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i == maxListed {
-			fmt.Fprintf(&b, "\nand %d more", len(es)-maxListed)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
 // errorsPerFile bounds the problems kept for one file, so that a file
 // that is wrong throughout does not fill memory; the rest are counted in
 // a final problem for the file.
@@ -160,14 +64,15 @@ var errorsPerFile = 1000
 const internLimit = 1 << 18
 
 // Load reads the inputs and checks them against the contract's data
-// schemas. It returns the dataset, or nil and every problem found.
+// schemas. It returns the dataset, or nil and every problem found, as
+// diagnostics whose span is the file, the row (or line) and the column.
 //
 // CSV, JSON, JSON Lines and YAML are read, by extension or else by
 // looking at the first character. Nested records (goals of a review) are
 // given inline under the list field in JSON and YAML, or as a separate
 // file whose rows carry the parent's key fields, in any order relative to
 // the parent's file.
-func Load(c *compiler.Contract, inputs []Input) (*Set, DataErrors) {
+func Load(c *compiler.Contract, inputs []Input) (*Set, lang.Diagnostics) {
 	l := newLoader(c)
 	l.run(inputs)
 	if len(l.errs) > 0 {
@@ -192,7 +97,7 @@ type loader struct {
 	caches  map[*compiler.Field]*fieldCache
 	files   []*fileState
 	fileIdx map[string]int
-	errs    []dataErr
+	errs    []sortedProblem
 	seq     int
 	seed    maphash.Seed
 	keyBuf  []byte
@@ -202,9 +107,9 @@ type loader struct {
 	empty   ref.Val
 }
 
-// dataErr is a DataError with its sort keys.
-type dataErr struct {
-	DataError
+// sortedProblem is a problem with its sort keys.
+type sortedProblem struct {
+	problem
 	file, row, col, seq int
 }
 
@@ -274,30 +179,35 @@ var currencySymbols = map[string]string{
 	"GBP": "£", "EUR": "€", "USD": "$", "AUD": "$", "NZD": "$", "CAD": "$", "JPY": "¥",
 }
 
-// report records a problem in file fs. col orders problems within a row.
-func (l *loader) report(fs *fileState, e DataError, col int) {
+// report records a problem in file fs. col orders problems within a row:
+// for CSV it is the 1-based column number, which the diagnostic carries;
+// values from afterColumns on sort after every column and name none.
+func (l *loader) report(fs *fileState, e problem, col int) {
 	fs.nerr++
 	if fs.nerr > errorsPerFile {
 		return
 	}
-	e.File = fs.in.Path
+	e.file = fs.in.Path
+	if col > 0 && col < afterColumns {
+		e.col = col
+	}
 	l.seq++
-	l.errs = append(l.errs, dataErr{DataError: e, file: fs.idx, row: e.Row, col: col, seq: l.seq})
+	l.errs = append(l.errs, sortedProblem{problem: e, file: fs.idx, row: e.row, col: col, seq: l.seq})
 }
 
 // reportAt records a problem located by a record already loaded.
-func (l *loader) reportAt(r *value.Record, e DataError) {
+func (l *loader) reportAt(r *value.Record, e problem) {
 	fs := l.files[l.fileIdx[r.File()]]
-	e.Row = r.Row
+	e.row = r.Row
 	l.report(fs, e, 1<<30)
 }
 
-func (l *loader) sortedErrors() DataErrors {
+func (l *loader) sortedErrors() lang.Diagnostics {
 	for _, fs := range l.files {
 		if n := fs.nerr - errorsPerFile; n > 0 {
-			l.errs = append(l.errs, dataErr{
-				DataError: DataError{File: fs.in.Path, Msg: fmt.Sprintf("%d more problems in this file are not listed", n)},
-				file:      fs.idx, row: math.MaxInt,
+			l.errs = append(l.errs, sortedProblem{
+				problem: problem{file: fs.in.Path, code: "too-many-problems", msg: fmt.Sprintf("%d more problems in this file are not listed", n)},
+				file:    fs.idx, row: math.MaxInt,
 			})
 		}
 	}
@@ -314,9 +224,9 @@ func (l *loader) sortedErrors() DataErrors {
 		}
 		return a.seq < b.seq
 	})
-	out := make(DataErrors, len(l.errs))
+	out := make(lang.Diagnostics, len(l.errs))
 	for i := range l.errs {
-		out[i] = l.errs[i].DataError
+		out[i] = l.errs[i].diagnostic()
 	}
 	return out
 }
@@ -405,7 +315,7 @@ func (l *loader) checkText(fs *fileState) bool {
 	if fs.format == "csv" {
 		msg = `the file is not UTF-8 text (it may have been saved as "CSV" rather than "CSV UTF-8"); save it as UTF-8 and try again`
 	}
-	l.report(fs, DataError{Row: row, Msg: msg}, 0)
+	l.report(fs, problem{code: "not-utf8", row: row, msg: msg}, 0)
 	return false
 }
 

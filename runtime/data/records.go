@@ -67,7 +67,7 @@ func (l *loader) add(fs *fileState, rec *value.Record, anc []ref.Val, ancOK bool
 			fs.lastAnc = append(fs.lastAnc[:0], anc...)
 		}
 		if pidx < 0 {
-			l.report(fs, DataError{Row: rec.Row, Column: col, Msg: fmt.Sprintf("no %s with %s", s.Parent.Name, describeKey(l.fullKeyNames(s.Parent), anc))}, 1<<29)
+			l.report(fs, problem{code: "no-parent", row: rec.Row, column: col, msg: fmt.Sprintf("no %s with %s", s.Parent.Name, describeKey(l.fullKeyNames(s.Parent), anc))}, 1<<29)
 			return -1
 		}
 		rec.Parent = pt.all[pidx]
@@ -98,7 +98,7 @@ func (l *loader) append(fs *fileState, t *table, rec *value.Record, pidx int32, 
 				})
 				if first >= 0 {
 					f := t.all[first]
-					l.report(fs, DataError{Row: rec.Row, Column: col, Msg: fmt.Sprintf("duplicate %s with %s; the first is on %s",
+					l.report(fs, problem{code: "duplicate-key", row: rec.Row, column: col, msg: fmt.Sprintf("duplicate %s with %s; the first is on %s",
 						t.s.Name, describeKey(l.fullKeyNames(t.s), l.keyVals(t.s, rec, nil)), l.where(fs, f))}, 1<<29)
 					return idx
 				}
@@ -145,8 +145,8 @@ func (l *loader) buildLists() {
 					continue
 				}
 				if lf.MaxItems > 0 && len(kids) > lf.MaxItems {
-					l.reportAt(kids[lf.MaxItems], DataError{Field: ps.Name + "." + lf.Name,
-						Msg: fmt.Sprintf("%s has %d %s; at most %d are allowed", l.describeRecord(ps, p), len(kids), lf.Name, lf.MaxItems)})
+					l.reportAt(kids[lf.MaxItems], problem{code: "too-many-records", field: ps.Name + "." + lf.Name,
+						msg: fmt.Sprintf("%s has %d %s; at most %d are allowed", l.describeRecord(ps, p), len(kids), lf.Name, lf.MaxItems)})
 				}
 				if len(lf.Elem.Keys) > 0 && len(kids) > 1 {
 					l.checkKidKeys(ps, p, lf.Elem, kids)
@@ -177,7 +177,7 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 			vals = append(vals, r.Fields[k.Index])
 		}
 		fs := l.files[l.fileIdx[r.File()]]
-		l.reportAt(r, DataError{Msg: fmt.Sprintf("duplicate %s with %s in %s; the first is on %s",
+		l.reportAt(r, problem{code: "duplicate-key", msg: fmt.Sprintf("duplicate %s with %s in %s; the first is on %s",
 			s.Name, describeKey(names, vals), l.describeRecord(ps, parent), l.where(fs, first))})
 	}
 	if len(kids) <= 16 {

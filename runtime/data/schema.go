@@ -132,14 +132,14 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			} else {
 				msg += "; it has " + words.And(names)
 			}
-			l.report(fs, DataError{Msg: msg}, 0)
+			l.report(fs, problem{code: "unknown-data", msg: msg}, 0)
 			return false
 		}
 		fs.schema = s
 		return true
 	}
 	if len(l.c.Schemas) == 0 {
-		l.report(fs, DataError{Msg: "the contract declares no data"}, 0)
+		l.report(fs, problem{code: "unknown-data", msg: "the contract declares no data"}, 0)
 		return false
 	}
 	switch fs.format {
@@ -238,7 +238,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 		names2 = append(names2, s.Name)
 	}
 	if len(fits) > 1 {
-		l.report(fs, DataError{Row: 1, Msg: fmt.Sprintf("the %s fits %s alike; say which data the file holds", what, words.And(names2))}, 0)
+		l.report(fs, problem{code: "ambiguous-data", row: 1, msg: fmt.Sprintf("the %s fits %s alike; say which data the file holds", what, words.And(names2))}, 0)
 		return false
 	}
 	if !tie && bestScore > 0 && 2*bestScore >= nonEmpty {
@@ -261,7 +261,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 	if fs.format != "csv" {
 		row = 0
 	}
-	l.report(fs, DataError{Row: row, Msg: fmt.Sprintf("cannot tell which data the file holds: the %s matches none of the contract's data (%s); say which data the file holds",
+	l.report(fs, problem{code: "unknown-data", row: row, msg: fmt.Sprintf("cannot tell which data the file holds: the %s matches none of the contract's data (%s); say which data the file holds",
 		what, strings.Join(parts, "; "))}, 0)
 	return false
 }
@@ -272,14 +272,14 @@ func (l *loader) prepareJoin(fs *fileState) bool {
 	s := fs.schema
 	for p := s.Parent; p != nil; p = p.Parent {
 		if len(p.Keys) == 0 {
-			l.report(fs, DataError{Msg: fmt.Sprintf("%s records cannot be given in a file of their own because %s has no key fields to join them on; give them inline in the %s file",
+			l.report(fs, problem{code: "cannot-join", msg: fmt.Sprintf("%s records cannot be given in a file of their own because %s has no key fields to join them on; give them inline in the %s file",
 				s.Name, p.Name, s.Root().Name)}, 0)
 			return false
 		}
 	}
 	pt := l.tables[s.Parent]
 	if len(pt.all) == 0 {
-		l.report(fs, DataError{Msg: fmt.Sprintf("no %s data was given, so the %s records in this file belong to nothing", s.Parent.Name, s.Name)}, 0)
+		l.report(fs, problem{code: "no-parent", msg: fmt.Sprintf("no %s data was given, so the %s records in this file belong to nothing", s.Parent.Name, s.Name)}, 0)
 		fs.orphans = true
 		return true
 	}

@@ -30,7 +30,7 @@ func (l *loader) parseYAML(fs *fileState) bool {
 				}
 			}
 		}
-		l.report(fs, DataError{Row: line, Msg: "invalid YAML: " + msg}, 0)
+		l.report(fs, problem{code: "bad-yaml", row: line, msg: "invalid YAML: " + msg}, 0)
 		return false
 	}
 	fs.yaml = &root
@@ -88,18 +88,18 @@ func (l *loader) loadYAML(fs *fileState) {
 	s := fs.schema
 	seq := yamlSeq(fs.yaml)
 	if seq == nil || seq.Kind == 0 || (seq.Kind == yaml.ScalarNode && seq.Tag == "!!null") {
-		l.report(fs, DataError{Msg: fmt.Sprintf("the file is empty; expected a list of %s records", s.Name)}, 0)
+		l.report(fs, problem{code: "empty-file", msg: fmt.Sprintf("the file is empty; expected a list of %s records", s.Name)}, 0)
 		return
 	}
 	if seq.Kind != yaml.SequenceNode {
-		l.report(fs, DataError{Row: seq.Line, Msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, describeYAML(seq))}, 0)
+		l.report(fs, problem{code: "bad-record", row: seq.Line, msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, describeYAML(seq))}, 0)
 		return
 	}
 	for i, item := range seq.Content {
 		item = resolve(item)
 		path := fmt.Sprintf("[%d]", i)
 		if item.Kind != yaml.MappingNode {
-			l.report(fs, DataError{Row: item.Line, Column: path, Msg: fmt.Sprintf("expected a %s record (a mapping), found %s", s.Name, describeYAML(item))}, 0)
+			l.report(fs, problem{code: "bad-record", row: item.Line, column: path, msg: fmt.Sprintf("expected a %s record (a mapping), found %s", s.Name, describeYAML(item))}, 0)
 			continue
 		}
 		n, anc, ancOK := l.yamlRecord(fs, s, item, path, true)
@@ -130,7 +130,7 @@ func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, pat
 				e = resolve(e)
 				ep := fmt.Sprintf("%s[%d]", p, i)
 				if e.Kind != yaml.MappingNode {
-					b.err(ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (a mapping), found %s", t.f.Elem.Name, describeYAML(e)))
+					b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (a mapping), found %s", t.f.Elem.Name, describeYAML(e)))
 					continue
 				}
 				kid, _, _ := l.yamlRecord(fs, t.f.Elem, e, ep, false)
