@@ -3,6 +3,7 @@ package compiler
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -337,12 +338,12 @@ func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &lang.File{Name: "--set " + name, Src: []byte(text)}
+	f := &lang.File{Name: "value of param " + name, Src: []byte(text)}
 	e := &lang.Expr{Text: text, Span: f.SpanAt(0, len(text))}
 	ck := &checker{c: c, files: map[string]*lang.File{f.Name: f}}
 	v, typ, ok := ck.constant(env, e, "param "+name)
 	if !ok {
-		return nil, fmt.Errorf("%s", strings.TrimPrefix(ck.diags[0].Message, ""))
+		return nil, errors.New(ck.diags[0].Message)
 	}
 	if n, isInt := v.(types.Int); isInt && p.Type.IsExactType(value.DecimalType) {
 		return value.DecimalFromInt(int64(n)), nil

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/rogpeppe/go-internal/diff"
+
 	"github.com/spf13/cobra"
 
 	"occ/lang"
@@ -73,7 +75,7 @@ func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
 			}
 		case p.diff:
 			if !same {
-				fmt.Fprint(stdout, unifiedDiff(name, string(b), string(out)))
+				stdout.Write(diff.Diff(name, b, name+" (formatted)", out))
 				changed = true
 			}
 		case p.write:

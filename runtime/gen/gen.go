@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"time"
 )
@@ -40,7 +41,9 @@ func IndividualOutcomes(reviews, goals io.Writer, n int, seed uint64) error {
 	gw := bufio.NewWriterSize(goals, 1<<16)
 	rw.WriteString(ReviewsHeader + "\n")
 	gw.WriteString(GoalsHeader + "\n")
-	rng := newRand(seed)
+	// PCG is specified by its algorithm, so the same seed gives the same
+	// bytes on every Go release.
+	rng := rand.New(rand.NewPCG(seed, 0))
 	persons := Persons(n)
 	width := max(6, len(strconv.Itoa(persons)))
 	var rb, gb []byte
@@ -58,33 +61,33 @@ func IndividualOutcomes(reviews, goals io.Writer, n int, seed uint64) error {
 			rb = append(rb, month...)
 			rb = append(rb, ',')
 			// Planned hours: 6 to 60 in half hours.
-			planned := 12 + int(rng.n(109)) // half hours
+			planned := 12 + int(rng.Uint64N(109)) // half hours
 			actual := planned
-			switch x := rng.n(100); {
+			switch x := rng.Uint64N(100); {
 			case x < 25: // a reduced package
-				actual = max(0, planned-1-int(rng.n(16)))
+				actual = max(0, planned-1-int(rng.Uint64N(16)))
 			case x < 35: // more than planned
-				actual = planned + 1 + int(rng.n(8))
+				actual = planned + 1 + int(rng.Uint64N(8))
 			}
 			rb = appendHalves(rb, planned)
 			rb = append(rb, ',')
 			rb = appendHalves(rb, actual)
 			rb = append(rb, ',')
-			missed := int(rng.n(3))
-			if rng.n(100) < 15 {
-				missed = 3 + int(rng.n(6))
+			missed := int(rng.Uint64N(3))
+			if rng.Uint64N(100) < 15 {
+				missed = 3 + int(rng.Uint64N(6))
 			}
 			rb = strconv.AppendInt(rb, int64(missed), 10)
 			rb = append(rb, ',')
-			if rng.n(100) >= 25 { // a quarter of reviews have no score
-				rb = strconv.AppendInt(rb, int64(1+rng.n(5)), 10)
+			if rng.Uint64N(100) >= 25 { // a quarter of reviews have no score
+				rb = strconv.AppendInt(rb, int64(1+rng.Uint64N(5)), 10)
 			}
 			rb = append(rb, '\n')
 			if _, err := rw.Write(rb); err != nil {
 				return err
 			}
 			// Goals: 1 to 4, so 2.5 on average.
-			ng := 1 + int(rng.n(4))
+			ng := 1 + int(rng.Uint64N(4))
 			for g := 1; g <= ng; g++ {
 				gb = gb[:0]
 				gb = append(gb, person...)
@@ -94,12 +97,12 @@ func IndividualOutcomes(reviews, goals io.Writer, n int, seed uint64) error {
 				gb = strconv.AppendInt(gb, int64(g), 10)
 				gb = append(gb, ',')
 				// Agreed 1 to 120 days before the month starts.
-				agreed := start.AddDate(0, 0, -1-int(rng.n(120)))
+				agreed := start.AddDate(0, 0, -1-int(rng.Uint64N(120)))
 				var met time.Time
-				switch x := rng.n(100); {
+				switch x := rng.Uint64N(100); {
 				case x < 40:
 					gb = append(gb, "achieved"...)
-					met = start.AddDate(0, 0, int(rng.n(uint64(days))))
+					met = start.AddDate(0, 0, int(rng.Uint64N(uint64(days))))
 				case x < 70:
 					gb = append(gb, "partly"...)
 				case x < 95:
@@ -144,20 +147,3 @@ func appendHalves(b []byte, h int) []byte {
 	}
 	return b
 }
-
-// rand is SplitMix64: small, fast and fixed, so output never changes.
-type rand struct{ s uint64 }
-
-func newRand(seed uint64) *rand { return &rand{s: seed} }
-
-func (r *rand) next() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-// n returns a number in [0, k); the modulo bias is negligible for the small
-// k used here.
-func (r *rand) n(k uint64) uint64 { return r.next() % k }

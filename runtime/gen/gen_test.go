@@ -46,8 +46,8 @@ func TestPinned(t *testing.T) {
 }
 
 const (
-	pinnedReviews = "e785f76890fef5457fd7a3433a4c0be0145243c8d6b197f004397704df7a646d"
-	pinnedGoals   = "32608bed1546a8eb45863b14cd15c4f94723a313eee56bae6b1e8af3c0889280"
+	pinnedReviews = "854f2a826bba8ea36e355fbe2e3492a559bfab692d1710a8a04c0bec783a8aaa"
+	pinnedGoals   = "ba000e47e00a1eefdd858a5079ff29741b203fa1e9d44edcaa73f067f68c36cc"
 )
 
 func TestShape(t *testing.T) {
