@@ -1,0 +1,22 @@
+// Package data reads the files a contract is evaluated on and checks them
+// against the contract's data schemas. It evaluates nothing.
+//
+// Load takes the files as given (CSV as exported by Excel and
+// case-management systems, JSON, JSON Lines and YAML), detects each one's
+// format and the data it holds, reads every cell as a typed value (numbers,
+// money, dates, choices), joins nested records to their parents by key, and
+// returns a Set of records, or every problem found as diagnostics located
+// by file, row and column.
+//
+// The files, one a concern:
+//
+//	load.go     Input, Set, Load and the loader that runs a load
+//	problem.go  a problem in the data and the diagnostic it becomes
+//	schema.go   which data a file holds, from its header or first record
+//	cells.go    one cell's text as a typed value, with what was expected
+//	keys.go     record keys: hashing, equality and descriptions
+//	records.go  adding records, duplicate keys, nested lists and joins
+//	csv.go      CSV: header, columns and rows
+//	json.go     JSON and JSON Lines
+//	yaml.go     YAML
+package data
