@@ -45,6 +45,7 @@ type Contract struct {
 	rules   map[string]*Rule
 	envs    map[envKey]*cel.Env
 	opts    options
+	cal     *Calendar // nil until the header's term is checked
 }
 
 // Param is a named constant with a default that evaluation may override.
