@@ -77,6 +77,7 @@ type checker struct {
 	testDirs []string
 	names    map[string]lang.Span // every declared name
 	ruleDecl map[*Rule]*lang.Rule
+	termSet  bool // the header's term is well formed
 }
 
 func (ck *checker) errorf(span lang.Span, code, format string, args ...any) *lang.Diagnostic {
@@ -114,6 +115,9 @@ func (ck *checker) run() {
 	}
 	c.Hash = hex.EncodeToString(h.Sum(nil))
 	ck.checkHeader()
+	if ck.termSet {
+		c.cal = NewCalendar(c.TermFrom, c.TermTo, c.Settlement)
+	}
 	ck.declareNames()
 	ck.checkParams()
 	ck.checkSchemas()
@@ -170,6 +174,7 @@ func (ck *checker) checkHeader() {
 			ck.errorf(h.TermTo.Span, "bad-term", "the term ends on %s, before it starts on %s", to, from)
 		default:
 			c.TermFrom, c.TermTo = from, to
+			ck.termSet = true
 		}
 	}
 	c.Settlement = MonthScope

@@ -45,6 +45,7 @@ type Contract struct {
 	rules   map[string]*Rule
 	envs    map[envKey]*cel.Env
 	opts    options
+	cal     *Calendar // nil until the header's term is checked
 }
 
 // Param is a named constant with a default that evaluation may override.
@@ -255,11 +256,15 @@ func (e *Expression) Constant() ref.Val { return e.constant }
 
 // Test is a checked test block; the runtime runs it.
 type Test struct {
-	Name   string
-	Decl   *lang.Test
-	Dir    string // the directory of the file holding the test
-	Period string
-	Sets   map[string]*Expression
+	Name string
+	Decl *lang.Test
+	Dir  string // the directory of the file holding the test
+	// Period is the test's period as written ("" for every period its
+	// data touches), and Settles the same read with the contract's
+	// calendar (the zero Period when Period is "").
+	Period  string
+	Settles Period
+	Sets    map[string]*Expression
 	// Records hold the inline records' field values, each a constant.
 	Records []*TestRecord
 	Expects []*Expect

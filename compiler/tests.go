@@ -1,8 +1,8 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -51,22 +51,6 @@ func (ck *checker) constant(env *cel.Env, e *lang.Expr, what string) (ref.Val, *
 	return v, typ, true
 }
 
-var rePeriod = regexp.MustCompile(`^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|\d{4}-\d{2}|\d{4}|term)$`)
-
-// ValidPeriod reports whether text names a period: 2026-05 (a month),
-// 2026-Q1 (a contract quarter), 2026-27 or 2026 (a contract year) or term.
-func ValidPeriod(text string) bool {
-	if !rePeriod.MatchString(text) {
-		return false
-	}
-	if m := text[min(5, len(text)):]; len(m) == 2 && m[0] != 'Q' && (m < "01" || m > "12") {
-		// Not a month, so a contract year: the second year follows the first.
-		first, second := int(text[2]-'0')*10+int(text[3]-'0'), int(m[0]-'0')*10+int(m[1]-'0')
-		return second == (first+1)%100
-	}
-	return true
-}
-
 var expectArity = map[string]string{
 	"total":    "expect total == £1,234.56",
 	"line":     `expect line RULE "KEY" == £12.34`,
@@ -94,9 +78,7 @@ func (ck *checker) checkTests() {
 		seen[t.Name] = true
 		if d.Period != nil {
 			t.Period = d.Period.Text
-			if !ValidPeriod(t.Period) {
-				ck.errorf(d.Period.Span, "bad-period", "%q is not a period", t.Period).Detail = "write a month 2026-05, a quarter 2026-Q1, a contract year 2026-27 or term"
-			}
+			t.Settles = ck.testPeriod(d.Period)
 		}
 		for _, s := range d.Sets {
 			p := c.params[s.Name.Text]
@@ -138,6 +120,26 @@ func (ck *checker) checkTests() {
 		}
 		c.Tests = append(c.Tests, t)
 	}
+}
+
+// testPeriod reads a test's period with the contract's calendar. It must
+// lie within the term and cover whole settlement periods, as a statement
+// does.
+func (ck *checker) testPeriod(w *lang.Word) Period {
+	cal := ck.c.cal
+	if cal == nil {
+		return Period{} // the header's term is wrong, and reported
+	}
+	p, err := cal.Parse(w.Text)
+	if err == nil {
+		_, _, err = cal.Settle(p)
+	}
+	var pe *PeriodError
+	if errors.As(err, &pe) {
+		ck.errorf(w.Span, "bad-period", "%s", pe.Message).Detail = pe.Hint
+		return Period{}
+	}
+	return p
 }
 
 func (ck *checker) testRecord(env *cel.Env, r *lang.Record, parent *Schema) *TestRecord {

@@ -161,6 +161,33 @@ func (d decoder) one(s *Stmt, kinds ...WordKind) *Word {
 	return &w
 }
 
+// period reads a test's period: one word (2026-05, 2026-Q1, 2026/27,
+// 2026, term) or a range FROM .. TO of them. A range comes back as one
+// PeriodWord, FROM..TO, spanning the three words; the compiler reads it.
+func (d decoder) period(s *Stmt) *Word {
+	d.noBlockOrExpr(s)
+	kinds := []WordKind{PeriodWord, NumberWord, DateWord, IdentWord}
+	a := s.Args
+	switch {
+	case len(a) == 1 && kindIn(a[0].Kind, kinds):
+		w := a[0]
+		return &w
+	case len(a) == 3 && a[1].Text == ".." && kindIn(a[0].Kind, kinds) && kindIn(a[2].Kind, kinds):
+		return &Word{Kind: PeriodWord, Text: a[0].Text + ".." + a[2].Text, Span: spanOf(a)}
+	}
+	span := s.Head.Span
+	if len(a) > 0 {
+		span = spanOf(a)
+	}
+	d.errorf(span, "bad-clause", "%q takes a period, or two joined by ..", s.Head.Text).Detail =
+		"write a month (2026-05), a quarter (2026-Q1), a contract year (2026/27), term, or FROM..TO"
+	if len(a) == 0 {
+		return nil
+	}
+	w := a[0]
+	return &w
+}
+
 func kindIn(k WordKind, kinds []WordKind) bool {
 	for _, x := range kinds {
 		if x == k {
@@ -523,7 +550,7 @@ func (d decoder) test(s *Stmt) Decl {
 			if t.Period != nil {
 				d.errorf(st.Head.Span, "duplicate", "a test has one period")
 			}
-			t.Period = d.one(st, PeriodWord, DateWord, IdentWord)
+			t.Period = d.period(st)
 		case "set":
 			if st.Op == nil || st.Op.Text != "=" || len(st.Args) != 1 || st.Args[0].Kind != IdentWord {
 				d.errorf(st.Span, "bad-clause", "write `set PARAM = VALUE`")

@@ -315,7 +315,12 @@ func (s *scanner) scanNumber(start lexer.Position) {
 	for sign+digits < len(rest) && isDigit(rest[sign+digits]) {
 		digits++
 	}
-	// Dates (2026-04-01) and periods (2026-05, 2026-Q1, 2026-27).
+	// Dates (2026-04-01) and periods (2026-05, 2026-Q1, 2026-27, 2026/27).
+	if sign == 0 && digits == 4 && len(rest) >= 7 && rest[4] == '/' && isDigit(rest[5]) && isDigit(rest[6]) &&
+		(len(rest) == 7 || !isIdentChar(rest[7])) {
+		s.emit(tokPeriod, start, s.off+7)
+		return
+	}
 	if sign == 0 && digits == 4 && len(rest) > 5 && rest[4] == '-' {
 		if len(rest) >= 10 && isDigit(rest[5]) && isDigit(rest[6]) && rest[7] == '-' && isDigit(rest[8]) && isDigit(rest[9]) &&
 			(len(rest) == 10 || !isIdentChar(rest[10])) {

@@ -17,7 +17,7 @@ const (
 	MoneyWord                   // £1,250.50
 	PercentWord                 // 15%, 12.5%
 	DateWord                    // 2026-04-01
-	PeriodWord                  // 2026-05, 2026-Q1, 2026-27
+	PeriodWord                  // 2026-05, 2026-Q1, 2026/27, 2026-27
 	PunctWord                   // .. | , /
 	OpWord                      // = == != < <= > >=
 )

@@ -1,21 +1,18 @@
 package runtime
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-
 	"occ/compiler"
 	"occ/compiler/value"
 )
 
-// calendar lays the contract term out in months, contract quarters and
-// contract years, all counted from the month the term starts in.
+// calendar is the evaluator's view of the contract's compiler.Calendar:
+// the term in months, contract quarters and contract years, all counted
+// from the month the term starts in. It adds the months as a slice, which
+// the evaluator indexes on its hot paths.
 type calendar struct {
-	from, to value.Date
-	months   []span // calendar months overlapping the term, clipped to it
-	settle   compiler.ScopeKind
+	cal    *compiler.Calendar
+	months []span // calendar months overlapping the term, clipped to it
+	settle compiler.ScopeKind
 }
 
 // span is a range of dates, both ends inclusive.
@@ -24,56 +21,22 @@ type span struct {
 }
 
 func newCalendar(c *compiler.Contract) *calendar {
-	cal := &calendar{from: c.TermFrom, to: c.TermTo, settle: c.Settlement}
-	y, m := c.TermFrom.Year(), c.TermFrom.Month()
-	for {
-		start, _ := value.NewDate(y, m, 1)
-		end := start.AddMonths(1).AddDays(-1)
-		if start.After(c.TermTo) {
-			break
-		}
-		s := span{from: start, to: end}
-		if s.from.Before(c.TermFrom) {
-			s.from = c.TermFrom
-		}
-		if s.to.After(c.TermTo) {
-			s.to = c.TermTo
-		}
-		cal.months = append(cal.months, s)
-		m++
-		if m > 12 {
-			m, y = 1, y+1
-		}
+	cal := &calendar{cal: c.Calendar(), settle: c.Settlement}
+	cal.months = make([]span, cal.cal.Count(compiler.MonthScope))
+	for i := range cal.months {
+		cal.months[i].from, cal.months[i].to = cal.cal.Dates(compiler.MonthScope, i)
 	}
 	return cal
 }
 
 // monthOf returns the index of the month holding d, or -1 outside the term.
-func (cal *calendar) monthOf(d value.Date) int {
-	if d.Before(cal.from) || d.After(cal.to) {
-		return -1
-	}
-	i := (d.Year()-cal.from.Year())*12 + int(d.Month()) - int(cal.from.Month())
-	return i
-}
+func (cal *calendar) monthOf(d value.Date) int { return cal.cal.MonthOf(d) }
 
 // count returns the number of instances of a time scope in the term.
-func (cal *calendar) count(k compiler.ScopeKind) int {
-	n := len(cal.months)
-	switch k {
-	case compiler.MonthScope:
-		return n
-	case compiler.QuarterScope:
-		return (n + 2) / 3
-	case compiler.YearScope:
-		return (n + 11) / 12
-	case compiler.TermScope:
-		return 1
-	}
-	return 0
-}
+func (cal *calendar) count(k compiler.ScopeKind) int { return cal.cal.Count(k) }
 
-// monthsPer returns how many months one instance of a time scope spans.
+// monthsPer returns how many months one instance of a time scope spans, in
+// a term of total months.
 func monthsPer(k compiler.ScopeKind, total int) int {
 	switch k {
 	case compiler.MonthScope:
@@ -87,45 +50,21 @@ func monthsPer(k compiler.ScopeKind, total int) int {
 }
 
 // fromMonth returns the instance of time scope k that holds month m.
-func (cal *calendar) fromMonth(m int, k compiler.ScopeKind) int {
-	return m / monthsPer(k, len(cal.months))
-}
+func (cal *calendar) fromMonth(m int, k compiler.ScopeKind) int { return cal.cal.InstanceOf(k, m) }
 
 // monthRange returns the first and last month of instance i of scope k.
 func (cal *calendar) monthRange(k compiler.ScopeKind, i int) (int, int) {
-	per := monthsPer(k, len(cal.months))
-	first := i * per
-	last := min(first+per, len(cal.months)) - 1
-	return first, last
+	return cal.cal.MonthRange(k, i)
 }
 
 // dates returns the first and last day of instance i of time scope k.
 func (cal *calendar) dates(k compiler.ScopeKind, i int) span {
-	first, last := cal.monthRange(k, i)
-	return span{from: cal.months[first].from, to: cal.months[last].to}
+	from, to := cal.cal.Dates(k, i)
+	return span{from: from, to: to}
 }
 
-// label names instance i of time scope k: 2026-05, 2026-Q1, 2026-27, term.
-func (cal *calendar) label(k compiler.ScopeKind, i int) string {
-	switch k {
-	case compiler.MonthScope:
-		d := cal.months[i].from
-		return fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month()))
-	case compiler.QuarterScope:
-		y := cal.from.Year() + i/4
-		return fmt.Sprintf("%04d-Q%d", y, i%4+1)
-	case compiler.YearScope:
-		return yearLabel(cal.from.Year()+i, cal.from.Month())
-	}
-	return "term"
-}
-
-func yearLabel(y int, startMonth time.Month) string {
-	if startMonth == time.January {
-		return strconv.Itoa(y)
-	}
-	return fmt.Sprintf("%04d-%02d", y, (y+1)%100)
-}
+// label names instance i of time scope k: 2026-05, 2026-Q1, 2026/27, term.
+func (cal *calendar) label(k compiler.ScopeKind, i int) string { return cal.cal.Label(k, i) }
 
 // period is a run of whole settlement periods a statement covers.
 type period struct {
@@ -133,29 +72,23 @@ type period struct {
 	first, last int // settlement period indexes, inclusive
 }
 
-// parsePeriod reads a period name: a month (2026-05), a contract quarter
-// (2026-Q1), a contract year (2026-27) or term. It must cover whole
-// settlement periods.
+// parsePeriod reads a period as compiler.Calendar.Parse does: a month
+// (2026-05), a contract quarter (2026-Q1), a contract year (2026/27), term,
+// or a range FROM..TO of them. It must cover whole settlement periods. The
+// period's label is the calendar's name for it.
 func (cal *calendar) parsePeriod(text string) (period, error) {
-	text = strings.TrimSpace(text)
-	kinds := []compiler.ScopeKind{compiler.MonthScope, compiler.QuarterScope, compiler.YearScope, compiler.TermScope}
-	for _, k := range kinds {
-		for i := 0; i < cal.count(k); i++ {
-			if cal.label(k, i) != text {
-				continue
-			}
-			if k < cal.settle {
-				return period{}, fmt.Errorf("the contract settles %s; %s is shorter than a settlement period (try %s)",
-					cal.settle.SettlementWord(), text, cal.label(cal.settle, cal.fromMonth(cal.monthFirst(k, i), cal.settle)))
-			}
-			fm, lm := cal.monthRange(k, i)
-			return period{label: text, first: cal.fromMonth(fm, cal.settle), last: cal.fromMonth(lm, cal.settle)}, nil
-		}
+	p, err := cal.cal.Parse(text)
+	if err != nil {
+		return period{}, err
 	}
-	return period{}, fmt.Errorf("%q is not a period of the term %s .. %s; write a month (%s), a quarter (%s), a contract year (%s) or term",
-		text, cal.from, cal.to, cal.label(compiler.MonthScope, 0), cal.label(compiler.QuarterScope, 0), cal.label(compiler.YearScope, 0))
+	first, last, err := cal.cal.Settle(p)
+	if err != nil {
+		return period{}, err
+	}
+	return period{label: p.Label(), first: first, last: last}, nil
 }
 
+// monthFirst returns the first month of instance i of time scope k.
 func (cal *calendar) monthFirst(k compiler.ScopeKind, i int) int {
 	f, _ := cal.monthRange(k, i)
 	return f

@@ -55,7 +55,8 @@ Data files are CSV, JSON, JSON Lines or YAML. A file's data name is found
 from its columns; write NAME=FILE to say it (--data goal=goals.csv).
 
 --period settles one period: a month (2026-05), a contract quarter (2026-Q1),
-a contract year (2026-27) or term. Without it, every period the data touches.`,
+a contract year (2026/27) or term, or a run of them written FROM..TO
+(2026-04..2026-06). Without it, every period the data touches.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
@@ -89,7 +90,7 @@ and the value of every part of them.`,
 
 func addEvalFlags(cmd *cobra.Command, p *evalParams) {
 	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE (repeatable)")
-	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026-27 or term")
+	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026/27, term or FROM..TO")
 	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
 	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
 }

@@ -274,7 +274,7 @@ func TestEvalBadPeriod(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("stdout not empty:\n%s", stdout)
 	}
-	want := `occ: "2026-13" is not a period of the term 2026-04-01 .. 2027-03-31; write a month (2026-04), a quarter (2026-Q1), a contract year (2026-27) or term`
+	want := `occ: "2026-13" is not a period of the term 2026-04-01 .. 2027-03-31; write a month (2026-04), a quarter (2026-Q1), a contract year (2026/27) or term`
 	if !strings.Contains(stderr, want) {
 		t.Errorf("stderr:\n%s\nwant it to contain:\n%s", stderr, want)
 	}

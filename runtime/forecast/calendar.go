@@ -6,14 +6,15 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
-	"occ/runtime"
 )
 
-// calendar lays the contract term out in months and settlement periods,
-// the same way the evaluator does: months are the calendar months that
-// overlap the term, clipped to it, and settlement periods are runs of 1, 3
-// or 12 of them (or the whole term) counted from the first.
+// calendar is the forecast's view of the contract's compiler.Calendar, the
+// one the evaluator uses: months are the calendar months that overlap the
+// term, clipped to it, and settlement periods are runs of 1, 3 or 12 of
+// them (or the whole term) counted from the first.
 type calendar struct {
+	cal    *compiler.Calendar
+	settle compiler.ScopeKind
 	months []span
 	per    int      // months in a settlement period
 	labels []string // settlement period labels, as statements print them
@@ -22,58 +23,27 @@ type calendar struct {
 type span struct{ from, to value.Date }
 
 func newCalendar(c *compiler.Contract) (*calendar, error) {
-	prog, err := runtime.New(c, runtime.WithWorkers(1))
-	if err != nil {
-		return nil, err
-	}
-	cal := &calendar{labels: prog.Periods()}
-	y, m := c.TermFrom.Year(), c.TermFrom.Month()
-	for {
-		start, err := value.NewDate(y, m, 1)
-		if err != nil || start.After(c.TermTo) {
-			break
-		}
-		s := span{from: start, to: start.AddMonths(1).AddDays(-1)}
-		if s.from.Before(c.TermFrom) {
-			s.from = c.TermFrom
-		}
-		if s.to.After(c.TermTo) {
-			s.to = c.TermTo
-		}
-		cal.months = append(cal.months, s)
-		if m++; m > 12 {
-			m, y = 1, y+1
-		}
-	}
-	if len(cal.months) == 0 {
+	cc := c.Calendar()
+	n := cc.Count(compiler.MonthScope)
+	if n == 0 {
 		return nil, fmt.Errorf("the contract's term %s .. %s has no months", c.TermFrom, c.TermTo)
 	}
-	switch c.Settlement {
-	case compiler.MonthScope:
-		cal.per = 1
-	case compiler.QuarterScope:
-		cal.per = 3
-	case compiler.YearScope:
-		cal.per = 12
-	default:
-		cal.per = len(cal.months)
+	cal := &calendar{cal: cc, settle: c.Settlement, months: make([]span, n), per: cc.MonthsPer(c.Settlement)}
+	for i := range cal.months {
+		cal.months[i].from, cal.months[i].to = cc.Dates(compiler.MonthScope, i)
+	}
+	cal.labels = make([]string, cc.Count(c.Settlement))
+	for i := range cal.labels {
+		cal.labels[i] = cc.Label(c.Settlement, i)
 	}
 	return cal, nil
 }
 
 // monthOf returns the index of the term month holding d, or -1.
-func (cal *calendar) monthOf(d value.Date) int {
-	if d.Before(cal.months[0].from) || d.After(cal.months[len(cal.months)-1].to) {
-		return -1
-	}
-	return (d.Year()-cal.months[0].from.Year())*12 + int(d.Month()) - int(cal.months[0].from.Month())
-}
+func (cal *calendar) monthOf(d value.Date) int { return cal.cal.MonthOf(d) }
 
 // monthLabel names term month m as yyyy-mm.
-func (cal *calendar) monthLabel(m int) string {
-	d := cal.months[m].from
-	return fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month()))
-}
+func (cal *calendar) monthLabel(m int) string { return cal.cal.Label(compiler.MonthScope, m) }
 
 // periodOf returns the settlement period holding term month m.
 func (cal *calendar) periodOf(m int) int { return m / cal.per }
@@ -83,14 +53,15 @@ func (cal *calendar) periodMonths(p int) (int, int) {
 	return p * cal.per, min((p+1)*cal.per, len(cal.months)) - 1
 }
 
-// periodIndex returns the settlement period labelled s, or -1.
+// periodIndex returns the settlement period named s, or -1. It reads s
+// with the contract's calendar, so a contract year may also be written the
+// old way, 2026-27.
 func (cal *calendar) periodIndex(s string) int {
-	for i, l := range cal.labels {
-		if l == s {
-			return i
-		}
+	p, err := cal.cal.Parse(s)
+	if err != nil || p.Kind != cal.settle || p.First != p.Last {
+		return -1
 	}
-	return -1
+	return p.First
 }
 
 // parsePeriods reads --periods: "term", one settlement period (2026-05,
