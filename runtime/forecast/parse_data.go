@@ -1,0 +1,310 @@
+package forecast
+
+// Reading a scenario's data block: which data it gives, the records of
+// each schema, and placeholders for the fields it leaves out.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"go.yaml.in/yaml/v3"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang/words"
+)
+
+func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "data", "data is a mapping of data names to their fields; found %s", describe(n))
+		return
+	}
+	var names []string
+	for _, sc := range p.c.Schemas {
+		names = append(names, sc.Name)
+	}
+	given := map[*compiler.Schema]*yaml.Node{}
+	keyOf := map[*compiler.Schema]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		sc := p.c.Schema(k.Value)
+		if sc == nil {
+			p.errorf(k, "data", "the contract has no data %q%s", k.Value, suggestOrList(k.Value, names, "its data are"))
+			continue
+		}
+		if given[sc] != nil {
+			p.errorf(k, "data", "data %s is given twice", k.Value)
+			continue
+		}
+		given[sc], keyOf[sc] = v, k
+	}
+	anyTop := false
+	for _, top := range p.c.TopSchemas() {
+		if given[top] == nil {
+			if p.schemaRead(top) {
+				p.errorf(at, "data", "the scenario has no data %s, which the contract reads; add %s: with a distribution for each of its fields", top.Name, top.Name)
+			}
+			continue
+		}
+		anyTop = true
+		if sg := p.topSchema(top, given, keyOf); sg != nil {
+			s.tops = append(s.tops, sg)
+		}
+	}
+	for _, sc := range p.c.Schemas {
+		if sc.Parent != nil && given[sc] != nil && given[sc.Root()] == nil {
+			p.errorf(keyOf[sc], "data "+sc.Name, "data %s is nested in %s, which the scenario does not give", sc.Name, sc.Root().Name)
+		}
+	}
+	if !anyTop && len(p.errs) == 0 {
+		p.errorf(at, "data", "the scenario gives no top-level data; give one of %s", words.And(topNames(p.c)))
+	}
+}
+
+func topNames(c *compiler.Contract) []string {
+	var out []string
+	for _, s := range c.TopSchemas() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// schemaRead reports whether the contract reads any field of s or of the
+// data nested in it, or counts its records.
+func (p *parser) schemaRead(s *compiler.Schema) bool {
+	for _, f := range s.Fields {
+		if p.reads[f] {
+			return true
+		}
+	}
+	for _, r := range p.c.Rules {
+		if r.Scope.Schema == s {
+			return true
+		}
+		for _, e := range r.Expressions() {
+			for _, v := range e.Vars {
+				if v == s.Name || v == compiler.AllPrefix+s.Name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// topSchema checks that the cohort model fits a top-level schema: one
+// record per active person per month, keyed by person and month.
+func (p *parser) topSchema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*yaml.Node) *schemaGen {
+	where := "data " + s.Name
+	at := keyOf[s]
+	if s.PersonField == nil {
+		p.errorf(at, where, "data %s has no person field; a scenario makes one record per person per month, which does not fit this contract (use --from to resample real data instead)", s.Name)
+		return nil
+	}
+	for _, k := range s.Keys {
+		if k != s.PersonField && k != s.PeriodField {
+			p.errorf(at, where, "data %s is keyed by %s as well as person and %s; a scenario makes one record per person per month, which does not fit this contract (use --from to resample real data instead)",
+				s.Name, k.Name, s.PeriodField.Name)
+			return nil
+		}
+	}
+	return p.schema(s, given, keyOf, true, at)
+}
+
+// fieldKeys are the keys a field's mapping may hold.
+var fieldKeys = []string{"fixed", "uniform", "normal", "categorical", "bernoulli", "chance", "when", "per", "places", "times", "from", "days", "count"}
+
+var distKeys = []string{"fixed", "uniform", "normal", "categorical", "bernoulli"}
+
+// schema reads the fields of one schema and orders them.
+func (p *parser) schema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*yaml.Node, top bool, listAt *yaml.Node) *schemaGen {
+	where := "data " + s.Name
+	node := given[s]
+	sg := &schemaGen{s: s, id: p.nextID, fields: make([]*fieldGen, len(s.Fields)), node: keyOf[s], where: where}
+	p.nextID++
+	fieldNodes := map[*compiler.Field]*yaml.Node{}
+	fieldKey := map[*compiler.Field]*yaml.Node{}
+	if node != nil {
+		if node.Kind != yaml.MappingNode {
+			if !(node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
+				p.errorf(node, where, "expected a mapping of field names to distributions; found %s", describe(node))
+			}
+		} else {
+			var names []string
+			for _, f := range s.Fields {
+				names = append(names, f.Name)
+			}
+			for i := 0; i+1 < len(node.Content); i += 2 {
+				k, v := node.Content[i], resolve(node.Content[i+1])
+				f := s.FieldByName(k.Value)
+				if f == nil {
+					p.errorf(k, where, "data %s has no field %q%s", s.Name, k.Value, suggestOrList(k.Value, names, "its fields are"))
+					continue
+				}
+				if fieldNodes[f] != nil {
+					p.errorf(k, where, "field %s is given twice", f.Name)
+					continue
+				}
+				fieldNodes[f], fieldKey[f] = v, k
+			}
+		}
+	}
+	at := keyOf[s]
+	if at == nil {
+		at = listAt // nested data the scenario does not give: point at the list
+	}
+	var missing []string
+	for _, f := range s.Fields {
+		fw := fmt.Sprintf("data %s, field %s", s.Name, f.Name)
+		fg := &fieldGen{f: f, chance: probOne, node: fieldKey[f], where: fw, places: defaultPlaces(f)}
+		if fg.node == nil {
+			fg.node = at
+		}
+		sg.fields[f.Index] = fg
+		v := fieldNodes[f]
+		auto := ""
+		switch {
+		case top && f == s.PersonField:
+			fg.kind, auto = gPerson, "the cohort's people"
+		case top && f == s.PeriodField:
+			fg.kind, auto = gPeriod, "the cohort's months"
+		case !top && f.Key:
+			fg.kind, auto = gKey, "each record's position (1, 2, ...)"
+			switch f.Kind {
+			case compiler.TextField:
+				prefix := strings.ToUpper(f.Name[:1])
+				for i := 1; i <= max(s.ParentField.MaxItems, 1); i++ {
+					fg.keys = append(fg.keys, types.String(prefix+strconv.Itoa(i)))
+				}
+			case compiler.IntField:
+				for i := 1; i <= max(s.ParentField.MaxItems, 1); i++ {
+					fg.keys = append(fg.keys, types.Int(i))
+				}
+			default:
+				p.errorf(at, fw, "key %s is %s; a scenario can number nested records only with a text or int key", f.Name, f.Kind)
+			}
+		}
+		if auto != "" {
+			if v != nil {
+				p.errorf(fieldKey[f], fw, "%s is made from %s; remove it from the scenario", f.Name, auto)
+			}
+			continue
+		}
+		if v == nil {
+			if p.reads[f] {
+				missing = append(missing, f.Name)
+			}
+			p.placeholder(fg, s)
+			continue
+		}
+		fg.given = true
+		p.field(fg, v, s, top)
+	}
+	if len(missing) > 0 {
+		what := "field"
+		if len(missing) > 1 {
+			what = "fields"
+		}
+		if node == nil && !top {
+			p.errorf(at, where, "the contract reads %s %s of data %s, but the scenario does not give data %s; add %s: with a distribution for %s",
+				what, words.And(missing), s.Name, s.Name, s.Name, map[bool]string{true: "each", false: "it"}[len(missing) > 1])
+		} else {
+			p.errorf(at, where, "the contract reads %s %s, but the scenario gives no distribution for %s; give %s (write blank for an optional field that is always empty)",
+				what, words.And(missing), map[bool]string{true: "them", false: "it"}[len(missing) > 1], map[bool]string{true: "each one", false: "it"}[len(missing) > 1])
+		}
+	}
+	// Nested schemas.
+	for _, lf := range s.Lists {
+		fg := sg.fields[lf.Index]
+		if lf.Elem == nil || lf.Elem.ParentField != lf {
+			continue
+		}
+		switch {
+		case fg.given && fg.kind == gList && fg.d != nil && (fg.d.hi > 0 || given[lf.Elem] != nil):
+			fg.child = p.schema(lf.Elem, given, keyOf, false, fg.node)
+		case fg.given && fg.kind == gList:
+			// No records are ever made, so their fields are not needed.
+		case given[lf.Elem] != nil:
+			p.errorf(keyOf[lf.Elem], "data "+lf.Elem.Name, "data %s is given, but %s.%s has no count, so no %s records are made; give %s: {count: ...}",
+				lf.Elem.Name, s.Name, lf.Name, lf.Elem.Name, lf.Name)
+		}
+	}
+	p.order(sg)
+	return sg
+}
+
+func defaultPlaces(f *compiler.Field) int32 {
+	switch f.Kind {
+	case compiler.DecimalField, compiler.MoneyField:
+		return 2
+	}
+	return 0
+}
+
+// placeholder fills a field the scenario does not give: blank when
+// optional, else the smallest value its range allows (0 when it can be),
+// the first enum value, false, "", the record's month, or no records.
+func (p *parser) placeholder(fg *fieldGen, s *compiler.Schema) {
+	f := fg.f
+	fg.kind = gConst
+	if f.Optional {
+		fg.maybeBlank = true
+		return
+	}
+	switch f.Kind {
+	case compiler.IntField, compiler.DecimalField, compiler.MoneyField:
+		d := zeroDec()
+		if f.Min != nil && cmpBound(d, f.Min) < 0 {
+			d = boundDec(f.Min)
+		}
+		if f.Max != nil && cmpBound(d, f.Max) > 0 {
+			d = boundDec(f.Max)
+		}
+		fg.places = placesOf(d)
+		fg.lo, _ = scaled(d, fg.places, value.HalfUp)
+		fg.hi = fg.lo
+		fg.konst = numVal(f.Kind, d)
+	case compiler.BoolField:
+		fg.konst = types.False
+	case compiler.EnumField:
+		fg.konst = types.String(f.Enum[0])
+	case compiler.TextField:
+		fg.konst = types.String("")
+	case compiler.DateField:
+		fg.kind = gDate
+		fg.d = &dist{kind: dFixed, numeric: true}
+	case compiler.ListField:
+		fg.kind = gList
+		fg.d = &dist{kind: dFixed, numeric: true}
+	}
+}
+
+// numVal makes a field value from a decimal.
+func numVal(k compiler.FieldKind, d value.Decimal) ref.Val {
+	switch k {
+	case compiler.IntField:
+		n, _ := d.Int64()
+		return types.Int(n)
+	case compiler.MoneyField:
+		return value.MoneyOf(d)
+	}
+	return d
+}
+
+func boundDec(v ref.Val) value.Decimal {
+	switch x := v.(type) {
+	case types.Int:
+		return value.DecimalFromInt(int64(x))
+	case value.Decimal:
+		return x
+	case value.Money:
+		return x.Decimal()
+	}
+	return zeroDec()
+}
+
+func cmpBound(d value.Decimal, b ref.Val) int { return d.Cmp(boundDec(b)) }
