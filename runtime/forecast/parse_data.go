@@ -126,71 +126,22 @@ func (p *parser) schema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*y
 	node := given[s]
 	sg := &schemaGen{s: s, id: p.nextID, fields: make([]*fieldGen, len(s.Fields)), node: keyOf[s], where: where}
 	p.nextID++
-	fieldNodes := map[*compiler.Field]*yaml.Node{}
-	fieldKey := map[*compiler.Field]*yaml.Node{}
-	if node != nil {
-		if node.Kind != yaml.MappingNode {
-			if !(node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
-				p.errorf(node, where, "expected a mapping of field names to distributions; found %s", describe(node))
-			}
-		} else {
-			var names []string
-			for _, f := range s.Fields {
-				names = append(names, f.Name)
-			}
-			for i := 0; i+1 < len(node.Content); i += 2 {
-				k, v := node.Content[i], resolve(node.Content[i+1])
-				f := s.FieldByName(k.Value)
-				if f == nil {
-					p.errorf(k, where, "data %s has no field %q%s", s.Name, k.Value, suggestOrList(k.Value, names, "its fields are"))
-					continue
-				}
-				if fieldNodes[f] != nil {
-					p.errorf(k, where, "field %s is given twice", f.Name)
-					continue
-				}
-				fieldNodes[f], fieldKey[f] = v, k
-			}
-		}
-	}
+	fieldNodes, fieldKey := p.fieldNodes(s, node, where)
 	at := keyOf[s]
 	if at == nil {
 		at = listAt // nested data the scenario does not give: point at the list
 	}
 	var missing []string
 	for _, f := range s.Fields {
-		fw := fmt.Sprintf("data %s, field %s", s.Name, f.Name)
-		fg := &fieldGen{f: f, chance: probOne, node: fieldKey[f], where: fw, places: defaultPlaces(f)}
+		fg := &fieldGen{f: f, chance: probOne, node: fieldKey[f], where: fmt.Sprintf("data %s, field %s", s.Name, f.Name), places: defaultPlaces(f)}
 		if fg.node == nil {
 			fg.node = at
 		}
 		sg.fields[f.Index] = fg
 		v := fieldNodes[f]
-		auto := ""
-		switch {
-		case top && f == s.PersonField:
-			fg.kind, auto = gPerson, "the cohort's people"
-		case top && f == s.PeriodField:
-			fg.kind, auto = gPeriod, "the cohort's months"
-		case !top && f.Key:
-			fg.kind, auto = gKey, "each record's position (1, 2, ...)"
-			switch f.Kind {
-			case compiler.TextField:
-				prefix := strings.ToUpper(f.Name[:1])
-				for i := 1; i <= max(s.ParentField.MaxItems, 1); i++ {
-					fg.keys = append(fg.keys, types.String(prefix+strconv.Itoa(i)))
-				}
-			case compiler.IntField:
-				for i := 1; i <= max(s.ParentField.MaxItems, 1); i++ {
-					fg.keys = append(fg.keys, types.Int(i))
-				}
-			default:
-				p.errorf(at, fw, "key %s is %s; a scenario can number nested records only with a text or int key", f.Name, f.Kind)
-			}
-		}
-		if auto != "" {
+		if auto := p.madeField(fg, s, top, at); auto != "" {
 			if v != nil {
-				p.errorf(fieldKey[f], fw, "%s is made from %s; remove it from the scenario", f.Name, auto)
+				p.errorf(fieldKey[f], fg.where, "%s is made from %s; remove it from the scenario", f.Name, auto)
 			}
 			continue
 		}
@@ -205,19 +156,102 @@ func (p *parser) schema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*y
 		p.field(fg, v, s, top)
 	}
 	if len(missing) > 0 {
-		what := "field"
-		if len(missing) > 1 {
-			what = "fields"
-		}
-		if node == nil && !top {
-			p.errorf(at, where, "the contract reads %s %s of data %s, but the scenario does not give data %s; add %s: with a distribution for %s",
-				what, words.And(missing), s.Name, s.Name, s.Name, map[bool]string{true: "each", false: "it"}[len(missing) > 1])
-		} else {
-			p.errorf(at, where, "the contract reads %s %s, but the scenario gives no distribution for %s; give %s (write blank for an optional field that is always empty)",
-				what, words.And(missing), map[bool]string{true: "them", false: "it"}[len(missing) > 1], map[bool]string{true: "each one", false: "it"}[len(missing) > 1])
-		}
+		p.missingFields(s, missing, at, node == nil && !top)
 	}
-	// Nested schemas.
+	p.nested(sg, given, keyOf)
+	p.order(sg)
+	return sg
+}
+
+// fieldNodes returns the value and key nodes of each field a schema's
+// mapping gives, reporting unknown and repeated fields.
+func (p *parser) fieldNodes(s *compiler.Schema, node *yaml.Node, where string) (values, keys map[*compiler.Field]*yaml.Node) {
+	values, keys = map[*compiler.Field]*yaml.Node{}, map[*compiler.Field]*yaml.Node{}
+	if node == nil {
+		return values, keys
+	}
+	if node.Kind != yaml.MappingNode {
+		if !(node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
+			p.errorf(node, where, "expected a mapping of field names to distributions; found %s", describe(node))
+		}
+		return values, keys
+	}
+	var names []string
+	for _, f := range s.Fields {
+		names = append(names, f.Name)
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], resolve(node.Content[i+1])
+		f := s.FieldByName(k.Value)
+		if f == nil {
+			p.errorf(k, where, "data %s has no field %q%s", s.Name, k.Value, suggestOrList(k.Value, names, "its fields are"))
+			continue
+		}
+		if values[f] != nil {
+			p.errorf(k, where, "field %s is given twice", f.Name)
+			continue
+		}
+		values[f], keys[f] = v, k
+	}
+	return values, keys
+}
+
+// madeField sets up a field whose values the generator makes rather than
+// the scenario gives — a top-level record's person and period, a nested
+// record's keys — and says what they are made from; it returns "" for
+// any other field.
+func (p *parser) madeField(fg *fieldGen, s *compiler.Schema, top bool, at *yaml.Node) string {
+	f := fg.f
+	switch {
+	case top && f == s.PersonField:
+		fg.kind = gPerson
+		return "the cohort's people"
+	case top && f == s.PeriodField:
+		fg.kind = gPeriod
+		return "the cohort's months"
+	case top || !f.Key:
+		return ""
+	}
+	fg.kind = gKey
+	switch f.Kind {
+	case compiler.TextField:
+		prefix := strings.ToUpper(f.Name[:1])
+		for i := 1; i <= max(s.ParentField.MaxItems, 1); i++ {
+			fg.keys = append(fg.keys, types.String(prefix+strconv.Itoa(i)))
+		}
+	case compiler.IntField:
+		for i := 1; i <= max(s.ParentField.MaxItems, 1); i++ {
+			fg.keys = append(fg.keys, types.Int(i))
+		}
+	default:
+		p.errorf(at, fg.where, "key %s is %s; a scenario can number nested records only with a text or int key", f.Name, f.Kind)
+	}
+	return "each record's position (1, 2, ...)"
+}
+
+// missingFields reports the fields the contract reads that the scenario
+// does not give; absent is true when the scenario does not give the
+// (nested) data at all.
+func (p *parser) missingFields(s *compiler.Schema, missing []string, at *yaml.Node, absent bool) {
+	where := "data " + s.Name
+	many := len(missing) > 1
+	what := "field"
+	if many {
+		what = "fields"
+	}
+	if absent {
+		p.errorf(at, where, "the contract reads %s %s of data %s, but the scenario does not give data %s; add %s: with a distribution for %s",
+			what, words.And(missing), s.Name, s.Name, s.Name, map[bool]string{true: "each", false: "it"}[many])
+		return
+	}
+	p.errorf(at, where, "the contract reads %s %s, but the scenario gives no distribution for %s; give %s (write blank for an optional field that is always empty)",
+		what, words.And(missing), map[bool]string{true: "them", false: "it"}[many], map[bool]string{true: "each one", false: "it"}[many])
+}
+
+// nested reads the schemas nested in the lists of sg's schema whose
+// records are made.
+func (p *parser) nested(sg *schemaGen, given, keyOf map[*compiler.Schema]*yaml.Node) {
+	s := sg.s
 	for _, lf := range s.Lists {
 		fg := sg.fields[lf.Index]
 		if lf.Elem == nil || lf.Elem.ParentField != lf {
@@ -233,8 +267,6 @@ func (p *parser) schema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*y
 				lf.Elem.Name, s.Name, lf.Name, lf.Elem.Name, lf.Name)
 		}
 	}
-	p.order(sg)
-	return sg
 }
 
 func defaultPlaces(f *compiler.Field) int32 {

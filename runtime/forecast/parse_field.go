@@ -16,34 +16,62 @@ import (
 	"occ/lang/words"
 )
 
-// field reads the distribution of one field.
+// field reads the generator of one field the scenario gives: blank, a
+// fixed value, or a mapping of a distribution and its modifiers.
 func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool) {
 	f := fg.f
-	where := fg.where
-	// A scalar is a fixed value; blank leaves an optional field empty.
-	var keys map[string]*yaml.Node
-	if v.Kind == yaml.ScalarNode {
-		if t := strings.TrimSpace(v.Value); v.Tag == "!!null" || t == "blank" {
-			if !f.Optional {
-				p.errorf(v, where, "%s is required, so it cannot be blank", f.Name)
-				return
-			}
-			fg.kind, fg.maybeBlank = gConst, true
-			return
-		}
-		keys = map[string]*yaml.Node{"fixed": v}
-		if f.Kind == compiler.ListField {
-			keys = map[string]*yaml.Node{"count": v}
-		}
-	} else {
-		keys = p.mapping(v, where, fieldKeys)
-	}
-	fixedNode := keys["fixed"]
-	if f.Kind == compiler.DateField && fixedNode == nil && keys["days"] == nil {
-		p.errorf(v, where, "a date is a fixed date or {from: ..., days: ...}: the number of days after the record's month (from: period, the default) or after another date field")
+	keys, ok := p.fieldEntries(fg, v)
+	if !ok {
 		return
 	}
-	// Modifiers that apply to any field.
+	if f.Kind == compiler.DateField && keys["fixed"] == nil && keys["days"] == nil {
+		p.errorf(v, fg.where, "a date is a fixed date or {from: ..., days: ...}: the number of days after the record's month (from: period, the default) or after another date field")
+		return
+	}
+	p.modifiers(fg, keys, s, top)
+	p.dropMisplaced(fg, v, keys)
+	var dk []string
+	for _, k := range distKeys {
+		if keys[k] != nil {
+			dk = append(dk, k)
+		}
+	}
+	switch f.Kind {
+	case compiler.ListField:
+		p.listField(fg, v, keys, dk, s)
+	case compiler.DateField:
+		p.dateField(fg, v, keys, dk, s)
+	default:
+		p.valueField(fg, v, keys, dk, s)
+	}
+}
+
+// fieldEntries returns the entries of a field's mapping. A scalar is a
+// fixed value (a list's count); blank leaves an optional field empty, and
+// then ok is false: nothing more is to be read.
+func (p *parser) fieldEntries(fg *fieldGen, v *yaml.Node) (keys map[string]*yaml.Node, ok bool) {
+	f := fg.f
+	if v.Kind != yaml.ScalarNode {
+		return p.mapping(v, fg.where, fieldKeys), true
+	}
+	if t := strings.TrimSpace(v.Value); v.Tag == "!!null" || t == "blank" {
+		if !f.Optional {
+			p.errorf(v, fg.where, "%s is required, so it cannot be blank", f.Name)
+			return nil, false
+		}
+		fg.kind, fg.maybeBlank = gConst, true
+		return nil, false
+	}
+	if f.Kind == compiler.ListField {
+		return map[string]*yaml.Node{"count": v}, true
+	}
+	return map[string]*yaml.Node{"fixed": v}, true
+}
+
+// modifiers reads the keys that apply to a field of any kind: chance,
+// when, per and places.
+func (p *parser) modifiers(fg *fieldGen, keys map[string]*yaml.Node, s *compiler.Schema, top bool) {
+	f, where := fg.f, fg.where
 	if c := keys["chance"]; c != nil {
 		if !f.Optional {
 			p.errorf(c, where+", chance", "%s is required, so it is always present; chance is for optional fields", f.Name)
@@ -79,6 +107,13 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 			}
 		}
 	}
+}
+
+// dropMisplaced reports and removes the keys that are only for fields of
+// another kind: times for numbers, from and days for dates, count for
+// lists.
+func (p *parser) dropMisplaced(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Node) {
+	f := fg.f
 	for _, k := range []string{"times", "from", "days", "count"} {
 		if keys[k] == nil {
 			continue
@@ -86,80 +121,103 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 		ok := true
 		switch k {
 		case "times":
-			ok = f.Kind == compiler.IntField || f.Kind == compiler.DecimalField || f.Kind == compiler.MoneyField
+			ok = isNumber(f)
 		case "from", "days":
 			ok = f.Kind == compiler.DateField
 		case "count":
 			ok = f.Kind == compiler.ListField
 		}
 		if !ok {
-			p.errorf(keyNode(v, k), where, "%s is not for %s fields", k, f.Kind)
+			p.errorf(keyNode(v, k), fg.where, "%s is not for %s fields", k, f.Kind)
 			delete(keys, k)
 		}
 	}
-	var dk []string
-	for _, k := range distKeys {
-		if keys[k] != nil {
-			dk = append(dk, k)
-		}
-	}
-	switch f.Kind {
-	case compiler.ListField:
-		if len(dk) > 0 || keys["count"] == nil {
-			p.errorf(v, where, "a list is given as the number of records each %s holds: %s: {count: ...}", s.Name, f.Name)
-			return
-		}
-		fg.kind = gList
-		fg.d = p.parseDist(keys["count"], where+", count", spec{kind: compiler.IntField, min: zeroDec(), max: value.DecimalFromInt(int64(f.MaxItems))}, nil)
-		return
-	case compiler.DateField:
-		if fixedNode != nil {
-			if len(dk) > 1 || keys["days"] != nil || keys["from"] != nil {
-				p.errorf(v, where, "give a fixed date, or from and days, not both")
-				return
-			}
-			t, ok := p.text(fixedNode, where)
-			if !ok {
-				return
-			}
-			d, err := value.ParseDate(t, "")
-			if err != nil {
-				p.errorf(fixedNode, where, "%q is not a date; write yyyy-mm-dd", t)
-				return
-			}
-			fg.kind, fg.konst = gConst, d
-			fg.dlo, fg.dhi = d, d
-			p.checkDate(fg, fixedNode)
-			return
-		}
-		if len(dk) > 0 {
-			p.errorf(keyNode(v, dk[0]), where, "a date is given as days: a distribution of the number of days after its base date; put %s under days", dk[0])
-			return
-		}
-		fg.kind = gDate
-		if fr := keys["from"]; fr != nil {
-			t, ok := p.text(fr, where+", from")
-			if ok && t != "period" {
-				base := s.FieldByName(t)
-				switch {
-				case base == nil || base.Kind != compiler.DateField:
-					var dates []string
-					for _, x := range s.Fields {
-						if x.Kind == compiler.DateField && x != f {
-							dates = append(dates, x.Name)
-						}
-					}
-					p.errorf(fr, where+", from", "from is period (the record's month) or another date field of %s (%s); found %q%s", s.Name, words.Or(dates), t, didYouMean(t, dates))
-				case base == f:
-					p.errorf(fr, where+", from", "%s cannot be counted from itself", f.Name)
-				default:
-					fg.from = &fieldGen{f: base} // resolved in order()
-				}
-			}
-		}
-		fg.d = p.parseDist(keys["days"], where+", days", spec{kind: compiler.IntField, min: value.DecimalFromInt(-36500), max: value.DecimalFromInt(36500)}, nil)
+}
+
+// isNumber reports whether f is an int, decimal or money field.
+func isNumber(f *compiler.Field) bool {
+	return f.Kind == compiler.IntField || f.Kind == compiler.DecimalField || f.Kind == compiler.MoneyField
+}
+
+// listField reads a list: the number of nested records each record holds.
+func (p *parser) listField(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Node, dk []string, s *compiler.Schema) {
+	f := fg.f
+	if len(dk) > 0 || keys["count"] == nil {
+		p.errorf(v, fg.where, "a list is given as the number of records each %s holds: %s: {count: ...}", s.Name, f.Name)
 		return
 	}
+	fg.kind = gList
+	fg.d = p.parseDist(keys["count"], fg.where+", count", spec{kind: compiler.IntField, min: zeroDec(), max: value.DecimalFromInt(int64(f.MaxItems))}, nil)
+}
+
+// dateField reads a date: a fixed date, or a number of days drawn after
+// the record's month or another date field.
+func (p *parser) dateField(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Node, dk []string, s *compiler.Schema) {
+	where := fg.where
+	if fixed := keys["fixed"]; fixed != nil {
+		if len(dk) > 1 || keys["days"] != nil || keys["from"] != nil {
+			p.errorf(v, where, "give a fixed date, or from and days, not both")
+			return
+		}
+		p.fixedDate(fg, fixed)
+		return
+	}
+	if len(dk) > 0 {
+		p.errorf(keyNode(v, dk[0]), where, "a date is given as days: a distribution of the number of days after its base date; put %s under days", dk[0])
+		return
+	}
+	fg.kind = gDate
+	if fr := keys["from"]; fr != nil {
+		p.dateBase(fg, fr, s)
+	}
+	fg.d = p.parseDist(keys["days"], where+", days", spec{kind: compiler.IntField, min: value.DecimalFromInt(-36500), max: value.DecimalFromInt(36500)}, nil)
+}
+
+// fixedDate reads a date written as yyyy-mm-dd.
+func (p *parser) fixedDate(fg *fieldGen, n *yaml.Node) {
+	t, ok := p.text(n, fg.where)
+	if !ok {
+		return
+	}
+	d, err := value.ParseDate(t, "")
+	if err != nil {
+		p.errorf(n, fg.where, "%q is not a date; write yyyy-mm-dd", t)
+		return
+	}
+	fg.kind, fg.konst = gConst, d
+	fg.dlo, fg.dhi = d, d
+	p.checkDate(fg, n)
+}
+
+// dateBase reads from: period (the default) or another date field of the
+// record, which the days are counted from.
+func (p *parser) dateBase(fg *fieldGen, fr *yaml.Node, s *compiler.Schema) {
+	f, where := fg.f, fg.where+", from"
+	t, ok := p.text(fr, where)
+	if !ok || t == "period" {
+		return
+	}
+	base := s.FieldByName(t)
+	switch {
+	case base == nil || base.Kind != compiler.DateField:
+		var dates []string
+		for _, x := range s.Fields {
+			if x.Kind == compiler.DateField && x != f {
+				dates = append(dates, x.Name)
+			}
+		}
+		p.errorf(fr, where, "from is period (the record's month) or another date field of %s (%s); found %q%s", s.Name, words.Or(dates), t, didYouMean(t, dates))
+	case base == f:
+		p.errorf(fr, where, "%s cannot be counted from itself", f.Name)
+	default:
+		fg.from = &fieldGen{f: base} // resolved in order()
+	}
+}
+
+// valueField reads a field of any other kind: one distribution of its
+// values or, with times, of a factor of another number field.
+func (p *parser) valueField(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Node, dk []string, s *compiler.Schema) {
+	where := fg.where
 	if len(dk) == 0 {
 		p.errorf(v, where, "give a distribution: one of %s", words.Or(distKeys))
 		return
@@ -168,26 +226,14 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 		p.errorf(keyNode(v, dk[1]), where, "give one distribution, not both %s and %s", dk[0], dk[1])
 		return
 	}
-	sp := specOf(f, fg.places)
+	sp := specOf(fg.f, fg.places)
 	if t := keys["times"]; t != nil {
-		name, ok := p.text(t, where+", times")
-		if ok {
-			base := s.FieldByName(name)
-			switch {
-			case base == nil || (base.Kind != compiler.IntField && base.Kind != compiler.DecimalField && base.Kind != compiler.MoneyField):
-				var nums []string
-				for _, x := range s.Fields {
-					if x != f && (x.Kind == compiler.IntField || x.Kind == compiler.DecimalField || x.Kind == compiler.MoneyField) {
-						nums = append(nums, x.Name)
-					}
-				}
-				p.errorf(t, where+", times", "times names another number field of %s (%s); found %q%s", s.Name, words.Or(nums), name, didYouMean(name, nums))
-				return
-			case base == f:
-				p.errorf(t, where+", times", "%s cannot be a multiple of itself", f.Name)
-				return
-			}
-			fg.times = &fieldGen{f: base}
+		base, ok := p.timesBase(fg, t, s)
+		if !ok {
+			return
+		}
+		if base != nil {
+			fg.times = &fieldGen{f: base} // resolved in order()
 			// The distribution is of the factor: any number, with 4 places.
 			sp = spec{kind: compiler.DecimalField, places: 4, factor: true}
 		}
@@ -203,6 +249,34 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 		fg.lo, fg.hi = d.lo, d.hi
 		p.checkRange(fg, d.node)
 	}
+}
+
+// timesBase reads times: another number field of the record that the
+// value is a multiple of. It returns nil and true when the name could not
+// be read (that is reported already) and the field is read as if times
+// were not given, and false when the field cannot be read further.
+func (p *parser) timesBase(fg *fieldGen, t *yaml.Node, s *compiler.Schema) (*compiler.Field, bool) {
+	f, where := fg.f, fg.where+", times"
+	name, ok := p.text(t, where)
+	if !ok {
+		return nil, true
+	}
+	base := s.FieldByName(name)
+	switch {
+	case base == nil || !isNumber(base):
+		var nums []string
+		for _, x := range s.Fields {
+			if x != f && isNumber(x) {
+				nums = append(nums, x.Name)
+			}
+		}
+		p.errorf(t, where, "times names another number field of %s (%s); found %q%s", s.Name, words.Or(nums), name, didYouMean(name, nums))
+		return nil, false
+	case base == f:
+		p.errorf(t, where, "%s cannot be a multiple of itself", f.Name)
+		return nil, false
+	}
+	return base, true
 }
 
 // when reads a gate: {field: value} or {field: [values]}; every field
