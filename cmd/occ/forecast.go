@@ -15,7 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/lang/words"
+	"occ/compiler"
+	"occ/lang"
 	"occ/runtime"
 	"occ/runtime/forecast"
 )
@@ -85,16 +86,8 @@ of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 }
 
 func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Writer) error {
-	switch p.format {
-	case "text", "json":
-	default:
-		return usageError("unknown format %q: use text or json", p.format)
-	}
-	if (p.scenario == "") == (len(p.from) == 0) {
-		return usageError("give either --scenario FILE or --from FILE... (historical data to resample)")
-	}
-	if p.runs < 1 {
-		return usageError("--runs must be at least 1")
+	if err := checkForecastParams(p); err != nil {
+		return err
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -105,27 +98,9 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	var src forecast.Source
-	if p.scenario != "" {
-		b, err := os.ReadFile(p.scenario)
-		if err != nil {
-			return usageError("cannot read scenario %s: %v", p.scenario, errors.Unwrap(err))
-		}
-		sc, err := forecast.ParseScenario(c, p.scenario, b)
-		if err != nil {
-			return scenarioFailed(err, stderr)
-		}
-		src = sc
-	} else {
-		d, err := loadData(c, p.from, stderr)
-		if err != nil {
-			return err
-		}
-		b, err := forecast.NewBootstrap(c, d)
-		if err != nil {
-			return &exitError{code: exitFindings, msg: err.Error()}
-		}
-		src = b
+	src, scenarioSrc, err := forecastSource(c, p, stderr)
+	if err != nil {
+		return err
 	}
 	// Runs allocate many short-lived records and statements; collecting
 	// garbage half as often saves CPU time for a few hundred MB
@@ -144,22 +119,97 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		bar.clear()
 	}
 	if err != nil {
-		var oe *forecast.OptionError
-		if errors.As(err, &oe) {
-			return usageError("%s", oe.Msg)
+		return forecastFailed(err, p, scenarioSrc, stderr)
+	}
+	return writeForecast(res, p, stdout)
+}
+
+// checkForecastParams reports the mistakes in the flags that need no
+// contract to see.
+func checkForecastParams(p *forecastParams) error {
+	switch p.format {
+	case "text", "json":
+	default:
+		return usageError("unknown format %q: use text or json", p.format)
+	}
+	if (p.scenario == "") == (len(p.from) == 0) {
+		return usageError("give either --scenario FILE or --from FILE... (historical data to resample)")
+	}
+	if p.runs < 1 {
+		return usageError("--runs must be at least 1")
+	}
+	return nil
+}
+
+// forecastSource reads the scenario, or the data to resample, and returns
+// it with the sources to quote in diagnostics.
+func forecastSource(c *compiler.Contract, p *forecastParams, stderr io.Writer) (forecast.Source, sources, error) {
+	if p.scenario != "" {
+		b, err := os.ReadFile(p.scenario)
+		if err != nil {
+			return nil, nil, usageError("cannot read scenario %s: %v", p.scenario, errors.Unwrap(err))
 		}
-		var se forecast.ScenarioErrors
-		if errors.As(err, &se) {
-			return scenarioFailed(err, stderr)
+		src := sources{p.scenario: b}
+		sc, err := forecast.ParseScenario(c, p.scenario, b)
+		if err != nil {
+			return nil, nil, scenarioFailed(err, p, src, stderr)
 		}
-		var ee runtime.EvalErrors
-		if errors.As(err, &ee) {
-			fmt.Fprintln(stderr, err.Error())
-			fmt.Fprintln(stderr, "evaluation failed; no forecast produced")
-			return findings
-		}
+		return sc, src, nil
+	}
+	d, err := loadData(c, p.from, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := forecast.NewBootstrap(c, d)
+	if err != nil {
+		return nil, nil, &exitError{code: exitFindings, msg: err.Error()}
+	}
+	return b, nil, nil
+}
+
+// forecastFailed reports why a forecast could not be made.
+func forecastFailed(err error, p *forecastParams, src sources, stderr io.Writer) error {
+	var oe *forecast.OptionError
+	if errors.As(err, &oe) {
+		return usageError("%s", oe.Msg)
+	}
+	var ds lang.Diagnostics
+	if errors.As(err, &ds) {
+		return scenarioFailed(err, p, src, stderr)
+	}
+	var ee runtime.EvalErrors
+	if errors.As(err, &ee) {
+		fmt.Fprintln(stderr, err.Error())
+		fmt.Fprintln(stderr, "evaluation failed; no forecast produced")
+		return findings
+	}
+	return &exitError{code: exitFindings, msg: err.Error()}
+}
+
+// scenarioFailed prints the diagnostics of a scenario, in the format the
+// report was asked in: JSON diagnostics for --format json, text otherwise.
+// An error that is not diagnostics ends the command with its message.
+func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer) error {
+	var ds lang.Diagnostics
+	if !errors.As(err, &ds) {
 		return &exitError{code: exitFindings, msg: err.Error()}
 	}
+	ds = append(lang.Diagnostics(nil), ds...)
+	for i := range ds {
+		if ds[i].Code == forecast.CodeDoesNotFit {
+			ds[i].Detail = "use --from to resample real data instead"
+		}
+	}
+	format := "text"
+	if p.format == "json" {
+		format = "json"
+	}
+	return reportFindings(stderr, format, ds, src, "scenario", "no forecast produced")
+}
+
+// writeForecast writes the report to stdout, and the HTML page with
+// --html.
+func writeForecast(res *forecast.Result, p *forecastParams, stdout io.Writer) error {
 	if p.html != "" {
 		var buf bytes.Buffer
 		if err := res.WriteHTML(&buf); err != nil {
@@ -179,21 +229,8 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	} else if err := res.WriteText(&buf); err != nil {
 		return err
 	}
-	_, err = stdout.Write(buf.Bytes())
+	_, err := stdout.Write(buf.Bytes())
 	return err
-}
-
-// scenarioFailed prints a scenario's errors, one per line with its
-// file:line:col.
-func scenarioFailed(err error, stderr io.Writer) error {
-	fmt.Fprintln(stderr, err.Error())
-	n := 1
-	var se forecast.ScenarioErrors
-	if errors.As(err, &se) {
-		n = len(se)
-	}
-	fmt.Fprintf(stderr, "scenario: %s; no forecast produced\n", words.Count(n, "error"))
-	return findings
 }
 
 // isTerminal reports whether w is a terminal (a character device).

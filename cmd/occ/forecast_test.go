@@ -185,12 +185,8 @@ data:
 	t.Logf("occ eval total %s; forecast mean %s", st.Total, total["mean"])
 }
 
-// TestForecastScenarioErrors: a bad scenario exits 1 and names the file,
-// line and column of each mistake.
-func TestForecastScenarioErrors(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "bad.yaml")
-	src := `cohort:
+// badScenario has five mistakes for the individual-outcomes contract.
+const badScenario = `cohort:
   size: 0
 data:
   review:
@@ -200,19 +196,103 @@ data:
     satisfaction: {chance: 1.5, fixed: 4}
     goals: 0
 `
-	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+
+func writeBadScenario(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(p, []byte(badScenario), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// TestForecastScenarioErrors: a bad scenario exits 1 and names the file,
+// line and column of each mistake, quoting the line with a caret under
+// the mistake.
+func TestForecastScenarioErrors(t *testing.T) {
+	p := writeBadScenario(t)
 	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", p)
-	want := p + `:2:3: cohort: the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners
-` + p + `:4:3: data review: the contract reads field missed_visits, but the scenario gives no distribution for it; give it (write blank for an optional field that is always empty)
-` + p + `:5:29: data review, field planned_hours: the distribution can produce 0 .. 500, outside the range of planned_hours (0 .. 400); keep its bounds inside the range
-` + p + `:7:5: data review: data review has no field "missed_visit"; did you mean "missed_visits"?
-` + p + `:8:28: data review, field satisfaction, chance: a probability must lie between 0 and 1 (or 0% and 100%); 1.5 is outside
+	want := p + `:2:3: error: cohort: the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners [scenario-bad-value]
+  size: 0
+  ^~~~
+
+` + p + `:4:3: error: data review: the contract reads field missed_visits, but the scenario gives no distribution for it; give it (write blank for an optional field that is always empty) [scenario-missing]
+  review:
+  ^~~~~~
+
+` + p + `:5:29: error: data review, field planned_hours: the distribution can produce 0 .. 500, outside the range of planned_hours (0 .. 400); keep its bounds inside the range [scenario-bad-value]
+    planned_hours: {normal: {mean: 30, sd: 5, min: 0, max: 500}}
+                            ^
+
+` + p + `:7:5: error: data review: data review has no field "missed_visit"; did you mean "missed_visits"? [scenario-unknown-key]
+    missed_visit: 0
+    ^~~~~~~~~~~~
+
+` + p + `:8:28: error: data review, field satisfaction, chance: a probability must lie between 0 and 1 (or 0% and 100%); 1.5 is outside [scenario-bad-value]
+    satisfaction: {chance: 1.5, fixed: 4}
+                           ^~~
+
 scenario: 5 errors; no forecast produced
 `
 	if code != 1 || out != "" || stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
+	}
+}
+
+// TestForecastScenarioErrorsJSON: with --format json the scenario's
+// mistakes are written to stderr as diagnostics JSON, each with its file,
+// line and column, and nothing is written to stdout.
+func TestForecastScenarioErrorsJSON(t *testing.T) {
+	p := writeBadScenario(t)
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", p, "--format", "json")
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want exit 1 and nothing", code, out)
+	}
+	var report struct {
+		Version     int `json:"version"`
+		Errors      int `json:"errors"`
+		Diagnostics []struct {
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Column   int    `json:"column"`
+			Severity string `json:"severity"`
+			Code     string `json:"code"`
+			Message  string `json:"message"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(stderr), &report); err != nil {
+		t.Fatalf("stderr is not diagnostics JSON: %v\n%s", err, stderr)
+	}
+	var got []string
+	for _, d := range report.Diagnostics {
+		if d.File != p || d.Severity != "error" {
+			t.Errorf("file %q, severity %q", d.File, d.Severity)
+		}
+		got = append(got, fmt.Sprintf("%d:%d %s %s", d.Line, d.Column, d.Code, strings.SplitN(d.Message, ":", 2)[0]))
+	}
+	want := []string{
+		"2:3 scenario-bad-value cohort",
+		"4:3 scenario-missing data review",
+		"5:29 scenario-bad-value data review, field planned_hours",
+		"7:5 scenario-unknown-key data review",
+		"8:28 scenario-bad-value data review, field satisfaction, chance",
+	}
+	if report.Version != 1 || report.Errors != 5 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("version %d, %d errors:\n%s\nwant:\n%s", report.Version, report.Errors, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestForecastDoesNotFit: the hint for a contract a scenario cannot
+// describe names the flag that resamples real data.
+func TestForecastDoesNotFit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "visits.yaml")
+	if err := os.WriteFile(p, []byte("cohort: {size: 5}\ndata:\n  visit:\n    planned_minutes: 30\n    actual_minutes: 30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := evalRun(t, "forecast", "../../specs/time-and-task", "--scenario", p)
+	if code != 1 || !strings.Contains(stderr, p+":3:3: error: data visit: data visit is keyed by visit") ||
+		!strings.Contains(stderr, "[scenario-does-not-fit]\n  visit:\n  ^~~~~\n  hint: use --from to resample real data instead\n") {
+		t.Errorf("exit %d:\n%s", code, stderr)
 	}
 }
 

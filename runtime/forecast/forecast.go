@@ -247,7 +247,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	if len(over) > 0 {
 		s2, err := sc.WithVars(over)
 		if err != nil {
-			return nil, fmt.Errorf("with %s:\n%w", strings.Join(opts.Set, " "), err)
+			return nil, withDetail(err, "with "+varsText(over))
 		}
 		sc, src = s2, s2
 	}
@@ -273,7 +273,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 			} else {
 				s2, err := sc.WithVars(map[string]value.Decimal{v.name: v.vars[i]})
 				if err != nil {
-					return nil, fmt.Errorf("--vary %s at %s = %s:\n%w", opts.Vary, v.name, label, err)
+					return nil, withDetail(err, fmt.Sprintf("at %s = %s, a step of the sweep of %s from %s to %s", v.name, label, v.name, v.labels[0], v.labels[len(v.labels)-1]))
 				}
 				cfg.src = s2
 			}

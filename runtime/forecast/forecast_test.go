@@ -186,14 +186,16 @@ func TestVaryVar(t *testing.T) {
 		t.Errorf("kind %s", res.Sensitivity.Kind)
 	}
 	_, err := Forecast(context.Background(), c, sc, Options{Runs: 2, Vary: "achieved=0.5..0.9:2"})
-	want := "--vary achieved=0.5..0.9:2 at achieved = 0.9:\n" +
-		"s.yaml:15:71: data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.1, more than 1"
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v\nwant %s", err, want)
+	want := "s.yaml:15:71 [scenario-bad-value] data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.1, more than 1" +
+		" (at achieved = 0.9, a step of the sweep of achieved from 0.5 to 0.9)"
+	if got := diagnosticsText(t, err); got != want {
+		t.Errorf("got %s\nwant %s", got, want)
 	}
 	_, err = Forecast(context.Background(), c, sc, Options{Runs: 2, Set: []string{"achieved=1.5"}})
-	if err == nil || !strings.Contains(err.Error(), "s.yaml:15:") {
-		t.Errorf("--set achieved=1.5: got %v", err)
+	want = "s.yaml:15:71 [scenario-bad-value] data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.7, more than 1" +
+		" (with achieved = 1.5)"
+	if got := diagnosticsText(t, err); got != want {
+		t.Errorf("achieved set to 1.5: got %s\nwant %s", got, want)
 	}
 	for _, bad := range []struct{ vary, want string }{
 		{"hourly_rat=£1..£2", `--vary hourly_rat: there is no contract param or scenario var named "hourly_rat"; did you mean "hourly_rate"?`},
@@ -519,8 +521,9 @@ func TestBootstrap(t *testing.T) {
 func TestScenarioDoesNotFit(t *testing.T) {
 	c := compileSpec(t, "time-and-task")
 	_, err := ParseScenario(c, "s.yaml", []byte("cohort: {size: 5}\ndata:\n  visit:\n    planned_minutes: 30\n    actual_minutes: 30\n"))
-	want := "s.yaml:3:3: data visit: data visit is keyed by visit as well as person and date; a scenario makes one record per person per month, which does not fit this contract (use --from to resample real data instead)"
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v\nwant %s", err, want)
+	want := "s.yaml:3:3 [scenario-does-not-fit] data visit: data visit is keyed by visit as well as person and date; a scenario makes one record per person per month, which does not fit this contract" +
+		" (resample real data instead)"
+	if got := diagnosticsText(t, err); got != want {
+		t.Errorf("got %s\nwant %s", got, want)
 	}
 }

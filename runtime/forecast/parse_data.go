@@ -20,7 +20,7 @@ import (
 func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "data", "data is a mapping of data names to their fields; found %s", describe(n))
+		p.errorf(n, "data", CodeBadValue, "data is a mapping of data names to their fields; found %s", describe(n))
 		return
 	}
 	var names []string
@@ -33,11 +33,11 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		sc := p.c.Schema(k.Value)
 		if sc == nil {
-			p.errorf(k, "data", "the contract has no data %q%s", k.Value, suggestOrList(k.Value, names, "its data are"))
+			p.errorf(k, "data", CodeUnknownKey, "the contract has no data %q%s", k.Value, suggestOrList(k.Value, names, "its data are"))
 			continue
 		}
 		if given[sc] != nil {
-			p.errorf(k, "data", "data %s is given twice", k.Value)
+			p.errorf(k, "data", CodeDuplicate, "data %s is given twice", k.Value)
 			continue
 		}
 		given[sc], keyOf[sc] = v, k
@@ -46,7 +46,7 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	for _, top := range p.c.TopSchemas() {
 		if given[top] == nil {
 			if p.schemaRead(top) {
-				p.errorf(at, "data", "the scenario has no data %s, which the contract reads; add %s: with a distribution for each of its fields", top.Name, top.Name)
+				p.errorf(at, "data", CodeMissing, "the scenario has no data %s, which the contract reads; add %s: with a distribution for each of its fields", top.Name, top.Name)
 			}
 			continue
 		}
@@ -57,11 +57,11 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	}
 	for _, sc := range p.c.Schemas {
 		if sc.Parent != nil && given[sc] != nil && given[sc.Root()] == nil {
-			p.errorf(keyOf[sc], "data "+sc.Name, "data %s is nested in %s, which the scenario does not give", sc.Name, sc.Root().Name)
+			p.errorf(keyOf[sc], "data "+sc.Name, CodeMissing, "data %s is nested in %s, which the scenario does not give", sc.Name, sc.Root().Name)
 		}
 	}
 	if !anyTop && len(p.errs) == 0 {
-		p.errorf(at, "data", "the scenario gives no top-level data; give one of %s", words.And(topNames(p.c)))
+		p.errorf(at, "data", CodeMissing, "the scenario gives no top-level data; give one of %s", words.And(topNames(p.c)))
 	}
 }
 
@@ -96,19 +96,23 @@ func (p *parser) schemaRead(s *compiler.Schema) bool {
 	return false
 }
 
+// resampleHint is the detail of the diagnostics of a contract whose data
+// a scenario cannot describe.
+const resampleHint = "resample real data instead"
+
 // topSchema checks that the cohort model fits a top-level schema: one
 // record per active person per month, keyed by person and month.
 func (p *parser) topSchema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*yaml.Node) *schemaGen {
 	where := "data " + s.Name
 	at := keyOf[s]
 	if s.PersonField == nil {
-		p.errorf(at, where, "data %s has no person field; a scenario makes one record per person per month, which does not fit this contract (use --from to resample real data instead)", s.Name)
+		p.errorf(at, where, CodeDoesNotFit, "data %s has no person field; a scenario makes one record per person per month, which does not fit this contract", s.Name).Detail = resampleHint
 		return nil
 	}
 	for _, k := range s.Keys {
 		if k != s.PersonField && k != s.PeriodField {
-			p.errorf(at, where, "data %s is keyed by %s as well as person and %s; a scenario makes one record per person per month, which does not fit this contract (use --from to resample real data instead)",
-				s.Name, k.Name, s.PeriodField.Name)
+			p.errorf(at, where, CodeDoesNotFit, "data %s is keyed by %s as well as person and %s; a scenario makes one record per person per month, which does not fit this contract",
+				s.Name, k.Name, s.PeriodField.Name).Detail = resampleHint
 			return nil
 		}
 	}
@@ -141,7 +145,7 @@ func (p *parser) schema(s *compiler.Schema, given, keyOf map[*compiler.Schema]*y
 		v := fieldNodes[f]
 		if auto := p.madeField(fg, s, top, at); auto != "" {
 			if v != nil {
-				p.errorf(fieldKey[f], fg.where, "%s is made from %s; remove it from the scenario", f.Name, auto)
+				p.errorf(fieldKey[f], fg.where, CodeUnknownKey, "%s is made from %s; remove it from the scenario", f.Name, auto)
 			}
 			continue
 		}
@@ -172,7 +176,7 @@ func (p *parser) fieldNodes(s *compiler.Schema, node *yaml.Node, where string) (
 	}
 	if node.Kind != yaml.MappingNode {
 		if !(node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
-			p.errorf(node, where, "expected a mapping of field names to distributions; found %s", describe(node))
+			p.errorf(node, where, CodeBadValue, "expected a mapping of field names to distributions; found %s", describe(node))
 		}
 		return values, keys
 	}
@@ -184,11 +188,11 @@ func (p *parser) fieldNodes(s *compiler.Schema, node *yaml.Node, where string) (
 		k, v := node.Content[i], resolve(node.Content[i+1])
 		f := s.FieldByName(k.Value)
 		if f == nil {
-			p.errorf(k, where, "data %s has no field %q%s", s.Name, k.Value, suggestOrList(k.Value, names, "its fields are"))
+			p.errorf(k, where, CodeUnknownKey, "data %s has no field %q%s", s.Name, k.Value, suggestOrList(k.Value, names, "its fields are"))
 			continue
 		}
 		if values[f] != nil {
-			p.errorf(k, where, "field %s is given twice", f.Name)
+			p.errorf(k, where, CodeDuplicate, "field %s is given twice", f.Name)
 			continue
 		}
 		values[f], keys[f] = v, k
@@ -224,7 +228,7 @@ func (p *parser) madeField(fg *fieldGen, s *compiler.Schema, top bool, at *yaml.
 			fg.keys = append(fg.keys, types.Int(i))
 		}
 	default:
-		p.errorf(at, fg.where, "key %s is %s; a scenario can number nested records only with a text or int key", f.Name, f.Kind)
+		p.errorf(at, fg.where, CodeDoesNotFit, "key %s is %s; a scenario can number nested records only with a text or int key", f.Name, f.Kind).Detail = resampleHint
 	}
 	return "each record's position (1, 2, ...)"
 }
@@ -240,11 +244,11 @@ func (p *parser) missingFields(s *compiler.Schema, missing []string, at *yaml.No
 		what = "fields"
 	}
 	if absent {
-		p.errorf(at, where, "the contract reads %s %s of data %s, but the scenario does not give data %s; add %s: with a distribution for %s",
+		p.errorf(at, where, CodeMissing, "the contract reads %s %s of data %s, but the scenario does not give data %s; add %s: with a distribution for %s",
 			what, words.And(missing), s.Name, s.Name, s.Name, map[bool]string{true: "each", false: "it"}[many])
 		return
 	}
-	p.errorf(at, where, "the contract reads %s %s, but the scenario gives no distribution for %s; give %s (write blank for an optional field that is always empty)",
+	p.errorf(at, where, CodeMissing, "the contract reads %s %s, but the scenario gives no distribution for %s; give %s (write blank for an optional field that is always empty)",
 		what, words.And(missing), map[bool]string{true: "them", false: "it"}[many], map[bool]string{true: "each one", false: "it"}[many])
 }
 
@@ -263,7 +267,7 @@ func (p *parser) nested(sg *schemaGen, given, keyOf map[*compiler.Schema]*yaml.N
 		case fg.given && fg.kind == gList:
 			// No records are ever made, so their fields are not needed.
 		case given[lf.Elem] != nil:
-			p.errorf(keyOf[lf.Elem], "data "+lf.Elem.Name, "data %s is given, but %s.%s has no count, so no %s records are made; give %s: {count: ...}",
+			p.errorf(keyOf[lf.Elem], "data "+lf.Elem.Name, CodeMissing, "data %s is given, but %s.%s has no count, so no %s records are made; give %s: {count: ...}",
 				lf.Elem.Name, s.Name, lf.Name, lf.Elem.Name, lf.Name)
 		}
 	}

@@ -25,7 +25,7 @@ func (p *parser) field(fg *fieldGen, v *yaml.Node, s *compiler.Schema, top bool)
 		return
 	}
 	if f.Kind == compiler.DateField && keys["fixed"] == nil && keys["days"] == nil {
-		p.errorf(v, fg.where, "a date is a fixed date or {from: ..., days: ...}: the number of days after the record's month (from: period, the default) or after another date field")
+		p.errorf(v, fg.where, CodeMissing, "a date is a fixed date or {from: ..., days: ...}: the number of days after the record's month (from: period, the default) or after another date field")
 		return
 	}
 	p.modifiers(fg, keys, s, top)
@@ -56,7 +56,7 @@ func (p *parser) fieldEntries(fg *fieldGen, v *yaml.Node) (keys map[string]*yaml
 	}
 	if t := strings.TrimSpace(v.Value); v.Tag == "!!null" || t == "blank" {
 		if !f.Optional {
-			p.errorf(v, fg.where, "%s is required, so it cannot be blank", f.Name)
+			p.errorf(v, fg.where, CodeBadValue, "%s is required, so it cannot be blank", f.Name)
 			return nil, false
 		}
 		fg.kind, fg.maybeBlank = gConst, true
@@ -74,7 +74,7 @@ func (p *parser) modifiers(fg *fieldGen, keys map[string]*yaml.Node, s *compiler
 	f, where := fg.f, fg.where
 	if c := keys["chance"]; c != nil {
 		if !f.Optional {
-			p.errorf(c, where+", chance", "%s is required, so it is always present; chance is for optional fields", f.Name)
+			p.errorf(c, where+", chance", CodeBadValue, "%s is required, so it is always present; chance is for optional fields", f.Name)
 		} else if u, ok := p.probability(c, where+", chance"); ok {
 			fg.chance = u
 			fg.maybeBlank = fg.maybeBlank || u < probOne
@@ -89,19 +89,19 @@ func (p *parser) modifiers(fg *fieldGen, keys map[string]*yaml.Node, s *compiler
 		case !ok:
 		case t == "record":
 		case t != "person":
-			p.errorf(per, where+", per", "per is person (drawn once for each person, kept for all their months) or record (the default); found %q", t)
+			p.errorf(per, where+", per", CodeBadValue, "per is person (drawn once for each person, kept for all their months) or record (the default); found %q", t)
 		case !top:
-			p.errorf(per, where+", per", "per: person is for fields of the monthly data; %s is nested in %s", s.Name, s.Parent.Name)
+			p.errorf(per, where+", per", CodeBadValue, "per: person is for fields of the monthly data; %s is nested in %s", s.Name, s.Parent.Name)
 		default:
 			fg.perPerson = true
 		}
 	}
 	if pl := keys["places"]; pl != nil {
 		if f.Kind != compiler.DecimalField && f.Kind != compiler.MoneyField {
-			p.errorf(pl, where+", places", "places is for decimal and money fields; %s is %s", f.Name, f.Kind)
+			p.errorf(pl, where+", places", CodeBadValue, "places is for decimal and money fields; %s is %s", f.Name, f.Kind)
 		} else if n, ok := p.integer(pl, where+", places"); ok {
 			if n < 0 || n > 6 {
-				p.errorf(pl, where+", places", "places must be between 0 and 6")
+				p.errorf(pl, where+", places", CodeBadValue, "places must be between 0 and 6")
 			} else {
 				fg.places = int32(n)
 			}
@@ -128,7 +128,7 @@ func (p *parser) dropMisplaced(fg *fieldGen, v *yaml.Node, keys map[string]*yaml
 			ok = f.Kind == compiler.ListField
 		}
 		if !ok {
-			p.errorf(keyNode(v, k), fg.where, "%s is not for %s fields", k, f.Kind)
+			p.errorf(keyNode(v, k), fg.where, CodeUnknownKey, "%s is not for %s fields", k, f.Kind)
 			delete(keys, k)
 		}
 	}
@@ -143,7 +143,7 @@ func isNumber(f *compiler.Field) bool {
 func (p *parser) listField(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Node, dk []string, s *compiler.Schema) {
 	f := fg.f
 	if len(dk) > 0 || keys["count"] == nil {
-		p.errorf(v, fg.where, "a list is given as the number of records each %s holds: %s: {count: ...}", s.Name, f.Name)
+		p.errorf(v, fg.where, CodeMissing, "a list is given as the number of records each %s holds: %s: {count: ...}", s.Name, f.Name)
 		return
 	}
 	fg.kind = gList
@@ -156,14 +156,14 @@ func (p *parser) dateField(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Nod
 	where := fg.where
 	if fixed := keys["fixed"]; fixed != nil {
 		if len(dk) > 1 || keys["days"] != nil || keys["from"] != nil {
-			p.errorf(v, where, "give a fixed date, or from and days, not both")
+			p.errorf(v, where, CodeBadValue, "give a fixed date, or from and days, not both")
 			return
 		}
 		p.fixedDate(fg, fixed)
 		return
 	}
 	if len(dk) > 0 {
-		p.errorf(keyNode(v, dk[0]), where, "a date is given as days: a distribution of the number of days after its base date; put %s under days", dk[0])
+		p.errorf(keyNode(v, dk[0]), where, CodeBadValue, "a date is given as days: a distribution of the number of days after its base date; put %s under days", dk[0])
 		return
 	}
 	fg.kind = gDate
@@ -181,7 +181,7 @@ func (p *parser) fixedDate(fg *fieldGen, n *yaml.Node) {
 	}
 	d, err := value.ParseDate(t, "")
 	if err != nil {
-		p.errorf(n, fg.where, "%q is not a date; write yyyy-mm-dd", t)
+		p.errorf(n, fg.where, CodeBadValue, "%q is not a date; write yyyy-mm-dd", t)
 		return
 	}
 	fg.kind, fg.konst = gConst, d
@@ -206,9 +206,9 @@ func (p *parser) dateBase(fg *fieldGen, fr *yaml.Node, s *compiler.Schema) {
 				dates = append(dates, x.Name)
 			}
 		}
-		p.errorf(fr, where, "from is period (the record's month) or another date field of %s (%s); found %q%s", s.Name, words.Or(dates), t, didYouMean(t, dates))
+		p.errorf(fr, where, CodeBadValue, "from is period (the record's month) or another date field of %s (%s); found %q%s", s.Name, words.Or(dates), t, didYouMean(t, dates))
 	case base == f:
-		p.errorf(fr, where, "%s cannot be counted from itself", f.Name)
+		p.errorf(fr, where, CodeBadValue, "%s cannot be counted from itself", f.Name)
 	default:
 		fg.from = &fieldGen{f: base} // resolved in order()
 	}
@@ -219,11 +219,11 @@ func (p *parser) dateBase(fg *fieldGen, fr *yaml.Node, s *compiler.Schema) {
 func (p *parser) valueField(fg *fieldGen, v *yaml.Node, keys map[string]*yaml.Node, dk []string, s *compiler.Schema) {
 	where := fg.where
 	if len(dk) == 0 {
-		p.errorf(v, where, "give a distribution: one of %s", words.Or(distKeys))
+		p.errorf(v, where, CodeMissing, "give a distribution: one of %s", words.Or(distKeys))
 		return
 	}
 	if len(dk) > 1 {
-		p.errorf(keyNode(v, dk[1]), where, "give one distribution, not both %s and %s", dk[0], dk[1])
+		p.errorf(keyNode(v, dk[1]), where, CodeBadValue, "give one distribution, not both %s and %s", dk[0], dk[1])
 		return
 	}
 	sp := specOf(fg.f, fg.places)
@@ -270,10 +270,10 @@ func (p *parser) timesBase(fg *fieldGen, t *yaml.Node, s *compiler.Schema) (*com
 				nums = append(nums, x.Name)
 			}
 		}
-		p.errorf(t, where, "times names another number field of %s (%s); found %q%s", s.Name, words.Or(nums), name, didYouMean(name, nums))
+		p.errorf(t, where, CodeBadValue, "times names another number field of %s (%s); found %q%s", s.Name, words.Or(nums), name, didYouMean(name, nums))
 		return nil, false
 	case base == f:
-		p.errorf(t, where, "%s cannot be a multiple of itself", f.Name)
+		p.errorf(t, where, CodeBadValue, "%s cannot be a multiple of itself", f.Name)
 		return nil, false
 	}
 	return base, true
@@ -284,11 +284,11 @@ func (p *parser) timesBase(fg *fieldGen, t *yaml.Node, s *compiler.Schema) (*com
 func (p *parser) when(fg *fieldGen, w *yaml.Node, s *compiler.Schema) {
 	where := fg.where + ", when"
 	if !fg.f.Optional {
-		p.errorf(w, where, "%s is required, so it is always present; when is for optional fields", fg.f.Name)
+		p.errorf(w, where, CodeBadValue, "%s is required, so it is always present; when is for optional fields", fg.f.Name)
 		return
 	}
 	if w.Kind != yaml.MappingNode || len(w.Content) == 0 {
-		p.errorf(w, where, "when is a mapping of another field of %s to the value (or list of values) it must have, like {status: achieved}; found %s", s.Name, describe(w))
+		p.errorf(w, where, CodeBadValue, "when is a mapping of another field of %s to the value (or list of values) it must have, like {status: achieved}; found %s", s.Name, describe(w))
 		return
 	}
 	var names []string
@@ -299,17 +299,17 @@ func (p *parser) when(fg *fieldGen, w *yaml.Node, s *compiler.Schema) {
 		k, v := w.Content[i], resolve(w.Content[i+1])
 		gf := s.FieldByName(k.Value)
 		if gf == nil {
-			p.errorf(k, where, "data %s has no field %q%s", s.Name, k.Value, didYouMean(k.Value, names))
+			p.errorf(k, where, CodeUnknownKey, "data %s has no field %q%s", s.Name, k.Value, didYouMean(k.Value, names))
 			continue
 		}
 		if gf == fg.f {
-			p.errorf(k, where, "%s cannot depend on itself", fg.f.Name)
+			p.errorf(k, where, CodeBadValue, "%s cannot depend on itself", fg.f.Name)
 			continue
 		}
 		switch gf.Kind {
 		case compiler.EnumField, compiler.TextField, compiler.BoolField, compiler.IntField:
 		default:
-			p.errorf(k, where, "when can test enum, text, bool and int fields; %s is %s", gf.Name, gf.Kind)
+			p.errorf(k, where, CodeBadValue, "when can test enum, text, bool and int fields; %s is %s", gf.Name, gf.Kind)
 			continue
 		}
 		g := gate{f: gf}
@@ -343,7 +343,7 @@ func (p *parser) fieldValue(n *yaml.Node, f *compiler.Field, where string) (ref.
 				return types.String(e), true
 			}
 		}
-		p.errorf(n, where, "%q is not a value of %s; it is one of %s%s", t, f.Name, words.Or(f.Enum), didYouMean(t, f.Enum))
+		p.errorf(n, where, CodeBadValue, "%q is not a value of %s; it is one of %s%s", t, f.Name, words.Or(f.Enum), didYouMean(t, f.Enum))
 		return nil, false
 	case compiler.TextField:
 		return types.String(t), true
@@ -354,21 +354,21 @@ func (p *parser) fieldValue(n *yaml.Node, f *compiler.Field, where string) (ref.
 		case "false":
 			return types.False, true
 		}
-		p.errorf(n, where, "%q is not true or false", t)
+		p.errorf(n, where, CodeBadValue, "%q is not true or false", t)
 		return nil, false
 	case compiler.IntField, compiler.DecimalField, compiler.MoneyField:
 		d, err := parseNumber(t)
 		if err != nil {
-			p.errorf(n, where, "%s", err)
+			p.errorf(n, where, CodeBadValue, "%s", err)
 			return nil, false
 		}
 		if f.Kind == compiler.IntField && !d.IsInteger() {
-			p.errorf(n, where, "%s is not a whole number; %s is an int", d, f.Name)
+			p.errorf(n, where, CodeBadValue, "%s is not a whole number; %s is an int", d, f.Name)
 			return nil, false
 		}
 		return numVal(f.Kind, d), true
 	}
-	p.errorf(n, where, "%s is %s, which a scenario cannot give this way", f.Name, f.Kind)
+	p.errorf(n, where, CodeBadValue, "%s is %s, which a scenario cannot give this way", f.Name, f.Kind)
 	return nil, false
 }
 
@@ -382,10 +382,10 @@ func (p *parser) checkRange(fg *fieldGen, at *yaml.Node) {
 	lo, hi := trimZeros(unscale(fg.lo, fg.places), 0), trimZeros(unscale(fg.hi, fg.places), 0)
 	if (f.Min != nil && cmpBound(lo, f.Min) < 0) || (f.Max != nil && cmpBound(hi, f.Max) > 0) {
 		if lo.Cmp(hi) == 0 {
-			p.errorf(at, fg.where, "%s is outside the range of %s (%s)", lo, f.Name, rangeText(f))
+			p.errorf(at, fg.where, CodeBadValue, "%s is outside the range of %s (%s)", lo, f.Name, rangeText(f))
 			return
 		}
-		p.errorf(at, fg.where, "the distribution can produce %s .. %s, outside the range of %s (%s); keep its bounds inside the range",
+		p.errorf(at, fg.where, CodeBadValue, "the distribution can produce %s .. %s, outside the range of %s (%s); keep its bounds inside the range",
 			lo, hi, f.Name, rangeText(f))
 	}
 }
@@ -394,7 +394,7 @@ func (p *parser) checkDate(fg *fieldGen, at *yaml.Node) {
 	f := fg.f
 	lo, hi := fg.dlo, fg.dhi
 	if (f.Min != nil && lo.Before(f.Min.(value.Date))) || (f.Max != nil && hi.After(f.Max.(value.Date))) {
-		p.errorf(at, fg.where, "the dates can fall from %s to %s, outside the range of %s (%s)", lo, hi, f.Name, rangeText(f))
+		p.errorf(at, fg.where, CodeBadValue, "the dates can fall from %s to %s, outside the range of %s (%s)", lo, hi, f.Name, rangeText(f))
 	}
 }
 

@@ -48,7 +48,7 @@ func (p *parser) sortFields(sg *schemaGen) {
 	visit = func(fg *fieldGen) bool {
 		switch state[fg.f.Index] {
 		case 1:
-			p.errorf(fg.node, fg.where, "%s depends on itself through when, from or times", fg.f.Name)
+			p.errorf(fg.node, fg.where, CodeBadValue, "%s depends on itself through when, from or times", fg.f.Name)
 			return false
 		case 2:
 			return true
@@ -79,7 +79,7 @@ func (p *parser) checkPerPerson(sg *schemaGen) {
 		}
 		for _, d := range fg.deps {
 			if !d.perPerson && d.kind != gConst && d.kind != gPerson && d.kind != gPeriod {
-				p.errorf(fg.node, fg.where, "%s is drawn per person, but depends on %s, which is drawn for every record; make %s per: person too", fg.f.Name, d.f.Name, d.f.Name)
+				p.errorf(fg.node, fg.where, CodeBadValue, "%s is drawn per person, but depends on %s, which is drawn for every record; make %s per: person too", fg.f.Name, d.f.Name, d.f.Name)
 			}
 		}
 	}
@@ -90,11 +90,11 @@ func (p *parser) checkPerPerson(sg *schemaGen) {
 func (p *parser) productField(fg *fieldGen) {
 	b := fg.times
 	if b.maybeBlank {
-		p.errorf(fg.node, fg.where, "%s is a multiple of %s, which can be blank; make %s always present", fg.f.Name, b.f.Name, b.f.Name)
+		p.errorf(fg.node, fg.where, CodeBadValue, "%s is a multiple of %s, which can be blank; make %s always present", fg.f.Name, b.f.Name, b.f.Name)
 		return
 	}
 	if am, bm := max(abs64(fg.d.lo), abs64(fg.d.hi)), max(abs64(b.lo), abs64(b.hi)); bm != 0 && am > (1<<60)/bm {
-		p.errorf(fg.d.node, fg.where, "the factor and %s are too large to multiply exactly; use fewer places", b.f.Name)
+		p.errorf(fg.d.node, fg.where, CodeBadValue, "the factor and %s are too large to multiply exactly; use fewer places", b.f.Name)
 		return
 	}
 	lo, hi := productRange(unscale(fg.d.lo, fg.d.places), unscale(fg.d.hi, fg.d.places), unscale(b.lo, b.places), unscale(b.hi, b.places))
@@ -107,7 +107,7 @@ func (p *parser) productField(fg *fieldGen) {
 	fg.lo, ok1 = scaled(lo, places, value.HalfUp)
 	fg.hi, ok2 = scaled(hi, places, value.HalfUp)
 	if !ok1 || !ok2 || hi.Cmp(value.DecimalFromInt(1_000_000_000)) > 0 || lo.Cmp(value.DecimalFromInt(-1_000_000_000)) < 0 {
-		p.errorf(fg.d.node, fg.where, "the values can reach %s .. %s, which is too large to simulate", lo, hi)
+		p.errorf(fg.d.node, fg.where, CodeBadValue, "the values can reach %s .. %s, which is too large to simulate", lo, hi)
 		return
 	}
 	p.checkRange(fg, fg.d.node)
@@ -121,7 +121,7 @@ func (p *parser) countedDate(fg *fieldGen, periodLo, periodHi value.Date) {
 	if fg.from != nil {
 		b := fg.from
 		if b.maybeBlank && !fg.f.Optional {
-			p.errorf(fg.node, fg.where, "%s is counted from %s, which can be blank; make %s optional or %s always present", fg.f.Name, b.f.Name, fg.f.Name, b.f.Name)
+			p.errorf(fg.node, fg.where, CodeBadValue, "%s is counted from %s, which can be blank; make %s optional or %s always present", fg.f.Name, b.f.Name, fg.f.Name, b.f.Name)
 			return
 		}
 		fg.maybeBlank = fg.maybeBlank || b.maybeBlank

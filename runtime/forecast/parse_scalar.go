@@ -18,7 +18,7 @@ import (
 func (p *parser) text(n *yaml.Node, where string) (string, bool) {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, where, "expected a value; found %s", describe(n))
+		p.errorf(n, where, CodeBadValue, "expected a value; found %s", describe(n))
 		return "", false
 	}
 	t := strings.TrimSpace(n.Value)
@@ -26,7 +26,7 @@ func (p *parser) text(n *yaml.Node, where string) (string, bool) {
 		name := t[1:]
 		v := p.vars[name]
 		if v == nil {
-			p.errorf(n, where, "no var named %q under vars%s", name, didYouMean(name, sortedVarNames(p.vars)))
+			p.errorf(n, where, CodeUnknownKey, "no var named %q under vars%s", name, didYouMean(name, sortedVarNames(p.vars)))
 			return "", false
 		}
 		v.used = true
@@ -43,7 +43,7 @@ func (p *parser) number(n *yaml.Node, where string) (value.Decimal, bool) {
 	}
 	d, err := parseNumber(t)
 	if err != nil {
-		p.errorf(n, where, "%s", err)
+		p.errorf(n, where, CodeBadValue, "%s", err)
 		return value.Decimal{}, false
 	}
 	return d, true
@@ -83,7 +83,7 @@ func (p *parser) integer(n *yaml.Node, where string) (int64, bool) {
 	}
 	i, err := d.Int64()
 	if err != nil {
-		p.errorf(n, where, "%s is not a whole number", d)
+		p.errorf(n, where, CodeBadValue, "%s is not a whole number", d)
 		return 0, false
 	}
 	return i, true
@@ -97,7 +97,7 @@ func (p *parser) probability(n *yaml.Node, where string) (uint64, bool) {
 		return 0, false
 	}
 	if d.Sign() < 0 || d.Cmp(value.DecimalFromInt(1)) > 0 {
-		p.errorf(n, where, "a probability must lie between 0 and 1 (or 0%% and 100%%); %s is outside", d)
+		p.errorf(n, where, CodeBadValue, "a probability must lie between 0 and 1 (or 0%% and 100%%); %s is outside", d)
 		return 0, false
 	}
 	u, ok := scaled(d, 9, value.HalfUp)
@@ -144,27 +144,27 @@ var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 func (p *parser) parseVars(n *yaml.Node, s *Scenario) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "vars", "vars is a mapping of names to numbers; found %s", describe(n))
+		p.errorf(n, "vars", CodeBadValue, "vars is a mapping of names to numbers; found %s", describe(n))
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		where := "vars, " + k.Value
 		if !identRE.MatchString(k.Value) {
-			p.errorf(k, "vars", "%q is not a var name; use letters, digits and _", k.Value)
+			p.errorf(k, "vars", CodeBadValue, "%q is not a var name; use letters, digits and _", k.Value)
 			continue
 		}
 		if p.vars[k.Value] != nil {
-			p.errorf(k, "vars", "var %s is given twice", k.Value)
+			p.errorf(k, "vars", CodeDuplicate, "var %s is given twice", k.Value)
 			continue
 		}
 		if v.Kind != yaml.ScalarNode || strings.HasPrefix(strings.TrimSpace(v.Value), "$") {
-			p.errorf(v, where, "a var is a number; found %s", describe(v))
+			p.errorf(v, where, CodeBadValue, "a var is a number; found %s", describe(v))
 			continue
 		}
 		d, err := parseNumber(strings.TrimSpace(v.Value))
 		if err != nil {
-			p.errorf(v, where, "%s", err)
+			p.errorf(v, where, CodeBadValue, "%s", err)
 			continue
 		}
 		def := &varDef{val: d, node: k}

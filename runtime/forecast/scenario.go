@@ -14,6 +14,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang"
 	"occ/lang/spell"
 	"occ/lang/words"
 )
@@ -43,7 +44,7 @@ type Scenario struct {
 }
 
 // Var is a named number of a scenario, written under vars: and used as
-// $name; --set and --vary change it.
+// $name; Options.Vars and Options.Vary change it.
 type Var struct {
 	Name  string
 	Value value.Decimal
@@ -52,46 +53,19 @@ type Var struct {
 	Set bool
 }
 
-// ScenarioError is one mistake in a scenario file, at a line and column,
-// with the place in the scenario described in words.
-type ScenarioError struct {
-	File      string
-	Line, Col int
-	// Where is the place in the scenario, such as "data goal, field status".
-	Where string
-	Msg   string
-}
-
-func (e ScenarioError) Error() string {
-	if e.Where == "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, e.Where, e.Msg)
-}
-
-// ScenarioErrors lists every mistake found in a scenario, in file order.
-type ScenarioErrors []ScenarioError
-
-func (es ScenarioErrors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
 // ParseScenario reads a scenario file written for contract c and checks it
-// against the contract. Errors are ScenarioErrors pointing at file:line:col.
+// against the contract. Every mistake found is reported: the error is then
+// a lang.Diagnostics, in file order, each with the span of the mistake in
+// the file and a message that starts with its place in the scenario in
+// words ("data goal, field status: ...").
 func ParseScenario(c *compiler.Contract, file string, src []byte) (*Scenario, error) {
 	return parseScenario(c, file, src, nil)
 }
 
 // WithVars returns the scenario re-read with some vars set to other values.
 // Every check is made again, so a value that makes the scenario invalid
-// (a probability above 1, say) is reported at the line that uses it.
+// (a probability above 1, say) is reported, as by ParseScenario, at the
+// line that uses it.
 func (s *Scenario) WithVars(over map[string]value.Decimal) (*Scenario, error) {
 	all := map[string]value.Decimal{}
 	for k, v := range s.over {
@@ -187,7 +161,8 @@ type parser struct {
 	c      *compiler.Contract
 	cal    *calendar
 	file   string
-	errs   ScenarioErrors
+	src    []byte
+	errs   lang.Diagnostics
 	vars   map[string]*varDef
 	over   map[string]value.Decimal
 	reads  map[*compiler.Field]bool
@@ -209,7 +184,7 @@ func parseScenario(c *compiler.Contract, file string, src []byte, over map[strin
 	}
 	sum := sha256.Sum256(src)
 	s := &Scenario{File: file, SHA256: hex.EncodeToString(sum[:]), src: src, c: c, cal: cal, over: over}
-	p := &parser{c: c, cal: cal, file: file, vars: map[string]*varDef{}, over: over, reads: readFields(c)}
+	p := &parser{c: c, cal: cal, file: file, src: src, vars: map[string]*varDef{}, over: over, reads: readFields(c)}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		line := 1
@@ -223,20 +198,22 @@ func parseScenario(c *compiler.Contract, file string, src []byte, over map[strin
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = yamlLine.ReplaceAllString(msg, "")
 		msg = strings.TrimLeft(msg, ": ")
-		return nil, ScenarioErrors{{File: file, Line: line, Col: 1, Msg: "not valid YAML: " + msg}}
+		p.errorAt(line, 1, CodeYAML, "not valid YAML: %s", msg)
+		return nil, p.errs
 	}
 	if len(doc.Content) == 0 {
-		return nil, ScenarioErrors{{File: file, Line: 1, Col: 1, Msg: "the scenario is empty; it needs a cohort and data"}}
+		p.errorf(nil, "", CodeMissing, "the scenario is empty; it needs a cohort and data")
+		return nil, p.errs
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, "", "a scenario is a mapping with cohort, vars and data; found %s", describe(root))
+		p.errorf(root, "", CodeBadValue, "a scenario is a mapping with cohort, vars and data; found %s", describe(root))
 		return nil, p.errs
 	}
 	keys := p.mapping(root, "", []string{"version", "description", "cohort", "vars", "data"})
 	if v := keys["version"]; v != nil {
 		if n, ok := p.integer(v, "version"); ok && n != 1 {
-			p.errorf(v, "version", "this occ reads scenario version 1, not %d", n)
+			p.errorf(v, "version", CodeBadValue, "this occ reads scenario version 1, not %d", n)
 		}
 	}
 	if v := keys["vars"]; v != nil {
@@ -244,27 +221,27 @@ func parseScenario(c *compiler.Contract, file string, src []byte, over map[strin
 	}
 	for name := range over {
 		if p.vars[name] == nil {
-			p.errorf(root, "", "the scenario has no var %q to set%s", name, didYouMean(name, sortedVarNames(p.vars)))
+			p.errorf(root, "", CodeUnknownKey, "the scenario has no var %q to set%s", name, didYouMean(name, sortedVarNames(p.vars)))
 		}
 	}
 	if v := keys["cohort"]; v != nil {
 		p.parseCohort(v, s)
 	} else {
-		p.errorf(root, "", "the scenario has no cohort; say how many people are served (cohort: {size: 200})")
+		p.errorf(root, "", CodeMissing, "the scenario has no cohort; say how many people are served (cohort: {size: 200})")
 	}
 	if v := keys["data"]; v != nil {
 		p.parseData(v, s, keyNode(root, "data"))
 	} else {
-		p.errorf(root, "", "the scenario has no data; give a distribution for each field the contract reads")
+		p.errorf(root, "", CodeMissing, "the scenario has no data; give a distribution for each field the contract reads")
 	}
 	for _, name := range sortedVarNames(p.vars) {
 		if v := p.vars[name]; !v.used {
-			p.errorf(v.node, "vars, "+name, "var %s is never used; use it as $%s or remove it", name, name)
+			p.errorf(v.node, "vars, "+name, CodeUnusedVar, "var %s is never used; use it as $%s or remove it", name, name)
 		}
 	}
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool {
-			a, b := p.errs[i], p.errs[j]
+			a, b := p.errs[i].Span.Start, p.errs[j].Span.Start
 			if a.Line != b.Line {
 				return a.Line < b.Line
 			}
@@ -323,14 +300,6 @@ func readFields(c *compiler.Contract) map[*compiler.Field]bool {
 	return out
 }
 
-func (p *parser) errorf(n *yaml.Node, where, format string, args ...any) {
-	e := ScenarioError{File: p.file, Line: 1, Col: 1, Where: where, Msg: fmt.Sprintf(format, args...)}
-	if n != nil {
-		e.Line, e.Col = n.Line, n.Column
-	}
-	p.errs = append(p.errs, e)
-}
-
 func resolve(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
@@ -375,13 +344,13 @@ func (p *parser) mapping(n *yaml.Node, where string, allowed []string) map[strin
 	out := map[string]*yaml.Node{}
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, where, "expected a mapping of %s; found %s", strings.Join(allowed, ", "), describe(n))
+		p.errorf(n, where, CodeBadValue, "expected a mapping of %s; found %s", strings.Join(allowed, ", "), describe(n))
 		return out
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		if _, dup := out[k.Value]; dup {
-			p.errorf(k, where, "%s is given twice", k.Value)
+			p.errorf(k, where, CodeDuplicate, "%s is given twice", k.Value)
 			continue
 		}
 		known := false
@@ -391,7 +360,7 @@ func (p *parser) mapping(n *yaml.Node, where string, allowed []string) map[strin
 			}
 		}
 		if !known {
-			p.errorf(k, where, "unknown key %q; expected %s%s", k.Value, words.Or(allowed), didYouMean(k.Value, allowed))
+			p.errorf(k, where, CodeUnknownKey, "unknown key %q; expected %s%s", k.Value, words.Or(allowed), didYouMean(k.Value, allowed))
 			continue
 		}
 		out[k.Value] = v
@@ -424,7 +393,7 @@ func (p *parser) parseCohort(n *yaml.Node, s *Scenario) {
 				}
 			}
 			if found < 0 {
-				p.errorf(v, "cohort, start", "%q is not a month of the term %s .. %s; write yyyy-mm, like %s",
+				p.errorf(v, "cohort, start", CodeBadValue, "%q is not a month of the term %s .. %s; write yyyy-mm, like %s",
 					t, cal.monthLabel(0), cal.monthLabel(len(cal.months)-1), cal.monthLabel(0))
 			} else {
 				s.start = found
@@ -437,9 +406,9 @@ func (p *parser) parseCohort(n *yaml.Node, s *Scenario) {
 		if n, ok := p.integer(v, "cohort, length"); ok {
 			switch {
 			case n < 1:
-				p.errorf(v, "cohort, length", "the cohort must run for at least 1 month")
+				p.errorf(v, "cohort, length", CodeBadValue, "the cohort must run for at least 1 month")
 			case n > int64(remaining):
-				p.errorf(v, "cohort, length", "%d months from %s runs past the end of the term (%s); at most %d months fit",
+				p.errorf(v, "cohort, length", CodeBadValue, "%d months from %s runs past the end of the term (%s); at most %d months fit",
 					n, cal.monthLabel(s.start), cal.monthLabel(len(cal.months)-1), remaining)
 			default:
 				s.length = int(n)
@@ -450,9 +419,9 @@ func (p *parser) parseCohort(n *yaml.Node, s *Scenario) {
 	if v := keys["size"]; v != nil {
 		if n, ok := p.integer(v, "cohort, size"); ok {
 			if n < 0 {
-				p.errorf(v, "cohort, size", "the cohort size cannot be negative")
+				p.errorf(v, "cohort, size", CodeBadValue, "the cohort size cannot be negative")
 			} else if n > 1_000_000 {
-				p.errorf(v, "cohort, size", "%d people is more than the forecast simulates (at most 1,000,000)", n)
+				p.errorf(v, "cohort, size", CodeBadValue, "%d people is more than the forecast simulates (at most 1,000,000)", n)
 			} else {
 				s.size, sizeOK = int(n), true
 			}
@@ -476,6 +445,6 @@ func (p *parser) parseCohort(n *yaml.Node, s *Scenario) {
 		if keys["size"] == nil {
 			at = n
 		}
-		p.errorf(at, "cohort", "the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners")
+		p.errorf(at, "cohort", CodeBadValue, "the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners")
 	}
 }
