@@ -310,6 +310,16 @@ func TestForecastUsage(t *testing.T) {
 		{[]string{"forecast", outcomesDir, "--scenario", sc, "--periods", "2030-01"}, `"2030-01" is not a settlement period`},
 		{[]string{"forecast", outcomesDir, "--scenario", "no-such.yaml"}, "cannot read scenario no-such.yaml"},
 		{[]string{"forecast", outcomesDir, "--scenario", sc, "--runs", "0"}, "--runs must be at least 1"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--runs", "1000001"}, "--runs must be at most 1,000,000"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "hourly_rate"}, `--set "hourly_rate": write NAME=VALUE`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "hourly_rate=12"}, `--set hourly_rate=12: param hourly_rate is money, but "12" is a whole number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "achieved=lots"}, `--set achieved=lots: "lots" is not a number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate"}, `--vary "hourly_rate": write NAME=FROM..TO or NAME=FROM..TO:STEPS`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate=£1"}, `--vary "hourly_rate=£1": write the range as FROM..TO`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate=£1..£2:1"}, `--vary "hourly_rate=£1..£2:1": STEPS must be a whole number from 2 to 101`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate=1..2"}, `--vary "hourly_rate=1..2": param hourly_rate is money, but "1" is a whole number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "achieved=x..1"}, `--vary "achieved=x..1": "x" is not a number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--periods", "2026-08..2026-06"}, `--periods "2026-08..2026-06": 2026-08 comes after 2026-06`},
 	} {
 		code, out, stderr := evalRun(t, tc.args...)
 		if code != 2 || out != "" || !strings.Contains(stderr, tc.want) {
@@ -361,5 +371,56 @@ func TestForecastFrom(t *testing.T) {
 	code, _, stderr = evalRun(t, "forecast", leadDir, "--from", leadDir+"/people.csv", "--vary", "at_home=0.5..0.9")
 	if code != 2 || !strings.Contains(stderr, `there is no contract param named "at_home"`) {
 		t.Errorf("vary a var with --from: exit %d: %s", code, stderr)
+	}
+}
+
+// TestForecastSetVar: --set gives a scenario var a value for the whole
+// forecast, reported as set; a value that makes the scenario invalid is
+// reported at the line that uses the var, with the value in the hint.
+func TestForecastSetVar(t *testing.T) {
+	sc := outcomesDir + "/scenario.yaml"
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", sc, "--runs", "5", "--format", "json",
+		"--set", "achieved=60%", "--set", "hourly_rate = £20.00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var f struct {
+		Params []struct {
+			Name, Value string
+			Set         bool
+		} `json:"params"`
+		Vars []struct {
+			Name, Value string
+			Set         bool
+		} `json:"vars"`
+	}
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range f.Params {
+		if p.Set {
+			got = append(got, "param "+p.Name+"="+p.Value)
+		}
+	}
+	for _, v := range f.Vars {
+		if v.Set {
+			got = append(got, "var "+v.Name+"="+v.Value)
+		}
+	}
+	if want := "param hourly_rate=20.00, var achieved=0.6"; strings.Join(got, ", ") != want {
+		t.Errorf("set: %s; want %s", strings.Join(got, ", "), want)
+	}
+
+	code, out, stderr = evalRun(t, "forecast", outcomesDir, "--scenario", sc, "--runs", "5", "--set", "achieved=1.5")
+	want := sc + `:44:71: error: data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.75, more than 1 [scenario-bad-value]
+    status: {categorical: {achieved: $achieved, partly: 0.2, not_met: rest, not_feasible: 0.05}}
+                                                                      ^~~~
+  hint: with achieved = 1.5
+
+scenario: 1 error; no forecast produced
+`
+	if code != 1 || out != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
 }

@@ -19,17 +19,25 @@ import (
 //
 // Chart coordinates are computed in exact decimals from the amounts and
 // rounded to a tenth of a pixel, so no amount passes through a float.
-func (r *Result) WriteHTML(w io.Writer) error {
+func (r *Result) WriteHTML(w io.Writer, opts HTMLOptions) error {
 	ew := &errWriter{w: w}
-	h := &htmlWriter{r: r, w: ew, sym: currencySymbol(r.Contract.Currency)}
+	h := &htmlWriter{r: r, w: ew, sym: currencySymbol(r.Contract.Currency), opts: opts}
 	h.page()
 	return ew.err
 }
 
+// HTMLOptions control the page WriteHTML writes.
+type HTMLOptions struct {
+	// SweepHint says how to ask for a sweep, in the note a page without
+	// one shows: "No sweep was run; " and the hint.
+	SweepHint string
+}
+
 type htmlWriter struct {
-	r   *Result
-	w   io.Writer
-	sym string
+	r    *Result
+	w    io.Writer
+	sym  string
+	opts HTMLOptions
 }
 
 func currencySymbol(code string) string {
@@ -163,7 +171,11 @@ func (h *htmlWriter) page() {
 		}
 		h.p("</tbody>\n</table>\n")
 	} else {
-		h.p("<p class=\"note\">No sweep was run; give --vary NAME=FROM..TO to see how the total moves with a param or scenario var.</p>\n")
+		if h.opts.SweepHint != "" {
+			h.p("<p class=\"note\">No sweep was run; %s.</p>\n", esc(h.opts.SweepHint))
+		} else {
+			h.p("<p class=\"note\">No sweep was run.</p>\n")
+		}
 	}
 	h.p("</section>\n")
 

@@ -357,7 +357,7 @@ func (p *parser) fieldValue(n *yaml.Node, f *compiler.Field, where string) (ref.
 		p.errorf(n, where, CodeBadValue, "%q is not true or false", t)
 		return nil, false
 	case compiler.IntField, compiler.DecimalField, compiler.MoneyField:
-		d, err := parseNumber(t)
+		d, err := ParseNumber(t)
 		if err != nil {
 			p.errorf(n, where, CodeBadValue, "%s", err)
 			return nil, false

@@ -41,7 +41,7 @@ func (p *parser) number(n *yaml.Node, where string) (value.Decimal, bool) {
 	if !ok {
 		return value.Decimal{}, false
 	}
-	d, err := parseNumber(t)
+	d, err := ParseNumber(t)
 	if err != nil {
 		p.errorf(n, where, CodeBadValue, "%s", err)
 		return value.Decimal{}, false
@@ -49,7 +49,9 @@ func (p *parser) number(n *yaml.Node, where string) (value.Decimal, bool) {
 	return d, true
 }
 
-func parseNumber(t string) (value.Decimal, error) {
+// ParseNumber reads a number as a scenario writes it: 12, -3, 12.5, 55%
+// (0.55), £1,250.00 or €40. The value of a var is written so.
+func ParseNumber(t string) (value.Decimal, error) {
 	s := t
 	pct := strings.HasSuffix(s, "%")
 	s = strings.TrimSuffix(s, "%")
@@ -162,7 +164,7 @@ func (p *parser) parseVars(n *yaml.Node, s *Scenario) {
 			p.errorf(v, where, CodeBadValue, "a var is a number; found %s", describe(v))
 			continue
 		}
-		d, err := parseNumber(strings.TrimSpace(v.Value))
+		d, err := ParseNumber(strings.TrimSpace(v.Value))
 		if err != nil {
 			p.errorf(v, where, CodeBadValue, "%s", err)
 			continue
