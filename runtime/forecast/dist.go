@@ -216,11 +216,38 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 		p.errorf(v, where, CodeBadValue, "categorical is a mapping of values to weights, like {achieved: 0.6, not_met: 0.4}; found %s", describe(v))
 		return false
 	}
-	var keys []*yaml.Node
-	var ws []value.Decimal
-	restAt := -1
+	keys, ws, restAt, ok := p.weights(v, where)
+	if !ok {
+		return false
+	}
+	if restAt >= 0 {
+		sum := zeroDec()
+		for i, x := range ws {
+			if i != restAt {
+				sum, _ = sum.Add(x)
+			}
+		}
+		rest, _ := value.DecimalFromInt(1).Sub(sum)
+		if rest.Sign() < 0 {
+			p.errorf(resolve(v.Content[2*restAt+1]), where+", weight of "+keys[restAt].Value, CodeBadValue,
+				"rest is 1 minus the other weights, but they add up to %s, more than 1", sum)
+			return false
+		}
+		ws[restAt] = rest
+	}
+	weights, ok := p.scaleWeights(v, keys, ws, where)
+	if !ok {
+		return false
+	}
+	return p.categories(d, keys, weights, where, sp)
+}
+
+// weights reads the categories of a categorical distribution and their
+// weights, in file order; restAt is the position of the weight written
+// rest (0 for now), or -1.
+func (p *parser) weights(v *yaml.Node, where string) (keys []*yaml.Node, ws []value.Decimal, restAt int, ok bool) {
+	restAt, ok = -1, true
 	seen := map[string]bool{}
-	ok := true
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, w := v.Content[i], resolve(v.Content[i+1])
 		ww := where + ", weight of " + k.Value
@@ -252,25 +279,12 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 		}
 		ws = append(ws, x)
 	}
-	if !ok {
-		return false
-	}
-	if restAt >= 0 {
-		sum := zeroDec()
-		for i, x := range ws {
-			if i != restAt {
-				sum, _ = sum.Add(x)
-			}
-		}
-		rest, _ := value.DecimalFromInt(1).Sub(sum)
-		if rest.Sign() < 0 {
-			p.errorf(resolve(v.Content[2*restAt+1]), where+", weight of "+keys[restAt].Value, CodeBadValue,
-				"rest is 1 minus the other weights, but they add up to %s, more than 1", sum)
-			return false
-		}
-		ws[restAt] = rest
-	}
-	// Scale the weights to whole numbers.
+	return keys, ws, restAt, ok
+}
+
+// scaleWeights scales the weights to whole numbers, at most 9 places
+// being kept, and checks that some weight is not 0.
+func (p *parser) scaleWeights(v *yaml.Node, keys []*yaml.Node, ws []value.Decimal, where string) ([]uint64, bool) {
 	var places int32
 	for _, x := range ws {
 		places = max(places, placesOf(x))
@@ -282,16 +296,16 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 		n, good := scaled(x, places, value.HalfUp)
 		if !good || n > 1<<50 {
 			p.errorf(keys[i], where, CodeBadValue, "the weight %s is too large", x)
-			return false
+			return nil, false
 		}
 		weights = append(weights, uint64(n))
 		total += uint64(n)
 	}
 	if total == 0 {
 		p.errorf(v, where, CodeBadValue, "the weights are all 0; give at least one a positive weight")
-		return false
+		return nil, false
 	}
-	return p.categories(d, keys, weights, where, sp)
+	return weights, true
 }
 
 // bounds reads {min: A, max: B} or [A, B].
