@@ -90,6 +90,8 @@ of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 	return cmd
 }
 
+// runForecast runs occ forecast: it reads the contract, the scenario or
+// data, and the flags, runs the forecast and writes its report.
 func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Writer) error {
 	if err := checkForecastParams(p); err != nil {
 		return err

@@ -81,6 +81,7 @@ func (p *parser) errorAt(line, col int, code, format string, args ...any) *lang.
 	return p.add(lang.Diagnostic{Severity: lang.Error, Code: code, Message: fmt.Sprintf(format, args...), Span: p.span(nil, line, col)})
 }
 
+// add records a diagnostic and returns it.
 func (p *parser) add(d lang.Diagnostic) *lang.Diagnostic {
 	p.errs = append(p.errs, d)
 	return &p.errs[len(p.errs)-1]

@@ -346,6 +346,7 @@ func describeInputs(res *Result, c *compiler.Contract, src Source, params map[st
 	}
 }
 
+// sortedKeys returns the keys of m, sorted.
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -355,6 +356,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// stepsOrNil returns the steps of the sweep, or nil when there is none.
 func (s *Sensitivity) stepsOrNil() []Step {
 	if s == nil {
 		return nil

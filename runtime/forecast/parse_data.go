@@ -17,6 +17,8 @@ import (
 	"occ/lang/words"
 )
 
+// parseData reads the data block: the records of each top-level schema
+// and of the schemas nested in it. at is the data key, for positions.
 func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
@@ -65,6 +67,7 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	}
 }
 
+// topNames returns the names of the contract's top-level schemas.
 func topNames(c *compiler.Contract) []string {
 	var out []string
 	for _, s := range c.TopSchemas() {
@@ -122,6 +125,7 @@ func (p *parser) topSchema(s *compiler.Schema, given, keyOf map[*compiler.Schema
 // fieldKeys are the keys a field's mapping may hold.
 var fieldKeys = []string{"fixed", "uniform", "normal", "categorical", "bernoulli", "chance", "when", "per", "places", "times", "from", "days", "count"}
 
+// distKeys are the keys that give a distribution.
 var distKeys = []string{"fixed", "uniform", "normal", "categorical", "bernoulli"}
 
 // schema reads the fields of one schema and orders them.
@@ -273,6 +277,8 @@ func (p *parser) nested(sg *schemaGen, given, keyOf map[*compiler.Schema]*yaml.N
 	}
 }
 
+// defaultPlaces is the number of decimal places of a field's values
+// when the scenario does not say: 2 for decimals and money, else 0.
 func defaultPlaces(f *compiler.Field) int32 {
 	switch f.Kind {
 	case compiler.DecimalField, compiler.MoneyField:
@@ -331,6 +337,7 @@ func numVal(k compiler.FieldKind, d value.Decimal) ref.Val {
 	return d
 }
 
+// boundDec returns a field's bound as a decimal.
 func boundDec(v ref.Val) value.Decimal {
 	switch x := v.(type) {
 	case types.Int:
@@ -343,4 +350,5 @@ func boundDec(v ref.Val) value.Decimal {
 	return zeroDec()
 }
 
+// cmpBound compares d with a field's bound.
 func cmpBound(d value.Decimal, b ref.Val) int { return d.Cmp(boundDec(b)) }

@@ -390,6 +390,8 @@ func (p *parser) checkRange(fg *fieldGen, at *yaml.Node) {
 	}
 }
 
+// checkDate reports a date field whose values can fall outside the
+// field's declared range.
 func (p *parser) checkDate(fg *fieldGen, at *yaml.Node) {
 	f := fg.f
 	lo, hi := fg.dlo, fg.dhi
@@ -398,6 +400,8 @@ func (p *parser) checkDate(fg *fieldGen, at *yaml.Node) {
 	}
 }
 
+// rangeText describes a field's declared range: "0 .. 400", "at least
+// 1", "at most 5" or "any".
 func rangeText(f *compiler.Field) string {
 	show := func(v ref.Val) string {
 		if m, ok := v.(value.Money); ok {

@@ -151,6 +151,7 @@ func productRange(a, b, c, d value.Decimal) (value.Decimal, value.Decimal) {
 	return lo, hi
 }
 
+// abs64 returns the absolute value of n.
 func abs64(n int64) int64 {
 	if n < 0 {
 		return -n

@@ -133,6 +133,7 @@ func unscale(n int64, places int32) value.Decimal {
 	return value.Round(q, places, value.HalfUp)
 }
 
+// pow10 returns 10^p.
 func pow10(p int32) value.Decimal {
 	n := int64(1)
 	for range p {
@@ -141,8 +142,11 @@ func pow10(p int32) value.Decimal {
 	return value.DecimalFromInt(n)
 }
 
+// identRE matches a var name.
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// parseVars reads the vars block: names and numbers, each value
+// replaced by its override when there is one.
 func (p *parser) parseVars(n *yaml.Node, s *Scenario) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
@@ -179,4 +183,5 @@ func (p *parser) parseVars(n *yaml.Node, s *Scenario) {
 	}
 }
 
+// zeroDec returns the decimal 0.
 func zeroDec() value.Decimal { return value.DecimalFromInt(0) }

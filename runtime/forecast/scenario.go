@@ -169,14 +169,18 @@ type parser struct {
 	nextID int
 }
 
+// varDef is a var of the scenario: its value, the key it is written
+// at, and whether anything uses it.
 type varDef struct {
 	val  value.Decimal
 	node *yaml.Node
 	used bool
 }
 
+// yamlLine finds the line number in the YAML parser's messages.
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// parseScenario reads a scenario with some vars overridden by over.
 func parseScenario(c *compiler.Contract, file string, src []byte, over map[string]value.Decimal) (*Scenario, error) {
 	cal, err := newCalendar(c)
 	if err != nil {
@@ -252,6 +256,7 @@ func parseScenario(c *compiler.Contract, file string, src []byte, over map[strin
 	return s, nil
 }
 
+// sortedVarNames returns the names of the vars, sorted.
 func sortedVarNames(m map[string]*varDef) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -331,6 +336,8 @@ func suggestOrList(name string, candidates []string, what string) string {
 	return "; " + what + " " + words.And(candidates)
 }
 
+// didYouMean returns "; did you mean X?" when a candidate is close to
+// name, and "" otherwise.
 func didYouMean(name string, candidates []string) string {
 	if s := spell.Nearest(name, candidates); s != "" {
 		return fmt.Sprintf("; did you mean %q?", s)
@@ -379,6 +386,8 @@ func keyNode(n *yaml.Node, key string) *yaml.Node {
 	return n
 }
 
+// parseCohort reads the cohort: its start, length, size, joiners and
+// leavers.
 func (p *parser) parseCohort(n *yaml.Node, s *Scenario) {
 	keys := p.mapping(n, "cohort", []string{"start", "length", "size", "joiners", "leavers"})
 	cal := p.cal
