@@ -160,12 +160,12 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat 
 // programFor prepares the evaluator with --set overrides and --workers.
 func programFor(c *compiler.Contract, set []string, workers int, more ...runtime.Option) (*runtime.Program, error) {
 	opts := append([]runtime.Option(nil), more...)
-	for _, kv := range set {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok {
-			return nil, usageError("--set %q: write NAME=VALUE", kv)
-		}
-		opts = append(opts, runtime.WithParamText(strings.TrimSpace(name), strings.TrimSpace(val)))
+	sets, err := parseSet(set)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		opts = append(opts, runtime.WithParamText(s.name, s.value))
 	}
 	if workers < 0 {
 		return nil, usageError("--workers must be 1 or more (0 means one per CPU)")

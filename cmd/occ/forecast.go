@@ -9,12 +9,18 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"github.com/spf13/cobra"
 
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/lang"
 	"occ/lang/words"
 	"occ/runtime"
 	"occ/runtime/forecast"
@@ -84,7 +90,53 @@ of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 	return cmd
 }
 
+// runForecast runs occ forecast: it reads the contract, the scenario or
+// data, and the flags, runs the forecast and writes its report.
 func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Writer) error {
+	if err := checkForecastParams(p); err != nil {
+		return err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	c, err := compileSpec(p.spec, stderr)
+	if err != nil {
+		return err
+	}
+	src, scenarioSrc, err := forecastSource(c, p, stderr)
+	if err != nil {
+		return err
+	}
+	// Runs allocate many short-lived records and statements; collecting
+	// garbage half as often saves CPU time for a few hundred MB
+	// (docs/performance.md). GOGC, when set, wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
+	opts, err := forecastOptions(c, src, p)
+	if err != nil {
+		return err
+	}
+	var bar *progressBar
+	if isTerminal(stderr) {
+		bar = &progressBar{w: stderr, start: time.Now()}
+		opts.Progress = bar.update
+	}
+	res, err := forecast.Forecast(ctx, c, src, opts)
+	if bar != nil {
+		bar.clear()
+	}
+	if err != nil {
+		return forecastFailed(err, p, scenarioSrc, stderr)
+	}
+	return writeForecast(res, p, stdout)
+}
+
+// checkForecastParams reports the mistakes in the flags that need no
+// contract to see.
+func checkForecastParams(p *forecastParams) error {
 	switch p.format {
 	case "text", "json":
 	default:
@@ -96,73 +148,207 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	if p.runs < 1 {
 		return usageError("--runs must be at least 1")
 	}
-	if ctx == nil {
-		ctx = context.Background()
+	if p.runs > forecast.MaxRuns {
+		return usageError("--runs must be at most %s", words.Number(forecast.MaxRuns))
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
-	c, err := compileSpec(p.spec, stderr)
+	return nil
+}
+
+// forecastOptions reads --set and --vary into the options of a forecast
+// of contract c on data from src.
+func forecastOptions(c *compiler.Contract, src forecast.Source, p *forecastParams) (forecast.Options, error) {
+	opts := forecast.Options{Runs: p.runs, Seed: p.seed, Workers: p.workers, Periods: p.periods}
+	sets, err := parseSet(p.set)
 	if err != nil {
-		return err
+		return opts, err
 	}
-	var src forecast.Source
+	for _, s := range sets {
+		kind, err := forecast.TargetKind(c, src, s.name)
+		if err != nil {
+			return opts, usageError("--set %s: %s", s.name, diagnosticMessage(err))
+		}
+		if kind == "param" {
+			v, err := c.ParseParam(s.name, s.value)
+			if err != nil {
+				return opts, usageError("--set %s: %v", s.text, err)
+			}
+			if opts.Params == nil {
+				opts.Params = map[string]ref.Val{}
+			}
+			opts.Params[s.name] = v
+			continue
+		}
+		d, err := forecast.ParseNumber(s.value)
+		if err != nil {
+			return opts, usageError("--set %s: %v", s.text, err)
+		}
+		if opts.Vars == nil {
+			opts.Vars = map[string]value.Decimal{}
+		}
+		opts.Vars[s.name] = d
+	}
+	if p.vary != "" {
+		if opts.Vary, err = parseVary(c, src, p.vary); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// parseVary reads --vary NAME=FROM..TO[:STEPS]. FROM and TO of a param are
+// written as in the contract (£18.00, 20%, 30 days); of a var, as numbers.
+func parseVary(c *compiler.Contract, src forecast.Source, text string) (*forecast.Vary, error) {
+	bad := func(format string, args ...any) error {
+		return usageError("--vary %q: %s", text, fmt.Sprintf(format, args...))
+	}
+	name, rng, ok := strings.Cut(text, "=")
+	if !ok {
+		return nil, bad("write NAME=FROM..TO or NAME=FROM..TO:STEPS, e.g. hourly_rate=£18.00..£22.00:5")
+	}
+	v := &forecast.Vary{Name: strings.TrimSpace(name)}
+	if i := strings.LastIndex(rng, ":"); i >= 0 {
+		n, err := strconv.Atoi(strings.TrimSpace(rng[i+1:]))
+		if err != nil || n < 2 || n > forecast.MaxSteps {
+			return nil, bad("STEPS must be a whole number from 2 to %d", forecast.MaxSteps)
+		}
+		v.Steps, rng = n, rng[:i]
+	}
+	from, to, ok := strings.Cut(rng, "..")
+	if !ok {
+		return nil, bad("write the range as FROM..TO")
+	}
+	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+	kind, err := forecast.TargetKind(c, src, v.Name)
+	if err != nil {
+		return nil, usageError("--vary %s: %s", v.Name, diagnosticMessage(err))
+	}
+	if kind == "var" {
+		if v.From, err = forecast.ParseNumber(from); err != nil {
+			return nil, bad("%v", err)
+		}
+		if v.To, err = forecast.ParseNumber(to); err != nil {
+			return nil, bad("%v", err)
+		}
+		return v, nil
+	}
+	fv, err := c.ParseParam(v.Name, from)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	tv, err := c.ParseParam(v.Name, to)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	var okFrom, okTo bool
+	v.From, okFrom = paramNumber(fv)
+	v.To, okTo = paramNumber(tv)
+	if !okFrom || !okTo {
+		return nil, bad("param %s is %s; only money, number, whole-number and days params can be swept", v.Name, fv.Type().TypeName())
+	}
+	return v, nil
+}
+
+// paramNumber returns the number a money, number, whole-number or days
+// param value stands for, and false for a value of any other type.
+func paramNumber(v ref.Val) (value.Decimal, bool) {
+	switch x := v.(type) {
+	case value.Money:
+		return x.Decimal(), true
+	case value.Decimal:
+		return x, true
+	case types.Int:
+		return value.DecimalFromInt(int64(x)), true
+	case value.Days:
+		return value.DecimalFromInt(int64(x)), true
+	}
+	return value.Decimal{}, false
+}
+
+// diagnosticMessage returns the message of the first diagnostic of err,
+// or err's text when it is not diagnostics.
+func diagnosticMessage(err error) string {
+	var ds lang.Diagnostics
+	if errors.As(err, &ds) && len(ds) > 0 {
+		return ds[0].Message
+	}
+	return err.Error()
+}
+
+// forecastSource reads the scenario, or the data to resample, and returns
+// it with the sources to quote in diagnostics.
+func forecastSource(c *compiler.Contract, p *forecastParams, stderr io.Writer) (forecast.Source, sources, error) {
 	if p.scenario != "" {
 		b, err := os.ReadFile(p.scenario)
 		if err != nil {
-			return usageError("cannot read scenario %s: %v", p.scenario, errors.Unwrap(err))
+			return nil, nil, usageError("cannot read scenario %s: %v", p.scenario, errors.Unwrap(err))
 		}
+		src := sources{p.scenario: b}
 		sc, err := forecast.ParseScenario(c, p.scenario, b)
 		if err != nil {
-			return scenarioFailed(err, stderr)
+			return nil, nil, scenarioFailed(err, p, src, stderr)
 		}
-		src = sc
-	} else {
-		d, err := loadData(c, p.from, stderr, errorFormat(p.format))
-		if err != nil {
-			return err
-		}
-		b, err := forecast.NewBootstrap(c, d)
-		if err != nil {
-			return &exitError{code: exitFindings, msg: err.Error()}
-		}
-		src = b
+		return sc, src, nil
 	}
-	// Runs allocate many short-lived records and statements; collecting
-	// garbage half as often saves CPU time for a few hundred MB
-	// (docs/performance.md). GOGC, when set, wins.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(200))
-	}
-	opts := forecast.Options{Runs: p.runs, Seed: p.seed, Workers: p.workers, Periods: p.periods, Set: p.set, Vary: p.vary}
-	var bar *progressBar
-	if isTerminal(stderr) {
-		bar = &progressBar{w: stderr, start: time.Now()}
-		opts.Progress = bar.update
-	}
-	res, err := forecast.Forecast(ctx, c, src, opts)
-	if bar != nil {
-		bar.clear()
-	}
+	d, err := loadData(c, p.from, stderr, errorFormat(p.format))
 	if err != nil {
-		var oe *forecast.OptionError
-		if errors.As(err, &oe) {
-			return usageError("%s", oe.Msg)
+		return nil, nil, err
+	}
+	b, err := forecast.NewBootstrap(c, d)
+	if err != nil {
+		return nil, nil, &exitError{code: exitFindings, msg: err.Error()}
+	}
+	return b, nil, nil
+}
+
+// forecastFailed reports why a forecast could not be made.
+func forecastFailed(err error, p *forecastParams, src sources, stderr io.Writer) error {
+	var ds lang.Diagnostics
+	if errors.As(err, &ds) && len(ds) > 0 {
+		switch ds[0].Code {
+		case forecast.CodeBadPeriods:
+			return usageError("--periods %q: %s", strings.TrimSpace(p.periods), ds[0].Message)
+		case forecast.CodeBadRuns, forecast.CodeBadVary, forecast.CodeUnknownParam, forecast.CodeAmbiguousParam, forecast.CodeBadParamValue:
+			// forecastOptions has checked --runs, --set and --vary.
+			return usageError("%s", ds[0].Message)
 		}
-		var se forecast.ScenarioErrors
-		if errors.As(err, &se) {
-			return scenarioFailed(err, stderr)
-		}
-		var ee runtime.EvalErrors
-		if errors.As(err, &ee) {
-			fmt.Fprintln(stderr, err.Error())
-			fmt.Fprintln(stderr, "evaluation failed; no forecast produced")
-			return findings
-		}
+		return scenarioFailed(err, p, src, stderr)
+	}
+	var ee runtime.EvalErrors
+	if errors.As(err, &ee) {
+		fmt.Fprintln(stderr, err.Error())
+		fmt.Fprintln(stderr, "evaluation failed; no forecast produced")
+		return findings
+	}
+	return &exitError{code: exitFindings, msg: err.Error()}
+}
+
+// scenarioFailed prints the diagnostics of a scenario, in the format the
+// report was asked in: JSON diagnostics for --format json, text otherwise.
+// An error that is not diagnostics ends the command with its message.
+func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer) error {
+	var ds lang.Diagnostics
+	if !errors.As(err, &ds) {
 		return &exitError{code: exitFindings, msg: err.Error()}
 	}
+	ds = append(lang.Diagnostics(nil), ds...)
+	for i := range ds {
+		if ds[i].Code == forecast.CodeDoesNotFit {
+			ds[i].Detail = "use --from to resample real data instead"
+		}
+	}
+	format := "text"
+	if p.format == "json" {
+		format = "json"
+	}
+	return reportFindings(stderr, format, ds, src, "scenario", "no forecast produced")
+}
+
+// writeForecast writes the report to stdout, and the HTML page with
+// --html.
+func writeForecast(res *forecast.Result, p *forecastParams, stdout io.Writer) error {
 	if p.html != "" {
 		var buf bytes.Buffer
-		if err := res.WriteHTML(&buf); err != nil {
+		if err := res.WriteHTML(&buf, forecast.HTMLOptions{SweepHint: "give --vary NAME=FROM..TO to see how the total moves with a param or scenario var"}); err != nil {
 			return err
 		}
 		if err := writeFileAtomic(p.html, buf.Bytes()); err != nil {
@@ -179,21 +365,8 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	} else if err := res.WriteText(&buf); err != nil {
 		return err
 	}
-	_, err = stdout.Write(buf.Bytes())
+	_, err := stdout.Write(buf.Bytes())
 	return err
-}
-
-// scenarioFailed prints a scenario's errors, one per line with its
-// file:line:col.
-func scenarioFailed(err error, stderr io.Writer) error {
-	fmt.Fprintln(stderr, err.Error())
-	n := 1
-	var se forecast.ScenarioErrors
-	if errors.As(err, &se) {
-		n = len(se)
-	}
-	fmt.Fprintf(stderr, "scenario: %s; no forecast produced\n", words.Count(n, "error"))
-	return findings
 }
 
 // isTerminal reports whether w is a terminal (a character device).

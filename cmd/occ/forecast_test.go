@@ -185,12 +185,8 @@ data:
 	t.Logf("occ eval total %s; forecast mean %s", st.Total, total["mean"])
 }
 
-// TestForecastScenarioErrors: a bad scenario exits 1 and names the file,
-// line and column of each mistake.
-func TestForecastScenarioErrors(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "bad.yaml")
-	src := `cohort:
+// badScenario has five mistakes for the individual-outcomes contract.
+const badScenario = `cohort:
   size: 0
 data:
   review:
@@ -200,19 +196,103 @@ data:
     satisfaction: {chance: 1.5, fixed: 4}
     goals: 0
 `
-	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+
+func writeBadScenario(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(p, []byte(badScenario), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// TestForecastScenarioErrors: a bad scenario exits 1 and names the file,
+// line and column of each mistake, quoting the line with a caret under
+// the mistake.
+func TestForecastScenarioErrors(t *testing.T) {
+	p := writeBadScenario(t)
 	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", p)
-	want := p + `:2:3: cohort: the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners
-` + p + `:4:3: data review: the contract reads field missed_visits, but the scenario gives no distribution for it; give it (write blank for an optional field that is always empty)
-` + p + `:5:29: data review, field planned_hours: the distribution can produce 0 .. 500, outside the range of planned_hours (0 .. 400); keep its bounds inside the range
-` + p + `:7:5: data review: data review has no field "missed_visit"; did you mean "missed_visits"?
-` + p + `:8:28: data review, field satisfaction, chance: a probability must lie between 0 and 1 (or 0% and 100%); 1.5 is outside
+	want := p + `:2:3: error: cohort: the cohort is empty: size is 0 and nobody joins, so there is nothing to forecast; give a size or joiners [scenario-bad-value]
+  size: 0
+  ^~~~
+
+` + p + `:4:3: error: data review: the contract reads field missed_visits, but the scenario gives no distribution for it; give it (write blank for an optional field that is always empty) [scenario-missing]
+  review:
+  ^~~~~~
+
+` + p + `:5:29: error: data review, field planned_hours: the distribution can produce 0 .. 500, outside the range of planned_hours (0 .. 400); keep its bounds inside the range [scenario-bad-value]
+    planned_hours: {normal: {mean: 30, sd: 5, min: 0, max: 500}}
+                            ^
+
+` + p + `:7:5: error: data review: data review has no field "missed_visit"; did you mean "missed_visits"? [scenario-unknown-key]
+    missed_visit: 0
+    ^~~~~~~~~~~~
+
+` + p + `:8:28: error: data review, field satisfaction, chance: a probability must lie between 0 and 1 (or 0% and 100%); 1.5 is outside [scenario-bad-value]
+    satisfaction: {chance: 1.5, fixed: 4}
+                           ^~~
+
 scenario: 5 errors; no forecast produced
 `
 	if code != 1 || out != "" || stderr != want {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
+	}
+}
+
+// TestForecastScenarioErrorsJSON: with --format json the scenario's
+// mistakes are written to stderr as diagnostics JSON, each with its file,
+// line and column, and nothing is written to stdout.
+func TestForecastScenarioErrorsJSON(t *testing.T) {
+	p := writeBadScenario(t)
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", p, "--format", "json")
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want exit 1 and nothing", code, out)
+	}
+	var report struct {
+		Version     int `json:"version"`
+		Errors      int `json:"errors"`
+		Diagnostics []struct {
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Column   int    `json:"column"`
+			Severity string `json:"severity"`
+			Code     string `json:"code"`
+			Message  string `json:"message"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(stderr), &report); err != nil {
+		t.Fatalf("stderr is not diagnostics JSON: %v\n%s", err, stderr)
+	}
+	var got []string
+	for _, d := range report.Diagnostics {
+		if d.File != p || d.Severity != "error" {
+			t.Errorf("file %q, severity %q", d.File, d.Severity)
+		}
+		got = append(got, fmt.Sprintf("%d:%d %s %s", d.Line, d.Column, d.Code, strings.SplitN(d.Message, ":", 2)[0]))
+	}
+	want := []string{
+		"2:3 scenario-bad-value cohort",
+		"4:3 scenario-missing data review",
+		"5:29 scenario-bad-value data review, field planned_hours",
+		"7:5 scenario-unknown-key data review",
+		"8:28 scenario-bad-value data review, field satisfaction, chance",
+	}
+	if report.Version != 1 || report.Errors != 5 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("version %d, %d errors:\n%s\nwant:\n%s", report.Version, report.Errors, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestForecastDoesNotFit: the hint for a contract a scenario cannot
+// describe names the flag that resamples real data.
+func TestForecastDoesNotFit(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "visits.yaml")
+	if err := os.WriteFile(p, []byte("cohort: {size: 5}\ndata:\n  visit:\n    planned_minutes: 30\n    actual_minutes: 30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := evalRun(t, "forecast", "../../specs/time-and-task", "--scenario", p)
+	if code != 1 || !strings.Contains(stderr, p+":3:3: error: data visit: data visit is keyed by visit") ||
+		!strings.Contains(stderr, "[scenario-does-not-fit]\n  visit:\n  ^~~~~\n  hint: use --from to resample real data instead\n") {
+		t.Errorf("exit %d:\n%s", code, stderr)
 	}
 }
 
@@ -230,6 +310,16 @@ func TestForecastUsage(t *testing.T) {
 		{[]string{"forecast", outcomesDir, "--scenario", sc, "--periods", "2030-01"}, `"2030-01" is not a settlement period`},
 		{[]string{"forecast", outcomesDir, "--scenario", "no-such.yaml"}, "cannot read scenario no-such.yaml"},
 		{[]string{"forecast", outcomesDir, "--scenario", sc, "--runs", "0"}, "--runs must be at least 1"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--runs", "1000001"}, "--runs must be at most 1,000,000"},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "hourly_rate"}, `--set "hourly_rate": write NAME=VALUE`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "hourly_rate=12"}, `--set hourly_rate=12: param hourly_rate is money, but "12" is a whole number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--set", "achieved=lots"}, `--set achieved=lots: "lots" is not a number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate"}, `--vary "hourly_rate": write NAME=FROM..TO or NAME=FROM..TO:STEPS`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate=£1"}, `--vary "hourly_rate=£1": write the range as FROM..TO`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate=£1..£2:1"}, `--vary "hourly_rate=£1..£2:1": STEPS must be a whole number from 2 to 101`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "hourly_rate=1..2"}, `--vary "hourly_rate=1..2": param hourly_rate is money, but "1" is a whole number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--vary", "achieved=x..1"}, `--vary "achieved=x..1": "x" is not a number`},
+		{[]string{"forecast", outcomesDir, "--scenario", sc, "--periods", "2026-08..2026-06"}, `--periods "2026-08..2026-06": 2026-08 comes after 2026-06`},
 	} {
 		code, out, stderr := evalRun(t, tc.args...)
 		if code != 2 || out != "" || !strings.Contains(stderr, tc.want) {
@@ -281,5 +371,56 @@ func TestForecastFrom(t *testing.T) {
 	code, _, stderr = evalRun(t, "forecast", leadDir, "--from", leadDir+"/people.csv", "--vary", "at_home=0.5..0.9")
 	if code != 2 || !strings.Contains(stderr, `there is no contract param named "at_home"`) {
 		t.Errorf("vary a var with --from: exit %d: %s", code, stderr)
+	}
+}
+
+// TestForecastSetVar: --set gives a scenario var a value for the whole
+// forecast, reported as set; a value that makes the scenario invalid is
+// reported at the line that uses the var, with the value in the hint.
+func TestForecastSetVar(t *testing.T) {
+	sc := outcomesDir + "/scenario.yaml"
+	code, out, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", sc, "--runs", "5", "--format", "json",
+		"--set", "achieved=60%", "--set", "hourly_rate = £20.00")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var f struct {
+		Params []struct {
+			Name, Value string
+			Set         bool
+		} `json:"params"`
+		Vars []struct {
+			Name, Value string
+			Set         bool
+		} `json:"vars"`
+	}
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range f.Params {
+		if p.Set {
+			got = append(got, "param "+p.Name+"="+p.Value)
+		}
+	}
+	for _, v := range f.Vars {
+		if v.Set {
+			got = append(got, "var "+v.Name+"="+v.Value)
+		}
+	}
+	if want := "param hourly_rate=20.00, var achieved=0.6"; strings.Join(got, ", ") != want {
+		t.Errorf("set: %s; want %s", strings.Join(got, ", "), want)
+	}
+
+	code, out, stderr = evalRun(t, "forecast", outcomesDir, "--scenario", sc, "--runs", "5", "--set", "achieved=1.5")
+	want := sc + `:44:71: error: data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.75, more than 1 [scenario-bad-value]
+    status: {categorical: {achieved: $achieved, partly: 0.2, not_met: rest, not_feasible: 0.05}}
+                                                                      ^~~~
+  hint: with achieved = 1.5
+
+scenario: 1 error; no forecast produced
+`
+	if code != 1 || out != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
 }

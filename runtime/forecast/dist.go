@@ -90,14 +90,14 @@ func (p *parser) parseDist(n *yaml.Node, where string, sp spec, keys map[string]
 	for _, k := range distKeys {
 		if keys[k] != nil {
 			if kind != "" {
-				p.errorf(keyNode(n, k), where, "give one distribution, not both %s and %s", kind, k)
+				p.errorf(keyNode(n, k), where, CodeBadValue, "give one distribution, not both %s and %s", kind, k)
 				return nil
 			}
 			kind = k
 		}
 	}
 	if kind == "" {
-		p.errorf(n, where, "give a distribution: one of %s", words.Or(distKeys))
+		p.errorf(n, where, CodeMissing, "give a distribution: one of %s", words.Or(distKeys))
 		return nil
 	}
 	v := keys[kind]
@@ -134,7 +134,7 @@ func (p *parser) parseDist(n *yaml.Node, where string, sp spec, keys map[string]
 			case strings.HasPrefix(where, "cohort"):
 				what = "the number of people"
 			}
-			p.errorf(v, where, "%s can be %s .. %s; it must lie between %s and %s", what, lo, hi, sp.min, sp.max)
+			p.errorf(v, where, CodeBadValue, "%s can be %s .. %s; it must lie between %s and %s", what, lo, hi, sp.min, sp.max)
 			return nil
 		}
 	}
@@ -158,7 +158,7 @@ func (p *parser) distValue(n *yaml.Node, where string, sp spec) (ref.Val, value.
 		return nil, value.Decimal{}, false
 	}
 	if sp.kind == compiler.IntField && !d.IsInteger() {
-		p.errorf(n, where, "%s is not a whole number", d)
+		p.errorf(n, where, CodeBadValue, "%s is not a whole number", d)
 		return nil, value.Decimal{}, false
 	}
 	return nil, d, true
@@ -185,7 +185,7 @@ func (p *parser) categories(d *dist, nodes []*yaml.Node, weights []uint64, where
 		for i, dec := range decs {
 			n, ok := scaled(dec, d.places, value.HalfUp)
 			if !ok {
-				p.errorf(nodes[i], where, "%s is too large", dec)
+				p.errorf(nodes[i], where, CodeBadValue, "%s is too large", dec)
 				return false
 			}
 			d.nums = append(d.nums, n)
@@ -213,19 +213,46 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 	d.kind = dCategorical
 	where += ", categorical"
 	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
-		p.errorf(v, where, "categorical is a mapping of values to weights, like {achieved: 0.6, not_met: 0.4}; found %s", describe(v))
+		p.errorf(v, where, CodeBadValue, "categorical is a mapping of values to weights, like {achieved: 0.6, not_met: 0.4}; found %s", describe(v))
 		return false
 	}
-	var keys []*yaml.Node
-	var ws []value.Decimal
-	restAt := -1
+	keys, ws, restAt, ok := p.weights(v, where)
+	if !ok {
+		return false
+	}
+	if restAt >= 0 {
+		sum := zeroDec()
+		for i, x := range ws {
+			if i != restAt {
+				sum, _ = sum.Add(x)
+			}
+		}
+		rest, _ := value.DecimalFromInt(1).Sub(sum)
+		if rest.Sign() < 0 {
+			p.errorf(resolve(v.Content[2*restAt+1]), where+", weight of "+keys[restAt].Value, CodeBadValue,
+				"rest is 1 minus the other weights, but they add up to %s, more than 1", sum)
+			return false
+		}
+		ws[restAt] = rest
+	}
+	weights, ok := p.scaleWeights(v, keys, ws, where)
+	if !ok {
+		return false
+	}
+	return p.categories(d, keys, weights, where, sp)
+}
+
+// weights reads the categories of a categorical distribution and their
+// weights, in file order; restAt is the position of the weight written
+// rest (0 for now), or -1.
+func (p *parser) weights(v *yaml.Node, where string) (keys []*yaml.Node, ws []value.Decimal, restAt int, ok bool) {
+	restAt, ok = -1, true
 	seen := map[string]bool{}
-	ok := true
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, w := v.Content[i], resolve(v.Content[i+1])
 		ww := where + ", weight of " + k.Value
 		if seen[k.Value] {
-			p.errorf(k, where, "%s is listed twice", k.Value)
+			p.errorf(k, where, CodeDuplicate, "%s is listed twice", k.Value)
 			ok = false
 			continue
 		}
@@ -233,7 +260,7 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 		keys = append(keys, k)
 		if w.Kind == yaml.ScalarNode && strings.TrimSpace(w.Value) == "rest" {
 			if restAt >= 0 {
-				p.errorf(w, ww, "only one weight can be rest")
+				p.errorf(w, ww, CodeBadValue, "only one weight can be rest")
 				ok = false
 			}
 			restAt = len(ws)
@@ -247,30 +274,17 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 			continue
 		}
 		if x.Sign() < 0 {
-			p.errorf(w, ww, "a weight cannot be negative")
+			p.errorf(w, ww, CodeBadValue, "a weight cannot be negative")
 			ok = false
 		}
 		ws = append(ws, x)
 	}
-	if !ok {
-		return false
-	}
-	if restAt >= 0 {
-		sum := zeroDec()
-		for i, x := range ws {
-			if i != restAt {
-				sum, _ = sum.Add(x)
-			}
-		}
-		rest, _ := value.DecimalFromInt(1).Sub(sum)
-		if rest.Sign() < 0 {
-			p.errorf(resolve(v.Content[2*restAt+1]), where+", weight of "+keys[restAt].Value,
-				"rest is 1 minus the other weights, but they add up to %s, more than 1", sum)
-			return false
-		}
-		ws[restAt] = rest
-	}
-	// Scale the weights to whole numbers.
+	return keys, ws, restAt, ok
+}
+
+// scaleWeights scales the weights to whole numbers, at most 9 places
+// being kept, and checks that some weight is not 0.
+func (p *parser) scaleWeights(v *yaml.Node, keys []*yaml.Node, ws []value.Decimal, where string) ([]uint64, bool) {
 	var places int32
 	for _, x := range ws {
 		places = max(places, placesOf(x))
@@ -281,24 +295,24 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 	for i, x := range ws {
 		n, good := scaled(x, places, value.HalfUp)
 		if !good || n > 1<<50 {
-			p.errorf(keys[i], where, "the weight %s is too large", x)
-			return false
+			p.errorf(keys[i], where, CodeBadValue, "the weight %s is too large", x)
+			return nil, false
 		}
 		weights = append(weights, uint64(n))
 		total += uint64(n)
 	}
 	if total == 0 {
-		p.errorf(v, where, "the weights are all 0; give at least one a positive weight")
-		return false
+		p.errorf(v, where, CodeBadValue, "the weights are all 0; give at least one a positive weight")
+		return nil, false
 	}
-	return p.categories(d, keys, weights, where, sp)
+	return weights, true
 }
 
 // bounds reads {min: A, max: B} or [A, B].
 func (p *parser) bounds(v *yaml.Node, where string, extra ...string) (map[string]*yaml.Node, bool) {
 	if v.Kind == yaml.SequenceNode && len(extra) == 0 {
 		if len(v.Content) != 2 {
-			p.errorf(v, where, "write [min, max] or {min: ..., max: ...}")
+			p.errorf(v, where, CodeBadValue, "write [min, max] or {min: ..., max: ...}")
 			return nil, false
 		}
 		return map[string]*yaml.Node{"min": v.Content[0], "max": v.Content[1]}, true
@@ -308,7 +322,7 @@ func (p *parser) bounds(v *yaml.Node, where string, extra ...string) (map[string
 	for _, k := range allowed {
 		if keys[k] == nil {
 			if v.Kind == yaml.MappingNode {
-				p.errorf(v, where, "%s is missing; give %s", k, words.And(allowed))
+				p.errorf(v, where, CodeMissing, "%s is missing; give %s", k, words.And(allowed))
 			}
 			return nil, false
 		}
@@ -325,20 +339,20 @@ func (p *parser) scaledBounds(d *dist, keys map[string]*yaml.Node, where string,
 		return false
 	}
 	if lo.Cmp(hi) > 0 {
-		p.errorf(keys["min"], where, "min %s is above max %s", lo, hi)
+		p.errorf(keys["min"], where, CodeBadValue, "min %s is above max %s", lo, hi)
 		return false
 	}
 	var ok bool
 	if d.lo, ok = scaled(lo, d.places, value.Ceiling); !ok {
-		p.errorf(keys["min"], where, "%s is too large", lo)
+		p.errorf(keys["min"], where, CodeBadValue, "%s is too large", lo)
 		return false
 	}
 	if d.hi, ok = scaled(hi, d.places, value.Floor); !ok {
-		p.errorf(keys["max"], where, "%s is too large", hi)
+		p.errorf(keys["max"], where, CodeBadValue, "%s is too large", hi)
 		return false
 	}
 	if d.lo > d.hi {
-		p.errorf(keys["min"], where, "there is no number with %d decimal places between %s and %s", d.places, lo, hi)
+		p.errorf(keys["min"], where, CodeBadValue, "there is no number with %d decimal places between %s and %s", d.places, lo, hi)
 		return false
 	}
 	return true
@@ -347,7 +361,7 @@ func (p *parser) scaledBounds(d *dist, keys map[string]*yaml.Node, where string,
 func (p *parser) uniform(d *dist, v *yaml.Node, where string, sp spec) bool {
 	d.kind = dUniform
 	if !sp.numeric() {
-		p.errorf(v, where, "uniform is for numbers; use categorical for %s values", sp.kind)
+		p.errorf(v, where, CodeBadValue, "uniform is for numbers; use categorical for %s values", sp.kind)
 		return false
 	}
 	keys, ok := p.bounds(v, where)
@@ -359,13 +373,13 @@ func (p *parser) uniform(d *dist, v *yaml.Node, where string, sp spec) bool {
 func (p *parser) normal(d *dist, v *yaml.Node, where string, sp spec) bool {
 	d.kind = dNormal
 	if !sp.numeric() {
-		p.errorf(v, where, "normal is for numbers; use categorical for %s values", sp.kind)
+		p.errorf(v, where, CodeBadValue, "normal is for numbers; use categorical for %s values", sp.kind)
 		return false
 	}
 	if v.Kind == yaml.MappingNode {
 		k := keyNode(v, "max")
 		if k == v || keyNode(v, "min") == v {
-			p.errorf(v, where, "a normal distribution needs bounds: give min and max (inside the field's range) as well as mean and sd")
+			p.errorf(v, where, CodeMissing, "a normal distribution needs bounds: give min and max (inside the field's range) as well as mean and sd")
 			return false
 		}
 	}
@@ -379,12 +393,12 @@ func (p *parser) normal(d *dist, v *yaml.Node, where string, sp spec) bool {
 		return false
 	}
 	if sd.Sign() < 0 {
-		p.errorf(keys["sd"], where+", sd", "the standard deviation cannot be negative")
+		p.errorf(keys["sd"], where+", sd", CodeBadValue, "the standard deviation cannot be negative")
 		return false
 	}
 	lo, hi := unscale(d.lo, d.places), unscale(d.hi, d.places)
 	if mean.Cmp(lo) < 0 || mean.Cmp(hi) > 0 {
-		p.errorf(keys["mean"], where+", mean", "the mean %s lies outside min %s .. max %s", mean, lo, hi)
+		p.errorf(keys["mean"], where+", mean", CodeBadValue, "the mean %s lies outside min %s .. max %s", mean, lo, hi)
 		return false
 	}
 	sc := math.Pow10(int(d.places))
@@ -406,7 +420,7 @@ func (p *parser) bernoulli(d *dist, v *yaml.Node, where string, sp spec) bool {
 	case sp.kind == compiler.IntField:
 		d.lo, d.hi = 0, 1
 	default:
-		p.errorf(v, where, "bernoulli is for bool and int fields (true or 1 with the chance given); use categorical for %s values", sp.kind)
+		p.errorf(v, where, CodeBadValue, "bernoulli is for bool and int fields (true or 1 with the chance given); use categorical for %s values", sp.kind)
 		return false
 	}
 	u, ok := p.probability(v, where)

@@ -14,8 +14,8 @@
 //     month or another date (the timing of outcomes), and counts of nested
 //     records. One record of each top-level data is made per person served
 //     per month; contracts whose data does not fit that are refused. Every
-//     mistake is reported as file:line:col with its place in the scenario
-//     in words.
+//     mistake is reported as a lang.Diagnostic with a stable code, its span
+//     in the file and its place in the scenario in words.
 //   - A Bootstrap (NewBootstrap) resamples a provider's historical data,
 //     person by person with replacement.
 //

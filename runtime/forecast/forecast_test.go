@@ -14,6 +14,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang"
 	"occ/runtime"
 	"occ/runtime/data"
 )
@@ -50,7 +51,7 @@ func jsonOf(t testing.TB, r *Result) []byte {
 func TestDeterministic(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	sc := parse(t, c, baseScenario)
-	opts := Options{Runs: 40, Seed: 7, Workers: 1, Vary: "hourly_rate=£18.00..£20.00:3"}
+	opts := Options{Runs: 40, Seed: 7, Workers: 1, Vary: &Vary{Name: "hourly_rate", From: value.MustParseDecimal("18.00"), To: value.MustParseDecimal("20.00"), Steps: 3}}
 	a := jsonOf(t, run(t, c, sc, opts))
 	b := jsonOf(t, run(t, c, sc, opts))
 	if !bytes.Equal(a, b) {
@@ -146,7 +147,7 @@ func TestPercentileMethod(t *testing.T) {
 func TestSensitivityMonotone(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	sc := parse(t, c, baseScenario)
-	res := run(t, c, sc, Options{Runs: 30, Seed: 5, Vary: "hourly_rate=£15.00..£25.00:6"})
+	res := run(t, c, sc, Options{Runs: 30, Seed: 5, Vary: &Vary{Name: "hourly_rate", From: value.MustParseDecimal("15.00"), To: value.MustParseDecimal("25.00"), Steps: 6}})
 	steps := res.Sensitivity.Steps
 	if len(steps) != 6 || steps[0].Value != "15.00" || steps[5].Value != "25.00" || steps[1].Value != "17.00" {
 		t.Fatalf("steps: %+v", steps)
@@ -172,7 +173,7 @@ func TestVaryVar(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	src := "vars:\n  achieved: 0.5\n" + strings.Replace(baseScenario, "achieved: 0.5,", "achieved: $achieved,", 1)
 	sc := parse(t, c, src)
-	res := run(t, c, sc, Options{Runs: 20, Seed: 2, Vary: "achieved=0.2..0.8:4"})
+	res := run(t, c, sc, Options{Runs: 20, Seed: 2, Vary: &Vary{Name: "achieved", From: value.MustParseDecimal("0.2"), To: value.MustParseDecimal("0.8"), Steps: 4}})
 	var labels []string
 	for i, st := range res.Sensitivity.Steps {
 		labels = append(labels, st.Value)
@@ -186,37 +187,49 @@ func TestVaryVar(t *testing.T) {
 	if res.Sensitivity.Kind != "var" {
 		t.Errorf("kind %s", res.Sensitivity.Kind)
 	}
-	_, err := Forecast(context.Background(), c, sc, Options{Runs: 2, Vary: "achieved=0.5..0.9:2"})
-	want := "--vary achieved=0.5..0.9:2 at achieved = 0.9:\n" +
-		"s.yaml:15:71: data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.1, more than 1"
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v\nwant %s", err, want)
+	_, err := Forecast(context.Background(), c, sc, Options{Runs: 2, Vary: &Vary{Name: "achieved", From: value.MustParseDecimal("0.5"), To: value.MustParseDecimal("0.9"), Steps: 2}})
+	want := "s.yaml:15:71 [scenario-bad-value] data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.1, more than 1" +
+		" (at achieved = 0.9, a step of the sweep of achieved from 0.5 to 0.9)"
+	if got := diagnosticsText(t, err); got != want {
+		t.Errorf("got %s\nwant %s", got, want)
 	}
-	_, err = Forecast(context.Background(), c, sc, Options{Runs: 2, Set: []string{"achieved=1.5"}})
-	if err == nil || !strings.Contains(err.Error(), "s.yaml:15:") {
-		t.Errorf("--set achieved=1.5: got %v", err)
+	_, err = Forecast(context.Background(), c, sc, Options{Runs: 2, Vars: map[string]value.Decimal{"achieved": value.MustParseDecimal("1.5")}})
+	want = "s.yaml:15:71 [scenario-bad-value] data goal, field status, categorical, weight of not_met: rest is 1 minus the other weights, but they add up to 1.7, more than 1" +
+		" (with achieved = 1.5)"
+	if got := diagnosticsText(t, err); got != want {
+		t.Errorf("achieved set to 1.5: got %s\nwant %s", got, want)
 	}
-	for _, bad := range []struct{ vary, want string }{
-		{"hourly_rat=£1..£2", `--vary hourly_rat: there is no contract param or scenario var named "hourly_rat"; did you mean "hourly_rate"?`},
-		{"hourly_rate=£1", `--vary "hourly_rate=£1": write the range as FROM..TO`},
-		{"hourly_rate=£1..£2:1", `--vary "hourly_rate=£1..£2:1": STEPS must be a whole number from 2 to 101`},
-		{"hourly_rate=1..2", `--vary "hourly_rate=1..2": param hourly_rate is money, but "1" is a whole number`},
+	money := func(s string) value.Money { return value.MoneyOf(value.MustParseDecimal(s)) }
+	for _, bad := range []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"unknown vary", Options{Vary: &Vary{Name: "hourly_rat", From: value.MustParseDecimal("1"), To: value.MustParseDecimal("2")}},
+			`[unknown-param] there is no contract param or scenario var named "hourly_rat"; did you mean "hourly_rate"?`},
+		{"one step", Options{Vary: &Vary{Name: "hourly_rate", From: value.MustParseDecimal("1"), To: value.MustParseDecimal("2"), Steps: 1}},
+			`[bad-vary] a sweep takes 2 to 101 steps, not 1`},
+		{"days not whole", Options{Vary: &Vary{Name: "quick_within", From: value.MustParseDecimal("28.5"), To: value.MustParseDecimal("56")}},
+			`[bad-vary] param quick_within is a whole number, but the sweep is from 28.5 to 56`},
+		{"unknown param", Options{Params: map[string]ref.Val{"hourly_rat": money("20.00")}},
+			`[unknown-param] the contract has no param "hourly_rat"; did you mean "hourly_rate"?`},
+		{"param of the wrong type", Options{Params: map[string]ref.Val{"hourly_rate": value.MustParseDecimal("20")}},
+			`[bad-param-value] param hourly_rate is money, not decimal`},
+		{"runs", Options{Runs: MaxRuns + 1}, `[bad-runs] runs must be between 1 and 1,000,000`},
 	} {
-		_, err := Forecast(context.Background(), c, sc, Options{Runs: 2, Vary: bad.vary})
-		if err == nil || err.Error() != bad.want {
-			t.Errorf("--vary %s: got %v\nwant %s", bad.vary, err, bad.want)
+		if bad.opts.Runs == 0 {
+			bad.opts.Runs = 2
 		}
-		var oe *OptionError
-		if err != nil && !asOption(err, &oe) {
-			t.Errorf("--vary %s: %T is not an OptionError", bad.vary, err)
+		_, err := Forecast(context.Background(), c, sc, bad.opts)
+		ds, ok := err.(lang.Diagnostics)
+		if !ok || len(ds) != 1 {
+			t.Errorf("%s: got %v; want one diagnostic", bad.name, err)
+			continue
+		}
+		if got := "[" + ds[0].Code + "] " + ds[0].Message; got != bad.want || ds[0].Span.IsValid() {
+			t.Errorf("%s: got %s (span %v)\nwant %s", bad.name, got, ds[0].Span, bad.want)
 		}
 	}
-}
-
-func asOption(err error, target **OptionError) bool {
-	oe, ok := err.(*OptionError)
-	*target = oe
-	return ok
 }
 
 // fixedScenario has every value fixed, so every run is the same: 3 people
@@ -454,9 +467,13 @@ func TestPeriods(t *testing.T) {
 	}
 	for _, bad := range []string{"2026-13", "2026-08..2026-06", "2026-Q1"} {
 		_, err := Forecast(context.Background(), c, sc, Options{Runs: 1, Periods: bad})
-		var oe *OptionError
-		if err == nil || !asOption(err, &oe) {
-			t.Errorf("--periods %s: got %v", bad, err)
+		ds, ok := err.(lang.Diagnostics)
+		if !ok || len(ds) != 1 || ds[0].Code != CodeBadPeriods || strings.Contains(ds[0].Message, "--periods") {
+			t.Errorf("periods %s: got %v", bad, err)
+			continue
+		}
+		if want := `"2026-13" is not a settlement period of the term; the periods are 2026-04 .. 2027-03 (write term, one period, or FROM..TO)`; bad == "2026-13" && ds[0].Message != want {
+			t.Errorf("periods %s: %s\nwant %s", bad, ds[0].Message, want)
 		}
 	}
 }
@@ -468,7 +485,7 @@ func TestLeadProviderCapsAndStandards(t *testing.T) {
 	c := compileSpec(t, "lead-provider")
 	src, _ := os.ReadFile("../../specs/lead-provider/scenario.yaml")
 	sc := parse(t, c, string(src))
-	res := run(t, c, sc, Options{Runs: 10, Seed: 1, Set: []string{"at_home=0.2"}})
+	res := run(t, c, sc, Options{Runs: 10, Seed: 1, Vars: map[string]value.Decimal{"at_home": value.MustParseDecimal("0.2")}})
 	if len(res.Standards) != 3 || res.Standards[0].Rule != "k1_at_home" {
 		t.Fatalf("standards %+v", res.Standards)
 	}
@@ -520,8 +537,9 @@ func TestBootstrap(t *testing.T) {
 func TestScenarioDoesNotFit(t *testing.T) {
 	c := compileSpec(t, "time-and-task")
 	_, err := ParseScenario(c, "s.yaml", []byte("cohort: {size: 5}\ndata:\n  visit:\n    planned_minutes: 30\n    actual_minutes: 30\n"))
-	want := "s.yaml:3:3: data visit: data visit is keyed by visit as well as person and date; a scenario makes one record per person per month, which does not fit this contract (use --from to resample real data instead)"
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v\nwant %s", err, want)
+	want := "s.yaml:3:3 [scenario-does-not-fit] data visit: data visit is keyed by visit as well as person and date; a scenario makes one record per person per month, which does not fit this contract" +
+		" (resample real data instead)"
+	if got := diagnosticsText(t, err); got != want {
+		t.Errorf("got %s\nwant %s", got, want)
 	}
 }

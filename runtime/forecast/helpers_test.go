@@ -1,8 +1,10 @@
 package forecast
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"occ/compiler"
@@ -35,4 +37,26 @@ func compileSource(t testing.TB, name, src string) *compiler.Contract {
 		t.Fatal(ds)
 	}
 	return c
+}
+
+// diagnosticsText requires err to be a lang.Diagnostics of errors and
+// returns them one a line as "file:line:col [code] message (detail)".
+func diagnosticsText(t testing.TB, err error) string {
+	t.Helper()
+	ds, ok := err.(lang.Diagnostics)
+	if !ok {
+		t.Fatalf("%T is not lang.Diagnostics: %v", err, err)
+	}
+	var lines []string
+	for _, d := range ds {
+		if d.Severity != lang.Error {
+			t.Errorf("%s: severity %s", d.Message, d.Severity)
+		}
+		line := fmt.Sprintf("%s [%s] %s", d.Span, d.Code, d.Message)
+		if d.Detail != "" {
+			line += " (" + d.Detail + ")"
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -19,17 +19,25 @@ import (
 //
 // Chart coordinates are computed in exact decimals from the amounts and
 // rounded to a tenth of a pixel, so no amount passes through a float.
-func (r *Result) WriteHTML(w io.Writer) error {
+func (r *Result) WriteHTML(w io.Writer, opts HTMLOptions) error {
 	ew := &errWriter{w: w}
-	h := &htmlWriter{r: r, w: ew, sym: currencySymbol(r.Contract.Currency)}
+	h := &htmlWriter{r: r, w: ew, sym: currencySymbol(r.Contract.Currency), opts: opts}
 	h.page()
 	return ew.err
 }
 
+// HTMLOptions control the page WriteHTML writes.
+type HTMLOptions struct {
+	// SweepHint says how to ask for a sweep, in the note a page without
+	// one shows: "No sweep was run; " and the hint.
+	SweepHint string
+}
+
 type htmlWriter struct {
-	r   *Result
-	w   io.Writer
-	sym string
+	r    *Result
+	w    io.Writer
+	sym  string
+	opts HTMLOptions
 }
 
 func currencySymbol(code string) string {
@@ -111,20 +119,7 @@ func (h *htmlWriter) page() {
 	h.p("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\"/>\n")
 	h.p("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
 	h.p("<title>Forecast: %s</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<main>\n", esc(c.Title), pageCSS, pageScript)
-	h.p("<h1>Forecast: %s</h1>\n", esc(c.Title))
-	if c.Commissioner != "" || c.Provider != "" {
-		h.p("<p class=\"meta\">%s / %s</p>\n", esc(c.Commissioner), esc(c.Provider))
-	}
-	var files []string
-	for _, f := range r.Source.Files {
-		files = append(files, f.Path)
-	}
-	if r.Source.Kind == "scenario" {
-		h.p("<p class=\"meta\">Scenario %s: %d people at the start, %s to %s.</p>\n", esc(strings.Join(files, ", ")), r.Source.People, esc(r.Source.FirstMonth), esc(r.Source.LastMonth))
-	} else {
-		h.p("<p class=\"meta\">Bootstrap of %s: %d people resampled with replacement, %s to %s.</p>\n", esc(strings.Join(files, ", ")), r.Source.People, esc(r.Source.FirstMonth), esc(r.Source.LastMonth))
-	}
-	h.p("<p class=\"meta\">%d runs, seed %d; periods %s, settled %s, amounts in %s.</p>\n", r.Runs, r.Seed, esc(r.periodSpan()), esc(c.Settlement), esc(c.Currency))
+	h.header()
 
 	h.p("<section id=\"summary\">\n<h2>Total for %s</h2>\n", esc(r.termName()))
 	h.statsTable("", append([]KindStats{{Kind: "total", Stats: r.Term.Total}}, r.Term.ByKind...))
@@ -148,7 +143,36 @@ func (h *htmlWriter) page() {
 		h.statsTable("period", rows)
 		h.p("</section>\n")
 	}
+	h.sensitivity()
+	h.chances()
+	h.inputs()
+	h.p("</main>\n</body>\n</html>\n")
+}
 
+// header writes the page's title and what was forecast, from what data.
+func (h *htmlWriter) header() {
+	r := h.r
+	c := r.Contract
+	h.p("<h1>Forecast: %s</h1>\n", esc(c.Title))
+	if c.Commissioner != "" || c.Provider != "" {
+		h.p("<p class=\"meta\">%s / %s</p>\n", esc(c.Commissioner), esc(c.Provider))
+	}
+	var files []string
+	for _, f := range r.Source.Files {
+		files = append(files, f.Path)
+	}
+	if r.Source.Kind == "scenario" {
+		h.p("<p class=\"meta\">Scenario %s: %d people at the start, %s to %s.</p>\n", esc(strings.Join(files, ", ")), r.Source.People, esc(r.Source.FirstMonth), esc(r.Source.LastMonth))
+	} else {
+		h.p("<p class=\"meta\">Bootstrap of %s: %d people resampled with replacement, %s to %s.</p>\n", esc(strings.Join(files, ", ")), r.Source.People, esc(r.Source.FirstMonth), esc(r.Source.LastMonth))
+	}
+	h.p("<p class=\"meta\">%d runs, seed %d; periods %s, settled %s, amounts in %s.</p>\n", r.Runs, r.Seed, esc(r.periodSpan()), esc(c.Settlement), esc(c.Currency))
+}
+
+// sensitivity writes the section of the sweep, or a note that there is
+// none.
+func (h *htmlWriter) sensitivity() {
+	r := h.r
 	h.p("<section id=\"sensitivity\">\n<h2>Sensitivity</h2>\n")
 	if s := r.Sensitivity; s != nil && len(s.Steps) > 0 {
 		what := "contract param"
@@ -162,35 +186,48 @@ func (h *htmlWriter) page() {
 			h.p("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(st.Value), h.money(st.Total.Mean), h.money(st.Total.P10), h.money(st.Total.P50), h.money(st.Total.P90))
 		}
 		h.p("</tbody>\n</table>\n")
+	} else if h.opts.SweepHint != "" {
+		h.p("<p class=\"note\">No sweep was run; %s.</p>\n", esc(h.opts.SweepHint))
 	} else {
-		h.p("<p class=\"note\">No sweep was run; give --vary NAME=FROM..TO to see how the total moves with a param or scenario var.</p>\n")
+		h.p("<p class=\"note\">No sweep was run.</p>\n")
 	}
 	h.p("</section>\n")
+}
 
-	if len(r.Caps)+len(r.Standards) > 0 {
-		h.p("<section id=\"chances\">\n<h2>Caps and standards</h2>\n<table>\n<thead><tr><th>rule</th><th>kind</th><th>what</th><th>chance</th><th>highest period</th></tr></thead>\n<tbody>\n")
-		for _, list := range [][]Chance{r.Caps, r.Standards} {
-			for _, ch := range list {
-				what := "binds"
-				if ch.Kind == "standard" {
-					what = "not met"
-				}
-				best := ""
-				var top value.Decimal
-				for _, p := range ch.ByPeriod {
-					if p.Runs > 0 && (best == "" || p.Chance.Cmp(top) > 0) {
-						best, top = p.Period+" ("+percent(p.Chance)+")", p.Chance
-					}
-				}
-				if best == "" {
-					best = "never"
-				}
-				h.p("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(ch.Rule), esc(ch.Kind), what, percent(ch.Chance), esc(best))
-			}
-		}
-		h.p("</tbody>\n</table>\n<p class=\"note\">The chance is the share of runs in which it happens in at least one period.</p>\n</section>\n")
+// chances writes the table of the chances of caps binding and standards
+// not being met, if the contract has any.
+func (h *htmlWriter) chances() {
+	r := h.r
+	if len(r.Caps)+len(r.Standards) == 0 {
+		return
 	}
+	h.p("<section id=\"chances\">\n<h2>Caps and standards</h2>\n<table>\n<thead><tr><th>rule</th><th>kind</th><th>what</th><th>chance</th><th>highest period</th></tr></thead>\n<tbody>\n")
+	for _, list := range [][]Chance{r.Caps, r.Standards} {
+		for _, ch := range list {
+			what := "binds"
+			if ch.Kind == "standard" {
+				what = "not met"
+			}
+			best := ""
+			var top value.Decimal
+			for _, p := range ch.ByPeriod {
+				if p.Runs > 0 && (best == "" || p.Chance.Cmp(top) > 0) {
+					best, top = p.Period+" ("+percent(p.Chance)+")", p.Chance
+				}
+			}
+			if best == "" {
+				best = "never"
+			}
+			h.p("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(ch.Rule), esc(ch.Kind), what, percent(ch.Chance), esc(best))
+		}
+	}
+	h.p("</tbody>\n</table>\n<p class=\"note\">The chance is the share of runs in which it happens in at least one period.</p>\n</section>\n")
+}
 
+// inputs writes the table of params and vars, and the method.
+func (h *htmlWriter) inputs() {
+	r := h.r
+	c := r.Contract
 	h.p("<section id=\"inputs\">\n<h2>Params and method</h2>\n<table>\n<thead><tr><th>name</th><th>value</th><th>source</th></tr></thead>\n<tbody>\n")
 	for _, p := range r.Params {
 		src := "contract"
@@ -207,7 +244,6 @@ func (h *htmlWriter) page() {
 		h.p("<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(v.Name), esc(v.Value.String()), src)
 	}
 	h.p("</tbody>\n</table>\n<p class=\"note\">Percentiles: %s. Contract sha256 %s.</p>\n</section>\n", esc(PercentileMethod), esc(c.SpecSHA256))
-	h.p("</main>\n</body>\n</html>\n")
 }
 
 func (h *htmlWriter) statsTable(first string, rows []KindStats) {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"occ/compiler/value"
 )
 
 // svgChart is what the structural test learns about one chart.
@@ -82,9 +84,9 @@ func parsePage(t *testing.T, page []byte) []svgChart {
 func TestHTMLStructure(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	sc := parse(t, c, baseScenario)
-	res := run(t, c, sc, Options{Runs: 30, Seed: 1, Vary: "hourly_rate=£18.00..£22.00:5"})
+	res := run(t, c, sc, Options{Runs: 30, Seed: 1, Vary: &Vary{Name: "hourly_rate", From: value.MustParseDecimal("18.00"), To: value.MustParseDecimal("22.00"), Steps: 5}})
 	var buf bytes.Buffer
-	if err := res.WriteHTML(&buf); err != nil {
+	if err := res.WriteHTML(&buf, HTMLOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.Bytes()
@@ -126,14 +128,14 @@ func TestHTMLStructure(t *testing.T) {
 	}
 }
 
-// TestHTMLWithoutSweep: without --vary the page says how to get one, and
-// still has its other charts; a forecast where every run is the same (one
-// histogram bar) still draws.
+// TestHTMLWithoutSweep: without a sweep the page says so, with the hint
+// given, and still has its other charts; a forecast where every run is the
+// same (one histogram bar) still draws.
 func TestHTMLWithoutSweep(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	res := run(t, c, parse(t, c, fixedScenario), Options{Runs: 5, Seed: 1})
 	var buf bytes.Buffer
-	if err := res.WriteHTML(&buf); err != nil {
+	if err := res.WriteHTML(&buf, HTMLOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	charts := parsePage(t, buf.Bytes())
@@ -145,7 +147,14 @@ func TestHTMLWithoutSweep(t *testing.T) {
 			t.Errorf("chart %s is empty", ch.id)
 		}
 	}
-	if !bytes.Contains(buf.Bytes(), []byte("give --vary")) {
-		t.Error("no note about --vary")
+	if !bytes.Contains(buf.Bytes(), []byte(`<p class="note">No sweep was run.</p>`)) {
+		t.Error("no note that no sweep was run")
+	}
+	buf.Reset()
+	if err := res.WriteHTML(&buf, HTMLOptions{SweepHint: "sweep <x>"}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`<p class="note">No sweep was run; sweep &lt;x&gt;.</p>`)) {
+		t.Error("no hint, escaped, in the note")
 	}
 }

@@ -14,6 +14,19 @@ import (
 // binding and each standard not being met, and the sensitivity sweep.
 func (r *Result) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
+	r.textHeader(ew)
+	r.textStats(ew)
+	r.textHistogram(ew)
+	r.textChances(ew, "Caps and floors: chance of binding", r.Caps)
+	r.textChances(ew, "Standards: chance of not being met", r.Standards)
+	r.textSensitivity(ew)
+	r.textSet(ew)
+	fmt.Fprintf(ew, "\nPercentiles: %s.\n", PercentileMethod)
+	return ew.err
+}
+
+// textHeader writes what was forecast, from what data, and how.
+func (r *Result) textHeader(ew io.Writer) {
 	c := r.Contract
 	fmt.Fprintf(ew, "Forecast: %s\n", c.Title)
 	if c.Commissioner != "" || c.Provider != "" {
@@ -33,7 +46,12 @@ func (r *Result) WriteText(w io.Writer) error {
 			r.Source.FirstMonth, r.Source.LastMonth)
 	}
 	fmt.Fprintf(ew, "%d runs, seed %d; periods %s (settled %s, %s)\n", r.Runs, r.Seed, r.periodSpan(), c.Settlement, c.Currency)
+}
 
+// textStats writes the statistics of the term, by kind, and of the total
+// by period when there are several.
+func (r *Result) textStats(ew io.Writer) {
+	c := r.Contract
 	head := "\tmean\tP10\tP50\tP90\tmin\tmax\t\n"
 	row := func(tw io.Writer, name string, s Stats) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, r.money(s.Mean), r.money(s.P10), r.money(s.P50), r.money(s.P90), r.money(s.Min), r.money(s.Max))
@@ -55,56 +73,74 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 		tw.Flush()
 	}
-	if len(r.Histogram) > 0 {
-		fmt.Fprintf(ew, "\nDistribution of the total for %s (%d runs)\n", r.termName(), r.Runs)
-		most := 0
-		for _, b := range r.Histogram {
-			most = max(most, b.Count)
+}
+
+// textHistogram draws the distribution of the term total in bars.
+func (r *Result) textHistogram(ew io.Writer) {
+	if len(r.Histogram) == 0 {
+		return
+	}
+	fmt.Fprintf(ew, "\nDistribution of the total for %s (%d runs)\n", r.termName(), r.Runs)
+	most := 0
+	for _, b := range r.Histogram {
+		most = max(most, b.Count)
+	}
+	tw := tabwriter.NewWriter(ew, 0, 4, 1, ' ', 0)
+	for _, b := range r.Histogram {
+		bar := strings.Repeat("█", (b.Count*40+most-1)/most)
+		if b.Count == 0 {
+			bar = ""
 		}
-		tw = tabwriter.NewWriter(ew, 0, 4, 1, ' ', 0)
-		for _, b := range r.Histogram {
-			bar := strings.Repeat("█", (b.Count*40+most-1)/most)
-			if b.Count == 0 {
-				bar = ""
+		fmt.Fprintf(tw, "  %s\t– %s\t%s %d\n", r.money(b.From), r.money(b.To), bar, b.Count)
+	}
+	tw.Flush()
+	fmt.Fprintf(ew, "  P10 %s   P50 %s   P90 %s\n", r.money(r.Term.Total.P10), r.money(r.Term.Total.P50), r.money(r.Term.Total.P90))
+}
+
+// textChances writes the chances of caps binding or standards not being
+// met, under title, with each period's when there are several.
+func (r *Result) textChances(ew io.Writer, title string, cs []Chance) {
+	if len(cs) == 0 {
+		return
+	}
+	fmt.Fprintf(ew, "\n%s\n", title)
+	for _, ch := range cs {
+		fmt.Fprintf(ew, "  %s (%s): %s of runs, in at least one period\n", ch.Rule, ch.Kind, percent(ch.Chance))
+		if len(ch.ByPeriod) > 1 {
+			var parts []string
+			for _, p := range ch.ByPeriod {
+				parts = append(parts, fmt.Sprintf("%s %s", p.Period, percent(p.Chance)))
 			}
-			fmt.Fprintf(tw, "  %s\t– %s\t%s %d\n", r.money(b.From), r.money(b.To), bar, b.Count)
-		}
-		tw.Flush()
-		fmt.Fprintf(ew, "  P10 %s   P50 %s   P90 %s\n", r.money(r.Term.Total.P10), r.money(r.Term.Total.P50), r.money(r.Term.Total.P90))
-	}
-	chances := func(title string, cs []Chance) {
-		if len(cs) == 0 {
-			return
-		}
-		fmt.Fprintf(ew, "\n%s\n", title)
-		for _, ch := range cs {
-			fmt.Fprintf(ew, "  %s (%s): %s of runs, in at least one period\n", ch.Rule, ch.Kind, percent(ch.Chance))
-			if len(ch.ByPeriod) > 1 {
-				var parts []string
-				for _, p := range ch.ByPeriod {
-					parts = append(parts, fmt.Sprintf("%s %s", p.Period, percent(p.Chance)))
-				}
-				for i := 0; i < len(parts); i += 6 {
-					fmt.Fprintf(ew, "    %s\n", strings.Join(parts[i:min(i+6, len(parts))], ", "))
-				}
+			for i := 0; i < len(parts); i += 6 {
+				fmt.Fprintf(ew, "    %s\n", strings.Join(parts[i:min(i+6, len(parts))], ", "))
 			}
 		}
 	}
-	chances("Caps and floors: chance of binding", r.Caps)
-	chances("Standards: chance of not being met", r.Standards)
-	if s := r.Sensitivity; s != nil {
-		what := "contract param"
-		if s.Kind == "var" {
-			what = "scenario var"
-		}
-		fmt.Fprintf(ew, "\nSensitivity of the total for %s to %s (%s), %d runs a step\n", r.termName(), s.Name, what, r.Runs)
-		tw = tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "  %s\tmean\tP10\tP50\tP90\t\n", s.Name)
-		for _, st := range s.Steps {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", st.Value, r.money(st.Total.Mean), r.money(st.Total.P10), r.money(st.Total.P50), r.money(st.Total.P90))
-		}
-		tw.Flush()
+}
+
+// textSensitivity writes the term total at each step of the sweep, if
+// there is one.
+func (r *Result) textSensitivity(ew io.Writer) {
+	s := r.Sensitivity
+	if s == nil {
+		return
 	}
+	what := "contract param"
+	if s.Kind == "var" {
+		what = "scenario var"
+	}
+	fmt.Fprintf(ew, "\nSensitivity of the total for %s to %s (%s), %d runs a step\n", r.termName(), s.Name, what, r.Runs)
+	tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "  %s\tmean\tP10\tP50\tP90\t\n", s.Name)
+	for _, st := range s.Steps {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", st.Value, r.money(st.Total.Mean), r.money(st.Total.P10), r.money(st.Total.P50), r.money(st.Total.P90))
+	}
+	tw.Flush()
+}
+
+// textSet lists the params and vars given other values than the
+// contract's and the scenario's.
+func (r *Result) textSet(ew io.Writer) {
 	var set []string
 	for _, p := range r.Params {
 		if p.Set {
@@ -119,8 +155,6 @@ func (r *Result) WriteText(w io.Writer) error {
 	if len(set) > 0 {
 		fmt.Fprintf(ew, "\nSet: %s\n", strings.Join(set, ", "))
 	}
-	fmt.Fprintf(ew, "\nPercentiles: %s.\n", PercentileMethod)
-	return ew.err
 }
 
 type errWriter struct {

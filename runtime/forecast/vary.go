@@ -1,8 +1,6 @@
 package forecast
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/common/types"
@@ -12,7 +10,31 @@ import (
 	"occ/compiler/value"
 )
 
-// vary is a parsed --vary: the values a param or var takes.
+// DefaultSteps is the number of values a sweep takes when Vary.Steps is
+// 0, and MaxSteps the most it takes.
+const (
+	DefaultSteps = 5
+	MaxSteps     = 101
+)
+
+// Vary is a sensitivity sweep: the term total at Steps evenly spaced
+// values of a contract param or scenario var from From to To, both
+// included. The values are rounded to pennies for money, to whole numbers
+// for ints and days, and to two more places than From and To are written
+// with (at most 6) for other numbers; values that round to the same
+// number are taken once.
+type Vary struct {
+	// Name is a money, number, whole-number or days param of the
+	// contract, or a var of the scenario.
+	Name string
+	// From and To are the first and last values: an amount of money, a
+	// number, or a number of days.
+	From, To value.Decimal
+	// Steps is the number of values, 2 to MaxSteps; 0 means DefaultSteps.
+	Steps int
+}
+
+// vary is a checked Vary: the values a param or var takes.
 type vary struct {
 	name, kind string
 	labels     []string
@@ -20,81 +42,29 @@ type vary struct {
 	vars       []value.Decimal
 }
 
-// defaultSteps is the number of values a sweep takes without :STEPS.
-const defaultSteps = 5
-
-// parseVary reads NAME=FROM..TO[:STEPS]. FROM and TO of a param are
-// written as in the contract (£18.00, 20%, 30 days); of a var, as numbers.
-// The values are evenly spaced from FROM to TO, both included, rounded to
-// pennies for money, to whole numbers for ints and days, and to two more
-// places than FROM and TO are written with (at most 6) for other numbers;
-// values that round to the same number are taken once.
-func parseVary(c *compiler.Contract, sc *Scenario, text string) (*vary, error) {
-	bad := func(format string, args ...any) error {
-		return optionErr("--vary %q: %s", text, fmt.Sprintf(format, args...))
+// sweep checks a Vary and works out its values.
+func sweep(c *compiler.Contract, src Source, vr Vary) (*vary, error) {
+	steps := vr.Steps
+	if steps == 0 {
+		steps = DefaultSteps
 	}
-	name, rng, ok := strings.Cut(text, "=")
-	if !ok {
-		return nil, bad("write NAME=FROM..TO or NAME=FROM..TO:STEPS, e.g. hourly_rate=£18.00..£22.00:5")
+	if steps < 2 || steps > MaxSteps {
+		return nil, optionError(CodeBadVary, "a sweep takes 2 to %d steps, not %d", MaxSteps, steps)
 	}
-	name = strings.TrimSpace(name)
-	steps := defaultSteps
-	if i := strings.LastIndex(rng, ":"); i >= 0 {
-		n, err := strconv.Atoi(strings.TrimSpace(rng[i+1:]))
-		if err != nil || n < 2 || n > 101 {
-			return nil, bad("STEPS must be a whole number from 2 to 101")
-		}
-		steps, rng = n, rng[:i]
-	}
-	from, to, ok := strings.Cut(rng, "..")
-	if !ok {
-		return nil, bad("write the range as FROM..TO")
-	}
-	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
-	kind, err := targetKind(c, sc, name, "--vary")
+	kind, err := TargetKind(c, src, vr.Name)
 	if err != nil {
 		return nil, err
 	}
-	v := &vary{name: name, kind: kind}
-	var a, b value.Decimal
+	v := &vary{name: vr.Name, kind: kind}
+	a, b := vr.From, vr.To
 	var mk func(d value.Decimal) ref.Val
 	places := int32(0)
 	if kind == "param" {
-		fv, err := c.ParseParam(name, from)
-		if err != nil {
-			return nil, bad("%v", err)
+		if places, mk, err = paramSweep(c, vr); err != nil {
+			return nil, err
 		}
-		tv, err := c.ParseParam(name, to)
-		if err != nil {
-			return nil, bad("%v", err)
-		}
-		switch x := fv.(type) {
-		case value.Money:
-			a, b, places = x.Decimal(), tv.(value.Money).Decimal(), c.MinorUnits
-			mk = func(d value.Decimal) ref.Val { return value.MoneyOf(d) }
-		case value.Decimal:
-			a, b = x, tv.(value.Decimal)
-			places = min(max(placesOf(a), placesOf(b))+2, 6)
-			mk = func(d value.Decimal) ref.Val { return d }
-		case types.Int:
-			a, b = value.DecimalFromInt(int64(x)), value.DecimalFromInt(int64(tv.(types.Int)))
-			mk = func(d value.Decimal) ref.Val { n, _ := d.Int64(); return types.Int(n) }
-		case value.Days:
-			a, b = value.DecimalFromInt(int64(x)), value.DecimalFromInt(int64(tv.(value.Days)))
-			mk = func(d value.Decimal) ref.Val { n, _ := d.Int64(); return value.Days(n) }
-		default:
-			return nil, bad("param %s is %s; only money, number, whole-number and days params can be swept", name, fv.Type().TypeName())
-		}
-	} else {
-		if a, err = parseNumber(from); err != nil {
-			return nil, bad("%v", err)
-		}
-		if b, err = parseNumber(to); err != nil {
-			return nil, bad("%v", err)
-		}
-		if !a.IsInteger() || !b.IsInteger() {
-			places = min(max(placesOf(a), placesOf(b))+2, 6)
-		}
+	} else if !a.IsInteger() || !b.IsInteger() {
+		places = min(max(placesOf(a), placesOf(b))+2, 6)
 	}
 	span, _ := b.Sub(a)
 	seen := map[string]bool{}
@@ -118,6 +88,29 @@ func parseVary(c *compiler.Contract, sc *Scenario, text string) (*vary, error) {
 		v.labels = append(v.labels, label)
 	}
 	return v, nil
+}
+
+// paramSweep returns the places a swept param's values are rounded to
+// and the function that makes a value of the param from a number.
+func paramSweep(c *compiler.Contract, vr Vary) (int32, func(value.Decimal) ref.Val, error) {
+	prm := c.Param(vr.Name)
+	whole := func() error {
+		if !vr.From.IsInteger() || !vr.To.IsInteger() {
+			return optionError(CodeBadVary, "param %s is a whole number, but the sweep is from %s to %s", vr.Name, vr.From, vr.To)
+		}
+		return nil
+	}
+	switch prm.Default.(type) {
+	case value.Money:
+		return c.MinorUnits, func(d value.Decimal) ref.Val { return value.MoneyOf(d) }, nil
+	case value.Decimal:
+		return min(max(placesOf(vr.From), placesOf(vr.To))+2, 6), func(d value.Decimal) ref.Val { return d }, nil
+	case types.Int:
+		return 0, func(d value.Decimal) ref.Val { n, _ := d.Int64(); return types.Int(n) }, whole()
+	case value.Days:
+		return 0, func(d value.Decimal) ref.Val { n, _ := d.Int64(); return value.Days(n) }, whole()
+	}
+	return 0, nil, optionError(CodeBadVary, "param %s is %s; only money, number, whole-number and days params can be swept", vr.Name, prm.Default.Type().TypeName())
 }
 
 // placesOfKind is the least number of places a swept value keeps: money

@@ -1,0 +1,279 @@
+package forecast
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"occ/compiler"
+	"occ/compiler/value"
+	"occ/runtime"
+)
+
+// Running a forecast: every run of every config on a pool of workers, each
+// run's statement reduced to the amounts and chances reported, and their
+// statistics.
+
+// config is one set of params and data the runs are made with: the base
+// forecast, or one step of a sweep.
+type config struct {
+	prog *runtime.Program
+	src  Source
+}
+
+// runResult is what a forecast keeps of one run's statement.
+type runResult struct {
+	// amounts holds, per period reported, the total and then each kind.
+	amounts []value.Money
+	caps    [][]bool // by cap, by period
+	stds    [][]bool // by standard, by period
+}
+
+// window is the periods a forecast reports.
+type window struct {
+	cal         *calendar
+	first, last int
+	index       map[string]int // period label to position in the window
+	caps, stds  []*compiler.Rule
+	zero        value.Money
+}
+
+func (w *window) periods() int { return w.last - w.first + 1 }
+
+// runAll evaluates every run of every config on a pool of workers. Run r
+// of every config draws from the same seed, so a sweep compares like with
+// like.
+func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *window) ([][]*runResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	runs := opts.Runs
+	total := len(cfgs) * runs
+	results := make([][]*runResult, len(cfgs))
+	for i := range results {
+		results[i] = make([]*runResult, runs)
+	}
+	var next, done atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	var wg sync.WaitGroup
+	for range min(opts.Workers, total) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			makers := make([]dataMaker, len(cfgs))
+			for {
+				j := int(next.Add(1) - 1)
+				if j >= total || ctx.Err() != nil {
+					return
+				}
+				ci, ri := j/runs, j%runs
+				if makers[ci] == nil {
+					makers[ci] = cfgs[ci].src.maker()
+				}
+				rr, err := evalRun(ctx, cfgs[ci].prog, makers[ci], opts.Seed, ri, lastMonth, w)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err; cancel() })
+					return
+				}
+				results[ci][ri] = rr
+				n := done.Add(1)
+				if opts.Progress != nil {
+					opts.Progress(int(n), total)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// evalRun makes the data of one run and evaluates it.
+func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint64, run, lastMonth int, w *window) (*runResult, error) {
+	r := rand.New(rand.NewPCG(seed, uint64(run)))
+	d := mk.dataset(r, lastMonth)
+	rr := w.newRunResult()
+	empty := true
+	for _, recs := range d.Records {
+		if len(recs) > 0 {
+			empty = false
+		}
+	}
+	if empty {
+		return rr, nil // nobody served: nothing is paid
+	}
+	// The evaluator hands its context to every CEL expression, which
+	// derives a cancellable child from it; a cancellable parent shared by
+	// all workers makes that a contended lock. A run takes milliseconds,
+	// so it is evaluated without cancellation, and runAll checks ctx
+	// between runs.
+	st, err := prog.Eval(context.WithoutCancel(ctx), d, "")
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("run %d (seed %d) could not be evaluated:\n%w", run+1, seed, err)
+	}
+	w.tally(rr, st)
+	return rr, nil
+}
+
+// newRunResult returns a run's result with nothing paid, no cap bound and
+// every standard met.
+func (w *window) newRunResult() *runResult {
+	rr := &runResult{amounts: make([]value.Money, w.periods()*(len(Kinds)+1))}
+	for i := range rr.amounts {
+		rr.amounts[i] = w.zero
+	}
+	rr.caps = make([][]bool, len(w.caps))
+	for i := range rr.caps {
+		rr.caps[i] = make([]bool, w.periods())
+	}
+	rr.stds = make([][]bool, len(w.stds))
+	for i := range rr.stds {
+		rr.stds[i] = make([]bool, w.periods())
+	}
+	return rr
+}
+
+// tally adds a run's statement to its result: the lines' amounts by period
+// and kind, and the caps that bind and the standards not met in the
+// periods reported.
+func (w *window) tally(rr *runResult, st *runtime.Statement) {
+	kind := map[string]int{}
+	for i, k := range Kinds {
+		kind[k] = i + 1
+	}
+	stride := len(Kinds) + 1
+	for _, l := range st.Lines {
+		p, ok := w.index[l.Period]
+		if !ok {
+			continue
+		}
+		k := kind[l.Kind]
+		if k == 0 {
+			continue
+		}
+		rr.amounts[p*stride+k], _ = rr.amounts[p*stride+k].Add(l.Amount)
+	}
+	for p := range w.periods() {
+		t := w.zero
+		for k := range Kinds {
+			t, _ = t.Add(rr.amounts[p*stride+k+1])
+		}
+		rr.amounts[p*stride] = t
+	}
+	for _, cr := range st.Caps {
+		p, ok := w.index[cr.Period]
+		if !ok || cr.Adjustment.IsZero() {
+			continue
+		}
+		for i, r := range w.caps {
+			if r.Name == cr.Rule {
+				rr.caps[i][p] = true
+			}
+		}
+	}
+	for _, sr := range st.Standards {
+		p, ok := w.index[sr.Period]
+		if !ok || sr.Status() == "met" {
+			continue
+		}
+		for i, r := range w.stds {
+			if r.Name == sr.Rule {
+				rr.stds[i][p] = true
+			}
+		}
+	}
+}
+
+// termTotal is a run's total over the periods reported.
+func (w *window) termTotal(rr *runResult) value.Money {
+	t := w.zero
+	stride := len(Kinds) + 1
+	for p := range w.periods() {
+		t, _ = t.Add(rr.amounts[p*stride])
+	}
+	return t
+}
+
+// summarize fills the statistics of the base runs.
+func (w *window) summarize(res *Result, runs []*runResult) {
+	stride := len(Kinds) + 1
+	n := len(runs)
+	col := func(f func(rr *runResult) value.Money) []value.Decimal {
+		out := make([]value.Decimal, n)
+		for i, rr := range runs {
+			out[i] = f(rr).Decimal()
+		}
+		return out
+	}
+	periodResult := func(label string, from, to value.Date, slot func(rr *runResult, k int) value.Money) PeriodResult {
+		pr := PeriodResult{Period: label, From: from, To: to}
+		pr.Total = summarize(col(func(rr *runResult) value.Money { return slot(rr, 0) }), res.Places)
+		for k, name := range Kinds {
+			pr.ByKind = append(pr.ByKind, KindStats{Kind: name, Stats: summarize(col(func(rr *runResult) value.Money { return slot(rr, k+1) }), res.Places)})
+		}
+		return pr
+	}
+	for p := range w.periods() {
+		fm, lm := w.cal.periodMonths(w.first + p)
+		res.Periods = append(res.Periods, periodResult(w.cal.labels[w.first+p], w.cal.months[fm].from, w.cal.months[lm].to,
+			func(rr *runResult, k int) value.Money { return rr.amounts[p*stride+k] }))
+	}
+	fm, _ := w.cal.periodMonths(w.first)
+	_, lm := w.cal.periodMonths(w.last)
+	label := "term"
+	if w.first != 0 || w.last != len(w.cal.labels)-1 {
+		label = w.cal.labels[w.first]
+		if w.last != w.first {
+			label += " .. " + w.cal.labels[w.last]
+		}
+	}
+	res.Term = periodResult(label, w.cal.months[fm].from, w.cal.months[lm].to, func(rr *runResult, k int) value.Money {
+		t := w.zero
+		for p := range w.periods() {
+			t, _ = t.Add(rr.amounts[p*stride+k])
+		}
+		return t
+	})
+	chances := func(rules []*compiler.Rule, get func(rr *runResult) [][]bool) []Chance {
+		var out []Chance
+		for i, r := range rules {
+			ch := Chance{Rule: r.Name, Title: r.Title, Kind: string(r.Kind)}
+			for p := range w.periods() {
+				k := 0
+				for _, rr := range runs {
+					if get(rr)[i][p] {
+						k++
+					}
+				}
+				ch.ByPeriod = append(ch.ByPeriod, PeriodChance{Period: w.cal.labels[w.first+p], Runs: k, Chance: chance(k, n)})
+			}
+			for _, rr := range runs {
+				for _, b := range get(rr)[i] {
+					if b {
+						ch.Runs++
+						break
+					}
+				}
+			}
+			ch.Chance = chance(ch.Runs, n)
+			out = append(out, ch)
+		}
+		return out
+	}
+	res.Caps = chances(w.caps, func(rr *runResult) [][]bool { return rr.caps })
+	res.Standards = chances(w.stds, func(rr *runResult) [][]bool { return rr.stds })
+	res.Histogram = histogram(col(w.termTotal), histogramBins, res.Places)
+}
+
+// histogramBins is the number of bars of the term total's histogram.
+const histogramBins = 16
