@@ -64,8 +64,9 @@ func (cal *calendar) periodIndex(s string) int {
 	return p.First
 }
 
-// parsePeriods reads --periods: "term", one settlement period (2026-05,
-// 2026-Q2), or a range of them written FROM..TO.
+// parsePeriods reads the periods a forecast reports: "term", one
+// settlement period (2026-05, 2026-Q2), or a range of them written
+// FROM..TO.
 func (cal *calendar) parsePeriods(text string) (first, last int, err error) {
 	text = strings.TrimSpace(text)
 	if text == "term" {
@@ -82,12 +83,12 @@ func (cal *calendar) parsePeriods(text string) (first, last int, err error) {
 		i     int
 	}{{a, first}, {b, last}} {
 		if x.i < 0 {
-			return 0, 0, fmt.Errorf("--periods %q: %q is not a settlement period of the term; the periods are %s .. %s (write term, one period, or FROM..TO)",
-				text, x.label, cal.labels[0], cal.labels[len(cal.labels)-1])
+			return 0, 0, fmt.Errorf("%q is not a settlement period of the term; the periods are %s .. %s (write term, one period, or FROM..TO)",
+				x.label, cal.labels[0], cal.labels[len(cal.labels)-1])
 		}
 	}
 	if first > last {
-		return 0, 0, fmt.Errorf("--periods %q: %s comes after %s", text, a, b)
+		return 0, 0, fmt.Errorf("%s comes after %s", a, b)
 	}
 	return first, last, nil
 }

@@ -7,7 +7,6 @@ import (
 	goruntime "runtime"
 	"sort"
 	"strconv"
-	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -208,14 +207,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	first, last := cal.periodOf(dFirst), cal.periodOf(dLast)
 	if opts.Periods != "" {
 		if first, last, err = cal.parsePeriods(opts.Periods); err != nil {
-			// The calendar's message starts with the name of the flag and
-			// the text it read, which the caller adds as it sees fit.
-			msg := err.Error()
-			read := fmt.Sprintf("%q: ", strings.TrimSpace(opts.Periods))
-			if i := strings.Index(msg, read); i >= 0 {
-				msg = msg[i+len(read):]
-			}
-			return nil, optionError(CodeBadPeriods, "%s", msg)
+			return nil, optionError(CodeBadPeriods, "%s", err.Error())
 		}
 	}
 	_, lastMonth := cal.periodMonths(last)
