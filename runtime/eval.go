@@ -823,8 +823,6 @@ func descendants(s *compiler.Schema, r *value.Record, target *compiler.Schema) [
 // Parent implements interpreter.Activation.
 func (a *recordActivation) Parent() interpreter.Activation { return nil }
 
-func formatAny(v any) string { return fmt.Sprint(v) }
-
 // value returns instance i of a rule's values, computing a let's value on
 // first use.
 func (ev *evaluation) value(st *ruleState, i int) ref.Val {

@@ -8,6 +8,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"occ/compiler"
+	"occ/compiler/value"
 	"occ/lang"
 	"occ/lang/spell"
 	"occ/runtime/data"
@@ -47,6 +48,7 @@ func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key s
 	if ev == nil {
 		return nil, fmt.Errorf("the statement cannot be explained")
 	}
+	m := func(v value.Money) string { return value.Format(v, st.Contract.MinorUnits) }
 	var out []Explanation
 	err := st.eachLineKeyed(key, func(l Line) {
 		x := ev.explain(l)
@@ -63,8 +65,8 @@ func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key s
 					}
 					x.Notes = append(x.Notes,
 						fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
-							strings.Join(covers, ", "), c.Covered.Decimal().StringFixed(2), c.Instance, c.Kind, word, c.Limit.Decimal().StringFixed(2)),
-						fmt.Sprintf("the adjustment %s: %s", verb, c.Adjustment.Decimal().StringFixed(2)))
+							strings.Join(covers, ", "), m(c.Covered), c.Instance, c.Kind, word, m(c.Limit)),
+						fmt.Sprintf("the adjustment %s: %s", verb, m(c.Adjustment)))
 				}
 			}
 		}
@@ -178,7 +180,7 @@ func (ev *evaluation) explain(l Line) Explanation {
 		if err != nil {
 			step.Value = "error: " + err.Error()
 		} else {
-			step.Value = formatVal(out)
+			step.Value = value.Format(out, ev.p.c.MinorUnits)
 		}
 		if det != nil {
 			for _, part := range c.e.Parts {
@@ -186,7 +188,7 @@ func (ev *evaluation) explain(l Line) Explanation {
 				if !ok {
 					continue
 				}
-				step.Parts = append(step.Parts, PartValue{Text: oneLine(part.Text), Span: part.Span, Value: formatPart(v)})
+				step.Parts = append(step.Parts, PartValue{Text: oneLine(part.Text), Span: part.Span, Value: ev.formatPart(v)})
 			}
 		}
 		x.Steps = append(x.Steps, step)
@@ -194,11 +196,13 @@ func (ev *evaluation) explain(l Line) Explanation {
 	return x
 }
 
-func formatPart(v ref.Val) string {
+// formatPart renders the value a sub-expression had, or says that it was
+// not evaluated (the branch of a choice not taken, say).
+func (ev *evaluation) formatPart(v ref.Val) string {
 	if v == nil {
 		return "(not evaluated)"
 	}
-	return formatVal(v)
+	return value.Format(v, ev.p.c.MinorUnits)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

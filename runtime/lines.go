@@ -482,34 +482,6 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 	}
 }
 
-// appendFormatVal appends formatVal(v), quickly for the usual types.
-func appendFormatVal(b []byte, v ref.Val) []byte {
-	switch x := v.(type) {
-	case nil:
-		return b
-	case value.Money:
-		return x.AppendText(b)
-	case value.Decimal:
-		return x.AppendText(b)
-	case value.Date:
-		return x.AppendText(b)
-	case types.Int:
-		return strconv.AppendInt(b, int64(x), 10)
-	case types.Bool:
-		return strconv.AppendBool(b, bool(x))
-	case types.String:
-		if n := len(x); n > 0 && plainByte(x[0]) && plainByte(x[n-1]) && strings.IndexByte(string(x), '\n') < 0 {
-			return append(b, x...)
-		}
-	}
-	return append(b, formatVal(v)...)
-}
-
-// plainByte reports whether c is ASCII and not white space.
-func plainByte(c byte) bool {
-	return c > ' ' && c < 0x7f
-}
-
 // sumsFast computes read's sums of rule t over the instances of scope s
 // when every value is money, or every value a decimal, adding without
 // allocating per term. It returns nil to leave the sums to read's general

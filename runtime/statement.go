@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"sort"
-	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -182,7 +181,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		Currency: c.Currency, MinorUnits: c.MinorUnits, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
 	}
 	for _, prm := range c.Params {
-		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: formatVal(ev.p.params[prm.Name]), Set: ev.p.set[prm.Name]})
+		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: value.Format(ev.p.params[prm.Name], c.MinorUnits), Set: ev.p.set[prm.Name]})
 	}
 	in := func(p int) bool { return p >= per.first && p <= per.last }
 	settle := c.Settlement
@@ -342,24 +341,9 @@ func (ev *evaluation) inputs(l *Line) []LineInput {
 			out = append(out, LineInput{Name: name, Value: "(blank)"})
 			return
 		}
-		out = append(out, LineInput{Name: name, Value: formatVal(v)})
+		out = append(out, LineInput{Name: name, Value: value.Format(v, ev.p.c.MinorUnits)})
 	})
 	return out
-}
-
-// formatVal renders a value for statements: money with two places, dates
-// ISO, text as is.
-func formatVal(v ref.Val) string {
-	switch x := v.(type) {
-	case value.Money:
-		return x.String()
-	case nil:
-		return ""
-	}
-	if s, ok := v.(interface{ String() string }); ok {
-		return s.String()
-	}
-	return strings.TrimSpace(strings.ReplaceAll(formatAny(v.Value()), "\n", " "))
 }
 
 // periodIndex returns the index of a settlement period by its label.

@@ -302,7 +302,7 @@ func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 		if v == nil {
 			b = appendInput(b, !some, name, "(blank)")
 		} else {
-			r.val = appendFormatVal(r.val[:0], v)
+			r.val = value.AppendFormat(r.val[:0], v, r.places)
 			b = appendInput(b, !some, name, r.val)
 		}
 		some = true

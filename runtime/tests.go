@@ -257,7 +257,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		if what == "line" {
 			for _, l := range st.Lines {
 				if l.Rule == rule && l.Key == key {
-					return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), l.Amount.Decimal().StringFixed(2))}
+					return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), value.Format(l.Amount, st.Contract.MinorUnits))}
 				}
 			}
 			return nil
@@ -333,7 +333,7 @@ func compare(x *compiler.Expect, got ref.Val, st *Statement) *TestFailure {
 func show(v ref.Val, st *Statement) string {
 	m, ok := v.(value.Money)
 	if !ok {
-		return formatVal(v)
+		return value.Format(v, st.Contract.MinorUnits)
 	}
 	g := m.Grouped(st.Contract.MinorUnits)
 	sign := ""
