@@ -89,7 +89,7 @@ type evaluation struct {
 	sums     map[sumKey][]ref.Val
 	lists    map[listKey][]ref.Val
 	mu       sync.Mutex
-	errs     []EvalError
+	errs     lang.Diagnostics
 	zero     value.Money
 	// stream is set when the statement is written straight to JSON: its
 	// lines stay lineRefs rather than becoming Lines.
@@ -111,45 +111,12 @@ type listKey struct {
 	to     scopeRef
 }
 
-// EvalError is a runtime error in one rule for one record or scope instance.
-type EvalError struct {
-	Rule     string
-	Instance string // the record key or scope instance, e.g. P2/G1 or 2026-Q1
-	Source   string // file:row of the record, when there is one
-	Span     lang.Span
-	Msg      string
-}
-
-func (e EvalError) Error() string {
-	where := e.Instance
-	if e.Source != "" {
-		where += " (" + e.Source + ")"
-	}
-	return fmt.Sprintf("%s: %s, %s: %s", e.Span, e.Rule, where, e.Msg)
-}
-
-// EvalErrors lists every runtime error of an evaluation.
-type EvalErrors []EvalError
-
-func (es EvalErrors) Error() string {
-	var b strings.Builder
-	for i, e := range es {
-		if i == 50 {
-			fmt.Fprintf(&b, "\nand %d more errors", len(es)-50)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
 // Eval evaluates the contract on the data and returns the statement for the
 // named period (a settlement period, or a longer period made of whole
 // settlement periods), or for every period the data touches when period is
-// "". Data or evaluation errors produce no statement.
+// "". Rules that cannot be evaluated produce no statement: the error is
+// then a lang.Diagnostics, one diagnostic for each rule and record (or
+// scope instance) that failed, sorted.
 func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*Statement, error) {
 	return p.eval(ctx, d, periodText, false)
 }
@@ -204,8 +171,8 @@ func (p *Program) eval(ctx context.Context, d *data.Set, periodText string, stre
 		return nil, err
 	}
 	if len(ev.errs) > 0 {
-		sort.SliceStable(ev.errs, func(i, j int) bool { return ev.errs[i].Error() < ev.errs[j].Error() })
-		return nil, EvalErrors(ev.errs)
+		ev.errs.Sort()
+		return nil, ev.errs
 	}
 	return ev.statement(d, per), nil
 }
@@ -339,7 +306,7 @@ func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *
 		act := &recordActivation{ev: ev, schema: s, rec: r}
 		out, _, err := x.When.Program.ContextEval(ev.ctx, act)
 		if err != nil {
-			ev.fail(x, recordKey(s, r, ""), r, err)
+			ev.fail(x, x.When, "", recordKey(s, r, ""), r, err)
 			return "", ""
 		}
 		if ev.p.cov != nil {
@@ -489,16 +456,6 @@ func source(r *value.Record) string {
 		return fmt.Sprintf("%s:%d", r.File(), r.Row)
 	}
 	return r.File()
-}
-
-func (ev *evaluation) fail(r *compiler.Rule, inst string, rec *value.Record, err error) {
-	e := EvalError{Rule: fmt.Sprintf("%s %s", r.Kind, r.Name), Instance: inst, Span: r.Span, Msg: err.Error()}
-	if rec != nil {
-		e.Source = source(rec)
-	}
-	ev.mu.Lock()
-	ev.errs = append(ev.errs, e)
-	ev.mu.Unlock()
 }
 
 // count returns the number of instances of a scope in this evaluation.

@@ -184,17 +184,12 @@ func (w *memoWorker) eval(i int) {
 			return
 		}
 	}
-	ev.mu.Lock()
-	nerr := len(ev.errs)
-	ev.mu.Unlock()
+	nerr := ev.failed()
 	ev.instance(w.rs, st, i)
 	if !ok || len(w.memo) >= memoLimit {
 		return
 	}
-	ev.mu.Lock()
-	failed := len(ev.errs) != nerr
-	ev.mu.Unlock()
-	if !failed {
+	if ev.failed() == nerr {
 		w.memo[string(key)] = memoResult{val: st.vals[i], fired: st.fired[i]}
 	}
 }

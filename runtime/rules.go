@@ -92,18 +92,6 @@ func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, 
 	return out, nil
 }
 
-func (ev *evaluation) failAt(rs *ruleCtx, i int, what string, err error) {
-	var rec *value.Record
-	if rs.scope.kind == compiler.RecordScope {
-		rec = ev.recs[rs.scope.schema][i].rec
-	}
-	msg := err.Error()
-	if what != "" {
-		msg = what + ": " + msg
-	}
-	ev.fail(rs.rule, ev.instanceName(rs.scope, i), rec, fmt.Errorf("%s", msg))
-}
-
 // instance evaluates a rule's condition and value for instance i.
 func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	r := rs.rule
@@ -111,7 +99,7 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	case lang.Let:
 		v, err := ev.run(rs, r.Value, i)
 		if err != nil {
-			ev.failAt(rs, i, "value", err)
+			ev.failAt(rs, i, "value", r.Value, err)
 			v = types.NewErr("%s could not be evaluated", r.Name)
 		}
 		st.vals[i] = v
@@ -124,7 +112,7 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	if r.When != nil {
 		v, err := ev.run(rs, r.When, i)
 		if err != nil {
-			ev.failAt(rs, i, "condition", err)
+			ev.failAt(rs, i, "condition", r.When, err)
 			return
 		}
 		fires = v == types.True
@@ -143,12 +131,12 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	case lang.Share:
 		basis, err := ev.run(rs, r.Basis, i)
 		if err != nil {
-			ev.failAt(rs, i, "basis", err)
+			ev.failAt(rs, i, "basis", r.Basis, err)
 			return
 		}
 		part, err := ev.run(rs, r.Part, i)
 		if err != nil {
-			ev.failAt(rs, i, "part", err)
+			ev.failAt(rs, i, "part", r.Part, err)
 			return
 		}
 		pd, ok := part.(value.Decimal)
@@ -156,23 +144,23 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 			pd, ok = value.DecimalFromInt(int64(n)), true
 		}
 		if !ok {
-			ev.failAt(rs, i, "part", fmt.Errorf("expected a number, got %s", part.Type().TypeName()))
+			ev.failAt(rs, i, "part", r.Part, fmt.Errorf("expected a number, got %s", part.Type().TypeName()))
 			return
 		}
 		amount, err = basis.(value.Money).Mul(pd)
 		if err != nil {
-			ev.failAt(rs, i, "amount", err)
+			ev.failAt(rs, i, "amount", nil, err)
 			return
 		}
 	default:
 		v, err := ev.run(rs, r.Amount, i)
 		if err != nil {
-			ev.failAt(rs, i, "amount", err)
+			ev.failAt(rs, i, "amount", r.Amount, err)
 			return
 		}
 		amount = v.(value.Money)
 		if amount.Sign() < 0 {
-			ev.failAt(rs, i, "amount", fmt.Errorf("the amount is negative (%s); write %s amounts as positive sums", amount, r.Kind))
+			ev.failAt(rs, i, "amount", r.Amount, fmt.Errorf("the amount is negative (%s); write %s amounts as positive sums", amount, r.Kind))
 			return
 		}
 	}
@@ -188,7 +176,7 @@ func (ev *evaluation) standard(rs *ruleCtx, st *ruleState, i int) {
 	r := rs.rule
 	t, err := ev.run(rs, r.Target, i)
 	if err != nil {
-		ev.failAt(rs, i, "target", err)
+		ev.failAt(rs, i, "target", r.Target, err)
 		st.vals[i] = types.False
 		st.standards = append(st.standards, StandardResult{})
 		return
@@ -203,7 +191,7 @@ func (ev *evaluation) standard(rs *ruleCtx, st *ruleState, i int) {
 		return
 	}
 	if err != nil {
-		ev.failAt(rs, i, "measure", err)
+		ev.failAt(rs, i, "measure", r.Measure, err)
 		st.vals[i] = types.False
 		st.standards = append(st.standards, StandardResult{})
 		return
@@ -287,7 +275,7 @@ func (ev *evaluation) split(rs *ruleCtx, st *ruleState) {
 		n := value.DecimalFromInt(int64(len(starts)))
 		part, err := total.Quo(n)
 		if err != nil {
-			ev.failAt(rs, i, "instalments", err)
+			ev.failAt(rs, i, "instalments", nil, err)
 			continue
 		}
 		part = part.Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
@@ -351,12 +339,12 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			covered[p] = value.MoneyOf(d)
 		}
 		if sumErr != nil {
-			ev.failAt(rs, k, "limit", sumErr)
+			ev.failAt(rs, k, "limit", nil, sumErr)
 			continue
 		}
 		v, err := ev.run(rs, r.Limit, k)
 		if err != nil {
-			ev.failAt(rs, k, "limit", err)
+			ev.failAt(rs, k, "limit", r.Limit, err)
 			continue
 		}
 		lim := v.(value.Money).Round(ev.p.c.MinorUnits, ev.p.c.Rounding)

@@ -31,12 +31,23 @@ func (r TestResult) Passed() bool { return len(r.Failures) == 0 }
 // stopped the test.
 type TestFailure struct {
 	Span lang.Span
+	// Code is "test-failed" when the expectation did not hold, and
+	// "test-error" when a problem (the test's data, its params, an
+	// evaluation error it did not expect) stopped the test from checking
+	// it.
+	Code string
 	// Expect is the expectation as written.
 	Expect string
 	Want   string
 	Got    string
 	Msg    string
 }
+
+// The codes of test failures.
+const (
+	codeTestFailed = "test-failed"
+	codeTestError  = "test-error"
+)
 
 // TestOptions configures RunTest.
 type TestOptions struct {
@@ -52,7 +63,7 @@ type TestOptions struct {
 func RunTest(ctx context.Context, c *compiler.Contract, t *compiler.Test, o TestOptions) TestResult {
 	res := TestResult{Name: t.Name, Span: t.Span}
 	fail := func(span lang.Span, format string, args ...any) {
-		res.Failures = append(res.Failures, TestFailure{Span: span, Msg: fmt.Sprintf(format, args...)})
+		res.Failures = append(res.Failures, TestFailure{Span: span, Code: codeTestError, Msg: fmt.Sprintf(format, args...)})
 	}
 	var opts []Option
 	for name, v := range o.Defaults {
@@ -89,6 +100,9 @@ func RunTest(ctx context.Context, c *compiler.Contract, t *compiler.Test, o Test
 		if f != nil {
 			f.Span = x.Span
 			f.Expect = expectText(x)
+			if f.Code == "" {
+				f.Code = codeTestFailed
+			}
 			res.Failures = append(res.Failures, *f)
 		}
 	}
@@ -175,12 +189,12 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 			return &TestFailure{Want: "an error containing " + quote(want), Got: "no error", Msg: "the evaluation succeeded"}
 		}
 		if !strings.Contains(runErr.Error(), want) {
-			return &TestFailure{Want: "an error containing " + quote(want), Got: runErr.Error()}
+			return &TestFailure{Want: "an error containing " + quote(want), Got: errorText(runErr)}
 		}
 		return nil
 	}
 	if runErr != nil {
-		return &TestFailure{Msg: "no statement: " + runErr.Error()}
+		return &TestFailure{Code: codeTestError, Msg: "no statement: " + errorText(runErr)}
 	}
 	switch x.What {
 	case "total":
@@ -269,7 +283,21 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		}
 		return nil
 	}
-	return &TestFailure{Msg: "unknown expectation " + x.What}
+	return &TestFailure{Code: codeTestError, Msg: "unknown expectation " + x.What}
+}
+
+// maxErrorLines is how many of an evaluation's errors a test failure
+// shows; the rest are counted.
+const maxErrorLines = 50
+
+// errorText renders the error that stopped a test's evaluation, one
+// diagnostic a line, at most maxErrorLines of them.
+func errorText(err error) string {
+	var ds lang.Diagnostics
+	if !errors.As(err, &ds) || len(ds) <= maxErrorLines {
+		return err.Error()
+	}
+	return fmt.Sprintf("%s\nand %d more errors", ds[:maxErrorLines].Error(), len(ds)-maxErrorLines)
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
@@ -306,7 +334,7 @@ func compare(x *compiler.Expect, got ref.Val, st *Statement) *TestFailure {
 	case types.Int:
 		c = int(g.Compare(want).(types.Int))
 	default:
-		return &TestFailure{Msg: "cannot compare " + got.Type().TypeName()}
+		return &TestFailure{Code: codeTestError, Msg: "cannot compare " + got.Type().TypeName()}
 	}
 	ok := false
 	switch x.Op {

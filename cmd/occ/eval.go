@@ -20,6 +20,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang"
 	"occ/lang/words"
 	"occ/runtime"
 	"occ/runtime/data"
@@ -116,17 +117,24 @@ func specUnit(spec string) (unit, error) {
 
 // compileSpec loads and compiles a contract, printing diagnostics on error.
 func compileSpec(spec string, stderr io.Writer) (*compiler.Contract, error) {
+	c, _, err := compileSpecSources(spec, stderr)
+	return c, err
+}
+
+// compileSpecSources is compileSpec, also returning the contract's source
+// files for quoting in later diagnostics.
+func compileSpecSources(spec string, stderr io.Writer) (*compiler.Contract, sources, error) {
 	u, err := specUnit(spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	src := sources{}
 	l := loadContract(u, src)
 	if l.contract == nil || l.diags.HasErrors() {
 		writeDiagnostics(stderr, "text", l.diags, src, false)
-		return nil, findings
+		return nil, nil, findings
 	}
-	return l.contract, nil
+	return l.contract, src, nil
 }
 
 // loadData reads the --data files and validates them against the contract.
@@ -197,9 +205,15 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(40))
 	}
-	c, err := compileSpec(p.spec, stderr)
+	c, src, err := compileSpecSources(p.spec, stderr)
 	if err != nil {
 		return err
+	}
+	// Evaluation errors are diagnostics on standard error: JSON when JSON
+	// was asked for, text quoting the contract otherwise.
+	diagFormat := "text"
+	if p.format == "json" {
+		diagFormat = "json"
 	}
 	var opts []runtime.Option
 	if p.format != "json" && p.explain == "" {
@@ -218,7 +232,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if p.explain != "" {
 		st, err := prog.EvalStream(ctx, d, p.period)
 		if err != nil {
-			return evalError(err, stderr)
+			return evalError(err, stderr, diagFormat, src)
 		}
 		var buf bytes.Buffer
 		if err := writeExplain(&buf, prog, d, st, p.explain); err != nil {
@@ -234,7 +248,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	// the evaluation. Evaluation errors come before anything is written.
 	st, err := prog.EvalStream(ctx, d, p.period)
 	if err != nil {
-		return evalError(err, stderr)
+		return evalError(err, stderr, diagFormat, src)
 	}
 	return writeOutput(p.output, stdout, func(w io.Writer) error {
 		switch p.format {
@@ -266,13 +280,12 @@ func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) e
 	return nil
 }
 
-// evalError reports an evaluation that produced no statement.
-func evalError(err error, stderr io.Writer) error {
-	var ee runtime.EvalErrors
-	if errors.As(err, &ee) {
-		fmt.Fprintln(stderr, ee.Error())
-		fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", words.Count(len(ee), "error"))
-		return findings
+// evalError reports an evaluation that produced no statement: its
+// diagnostics in format (text or json), quoting the contract's sources.
+func evalError(err error, stderr io.Writer, format string, src sources) error {
+	var ds lang.Diagnostics
+	if errors.As(err, &ds) {
+		return reportFindings(stderr, format, ds, src, "evaluation", "no statement produced")
 	}
 	return &exitError{code: exitFindings, msg: err.Error()}
 }

@@ -15,8 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"occ/lang"
 	"occ/lang/words"
-	"occ/runtime"
 	"occ/runtime/forecast"
 )
 
@@ -152,8 +152,8 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		if errors.As(err, &se) {
 			return scenarioFailed(err, stderr)
 		}
-		var ee runtime.EvalErrors
-		if errors.As(err, &ee) {
+		var ds lang.Diagnostics
+		if errors.As(err, &ds) {
 			fmt.Fprintln(stderr, err.Error())
 			fmt.Fprintln(stderr, "evaluation failed; no forecast produced")
 			return findings
