@@ -163,9 +163,6 @@ func (p *Program) eval(ctx context.Context, d *data.Set, periodText string, stre
 			continue
 		}
 		ev.rule(r)
-		if len(ev.errs) > 0 && r.Kind != lang.Let && false {
-			break
-		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
