@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -111,6 +112,11 @@ type listKey struct {
 	to     scopeRef
 }
 
+// ErrNoRecordsInTerm is the error, wrapped with the term's dates, of an
+// evaluation for every period the data touches when the data touches none:
+// name a period to settle it anyway.
+var ErrNoRecordsInTerm = errors.New("the data has no records in the term")
+
 // Eval evaluates the contract on the data and returns the statement for the
 // named period (a settlement period, or a longer period made of whole
 // settlement periods), or for every period the data touches when period is
@@ -128,7 +134,7 @@ func (p *Program) eval(ctx context.Context, d *data.Set, periodText string, stre
 	if periodText == "" {
 		ps := p.DataPeriods(d)
 		if len(ps) == 0 {
-			return nil, fmt.Errorf("the data has no records in the term %s .. %s; give --period to settle a period anyway", p.c.TermFrom, p.c.TermTo)
+			return nil, fmt.Errorf("%w %s .. %s", ErrNoRecordsInTerm, p.c.TermFrom, p.c.TermTo)
 		}
 		first, err := p.cal.parsePeriod(ps[0])
 		if err != nil {

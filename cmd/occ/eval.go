@@ -287,6 +287,9 @@ func evalError(err error, stderr io.Writer, format string, src sources) error {
 	if errors.As(err, &ds) {
 		return reportFindings(stderr, format, ds, src, "evaluation", "no statement produced")
 	}
+	if errors.Is(err, runtime.ErrNoRecordsInTerm) {
+		return &exitError{code: exitFindings, msg: err.Error() + "; give --period to settle a period anyway"}
+	}
 	return &exitError{code: exitFindings, msg: err.Error()}
 }
 
