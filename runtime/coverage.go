@@ -182,26 +182,30 @@ func (cov *Coverage) outcome(r *compiler.Rule, e *compiler.Expression, v bool) {
 }
 
 // observe marks the rules a statement shows results of: lines, flags,
-// standards, cap and floor adjustments.
+// standards, cap and floor adjustments. Rendering the lines lists their
+// inputs, which evaluates the lets they show: those count as exercised.
 func (cov *Coverage) observe(st *Statement) {
+	// Render the lines before taking the lock: evaluating a let records
+	// its coverage too.
+	var names []string
+	for l := range st.Lines() {
+		names = append(names, l.Rule)
+	}
+	for _, f := range st.Flags {
+		names = append(names, f.Rule)
+	}
+	for _, s := range st.Standards {
+		names = append(names, s.Rule)
+	}
+	for _, x := range st.Excluded {
+		names = append(names, x.Rule)
+	}
 	cov.mu.Lock()
 	defer cov.mu.Unlock()
-	mark := func(name string) {
+	for _, name := range names {
 		if r := cov.c.Rule(name); r != nil {
 			cov.byRule[r].Covered = true
 		}
-	}
-	for _, l := range st.Lines {
-		mark(l.Rule)
-	}
-	for _, f := range st.Flags {
-		mark(f.Rule)
-	}
-	for _, s := range st.Standards {
-		mark(s.Rule)
-	}
-	for _, x := range st.Excluded {
-		mark(x.Rule)
 	}
 }
 

@@ -92,9 +92,6 @@ type evaluation struct {
 	mu       sync.Mutex
 	errs     lang.Diagnostics
 	zero     value.Money
-	// stream is set when the statement is written straight to JSON: its
-	// lines stay lineRefs rather than becoming Lines.
-	stream bool
 	// paths and inputCtxs serve eachInput.
 	paths     map[*compiler.Expression][]inputPath
 	inputCtxs map[*compiler.Rule]*ruleCtx
@@ -124,12 +121,6 @@ var ErrNoRecordsInTerm = errors.New("the data has no records in the term")
 // then a lang.Diagnostics, one diagnostic for each rule and record (or
 // scope instance) that failed, sorted.
 func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*Statement, error) {
-	return p.eval(ctx, d, periodText, false)
-}
-
-// eval is Eval; with stream set the statement keeps its lines as lineRefs,
-// to be written out by WriteJSON.
-func (p *Program) eval(ctx context.Context, d *data.Set, periodText string, stream bool) (*Statement, error) {
 	var per period
 	if periodText == "" {
 		ps := p.DataPeriods(d)
@@ -154,7 +145,7 @@ func (p *Program) eval(ctx context.Context, d *data.Set, periodText string, stre
 	}
 	ev := &evaluation{p: p, ctx: ctx, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey][]ref.Val{},
-		zero: value.MoneyOf(value.DecimalFromInt(0)), stream: stream}
+		zero: value.MoneyOf(value.DecimalFromInt(0))}
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
 	if p.hasPersonScope() {
 		// A person's scope is the whole term: later records count too.

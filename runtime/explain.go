@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -11,7 +10,6 @@ import (
 	"occ/compiler/value"
 	"occ/lang"
 	"occ/lang/spell"
-	"occ/runtime/data"
 )
 
 // Explanation shows how one statement line was computed.
@@ -43,7 +41,7 @@ type PartValue struct {
 // is key (or whose rule:key is key), the rule's expressions evaluated again
 // with every sub-expression's value recorded. A flag is explained as a line
 // of kind "flag" with no amount.
-func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key string) ([]Explanation, error) {
+func (st *Statement) Explain(key string) ([]Explanation, error) {
 	ev := st.ev
 	if ev == nil {
 		return nil, fmt.Errorf("the statement cannot be explained")
@@ -108,17 +106,9 @@ func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key s
 	return out, nil
 }
 
-// eachLineKeyed calls fn with each line whose key, or rule:key, is key. For
-// a statement from EvalStream only those lines are rendered.
+// eachLineKeyed calls fn with each line whose key, or rule:key, is key,
+// rendering only those lines.
 func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
-	if s.refs == nil {
-		for _, l := range s.Lines {
-			if l.Key == key || l.Rule+":"+l.Key == key {
-				fn(l)
-			}
-		}
-		return nil
-	}
 	ev := s.ev
 	var b []byte
 	for _, r := range s.refs {
@@ -140,12 +130,6 @@ func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
 
 // eachKey calls fn with the key of each line.
 func (s *Statement) eachKey(fn func(string)) {
-	if s.refs == nil {
-		for _, l := range s.Lines {
-			fn(l.Key)
-		}
-		return
-	}
 	var b []byte
 	for _, r := range s.refs {
 		b = s.ev.appendFullKey(b[:0], r)

@@ -55,7 +55,7 @@ func TestExplainUsesMinorUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	xs, err := p.Explain(context.Background(), d, st, "monthly:2026-05")
+	xs, err := st.Explain("monthly:2026-05")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestExplainUsesMinorUnits(t *testing.T) {
 	}
 	// A value not yet rounded keeps its digits: 45 minutes at ¥2410 an
 	// hour is ¥1807.50 before the line is rounded to ¥1808.
-	xs, err = p.Explain(context.Background(), d, st, "V1")
+	xs, err = st.Explain("V1")
 	if err != nil {
 		t.Fatal(err)
 	}

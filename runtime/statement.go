@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"iter"
 	"sort"
 
 	"cel.dev/cel-go/common/types/ref"
@@ -15,16 +16,15 @@ import (
 // in docs/statement.md.
 const StatementVersion = 1
 
-// Statement is the result of evaluating a contract for a period: every line,
-// its subtotals, caps, standards, flags and exclusions, and the total. The
-// total is always the sum of the lines.
+// Statement is the result of evaluating a contract for a period: every line
+// (see Lines), its subtotals, caps, standards, flags and exclusions, and the
+// total. The total is always the sum of the lines.
 type Statement struct {
 	Contract  ContractInfo
 	Data      []data.FileInfo
 	Period    string
 	Periods   []PeriodTotal
 	Params    []ParamValue
-	Lines     []Line
 	ByKind    []Subtotal
 	ByRule    []Subtotal
 	Caps      []CapResult
@@ -34,10 +34,25 @@ type Statement struct {
 	Records   RecordCounts
 	Total     value.Money
 
-	ev *evaluation
-	// refs holds the lines, in order, of a statement made to be written
-	// straight to JSON, which leaves Lines empty.
+	// ev is the evaluation the statement was made from, which holds its
+	// lines' results; refs are the lines, in order (see Lines).
+	ev   *evaluation
 	refs []lineRef
+}
+
+// Lines returns the statement's lines in statement order: by period, then
+// by rule in the contract's order, then by record. A statement of millions
+// of lines holds them compactly; each is rendered as a Line for its step
+// of the iteration, and is the caller's to keep.
+func (s *Statement) Lines() iter.Seq[*Line] {
+	return func(yield func(*Line) bool) {
+		for _, r := range s.refs {
+			l := s.ev.line(r)
+			if !yield(&l) {
+				return
+			}
+		}
+	}
 }
 
 // ContractInfo identifies the contract a statement was made from.
@@ -260,14 +275,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		}
 	}
 	s.Records = ev.counts(d, per, s)
-	if ev.stream {
-		s.refs = refs
-	} else {
-		s.Lines = make([]Line, len(refs))
-		for i, l := range refs {
-			s.Lines[i] = ev.line(l)
-		}
-	}
+	s.refs = refs
 	return s
 }
 

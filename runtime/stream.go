@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,51 +13,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
-	"occ/runtime/data"
 )
-
-// EvalStream evaluates like Eval, but does not build the statement's lines
-// as Line values: Lines is empty, EachLine renders each line as it visits
-// it, and WriteJSON writes them as they are rendered. A statement of
-// millions of lines then needs little memory beyond the evaluation itself.
-func (p *Program) EvalStream(ctx context.Context, d *data.Set, period string) (*Statement, error) {
-	return p.eval(ctx, d, period, true)
-}
-
-// EachLine calls fn with each line of the statement in order, stopping at
-// the first error fn returns. For a statement from EvalStream each line is
-// rendered for the call: fn must not keep it.
-func (s *Statement) EachLine(fn func(*Line) error) error {
-	if s.refs == nil {
-		for i := range s.Lines {
-			if err := fn(&s.Lines[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, r := range s.refs {
-		l := s.ev.line(r)
-		if err := fn(&l); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// EvalJSON evaluates like Eval and writes the statement's JSON form to w:
-// the bytes Eval's statement's MarshalJSON gives. The lines are rendered
-// from the evaluation as they are written, never held as Lines, so a
-// statement of millions of lines needs little memory beyond the
-// evaluation itself. Evaluation errors are returned before anything is
-// written.
-func (p *Program) EvalJSON(ctx context.Context, d *data.Set, period string, w io.Writer) error {
-	st, err := p.eval(ctx, d, period, true)
-	if err != nil {
-		return err
-	}
-	return st.WriteJSON(w)
-}
 
 // linesMarker and flagsMarker are where encoding/json writes the empty
 // lists of lines and flags that spliceLines replaces. They cannot occur
@@ -145,12 +100,7 @@ func (s *Statement) writeFlags(w io.Writer) error {
 	return err
 }
 
-func (s *Statement) lineCount() int {
-	if s.refs != nil {
-		return len(s.refs)
-	}
-	return len(s.Lines)
-}
+func (s *Statement) lineCount() int { return len(s.refs) }
 
 // lineChunk is how many lines one worker renders at a time.
 const lineChunk = 2048
@@ -245,37 +195,13 @@ func (r *lineRenderer) render(b []byte, lo, hi int) []byte {
 		if i > 0 {
 			b = append(b, ",\n"...)
 		}
-		if r.s.refs != nil {
-			b = r.ref(b, r.s.refs[i])
-		} else {
-			b = r.line(b, &r.s.Lines[i])
-		}
+		b = r.ref(b, r.s.refs[i])
 	}
 	return b
 }
 
-// line renders a Line as encoding/json's compact form of its jsonLine,
-// on one line of text indented by four spaces.
-func (r *lineRenderer) line(b []byte, l *Line) []byte {
-	b = r.head(b, l.Rule, l.Kind, l.Period)
-	b = appendJSONString(b, l.Key)
-	b = r.amount(b, l.Amount)
-	if l.Title != "" {
-		b = append(b, `,"title":`...)
-		b = appendJSONString(b, l.Title)
-	}
-	if l.Source != "" {
-		b = append(b, `,"source":`...)
-		b = appendJSONString(b, l.Source)
-	}
-	b = append(b, `,"inputs":`...)
-	for i, in := range l.Inputs {
-		b = appendInput(b, i == 0, in.Name, in.Value)
-	}
-	return endInputs(b, len(l.Inputs) > 0)
-}
-
-// ref renders a lineRef as line would render the Line made of it.
+// ref renders a line as encoding/json's compact form of its jsonLine, on
+// one line of text indented by four spaces.
 func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 	ev := r.s.ev
 	rule, rs := ev.lineRule(l)

@@ -85,10 +85,9 @@ func compileSpec(t *testing.T, path string, edit func(string) string) *compiler.
 	return c
 }
 
-// TestStreamedJSON checks that the JSON written line by line, from a
-// statement or straight from the evaluation, is what encoding/json writes
-// (see reencode),
-// for every example contract and for generated data with awkward text.
+// TestStreamedJSON checks that the JSON written field by field and line by
+// line is what encoding/json writes (see reencode), for every example
+// contract and for generated data with awkward text.
 func TestStreamedJSON(t *testing.T) {
 	type tc struct {
 		name string
@@ -155,13 +154,6 @@ func TestStreamedJSON(t *testing.T) {
 					if want := reencode(t, js); !bytes.Equal(js, want) {
 						t.Fatalf("%s %q: streamed JSON differs from encoding/json's:\n%s", k.name, period, firstDiff(js, want))
 					}
-					var buf bytes.Buffer
-					if err := p.EvalJSON(context.Background(), d, period, &buf); err != nil {
-						t.Fatal(err)
-					}
-					if !bytes.Equal(buf.Bytes(), js) {
-						t.Fatalf("%s %q: EvalJSON differs from MarshalJSON:\n%s", k.name, period, firstDiff(buf.Bytes(), js))
-					}
 				}
 			}
 		}
@@ -211,8 +203,12 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 				t.Fatal(err)
 			}
 			render := func() []byte {
+				st, err := p.Eval(context.Background(), d, "")
+				if err != nil {
+					t.Fatal(err)
+				}
 				var buf bytes.Buffer
-				if err := p.EvalJSON(context.Background(), d, "", &buf); err != nil {
+				if err := st.WriteJSON(&buf); err != nil {
 					t.Fatal(err)
 				}
 				return buf.Bytes()

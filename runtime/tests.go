@@ -202,7 +202,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 	case "line":
 		rule, key := x.Args[0], x.Args[1]
 		sum, n := zeroMoney(), 0
-		for _, l := range st.Lines {
+		for l := range st.Lines() {
 			if l.Rule == rule && l.Key == key {
 				sum, _ = sum.Add(l.Amount)
 				n++
@@ -214,7 +214,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		return compareMoney(x, st, sum)
 	case "lines":
 		n := 0
-		for _, l := range st.Lines {
+		for l := range st.Lines() {
 			if l.Rule == x.Args[0] {
 				n++
 			}
@@ -222,7 +222,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		return compare(x, types.Int(n), st)
 	case "subtotal":
 		sum := zeroMoney()
-		for _, l := range st.Lines {
+		for l := range st.Lines() {
 			if l.Kind == x.Args[0] || l.Rule == x.Args[0] {
 				sum, _ = sum.Add(l.Amount)
 			}
@@ -269,7 +269,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 	case "no":
 		what, rule, key := x.Args[0], x.Args[1], x.Args[2]
 		if what == "line" {
-			for _, l := range st.Lines {
+			for l := range st.Lines() {
 				if l.Rule == rule && l.Key == key {
 					return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), value.Format(l.Amount, st.Contract.MinorUnits))}
 				}
@@ -306,7 +306,7 @@ func zeroMoney() value.Money { return value.MoneyOf(value.DecimalFromInt(0)) }
 
 func keysOf(st *Statement, rule string) string {
 	var keys []string
-	for _, l := range st.Lines {
+	for l := range st.Lines() {
 		if l.Rule == rule {
 			keys = append(keys, l.Key)
 		}

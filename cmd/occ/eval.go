@@ -229,26 +229,22 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	// The statement's lines are rendered as they are written, never held
+	// whole: a statement of millions of lines needs little memory beyond
+	// the evaluation. Evaluation errors come before anything is written.
+	st, err := prog.Eval(ctx, d, p.period)
+	if err != nil {
+		return evalError(err, stderr, diagFormat, src)
+	}
 	if p.explain != "" {
-		st, err := prog.EvalStream(ctx, d, p.period)
-		if err != nil {
-			return evalError(err, stderr, diagFormat, src)
-		}
 		var buf bytes.Buffer
-		if err := writeExplain(&buf, prog, d, st, p.explain); err != nil {
+		if err := writeExplain(&buf, st, p.explain); err != nil {
 			return err
 		}
 		return writeOutput(p.output, stdout, func(w io.Writer) error {
 			_, err := w.Write(buf.Bytes())
 			return err
 		})
-	}
-	// The statement's lines are rendered as they are written, never held
-	// whole: a statement of millions of lines needs little memory beyond
-	// the evaluation. Evaluation errors come before anything is written.
-	st, err := prog.EvalStream(ctx, d, p.period)
-	if err != nil {
-		return evalError(err, stderr, diagFormat, src)
 	}
 	return writeOutput(p.output, stdout, func(w io.Writer) error {
 		switch p.format {
@@ -411,13 +407,12 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 	for i, h := range head {
 		width[i] = utf8.RuneCountInString(h)
 	}
-	s.EachLine(func(l *runtime.Line) error {
+	for l := range s.Lines() {
 		for i, c := range [4]string{l.Rule, l.Kind, l.Period, l.Key} {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 		width[4] = max(width[4], len(m(l.Amount)))
-		return nil
-	})
+	}
 	var b []byte
 	row := func(cells [5]string) error {
 		b = b[:0]
@@ -438,9 +433,12 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 	if err := row(head); err != nil {
 		return err
 	}
-	return s.EachLine(func(l *runtime.Line) error {
-		return row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)})
-	})
+	for l := range s.Lines() {
+		if err := row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeStatementCSV writes one row per line, for finance systems.
@@ -448,13 +446,12 @@ func writeStatementCSV(w io.Writer, s *runtime.Statement) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
 	rec := make([]string, 8)
-	err := s.EachLine(func(l *runtime.Line) error {
+	for l := range s.Lines() {
 		rec[0], rec[1], rec[2], rec[3] = l.Period, l.Rule, l.Kind, l.Key
 		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source
-		return cw.Write(rec)
-	})
-	if err != nil {
-		return err
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
 	}
 	cw.Flush()
 	return cw.Error()

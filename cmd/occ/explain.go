@@ -1,18 +1,16 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 
 	"occ/compiler/value"
 	"occ/runtime"
-	"occ/runtime/data"
 )
 
 // writeExplain prints how each line with the given key was computed.
-func writeExplain(w io.Writer, prog *runtime.Program, d *data.Set, st *runtime.Statement, key string) error {
-	xs, err := prog.Explain(context.Background(), d, st, key)
+func writeExplain(w io.Writer, st *runtime.Statement, key string) error {
+	xs, err := st.Explain(key)
 	if err != nil {
 		return &exitError{code: exitFindings, msg: err.Error()}
 	}

@@ -488,7 +488,7 @@ func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint
 		kind[k] = i + 1
 	}
 	stride := len(Kinds) + 1
-	for _, l := range st.Lines {
+	for l := range st.Lines() {
 		p, ok := w.index[l.Period]
 		if !ok {
 			continue
