@@ -3,11 +3,8 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	goruntime "runtime"
-	"sort"
-	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -15,58 +12,9 @@ import (
 	"occ/compiler/value"
 )
 
-// linesMarker and flagsMarker are where encoding/json writes the empty
-// lists of lines and flags that spliceLines replaces. They cannot occur
-// inside a string, where a newline is escaped.
-const (
-	linesMarker = "\n  \"lines\": [],\n"
-	flagsMarker = "\n  \"flags\": [],\n"
-)
-
-// spliceLines writes frame, the statement's JSON with empty lists of lines
-// and flags, with the lines and flags in their places.
-func (s *Statement) spliceLines(w io.Writer, frame []byte, places int32) error {
-	type part struct {
-		at     int
-		marker string
-		n      int
-		write  func() error
-	}
-	n := s.lineCount()
-	parts := []part{
-		{marker: linesMarker, n: n, write: func() error { return s.writeLines(w, n, places) }},
-		{marker: flagsMarker, n: len(s.Flags), write: func() error { return s.writeFlags(w) }},
-	}
-	for i := range parts {
-		parts[i].at = bytes.Index(frame, []byte(parts[i].marker))
-		if parts[i].at < 0 {
-			return fmt.Errorf("internal error: no %q in the statement's JSON", strings.TrimSpace(parts[i].marker))
-		}
-	}
-	sort.Slice(parts, func(i, j int) bool { return parts[i].at < parts[j].at })
-	done := 0
-	for _, p := range parts {
-		if p.n == 0 {
-			continue
-		}
-		name := p.marker[:len(p.marker)-len("[],\n")]
-		if _, err := w.Write(append(frame[done:p.at:p.at], name+"[\n"...)); err != nil {
-			return err
-		}
-		if err := p.write(); err != nil {
-			return err
-		}
-		if _, err := w.Write([]byte("\n  ],\n")); err != nil {
-			return err
-		}
-		done = p.at + len(p.marker)
-	}
-	_, err := w.Write(frame[done:])
-	return err
-}
-
-// writeFlags writes the flags, each as encoding/json's compact form of its
-// jsonFlag on a line of its own, separated by ",\n".
+// writeFlags writes the flags, each as encoding/json writes its object
+// compactly (the tests' jsonFlag), on a line of its own, separated by
+// ",\n".
 func (s *Statement) writeFlags(w io.Writer) error {
 	var b []byte
 	for i := range s.Flags {
@@ -177,15 +125,18 @@ type lineRenderer struct {
 }
 
 func (s *Statement) newLineRenderer(places int32) *lineRenderer {
-	r := &lineRenderer{s: s, places: places, periods: map[int32]string{}}
-	if s.ev != nil {
-		for _, l := range s.refs {
-			if _, ok := r.periods[l.period]; !ok {
-				r.periods[l.period] = s.ev.cal.label(s.ev.p.c.Settlement, int(l.period))
-			}
-		}
+	return &lineRenderer{s: s, places: places, periods: map[int32]string{}}
+}
+
+// period returns the label of settlement period p.
+func (r *lineRenderer) period(p int32) string {
+	label, ok := r.periods[p]
+	if !ok {
+		ev := r.s.ev
+		label = ev.cal.label(ev.p.c.Settlement, int(p))
+		r.periods[p] = label
 	}
-	return r
+	return label
 }
 
 // render appends lines lo to hi, each but the first line of the statement
@@ -200,12 +151,12 @@ func (r *lineRenderer) render(b []byte, lo, hi int) []byte {
 	return b
 }
 
-// ref renders a line as encoding/json's compact form of its jsonLine, on
-// one line of text indented by four spaces.
+// ref renders a line as encoding/json writes its object compactly (the
+// tests' jsonLine), on one line of text indented by four spaces.
 func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 	ev := r.s.ev
 	rule, rs := ev.lineRule(l)
-	b = r.head(b, rule.Name, lineKind(rule), r.periods[l.period])
+	b = r.head(b, rule.Name, lineKind(rule), r.period(l.period))
 	r.key = ev.appendFullKey(r.key[:0], l)
 	b = appendJSONString(b, r.key)
 	b = r.amount(b, ev.lineAmount(l))

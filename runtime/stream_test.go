@@ -15,6 +15,50 @@ import (
 	"occ/runtime/gen"
 )
 
+// jsonStatement is the statement's JSON object as one Go value, whose
+// encoding by encoding/json WriteJSON must match (see reencode); jsonLine
+// and jsonFlag are the objects of a line and a flag.
+type jsonStatement struct {
+	Version   int             `json:"version"`
+	Contract  jsonContract    `json:"contract"`
+	Data      []jsonFile      `json:"data"`
+	Period    string          `json:"period"`
+	Periods   []jsonPeriod    `json:"periods"`
+	Params    []jsonParam     `json:"params"`
+	Lines     []jsonLine      `json:"lines"`
+	Subtotals jsonSubtotals   `json:"subtotals"`
+	Caps      []jsonCap       `json:"caps"`
+	Standards []jsonStandard  `json:"standards"`
+	Flags     []jsonFlag      `json:"flags"`
+	Excluded  []jsonExclusion `json:"excluded"`
+	Records   jsonRecords     `json:"records"`
+	Total     string          `json:"total"`
+}
+
+type jsonLine struct {
+	Rule   string      `json:"rule"`
+	Kind   string      `json:"kind"`
+	Period string      `json:"period"`
+	Key    string      `json:"key"`
+	Amount string      `json:"amount"`
+	Title  string      `json:"title,omitempty"`
+	Source string      `json:"source,omitempty"`
+	Inputs []jsonInput `json:"inputs"`
+}
+
+type jsonInput struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type jsonFlag struct {
+	Rule   string `json:"rule"`
+	Title  string `json:"title,omitempty"`
+	Period string `json:"period"`
+	Key    string `json:"key"`
+	Source string `json:"source,omitempty"`
+}
+
 // reencode decodes a statement's JSON and encodes it again with
 // encoding/json: the statement indented by two spaces, except that each
 // line and each flag is in compact form on a line of its own.
