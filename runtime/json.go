@@ -3,9 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
-	"strings"
 
 	"occ/compiler/value"
 )
@@ -108,64 +106,6 @@ type jsonRecords struct {
 	Earlier   int `json:"earlier"`
 	Later     int `json:"later"`
 	Excluded  int `json:"excluded"`
-}
-
-// Status returns "met"; for a standard not met, "breach" when it has a
-// consequence and "missed" when it has none; "not measured" when there was
-// nothing to measure.
-func (s StandardResult) Status() string {
-	switch {
-	case s.NotMeasured != "":
-		return "not measured"
-	case s.Met:
-		return "met"
-	case s.Consequence != "":
-		return "breach"
-	}
-	return "missed"
-}
-
-// PercentIfAny returns Percent when the standard's target is a
-// percentage, and "" otherwise.
-func (s StandardResult) PercentIfAny() string {
-	if !s.AsPercent {
-		return ""
-	}
-	return s.Percent()
-}
-
-// Display renders the measure and target for reading: "34/40 = 85.00%"
-// against ">= 85%", or "3" against "<= 2" for a standard that counts.
-func (s StandardResult) Display() (measure, target string) {
-	if s.NotMeasured != "" {
-		_, t := StandardResult{Measure: s.Target, Target: s.Target, Op: s.Op, AsPercent: s.AsPercent}.Display()
-		return "-", t
-	}
-	if !s.AsPercent {
-		return s.Measure.String(), s.Op + " " + s.Target.String()
-	}
-	measure = s.Percent() + "%"
-	if s.Numerator != nil {
-		measure = fmt.Sprintf("%d/%d = %s", *s.Numerator, *s.Denominator, measure)
-	}
-	t, err := s.Target.Mul(value.DecimalFromInt(100))
-	if err != nil {
-		return measure, s.Op + " " + s.Target.String()
-	}
-	ts := t.String()
-	if strings.Contains(ts, ".") {
-		ts = strings.TrimRight(strings.TrimRight(ts, "0"), ".")
-	}
-	return measure, s.Op + " " + ts + "%"
-}
-
-// Percent renders the measure as a percentage with two places, for reading.
-func (s StandardResult) Percent() string {
-	d, err := s.Measure.Mul(value.DecimalFromInt(100))
-	if err != nil {
-		return ""
-	}
-	return value.Round(d, 2, value.HalfUp).StringFixed(2)
 }
 
 // MarshalJSON encodes the statement in the documented JSON form.

@@ -1,10 +1,10 @@
 package runtime
 
 import (
+	"fmt"
 	"iter"
 	"sort"
-
-	"cel.dev/cel-go/common/types/ref"
+	"strings"
 
 	"occ/compiler"
 	"occ/compiler/value"
@@ -152,6 +152,64 @@ type StandardResult struct {
 	period int
 }
 
+// Status returns "met"; for a standard not met, "breach" when it has a
+// consequence and "missed" when it has none; "not measured" when there was
+// nothing to measure.
+func (s StandardResult) Status() string {
+	switch {
+	case s.NotMeasured != "":
+		return "not measured"
+	case s.Met:
+		return "met"
+	case s.Consequence != "":
+		return "breach"
+	}
+	return "missed"
+}
+
+// PercentIfAny returns Percent when the standard's target is a
+// percentage, and "" otherwise.
+func (s StandardResult) PercentIfAny() string {
+	if !s.AsPercent {
+		return ""
+	}
+	return s.Percent()
+}
+
+// Display renders the measure and target for reading: "34/40 = 85.00%"
+// against ">= 85%", or "3" against "<= 2" for a standard that counts.
+func (s StandardResult) Display() (measure, target string) {
+	if s.NotMeasured != "" {
+		_, t := StandardResult{Measure: s.Target, Target: s.Target, Op: s.Op, AsPercent: s.AsPercent}.Display()
+		return "-", t
+	}
+	if !s.AsPercent {
+		return s.Measure.String(), s.Op + " " + s.Target.String()
+	}
+	measure = s.Percent() + "%"
+	if s.Numerator != nil {
+		measure = fmt.Sprintf("%d/%d = %s", *s.Numerator, *s.Denominator, measure)
+	}
+	t, err := s.Target.Mul(value.DecimalFromInt(100))
+	if err != nil {
+		return measure, s.Op + " " + s.Target.String()
+	}
+	ts := t.String()
+	if strings.Contains(ts, ".") {
+		ts = strings.TrimRight(strings.TrimRight(ts, "0"), ".")
+	}
+	return measure, s.Op + " " + ts + "%"
+}
+
+// Percent renders the measure as a percentage with two places, for reading.
+func (s StandardResult) Percent() string {
+	d, err := s.Measure.Mul(value.DecimalFromInt(100))
+	if err != nil {
+		return ""
+	}
+	return value.Round(d, 2, value.HalfUp).StringFixed(2)
+}
+
 // Flag is a record or instance a flag rule marked for attention.
 type Flag struct {
 	Rule   string
@@ -284,46 +342,6 @@ func isIn(m map[string]int, k string) bool {
 	return ok
 }
 
-// counts accounts for every top-level input record.
-func (ev *evaluation) counts(d *data.Set, per period, st *Statement) RecordCounts {
-	var rc RecordCounts
-	c := ev.p.c
-	for _, s := range c.TopSchemas() {
-		rc.Input += len(d.Records[s.Name])
-		for _, ri := range ev.recs[s] {
-			p := ev.cal.fromMonth(int(ri.month), c.Settlement)
-			switch {
-			case p < per.first:
-				rc.Earlier++
-			case p <= per.last:
-				rc.Evaluated++
-			}
-		}
-	}
-	// Top-level records excluded: those listed in this statement count as
-	// excluded; those excluded in other periods count where they fall.
-	for _, x := range st.Excluded {
-		if s := c.Schema(x.Data); s != nil && s.Parent == nil {
-			rc.Excluded++
-		}
-	}
-	for _, x := range ev.excluded {
-		s := c.Schema(x.Data)
-		if s == nil || s.Parent != nil || x.Period == "" {
-			continue
-		}
-		if p, ok := ev.periodIndex(x.Period); ok {
-			if p < per.first {
-				rc.Earlier++
-			} else if p > per.last {
-				rc.Later++
-			}
-		}
-	}
-	rc.Later = rc.Input - rc.Evaluated - rc.Earlier - rc.Excluded
-	return rc
-}
-
 func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
 	for i, x := range c.Rules {
 		if x == r {
@@ -331,27 +349,6 @@ func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
 		}
 	}
 	return len(c.Rules)
-}
-
-func (ev *evaluation) sourceOf(s scopeRef, i int) string {
-	if s.kind != compiler.RecordScope {
-		return ""
-	}
-	return source(ev.recs[s.schema][i].rec)
-}
-
-// inputs lists the values a line's rule read: the record fields, params and
-// rules its expressions name.
-func (ev *evaluation) inputs(l *Line) []LineInput {
-	var out []LineInput
-	ev.eachInput(l.rule, l.scope, l.inst, func(name string, v ref.Val) {
-		if v == nil {
-			out = append(out, LineInput{Name: name, Value: "(blank)"})
-			return
-		}
-		out = append(out, LineInput{Name: name, Value: value.Format(v, ev.p.c.MinorUnits)})
-	})
-	return out
 }
 
 // periodIndex returns the index of a settlement period by its label.
@@ -363,23 +360,4 @@ func (ev *evaluation) periodIndex(label string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// markFlagKeys marks, as markDuplicateKeys does for lines, the flags of
-// one rule whose keys repeat within a period, so that their keys carry the
-// record's date; refs stay in record order.
-func (ev *evaluation) markFlagKeys(refs []lineRef) {
-	byPeriod := make([]int, len(refs))
-	for i := range byPeriod {
-		byPeriod[i] = i
-	}
-	sort.SliceStable(byPeriod, func(a, b int) bool { return refs[byPeriod[a]].period < refs[byPeriod[b]].period })
-	sorted := make([]lineRef, len(refs))
-	for k, i := range byPeriod {
-		sorted[k] = refs[i]
-	}
-	ev.markDuplicateKeys(sorted)
-	for k, i := range byPeriod {
-		refs[i].aux = sorted[k].aux
-	}
 }

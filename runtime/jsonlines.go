@@ -12,42 +12,6 @@ import (
 	"occ/compiler/value"
 )
 
-// writeFlags writes the flags, each as encoding/json writes its object
-// compactly (the tests' jsonFlag), on a line of its own, separated by
-// ",\n".
-func (s *Statement) writeFlags(w io.Writer) error {
-	var b []byte
-	for i := range s.Flags {
-		f := &s.Flags[i]
-		if i > 0 {
-			b = append(b, ",\n"...)
-		}
-		b = append(b, `    {"rule":`...)
-		b = appendJSONString(b, f.Rule)
-		if f.Title != "" {
-			b = append(b, `,"title":`...)
-			b = appendJSONString(b, f.Title)
-		}
-		b = append(b, `,"period":`...)
-		b = appendJSONString(b, f.Period)
-		b = append(b, `,"key":`...)
-		b = appendJSONString(b, f.Key)
-		if f.Source != "" {
-			b = append(b, `,"source":`...)
-			b = appendJSONString(b, f.Source)
-		}
-		b = append(b, '}')
-		if len(b) >= 1<<20 {
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-			b = b[:0]
-		}
-	}
-	_, err := w.Write(b)
-	return err
-}
-
 func (s *Statement) lineCount() int { return len(s.refs) }
 
 // lineChunk is how many lines one worker renders at a time.
@@ -222,6 +186,42 @@ func endInputs(b []byte, some bool) []byte {
 		return append(b, "]}"...)
 	}
 	return append(b, "[]}"...)
+}
+
+// writeFlags writes the flags, each as encoding/json writes its object
+// compactly (the tests' jsonFlag), on a line of its own, separated by
+// ",\n".
+func (s *Statement) writeFlags(w io.Writer) error {
+	var b []byte
+	for i := range s.Flags {
+		f := &s.Flags[i]
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, `    {"rule":`...)
+		b = appendJSONString(b, f.Rule)
+		if f.Title != "" {
+			b = append(b, `,"title":`...)
+			b = appendJSONString(b, f.Title)
+		}
+		b = append(b, `,"period":`...)
+		b = appendJSONString(b, f.Period)
+		b = append(b, `,"key":`...)
+		b = appendJSONString(b, f.Key)
+		if f.Source != "" {
+			b = append(b, `,"source":`...)
+			b = appendJSONString(b, f.Source)
+		}
+		b = append(b, '}')
+		if len(b) >= 1<<20 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err := w.Write(b)
+	return err
 }
 
 // appendJSONString appends s as encoding/json writes a string with HTML
