@@ -36,50 +36,62 @@ func (ev *evaluation) collect(d *data.Set) {
 			excludes[r.Scope.Schema] = append(excludes[r.Scope.Schema], r)
 		}
 	}
-	persons := map[string]int{}
 	// Size the record lists up front: appending millions of records one
 	// by one would copy them again and again.
 	for _, s := range c.TopSchemas() {
 		ev.recs[s] = make([]recInfo, 0, len(d.Records[s.Name]))
 		ev.reserveNested(s, d.Records[s.Name])
 	}
+	persons := map[string]int{}
 	for _, s := range c.TopSchemas() {
+		if s.PeriodField == nil {
+			continue
+		}
 		for _, r := range d.Records[s.Name] {
-			if s.PeriodField == nil {
-				continue
-			}
-			m := ev.cal.monthOf(dateOf(r, s.PeriodField))
-			if m < 0 {
-				ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: recordKey(s, r, ""), Source: source(r), Period: "",
-					Reason: fmt.Sprintf("outside the term (%s %s)", s.PeriodField.Name, dateOf(r, s.PeriodField))})
-				continue
-			}
-			if m > ev.lastMon {
-				continue // a later period: not part of this statement
-			}
-			if rule, why := ev.excludedBy(excludes[s], s, r); why != "" {
-				ev.excluded = append(ev.excluded, Exclusion{Rule: rule, Data: s.Name, Key: recordKey(s, r, ""), Source: source(r),
-					Period: ev.cal.label(c.Settlement, ev.cal.fromMonth(m, c.Settlement)), Reason: why})
-				continue
-			}
-			person := -1
-			if s.PersonField != nil {
-				if v, ok := r.Fields[s.PersonField.Index].(types.String); ok {
-					if _, seen := persons[string(v)]; !seen {
-						persons[string(v)] = -1
-					}
-				}
-			}
-			if len(excludes) > 0 {
-				// Without exclude rules no nested record is dropped.
-				r = ev.filterChildren(s, r, excludes, recordKey(s, r, ""), m)
-			}
-			ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: int32(m), person: int32(person), parent: -1})
-			ev.addChildren(s, len(ev.recs[s])-1)
+			ev.place(s, r, excludes, persons)
 		}
 	}
-	// Number the persons in sorted order so output does not depend on
-	// input order.
+	ev.numberPersons(persons)
+	ev.notePersonsLast()
+}
+
+// place places top-level record r of schema s, and the records nested in
+// it, noting its person's name in persons.
+func (ev *evaluation) place(s *compiler.Schema, r *value.Record, excludes map[*compiler.Schema][]*compiler.Rule, persons map[string]int) {
+	c := ev.p.c
+	m := ev.cal.monthOf(dateOf(r, s.PeriodField))
+	if m < 0 {
+		ev.excluded = append(ev.excluded, Exclusion{Data: s.Name, Key: recordKey(s, r, ""), Source: source(r), Period: "",
+			Reason: fmt.Sprintf("outside the term (%s %s)", s.PeriodField.Name, dateOf(r, s.PeriodField))})
+		return
+	}
+	if m > ev.lastMon {
+		return // a later period: not part of this statement
+	}
+	if rule, why := ev.excludedBy(excludes[s], s, r); why != "" {
+		ev.excluded = append(ev.excluded, Exclusion{Rule: rule, Data: s.Name, Key: recordKey(s, r, ""), Source: source(r),
+			Period: ev.cal.label(c.Settlement, ev.cal.fromMonth(m, c.Settlement)), Reason: why})
+		return
+	}
+	if s.PersonField != nil {
+		if v, ok := r.Fields[s.PersonField.Index].(types.String); ok {
+			if _, seen := persons[string(v)]; !seen {
+				persons[string(v)] = -1
+			}
+		}
+	}
+	if len(excludes) > 0 {
+		// Without exclude rules no nested record is dropped.
+		r = ev.filterChildren(s, r, excludes, recordKey(s, r, ""), m)
+	}
+	ev.recs[s] = append(ev.recs[s], recInfo{rec: r, month: int32(m), person: -1, parent: -1})
+	ev.addChildren(s, len(ev.recs[s])-1)
+}
+
+// numberPersons numbers the persons named in persons in sorted order, so
+// that output does not depend on input order, and gives every record its
+// person's number; nested records take their parent's.
+func (ev *evaluation) numberPersons(persons map[string]int) {
 	for name := range persons {
 		ev.persons = append(ev.persons, name)
 	}
@@ -119,11 +131,15 @@ func (ev *evaluation) collect(d *data.Set) {
 			}
 		}
 	}
+}
+
+// notePersonsLast sets each person's last month with a record.
+func (ev *evaluation) notePersonsLast() {
 	ev.personLast = make([]int, len(ev.persons))
 	for i := range ev.personLast {
 		ev.personLast[i] = -1
 	}
-	for _, sc := range c.TopSchemas() {
+	for _, sc := range ev.p.c.TopSchemas() {
 		for _, ri := range ev.recs[sc] {
 			if p, m := int(ri.person), int(ri.month); p >= 0 && p < len(ev.personLast) && m > ev.personLast[p] {
 				ev.personLast[p] = m

@@ -21,27 +21,9 @@ import (
 // then a lang.Diagnostics, one diagnostic for each rule and record (or
 // scope instance) that failed, sorted.
 func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*Statement, error) {
-	var per period
-	if periodText == "" {
-		ps := p.DataPeriods(d)
-		if len(ps) == 0 {
-			return nil, fmt.Errorf("%w %s .. %s", ErrNoRecordsInTerm, p.c.TermFrom, p.c.TermTo)
-		}
-		first, err := p.cal.parsePeriod(ps[0])
-		if err != nil {
-			return nil, err
-		}
-		last, _ := p.cal.parsePeriod(ps[len(ps)-1])
-		per = period{label: ps[0], first: first.first, last: last.last}
-		if len(ps) > 1 || first.first != last.last {
-			per.label = ps[0] + " .. " + ps[len(ps)-1]
-		}
-	} else {
-		var err error
-		per, err = p.cal.parsePeriod(periodText)
-		if err != nil {
-			return nil, err
-		}
+	per, err := p.statementPeriod(d, periodText)
+	if err != nil {
+		return nil, err
 	}
 	ev := &evaluation{p: p, ctx: ctx, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey][]ref.Val{},
@@ -69,6 +51,29 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*St
 		return nil, ev.errs
 	}
 	return ev.statement(d, per), nil
+}
+
+// statementPeriod returns the period a statement is for: the one named, or
+// when periodText is "" the settlement periods from the first to the last
+// the data touches.
+func (p *Program) statementPeriod(d *data.Set, periodText string) (period, error) {
+	if periodText != "" {
+		return p.cal.parsePeriod(periodText)
+	}
+	ps := p.DataPeriods(d)
+	if len(ps) == 0 {
+		return period{}, fmt.Errorf("%w %s .. %s", ErrNoRecordsInTerm, p.c.TermFrom, p.c.TermTo)
+	}
+	first, err := p.cal.parsePeriod(ps[0])
+	if err != nil {
+		return period{}, err
+	}
+	last, _ := p.cal.parsePeriod(ps[len(ps)-1])
+	per := period{label: ps[0], first: first.first, last: last.last}
+	if len(ps) > 1 || first.first != last.last {
+		per.label = ps[0] + " .. " + ps[len(ps)-1]
+	}
+	return per, nil
 }
 
 // ErrNoRecordsInTerm is the error, wrapped with the term's dates, of an

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -46,27 +47,11 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 	if ev == nil {
 		return nil, fmt.Errorf("the statement cannot be explained")
 	}
-	m := func(v value.Money) string { return value.Format(v, st.Contract.MinorUnits) }
 	var out []Explanation
 	err := st.eachLineKeyed(key, func(l Line) {
 		x := ev.explain(l)
 		if l.Kind == "adjustment" {
-			for _, c := range st.Caps {
-				if c.Rule == l.Rule && c.Instance == l.Key && c.Period == l.Period {
-					var covers []string
-					for _, r := range l.rule.Covers {
-						covers = append(covers, r.Name)
-					}
-					word, verb := "at most", "removes the excess"
-					if c.Kind == "floor" {
-						word, verb = "at least", "makes up the shortfall"
-					}
-					x.Notes = append(x.Notes,
-						fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
-							strings.Join(covers, ", "), m(c.Covered), c.Instance, c.Kind, word, m(c.Limit)),
-						fmt.Sprintf("the adjustment %s: %s", verb, m(c.Adjustment)))
-				}
-			}
+			x.Notes = st.capNotes(l)
 		}
 		out = append(out, x)
 	})
@@ -83,27 +68,58 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 		out = append(out, ev.explain(l))
 	}
 	if len(out) == 0 {
-		var keys []string
-		seen := map[string]bool{}
-		st.eachKey(func(k string) {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		})
-		for _, f := range st.Flags {
-			if !seen[f.Key] {
-				seen[f.Key] = true
-				keys = append(keys, f.Key)
-			}
-		}
-		msg := fmt.Sprintf("no line or flag has the key %q", key)
-		if sug := spell.Nearest(key, keys); sug != "" {
-			msg += fmt.Sprintf("; did you mean %q?", sug)
-		}
-		return nil, fmt.Errorf("%s", msg)
+		return nil, st.noKey(key)
 	}
 	return out, nil
+}
+
+// capNotes explains how a cap's or floor's adjustment line follows from
+// the covered total and the limit.
+func (st *Statement) capNotes(l Line) []string {
+	m := func(v value.Money) string { return value.Format(v, st.Contract.MinorUnits) }
+	var notes []string
+	for _, c := range st.Caps {
+		if c.Rule != l.Rule || c.Instance != l.Key || c.Period != l.Period {
+			continue
+		}
+		var covers []string
+		for _, r := range l.rule.Covers {
+			covers = append(covers, r.Name)
+		}
+		word, verb := "at most", "removes the excess"
+		if c.Kind == "floor" {
+			word, verb = "at least", "makes up the shortfall"
+		}
+		notes = append(notes,
+			fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
+				strings.Join(covers, ", "), m(c.Covered), c.Instance, c.Kind, word, m(c.Limit)),
+			fmt.Sprintf("the adjustment %s: %s", verb, m(c.Adjustment)))
+	}
+	return notes
+}
+
+// noKey returns the error for a key no line or flag has, suggesting the
+// nearest key one has.
+func (st *Statement) noKey(key string) error {
+	var keys []string
+	seen := map[string]bool{}
+	st.eachKey(func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	})
+	for _, f := range st.Flags {
+		if !seen[f.Key] {
+			seen[f.Key] = true
+			keys = append(keys, f.Key)
+		}
+	}
+	msg := fmt.Sprintf("no line or flag has the key %q", key)
+	if sug := spell.Nearest(key, keys); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+	}
+	return errors.New(msg)
 }
 
 // eachLineKeyed calls fn with each line whose key, or rule:key, is key,

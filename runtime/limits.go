@@ -23,23 +23,7 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 	r := rs.rule
 	n := len(st.vals)
 	nPeriods := ev.cal.fromMonth(ev.lastMon, ev.p.c.Settlement) + 1
-	// The covered amounts of each instance and period, added up without
-	// allocating for each term (value.Sum): a cap may cover millions of
-	// lines.
-	acc := make([][]value.Sum, n)
-	coveredSet := map[*compiler.Rule]bool{}
-	for _, c := range r.Covers {
-		coveredSet[c] = true
-	}
-	ev.gatherCovered(r, rs, coveredSet, func(k, p int, amt value.Money) {
-		if k < 0 || k >= n || p < 0 || p >= nPeriods {
-			return
-		}
-		if acc[k] == nil {
-			acc[k] = ev.zeroSums(nPeriods)
-		}
-		acc[k][p].Add(amt.Decimal())
-	})
+	acc := ev.coveredSums(rs, n, nPeriods)
 	for k := 0; k < n; k++ {
 		st.vals[k] = ev.zero
 		if acc[k] == nil {
@@ -69,31 +53,7 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 		}
 		lim := v.(value.Money).Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
 		first := len(st.adjust) // this instance's adjustments start here
-		total, removed := ev.zero, ev.zero
-		for p, amt := range covered {
-			total, _ = total.Add(amt)
-			if r.Kind != lang.Cap {
-				continue
-			}
-			excess, _ := total.Sub(lim)
-			if excess.Sign() <= 0 {
-				continue
-			}
-			adj, _ := excess.Sub(removed)
-			if adj.Sign() <= 0 {
-				continue
-			}
-			removed, _ = removed.Add(adj)
-			st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: adj.Neg(), covered: total, limit: lim})
-		}
-		// A floor makes up the shortfall once its instance is complete: in
-		// the instance's last period, which must be within this evaluation.
-		if p := ev.periodOf(rs.scope, k); r.Kind == lang.Floor && p < nPeriods {
-			short, _ := lim.Sub(total)
-			if short.Sign() > 0 {
-				st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: short, covered: total, limit: lim})
-			}
-		}
+		ev.adjust(rs, st, k, covered, lim)
 		if len(st.adjust) > first {
 			sum := ev.zero
 			for _, a := range st.adjust[first:] {
@@ -101,6 +61,60 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			}
 			st.vals[k] = sum
 			st.fired[k] = !sum.IsZero()
+		}
+	}
+}
+
+// coveredSums returns the amounts a cap or floor covers in each of its n
+// instances and each of nPeriods periods, nil for an instance that covers
+// none. They are added up without allocating for each term (value.Sum): a
+// cap may cover millions of lines.
+func (ev *evaluation) coveredSums(rs *ruleCtx, n, nPeriods int) [][]value.Sum {
+	r := rs.rule
+	acc := make([][]value.Sum, n)
+	coveredSet := map[*compiler.Rule]bool{}
+	for _, c := range r.Covers {
+		coveredSet[c] = true
+	}
+	ev.gatherCovered(r, rs, coveredSet, func(k, p int, amt value.Money) {
+		if k < 0 || k >= n || p < 0 || p >= nPeriods {
+			return
+		}
+		if acc[k] == nil {
+			acc[k] = ev.zeroSums(nPeriods)
+		}
+		acc[k][p].Add(amt.Decimal())
+	})
+	return acc
+}
+
+// adjust adds the adjustments of instance k of a cap or floor whose
+// covered amounts by period are covered and whose limit is lim.
+func (ev *evaluation) adjust(rs *ruleCtx, st *ruleState, k int, covered []value.Money, lim value.Money) {
+	r := rs.rule
+	total, removed := ev.zero, ev.zero
+	for p, amt := range covered {
+		total, _ = total.Add(amt)
+		if r.Kind != lang.Cap {
+			continue
+		}
+		excess, _ := total.Sub(lim)
+		if excess.Sign() <= 0 {
+			continue
+		}
+		adj, _ := excess.Sub(removed)
+		if adj.Sign() <= 0 {
+			continue
+		}
+		removed, _ = removed.Add(adj)
+		st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: adj.Neg(), covered: total, limit: lim})
+	}
+	// A floor makes up the shortfall once its instance is complete: in the
+	// instance's last period, which must be within this evaluation.
+	if p := ev.periodOf(rs.scope, k); r.Kind == lang.Floor && p < len(covered) {
+		short, _ := lim.Sub(total)
+		if short.Sign() > 0 {
+			st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: short, covered: total, limit: lim})
 		}
 	}
 }

@@ -36,35 +36,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	if plan := ev.planMemo(rs); plan != nil {
 		worker = func() func(int) { return ev.memoWorker(rs, st, plan).eval }
 	}
-	// Record scopes have no previous() and no order between instances, so
-	// they run in parallel; each instance writes only its own slot.
-	if rs.scope.kind == compiler.RecordScope && ev.p.workers > 1 && n >= 256 {
-		var wg sync.WaitGroup
-		chunk := (n + ev.p.workers - 1) / ev.p.workers
-		for w := 0; w < ev.p.workers; w++ {
-			lo, hi := w*chunk, min((w+1)*chunk, n)
-			if lo >= hi {
-				break
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				eval := worker()
-				for i := lo; i < hi; i++ {
-					if i%1024 == 0 && ev.ctx.Err() != nil {
-						return
-					}
-					eval(i)
-				}
-			}()
-		}
-		wg.Wait()
-	} else {
-		eval := worker()
-		for i := 0; i < n; i++ {
-			eval(i)
-		}
-	}
+	ev.runInstances(rs, n, worker)
 	if r.Kind == lang.Standard {
 		ev.escalate(st)
 	}
@@ -74,6 +46,41 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	if rs.scope.kind == compiler.RecordScope {
 		st.compact()
 	}
+}
+
+// runInstances evaluates instances 0 to n-1 of rule rs, each with a
+// function newWorker makes for the goroutine evaluating it. Record scopes
+// have no previous() and no order between instances, so they run in
+// parallel, a chunk of records to each worker; each instance writes only
+// its own slot.
+func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int)) {
+	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
+		eval := newWorker()
+		for i := 0; i < n; i++ {
+			eval(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + ev.p.workers - 1) / ev.p.workers
+	for w := 0; w < ev.p.workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			eval := newWorker()
+			for i := lo; i < hi; i++ {
+				if i%1024 == 0 && ev.ctx.Err() != nil {
+					return
+				}
+				eval(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // run evaluates one expression for one instance.
@@ -126,49 +133,65 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	if !fires {
 		return
 	}
-	var amount value.Money
-	switch r.Kind {
-	case lang.Share:
-		basis, err := ev.run(rs, r.Basis, i)
-		if err != nil {
-			ev.failAt(rs, i, "basis", r.Basis, err)
-			return
-		}
-		part, err := ev.run(rs, r.Part, i)
-		if err != nil {
-			ev.failAt(rs, i, "part", r.Part, err)
-			return
-		}
-		pd, ok := part.(value.Decimal)
-		if n, isInt := part.(types.Int); isInt {
-			pd, ok = value.DecimalFromInt(int64(n)), true
-		}
-		if !ok {
-			ev.failAt(rs, i, "part", r.Part, fmt.Errorf("expected a number, got %s", part.Type().TypeName()))
-			return
-		}
-		amount, err = basis.(value.Money).Mul(pd)
-		if err != nil {
-			ev.failAt(rs, i, "amount", nil, err)
-			return
-		}
-	default:
-		v, err := ev.run(rs, r.Amount, i)
-		if err != nil {
-			ev.failAt(rs, i, "amount", r.Amount, err)
-			return
-		}
-		amount = v.(value.Money)
-		if amount.Sign() < 0 {
-			ev.failAt(rs, i, "amount", r.Amount, fmt.Errorf("the amount is negative (%s); write %s amounts as positive sums", amount, r.Kind))
-			return
-		}
+	amount, ok := ev.amount(rs, i)
+	if !ok {
+		return
 	}
 	amount = amount.Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
 	if r.Kind == lang.Sanction {
 		amount = amount.Neg()
 	}
 	st.vals[i] = amount
+}
+
+// amount computes the amount of rule rs in instance i, not yet rounded.
+// ok is false when it could not be computed; the failure is recorded.
+func (ev *evaluation) amount(rs *ruleCtx, i int) (amount value.Money, ok bool) {
+	r := rs.rule
+	if r.Kind == lang.Share {
+		return ev.shareAmount(rs, i)
+	}
+	v, err := ev.run(rs, r.Amount, i)
+	if err != nil {
+		ev.failAt(rs, i, "amount", r.Amount, err)
+		return amount, false
+	}
+	amount = v.(value.Money)
+	if amount.Sign() < 0 {
+		ev.failAt(rs, i, "amount", r.Amount, fmt.Errorf("the amount is negative (%s); write %s amounts as positive sums", amount, r.Kind))
+		return amount, false
+	}
+	return amount, true
+}
+
+// shareAmount computes a share's amount in instance i: its basis times its
+// part.
+func (ev *evaluation) shareAmount(rs *ruleCtx, i int) (amount value.Money, ok bool) {
+	r := rs.rule
+	basis, err := ev.run(rs, r.Basis, i)
+	if err != nil {
+		ev.failAt(rs, i, "basis", r.Basis, err)
+		return amount, false
+	}
+	part, err := ev.run(rs, r.Part, i)
+	if err != nil {
+		ev.failAt(rs, i, "part", r.Part, err)
+		return amount, false
+	}
+	pd, ok := part.(value.Decimal)
+	if n, isInt := part.(types.Int); isInt {
+		pd, ok = value.DecimalFromInt(int64(n)), true
+	}
+	if !ok {
+		ev.failAt(rs, i, "part", r.Part, fmt.Errorf("expected a number, got %s", part.Type().TypeName()))
+		return amount, false
+	}
+	amount, err = basis.(value.Money).Mul(pd)
+	if err != nil {
+		ev.failAt(rs, i, "amount", nil, err)
+		return amount, false
+	}
+	return amount, true
 }
 
 // standard measures a standard in instance i.

@@ -242,8 +242,6 @@ type RecordCounts struct {
 	Excluded  int // listed under Excluded
 }
 
-var kindOrder = []string{"payment", "incentive", "sanction", "share", "adjustment"}
-
 // statement assembles the statement for period per.
 func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	c := ev.p.c
@@ -256,85 +254,84 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	for _, prm := range c.Params {
 		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: value.Format(ev.p.params[prm.Name], c.MinorUnits), Set: ev.p.set[prm.Name]})
 	}
-	in := func(p int) bool { return p >= per.first && p <= per.last }
-	settle := c.Settlement
-	for _, r := range c.Rules {
+	for ri, r := range c.Rules {
 		st := ev.states[r]
 		if st == nil {
 			continue
 		}
-		rs := refOf(r.Scope)
-		switch {
-		case r.Kind == lang.Cap || r.Kind == lang.Floor:
-			for _, a := range st.adjust {
-				if !in(a.period) {
-					continue
-				}
-				inst := ev.instanceName(rs, a.inst)
-				s.Caps = append(s.Caps, CapResult{Rule: r.Name, Kind: string(r.Kind), Instance: inst, Period: ev.cal.label(settle, a.period),
-					Covered: a.covered, Limit: a.limit, Adjustment: a.amount})
-			}
-		case r.Kind == lang.Standard:
-			for _, sr := range st.standards {
-				if sr.Rule != "" && in(sr.period) {
-					sr.Period = ev.cal.label(settle, sr.period)
-					s.Standards = append(s.Standards, sr)
-				}
-			}
-		case r.Kind == lang.Flag:
-			var refs []lineRef
-			for i := range st.n {
-				if p := ev.periodOf(rs, i); st.isFired(i) && in(p) {
-					refs = append(refs, lineRef{rule: int32(ruleIndex(ev.p.c, r)), inst: int32(i), period: int32(p)})
-				}
-			}
-			ev.markFlagKeys(refs)
-			var key []byte
-			for _, l := range refs {
-				key = ev.appendFullKey(key[:0], l)
-				s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, int(l.period)),
-					Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, scope: rs, inst: int(l.inst)})
-			}
+		switch r.Kind {
+		case lang.Cap, lang.Floor:
+			s.Caps = ev.appendCaps(s.Caps, r, st, per)
+		case lang.Standard:
+			s.Standards = ev.appendStandards(s.Standards, st, per)
+		case lang.Flag:
+			s.Flags = ev.appendFlags(s.Flags, ri, st, per)
 		}
 	}
 	// Lines in period order, then in the contract's rule order, then in
 	// record order (see lineRefs); keys that would repeat carry a date.
 	ev.prepareInputs()
-	refs := ev.lineRefs(per)
+	s.refs = ev.lineRefs(per)
 	periodIdx := map[string]int{}
 	for p := per.first; p <= per.last; p++ {
-		periodIdx[ev.cal.label(settle, p)] = p
+		periodIdx[ev.cal.label(c.Settlement, p)] = p
 	}
 	sort.SliceStable(s.Flags, func(i, j int) bool { return periodIdx[s.Flags[i].Period] < periodIdx[s.Flags[j].Period] })
 	sort.SliceStable(s.Standards, func(i, j int) bool { return periodIdx[s.Standards[i].Period] < periodIdx[s.Standards[j].Period] })
-	// Totals are sums of the rounded lines.
-	byKind, byRule, byPeriod, ruleNames := ev.totals(s, refs)
-	for _, k := range kindOrder {
-		if st := byKind[k]; st != nil {
-			s.ByKind = append(s.ByKind, *st)
-		}
-	}
-	sort.SliceStable(ruleNames, func(i, j int) bool { return ruleIndex(c, c.Rule(ruleNames[i])) < ruleIndex(c, c.Rule(ruleNames[j])) })
-	for _, n := range ruleNames {
-		s.ByRule = append(s.ByRule, *byRule[n])
-	}
-	for p := per.first; p <= per.last; p++ {
-		label := ev.cal.label(settle, p)
-		t, ok := byPeriod[label]
-		if !ok {
-			t = ev.zero
-		}
-		dates := ev.cal.dates(settle, p)
-		s.Periods = append(s.Periods, PeriodTotal{Period: label, From: dates.from, To: dates.to, Total: t})
-	}
+	ev.subtotals(s, per)
 	for _, x := range ev.excluded {
 		if x.Period == "" || periodIdx[x.Period] >= per.first && periodIdx[x.Period] <= per.last && isIn(periodIdx, x.Period) {
 			s.Excluded = append(s.Excluded, x)
 		}
 	}
 	s.Records = ev.counts(d, per, s)
-	s.refs = refs
 	return s
+}
+
+// appendCaps appends the adjustments of cap or floor r in the periods of
+// per.
+func (ev *evaluation) appendCaps(caps []CapResult, r *compiler.Rule, st *ruleState, per period) []CapResult {
+	rs := refOf(r.Scope)
+	for _, a := range st.adjust {
+		if a.period < per.first || a.period > per.last {
+			continue
+		}
+		caps = append(caps, CapResult{Rule: r.Name, Kind: string(r.Kind), Instance: ev.instanceName(rs, a.inst),
+			Period: ev.cal.label(ev.p.c.Settlement, a.period), Covered: a.covered, Limit: a.limit, Adjustment: a.amount})
+	}
+	return caps
+}
+
+// appendStandards appends a standard's results in the periods of per.
+func (ev *evaluation) appendStandards(out []StandardResult, st *ruleState, per period) []StandardResult {
+	for _, sr := range st.standards {
+		if sr.Rule != "" && sr.period >= per.first && sr.period <= per.last {
+			sr.Period = ev.cal.label(ev.p.c.Settlement, sr.period)
+			out = append(out, sr)
+		}
+	}
+	return out
+}
+
+// appendFlags appends the flags of rule ri, in record order, in the
+// periods of per.
+func (ev *evaluation) appendFlags(flags []Flag, ri int, st *ruleState, per period) []Flag {
+	r := st.rule
+	rs := refOf(r.Scope)
+	var refs []lineRef
+	for i := range st.n {
+		if p := ev.periodOf(rs, i); st.isFired(i) && p >= per.first && p <= per.last {
+			refs = append(refs, lineRef{rule: int32(ri), inst: int32(i), period: int32(p)})
+		}
+	}
+	ev.markFlagKeys(refs)
+	var key []byte
+	for _, l := range refs {
+		key = ev.appendFullKey(key[:0], l)
+		flags = append(flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(ev.p.c.Settlement, int(l.period)),
+			Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, scope: rs, inst: int(l.inst)})
+	}
+	return flags
 }
 
 func isIn(m map[string]int, k string) bool {

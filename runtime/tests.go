@@ -200,18 +200,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 	case "total":
 		return compareMoney(x, st, st.Total)
 	case "line":
-		rule, key := x.Args[0], x.Args[1]
-		sum, n := zeroMoney(), 0
-		for l := range st.Lines() {
-			if l.Rule == rule && l.Key == key {
-				sum, _ = sum.Add(l.Amount)
-				n++
-			}
-		}
-		if n == 0 {
-			return &TestFailure{Msg: fmt.Sprintf("no %s line for %s", rule, quote(key)), Got: "lines for " + keysOf(st, rule)}
-		}
-		return compareMoney(x, st, sum)
+		return checkLine(x, st)
 	case "lines":
 		n := 0
 		for l := range st.Lines() {
@@ -229,26 +218,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		}
 		return compareMoney(x, st, sum)
 	case "standard":
-		name, inst, status := x.Args[0], x.Args[1], x.Args[2]
-		for _, s := range st.Standards {
-			if s.Rule != name || s.Instance != inst {
-				continue
-			}
-			got := s.Status()
-			if s.Consequence != "" {
-				got += " " + quote(s.Consequence)
-			}
-			want := status
-			if len(x.Args) == 4 {
-				want += " " + quote(x.Args[3])
-			}
-			if got != want && !(len(x.Args) == 3 && s.Status() == status) {
-				m, tg := s.Display()
-				return &TestFailure{Want: want, Got: got + fmt.Sprintf(" (measure %s against %s)", m, tg)}
-			}
-			return nil
-		}
-		return &TestFailure{Msg: fmt.Sprintf("standard %s was not measured for %s in this statement", name, quote(inst))}
+		return checkStandard(x, st)
 	case "excluded":
 		for _, e := range st.Excluded {
 			if e.Key == x.Args[0] {
@@ -267,23 +237,69 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		}
 		return &TestFailure{Msg: fmt.Sprintf("%s did not flag %s", x.Args[0], quote(x.Args[1]))}
 	case "no":
-		what, rule, key := x.Args[0], x.Args[1], x.Args[2]
-		if what == "line" {
-			for l := range st.Lines() {
-				if l.Rule == rule && l.Key == key {
-					return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), value.Format(l.Amount, st.Contract.MinorUnits))}
-				}
-			}
-			return nil
+		return checkNo(x, st)
+	}
+	return &TestFailure{Code: codeTestError, Msg: "unknown expectation " + x.What}
+}
+
+// checkLine checks `expect line RULE "KEY" OP AMOUNT`: the sum of the
+// rule's lines with that key.
+func checkLine(x *compiler.Expect, st *Statement) *TestFailure {
+	rule, key := x.Args[0], x.Args[1]
+	sum, n := zeroMoney(), 0
+	for l := range st.Lines() {
+		if l.Rule == rule && l.Key == key {
+			sum, _ = sum.Add(l.Amount)
+			n++
 		}
-		for _, f := range st.Flags {
-			if f.Rule == rule && f.Key == key {
-				return &TestFailure{Msg: fmt.Sprintf("%s flagged %s", rule, quote(key))}
+	}
+	if n == 0 {
+		return &TestFailure{Msg: fmt.Sprintf("no %s line for %s", rule, quote(key)), Got: "lines for " + keysOf(st, rule)}
+	}
+	return compareMoney(x, st, sum)
+}
+
+// checkStandard checks `expect standard NAME "INSTANCE" STATUS ["CONSEQUENCE"]`.
+func checkStandard(x *compiler.Expect, st *Statement) *TestFailure {
+	name, inst, status := x.Args[0], x.Args[1], x.Args[2]
+	for _, s := range st.Standards {
+		if s.Rule != name || s.Instance != inst {
+			continue
+		}
+		got := s.Status()
+		if s.Consequence != "" {
+			got += " " + quote(s.Consequence)
+		}
+		want := status
+		if len(x.Args) == 4 {
+			want += " " + quote(x.Args[3])
+		}
+		if got != want && !(len(x.Args) == 3 && s.Status() == status) {
+			m, tg := s.Display()
+			return &TestFailure{Want: want, Got: got + fmt.Sprintf(" (measure %s against %s)", m, tg)}
+		}
+		return nil
+	}
+	return &TestFailure{Msg: fmt.Sprintf("standard %s was not measured for %s in this statement", name, quote(inst))}
+}
+
+// checkNo checks `expect no line RULE "KEY"` and `expect no flag RULE "KEY"`.
+func checkNo(x *compiler.Expect, st *Statement) *TestFailure {
+	what, rule, key := x.Args[0], x.Args[1], x.Args[2]
+	if what == "line" {
+		for l := range st.Lines() {
+			if l.Rule == rule && l.Key == key {
+				return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), value.Format(l.Amount, st.Contract.MinorUnits))}
 			}
 		}
 		return nil
 	}
-	return &TestFailure{Code: codeTestError, Msg: "unknown expectation " + x.What}
+	for _, f := range st.Flags {
+		if f.Rule == rule && f.Key == key {
+			return &TestFailure{Msg: fmt.Sprintf("%s flagged %s", rule, quote(key))}
+		}
+	}
+	return nil
 }
 
 // maxErrorLines is how many of an evaluation's errors a test failure

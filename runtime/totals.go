@@ -1,9 +1,39 @@
 package runtime
 
 import (
+	"sort"
+
 	"occ/compiler/value"
 	"occ/runtime/data"
 )
+
+// kindOrder is the order of the subtotals by kind.
+var kindOrder = []string{"payment", "incentive", "sanction", "share", "adjustment"}
+
+// subtotals sets the statement's total, its subtotals by kind and by rule,
+// and each of its periods' totals: sums of the rounded lines.
+func (ev *evaluation) subtotals(s *Statement, per period) {
+	c := ev.p.c
+	byKind, byRule, byPeriod, ruleNames := ev.totals(s, s.refs)
+	for _, k := range kindOrder {
+		if st := byKind[k]; st != nil {
+			s.ByKind = append(s.ByKind, *st)
+		}
+	}
+	sort.SliceStable(ruleNames, func(i, j int) bool { return ruleIndex(c, c.Rule(ruleNames[i])) < ruleIndex(c, c.Rule(ruleNames[j])) })
+	for _, n := range ruleNames {
+		s.ByRule = append(s.ByRule, *byRule[n])
+	}
+	for p := per.first; p <= per.last; p++ {
+		label := ev.cal.label(c.Settlement, p)
+		t, ok := byPeriod[label]
+		if !ok {
+			t = ev.zero
+		}
+		dates := ev.cal.dates(c.Settlement, p)
+		s.Periods = append(s.Periods, PeriodTotal{Period: label, From: dates.from, To: dates.to, Total: t})
+	}
+}
 
 // totals adds up the lines: in all, by kind, by rule and by period. Every
 // total starts from zero, as a chain of Money.Add calls would.
