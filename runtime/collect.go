@@ -271,6 +271,8 @@ func (ev *evaluation) filterChildren(s *compiler.Schema, r *value.Record, exclud
 	return r
 }
 
+// withParent returns child with parent as its parent, a copy when it had
+// another (a record copied by filterChildren).
 func withParent(child, parent *value.Record) *value.Record {
 	if child.Parent == parent {
 		return child
@@ -342,6 +344,7 @@ func (ev *evaluation) topRecord(s *compiler.Schema, i int) *value.Record {
 	return ev.recs[s][i].rec
 }
 
+// dateOf returns r's date in field f, or the zero date when it has none.
 func dateOf(r *value.Record, f *compiler.Field) value.Date {
 	if d, ok := r.Fields[f.Index].(value.Date); ok {
 		return d
@@ -370,6 +373,7 @@ func recordKey(s *compiler.Schema, r *value.Record, parent string) string {
 	return strings.Join(parts, "/")
 }
 
+// source returns where record r was read: file:row, the file, or "".
 func source(r *value.Record) string {
 	if r.File() == "" {
 		return ""

@@ -28,6 +28,8 @@ type Coverage struct {
 	traced   map[*compiler.Expression]cel.Program
 }
 
+// branchKey identifies a condition: a `? :` choice in an expression, or the
+// expression itself when it is a when clause.
 type branchKey struct {
 	e  *compiler.Expression
 	id int64 // 0 for a when clause's own outcome
@@ -159,6 +161,7 @@ func (w *watch) Eval(act interpreter.Activation) ref.Val {
 	return v
 }
 
+// mark records one outcome of condition k; cov.mu must be held.
 func (cov *Coverage) mark(k branchKey, outcome bool) {
 	items, ok := cov.byBranch[k]
 	if !ok {

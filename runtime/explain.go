@@ -153,6 +153,8 @@ func (s *Statement) eachKey(fn func(string)) {
 	}
 }
 
+// explain evaluates the expressions of line l's rule again for its
+// instance, recording the value of each part.
 func (ev *evaluation) explain(l Line) Explanation {
 	r := l.rule
 	x := Explanation{Line: l, Rule: r}
@@ -205,4 +207,6 @@ func (ev *evaluation) formatPart(v ref.Val) string {
 	return value.Format(v, ev.p.c.MinorUnits)
 }
 
+// oneLine returns s with its runs of white space, line breaks too, made
+// single spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -23,6 +23,7 @@ type inputPath struct {
 	depth int            // headRecord: parent hops to the record
 }
 
+// headKind says how the name at the head of an input path resolves.
 type headKind int
 
 // fastHeads turns on resolving input heads as resolveHead prepared them;
@@ -96,6 +97,8 @@ func (ev *evaluation) inputPaths(e *compiler.Expression) []inputPath {
 	return splitInputs(ev.p.c, e)
 }
 
+// splitInputs takes apart the input paths of expression e, leaving their
+// heads unresolved.
 func splitInputs(c *compiler.Contract, e *compiler.Expression) []inputPath {
 	ps := make([]inputPath, 0, len(e.Inputs))
 	for _, path := range e.Inputs {

@@ -14,6 +14,7 @@ import (
 // field with a jsonWriter; these types are the values of its fields, and
 // the lines and flags are rendered by hand (see jsonlines.go).
 
+// jsonContract is the statement's "contract" object.
 type jsonContract struct {
 	Title        string   `json:"title"`
 	Model        string   `json:"model,omitempty"`
@@ -27,11 +28,13 @@ type jsonContract struct {
 	SpecSHA256   string   `json:"spec_sha256"`
 }
 
+// jsonTerm is the contract's term.
 type jsonTerm struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 }
 
+// jsonFile is one of the data files read.
 type jsonFile struct {
 	File    string `json:"file"`
 	Data    string `json:"data"`
@@ -40,6 +43,7 @@ type jsonFile struct {
 	Records int    `json:"records"`
 }
 
+// jsonPeriod is one settlement period with its total.
 type jsonPeriod struct {
 	Period string `json:"period"`
 	From   string `json:"from"`
@@ -47,23 +51,27 @@ type jsonPeriod struct {
 	Total  string `json:"total"`
 }
 
+// jsonParam is one param and the value used.
 type jsonParam struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 	Set   bool   `json:"set"`
 }
 
+// jsonSubtotals is the statement's "subtotals" object.
 type jsonSubtotals struct {
 	ByKind []jsonSubtotal `json:"by_kind"`
 	ByRule []jsonSubtotal `json:"by_rule"`
 }
 
+// jsonSubtotal is the sum of the lines of one kind or rule.
 type jsonSubtotal struct {
 	Name   string `json:"name"`
 	Amount string `json:"amount"`
 	Lines  int    `json:"lines"`
 }
 
+// jsonCap is one adjustment of a cap or floor.
 type jsonCap struct {
 	Rule       string `json:"rule"`
 	Kind       string `json:"kind"`
@@ -74,6 +82,7 @@ type jsonCap struct {
 	Adjustment string `json:"adjustment"`
 }
 
+// jsonStandard is one standard measured in one instance.
 type jsonStandard struct {
 	Standard    string `json:"standard"`
 	Title       string `json:"title,omitempty"`
@@ -91,6 +100,7 @@ type jsonStandard struct {
 	NotMeasured string `json:"not_measured,omitempty"`
 }
 
+// jsonExclusion is one record left out, with the reason.
 type jsonExclusion struct {
 	Rule   string `json:"rule,omitempty"`
 	Data   string `json:"data"`
@@ -100,6 +110,7 @@ type jsonExclusion struct {
 	Reason string `json:"reason"`
 }
 
+// jsonRecords accounts for every input record.
 type jsonRecords struct {
 	Input     int `json:"input"`
 	Evaluated int `json:"evaluated"`
@@ -197,6 +208,7 @@ type jsonWriter struct {
 	err    error
 }
 
+// newJSONWriter returns a jsonWriter writing an object to w.
 func newJSONWriter(w io.Writer) *jsonWriter {
 	j := &jsonWriter{w: w}
 	j.enc = json.NewEncoder(&j.buf)

@@ -12,6 +12,7 @@ import (
 	"occ/compiler/value"
 )
 
+// lineCount returns the number of the statement's lines.
 func (s *Statement) lineCount() int { return len(s.refs) }
 
 // lineChunk is how many lines one worker renders at a time.
@@ -88,6 +89,8 @@ type lineRenderer struct {
 	val     []byte
 }
 
+// newLineRenderer returns a renderer of the statement's lines with places
+// decimal places in their amounts.
 func (s *Statement) newLineRenderer(places int32) *lineRenderer {
 	return &lineRenderer{s: s, places: places, periods: map[int32]string{}}
 }
@@ -151,6 +154,7 @@ func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 	return endInputs(b, some)
 }
 
+// head appends the start of a line's object, up to its key's value.
 func (r *lineRenderer) head(b []byte, rule, kind, period string) []byte {
 	b = append(b, `    {"rule":`...)
 	b = appendJSONString(b, rule)
@@ -169,6 +173,8 @@ func (r *lineRenderer) amount(b []byte, m value.Money) []byte {
 	return append(b, '"')
 }
 
+// appendInput appends one input's object to a line's list of inputs, first
+// opening the list.
 func appendInput[T string | []byte](b []byte, first bool, name string, val T) []byte {
 	if first {
 		b = append(b, `[{"name":`...)
@@ -181,6 +187,8 @@ func appendInput[T string | []byte](b []byte, first bool, name string, val T) []
 	return append(b, '}')
 }
 
+// endInputs closes a line's list of inputs, or writes it empty, and the
+// line's object.
 func endInputs(b []byte, some bool) []byte {
 	if some {
 		return append(b, "]}"...)

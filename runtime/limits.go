@@ -6,6 +6,10 @@ import (
 	"occ/lang"
 )
 
+// adjustment is one line of a cap or floor: the amount it removes (a cap,
+// negative) or makes up (a floor) in instance inst of its scope and in
+// settlement period period, with the covered total and the limit it
+// follows from.
 type adjustment struct {
 	inst    int
 	period  int

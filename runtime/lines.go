@@ -11,9 +11,9 @@ import (
 )
 
 // A statement can hold millions of lines. They are gathered as lineRefs,
-// sixteen bytes each, in statement order, and each is made into a Line
-// (its key, source and inputs as strings) only when Statement.Lines, an
-// explanation or the JSON writer reaches it.
+// sixteen bytes each, in statement order, and each is rendered, with its
+// key, source and inputs as strings, only when it is reached: as a Line by
+// Statement.Lines or an explanation, as JSON by the JSON writer.
 
 // lineRef is one line of a statement: which rule, which instance of the
 // rule's scope, and in which settlement period.
@@ -27,8 +27,11 @@ type lineRef struct {
 	aux int32
 }
 
+// datedKey marks, in lineRef.aux, a line whose key carries its record's
+// date.
 const datedKey = 1 << 30
 
+// index returns the index in lineRef.aux, without the datedKey mark.
 func (l lineRef) index() int { return int(l.aux &^ datedKey) }
 
 // eachLine calls fn for every line of the statement for per, rule by rule
@@ -210,6 +213,8 @@ func (ev *evaluation) line(l lineRef) Line {
 	return out
 }
 
+// sourceOf returns where instance i of scope s was read, for a record, or
+// "".
 func (ev *evaluation) sourceOf(s scopeRef, i int) string {
 	if s.kind != compiler.RecordScope {
 		return ""

@@ -179,11 +179,13 @@ type memoWorker struct {
 	key  []byte
 }
 
+// memoResult is a remembered result: the value and whether the rule fired.
 type memoResult struct {
 	val   ref.Val
 	fired bool
 }
 
+// memoWorker returns a worker remembering the results of rule rs by plan.
 func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan) *memoWorker {
 	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: map[string]memoResult{}}
 }

@@ -269,6 +269,8 @@ func (ev *evaluation) escalate(st *ruleState) {
 	}
 }
 
+// asDecimal returns a measure or target as a decimal, or zero when it is
+// neither a decimal nor an integer.
 func asDecimal(v ref.Val) value.Decimal {
 	switch x := v.(type) {
 	case value.Decimal:
@@ -286,6 +288,7 @@ func noRecords(err error) bool {
 	return strings.Contains(msg, "of zero records") || strings.Contains(msg, "of no records")
 }
 
+// instalment is one line of an amount paid in instalments.
 type instalment struct {
 	inst   int
 	month  int // first month of the instalment

@@ -19,6 +19,7 @@ type scopeRef struct {
 	schema *compiler.Schema
 }
 
+// refOf returns the scopeRef of a rule's scope.
 func refOf(s compiler.Scope) scopeRef { return scopeRef{kind: s.Kind, schema: s.Schema} }
 
 // count returns the number of instances of a scope in this evaluation.
@@ -181,6 +182,8 @@ func (a *activation) ResolveName(name string) (any, bool) {
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
 
+// sumKey identifies the sums of a rule's values over the instances of a
+// wider scope.
 type sumKey struct {
 	rule *compiler.Rule
 	to   scopeRef
@@ -300,6 +303,7 @@ func (ev *evaluation) sumsFast(t *compiler.Rule, st *ruleState, ts, s scopeRef) 
 	return sums
 }
 
+// zeroOf returns the zero of a rule's type: the sum of none of its values.
 func zeroOf(t *compiler.Rule) ref.Val {
 	switch {
 	case t.Type == nil:
@@ -325,6 +329,8 @@ func add(a, b ref.Val) (ref.Val, error) {
 	return nil, fmt.Errorf("cannot add %s values", a.Type().TypeName())
 }
 
+// listKey identifies the lists of a schema's records in each instance of a
+// scope.
 type listKey struct {
 	schema *compiler.Schema
 	to     scopeRef

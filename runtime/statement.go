@@ -334,11 +334,13 @@ func (ev *evaluation) appendFlags(flags []Flag, ri int, st *ruleState, per perio
 	return flags
 }
 
+// isIn reports whether m has the key k.
 func isIn(m map[string]int, k string) bool {
 	_, ok := m[k]
 	return ok
 }
 
+// ruleIndex returns the index of rule r in the contract's rules.
 func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
 	for i, x := range c.Rules {
 		if x == r {

@@ -316,10 +316,13 @@ func errorText(err error) string {
 	return fmt.Sprintf("%s\nand %d more errors", ds[:maxErrorLines].Error(), len(ds)-maxErrorLines)
 }
 
+// quote returns s quoted as Go quotes strings.
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
+// zeroMoney returns no money.
 func zeroMoney() value.Money { return value.MoneyOf(value.DecimalFromInt(0)) }
 
+// keysOf lists, for a failure, the keys of a rule's lines: at most ten.
 func keysOf(st *Statement, rule string) string {
 	var keys []string
 	for l := range st.Lines() {
@@ -336,6 +339,7 @@ func keysOf(st *Statement, rule string) string {
 	return strings.Join(keys, ", ")
 }
 
+// compareMoney checks an amount against the expectation.
 func compareMoney(x *compiler.Expect, st *Statement, got value.Money) *TestFailure {
 	return compare(x, got, st)
 }

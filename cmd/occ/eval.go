@@ -315,9 +315,6 @@ func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), name)
 }
 
-// money formats an amount with thousands separators: -1,234.50.
-func money(m value.Money) string { return moneyIn(m, 2) }
-
 // moneyIn formats an amount with the given decimal places.
 func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
 
