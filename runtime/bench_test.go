@@ -112,7 +112,8 @@ func BenchmarkLoad(b *testing.B) {
 	})
 }
 
-// BenchmarkEval evaluates loaded data into a statement for every month.
+// BenchmarkEval evaluates loaded data into a statement for every month;
+// the statement keeps its lines as compact references, rendering none.
 func BenchmarkEval(b *testing.B) {
 	c := specContract(b, "individual-outcomes")
 	p, err := runtime.New(c)
@@ -125,7 +126,8 @@ func BenchmarkEval(b *testing.B) {
 	})
 }
 
-// BenchmarkJSON encodes a statement as JSON.
+// BenchmarkJSON encodes a statement as JSON, rendering each line, with
+// its inputs, as it is written.
 func BenchmarkJSON(b *testing.B) {
 	c := specContract(b, "individual-outcomes")
 	p, err := runtime.New(c)
