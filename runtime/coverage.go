@@ -28,6 +28,8 @@ type Coverage struct {
 	traced   map[*compiler.Expression]cel.Program
 }
 
+// branchKey identifies a condition: a `? :` choice in an expression, or the
+// expression itself when it is a when clause.
 type branchKey struct {
 	e  *compiler.Expression
 	id int64 // 0 for a when clause's own outcome
@@ -159,6 +161,7 @@ func (w *watch) Eval(act interpreter.Activation) ref.Val {
 	return v
 }
 
+// mark records one outcome of condition k; cov.mu must be held.
 func (cov *Coverage) mark(k branchKey, outcome bool) {
 	items, ok := cov.byBranch[k]
 	if !ok {
@@ -182,26 +185,30 @@ func (cov *Coverage) outcome(r *compiler.Rule, e *compiler.Expression, v bool) {
 }
 
 // observe marks the rules a statement shows results of: lines, flags,
-// standards, cap and floor adjustments.
+// standards, cap and floor adjustments. Rendering the lines lists their
+// inputs, which evaluates the lets they show: those count as exercised.
 func (cov *Coverage) observe(st *Statement) {
+	// Render the lines before taking the lock: evaluating a let records
+	// its coverage too.
+	var names []string
+	for l := range st.Lines() {
+		names = append(names, l.Rule)
+	}
+	for _, f := range st.Flags {
+		names = append(names, f.Rule)
+	}
+	for _, s := range st.Standards {
+		names = append(names, s.Rule)
+	}
+	for _, x := range st.Excluded {
+		names = append(names, x.Rule)
+	}
 	cov.mu.Lock()
 	defer cov.mu.Unlock()
-	mark := func(name string) {
+	for _, name := range names {
 		if r := cov.c.Rule(name); r != nil {
 			cov.byRule[r].Covered = true
 		}
-	}
-	for _, l := range st.Lines {
-		mark(l.Rule)
-	}
-	for _, f := range st.Flags {
-		mark(f.Rule)
-	}
-	for _, s := range st.Standards {
-		mark(s.Rule)
-	}
-	for _, x := range st.Excluded {
-		mark(x.Rule)
 	}
 }
 

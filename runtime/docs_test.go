@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -254,7 +255,7 @@ payment visits "Visits" {
 		t.Fatal(err)
 	}
 	// The lines themselves are whole yen: 1807.5 rounds half up to 1808.
-	if got := st.Lines[0].Amount.Decimal().StringFixed(0); got != "1808" {
+	if got := slices.Collect(st.Lines())[0].Amount.Decimal().StringFixed(0); got != "1808" {
 		t.Fatalf("V1 = %s yen, want 1808", got)
 	}
 	js, err := st.MarshalJSON()

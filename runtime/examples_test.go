@@ -51,10 +51,8 @@ func eval(t *testing.T, p *runtime.Program, d *data.Set, period string) *runtime
 func checkReconciles(t *testing.T, st *runtime.Statement) {
 	t.Helper()
 	sum := map[string]string{}
-	total := st.Lines
-	_ = total
 	var all []string
-	for _, l := range st.Lines {
+	for l := range st.Lines() {
 		all = append(all, l.Amount.String())
 	}
 	got := sumStrings(t, all)
@@ -63,7 +61,7 @@ func checkReconciles(t *testing.T, st *runtime.Statement) {
 	}
 	for _, sub := range append(append([]runtime.Subtotal{}, st.ByKind...), st.ByRule...) {
 		var amounts []string
-		for _, l := range st.Lines {
+		for l := range st.Lines() {
 			if l.Kind == sub.Name || l.Rule == sub.Name {
 				amounts = append(amounts, l.Amount.String())
 			}
@@ -79,7 +77,7 @@ type line struct{ rule, kind, key, amount string }
 
 func lines(st *runtime.Statement) []line {
 	var out []line
-	for _, l := range st.Lines {
+	for l := range st.Lines() {
 		out = append(out, line{l.Rule, l.Kind, l.Key, l.Amount.Decimal().StringFixed(2)})
 	}
 	return out

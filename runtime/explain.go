@@ -1,16 +1,16 @@
 package runtime
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
 
 	"occ/compiler"
+	"occ/compiler/value"
 	"occ/lang"
 	"occ/lang/spell"
-	"occ/runtime/data"
 )
 
 // Explanation shows how one statement line was computed.
@@ -42,7 +42,7 @@ type PartValue struct {
 // is key (or whose rule:key is key), the rule's expressions evaluated again
 // with every sub-expression's value recorded. A flag is explained as a line
 // of kind "flag" with no amount.
-func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key string) ([]Explanation, error) {
+func (st *Statement) Explain(key string) ([]Explanation, error) {
 	ev := st.ev
 	if ev == nil {
 		return nil, fmt.Errorf("the statement cannot be explained")
@@ -51,22 +51,7 @@ func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key s
 	err := st.eachLineKeyed(key, func(l Line) {
 		x := ev.explain(l)
 		if l.Kind == "adjustment" {
-			for _, c := range st.Caps {
-				if c.Rule == l.Rule && c.Instance == l.Key && c.Period == l.Period {
-					var covers []string
-					for _, r := range l.rule.Covers {
-						covers = append(covers, r.Name)
-					}
-					word, verb := "at most", "removes the excess"
-					if c.Kind == "floor" {
-						word, verb = "at least", "makes up the shortfall"
-					}
-					x.Notes = append(x.Notes,
-						fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
-							strings.Join(covers, ", "), c.Covered.Decimal().StringFixed(2), c.Instance, c.Kind, word, c.Limit.Decimal().StringFixed(2)),
-						fmt.Sprintf("the adjustment %s: %s", verb, c.Adjustment.Decimal().StringFixed(2)))
-				}
-			}
+			x.Notes = st.capNotes(l)
 		}
 		out = append(out, x)
 	})
@@ -83,40 +68,63 @@ func (p *Program) Explain(ctx context.Context, d *data.Set, st *Statement, key s
 		out = append(out, ev.explain(l))
 	}
 	if len(out) == 0 {
-		var keys []string
-		seen := map[string]bool{}
-		st.eachKey(func(k string) {
-			if !seen[k] {
-				seen[k] = true
-				keys = append(keys, k)
-			}
-		})
-		for _, f := range st.Flags {
-			if !seen[f.Key] {
-				seen[f.Key] = true
-				keys = append(keys, f.Key)
-			}
-		}
-		msg := fmt.Sprintf("no line or flag has the key %q", key)
-		if sug := spell.Nearest(key, keys); sug != "" {
-			msg += fmt.Sprintf("; did you mean %q?", sug)
-		}
-		return nil, fmt.Errorf("%s", msg)
+		return nil, st.noKey(key)
 	}
 	return out, nil
 }
 
-// eachLineKeyed calls fn with each line whose key, or rule:key, is key. For
-// a statement from EvalStream only those lines are rendered.
-func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
-	if s.refs == nil {
-		for _, l := range s.Lines {
-			if l.Key == key || l.Rule+":"+l.Key == key {
-				fn(l)
-			}
+// capNotes explains how a cap's or floor's adjustment line follows from
+// the covered total and the limit.
+func (st *Statement) capNotes(l Line) []string {
+	m := func(v value.Money) string { return value.Format(v, st.Contract.MinorUnits) }
+	var notes []string
+	for _, c := range st.Caps {
+		if c.Rule != l.Rule || c.Instance != l.Key || c.Period != l.Period {
+			continue
 		}
-		return nil
+		var covers []string
+		for _, r := range l.rule.Covers {
+			covers = append(covers, r.Name)
+		}
+		word, verb := "at most", "removes the excess"
+		if c.Kind == "floor" {
+			word, verb = "at least", "makes up the shortfall"
+		}
+		notes = append(notes,
+			fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
+				strings.Join(covers, ", "), m(c.Covered), c.Instance, c.Kind, word, m(c.Limit)),
+			fmt.Sprintf("the adjustment %s: %s", verb, m(c.Adjustment)))
 	}
+	return notes
+}
+
+// noKey returns the error for a key no line or flag has, suggesting the
+// nearest key one has.
+func (st *Statement) noKey(key string) error {
+	var keys []string
+	seen := map[string]bool{}
+	st.eachKey(func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	})
+	for _, f := range st.Flags {
+		if !seen[f.Key] {
+			seen[f.Key] = true
+			keys = append(keys, f.Key)
+		}
+	}
+	msg := fmt.Sprintf("no line or flag has the key %q", key)
+	if sug := spell.Nearest(key, keys); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+	}
+	return errors.New(msg)
+}
+
+// eachLineKeyed calls fn with each line whose key, or rule:key, is key,
+// rendering only those lines.
+func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
 	ev := s.ev
 	var b []byte
 	for _, r := range s.refs {
@@ -138,12 +146,6 @@ func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
 
 // eachKey calls fn with the key of each line.
 func (s *Statement) eachKey(fn func(string)) {
-	if s.refs == nil {
-		for _, l := range s.Lines {
-			fn(l.Key)
-		}
-		return
-	}
 	var b []byte
 	for _, r := range s.refs {
 		b = s.ev.appendFullKey(b[:0], r)
@@ -151,6 +153,8 @@ func (s *Statement) eachKey(fn func(string)) {
 	}
 }
 
+// explain evaluates the expressions of line l's rule again for its
+// instance, recording the value of each part.
 func (ev *evaluation) explain(l Line) Explanation {
 	r := l.rule
 	x := Explanation{Line: l, Rule: r}
@@ -178,7 +182,7 @@ func (ev *evaluation) explain(l Line) Explanation {
 		if err != nil {
 			step.Value = "error: " + err.Error()
 		} else {
-			step.Value = formatVal(out)
+			step.Value = value.Format(out, ev.p.c.MinorUnits)
 		}
 		if det != nil {
 			for _, part := range c.e.Parts {
@@ -186,7 +190,7 @@ func (ev *evaluation) explain(l Line) Explanation {
 				if !ok {
 					continue
 				}
-				step.Parts = append(step.Parts, PartValue{Text: oneLine(part.Text), Span: part.Span, Value: formatPart(v)})
+				step.Parts = append(step.Parts, PartValue{Text: oneLine(part.Text), Span: part.Span, Value: ev.formatPart(v)})
 			}
 		}
 		x.Steps = append(x.Steps, step)
@@ -194,11 +198,15 @@ func (ev *evaluation) explain(l Line) Explanation {
 	return x
 }
 
-func formatPart(v ref.Val) string {
+// formatPart renders the value a sub-expression had, or says that it was
+// not evaluated (the branch of a choice not taken, say).
+func (ev *evaluation) formatPart(v ref.Val) string {
 	if v == nil {
 		return "(not evaluated)"
 	}
-	return formatVal(v)
+	return value.Format(v, ev.p.c.MinorUnits)
 }
 
+// oneLine returns s with its runs of white space, line breaks too, made
+// single spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -3,34 +3,18 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
-	"strings"
 
 	"occ/compiler/value"
 )
 
 // The JSON form of a statement, version 1, documented in docs/statement.md.
 // Money is a decimal string with the currency's minor units ("3153.64"),
-// never a JSON number.
+// never a JSON number. WriteJSON writes the statement's object field by
+// field with a jsonWriter; these types are the values of its fields, and
+// the lines and flags are rendered by hand (see jsonlines.go).
 
-type jsonStatement struct {
-	Version   int             `json:"version"`
-	Contract  jsonContract    `json:"contract"`
-	Data      []jsonFile      `json:"data"`
-	Period    string          `json:"period"`
-	Periods   []jsonPeriod    `json:"periods"`
-	Params    []jsonParam     `json:"params"`
-	Lines     []jsonLine      `json:"lines"`
-	Subtotals jsonSubtotals   `json:"subtotals"`
-	Caps      []jsonCap       `json:"caps"`
-	Standards []jsonStandard  `json:"standards"`
-	Flags     []jsonFlag      `json:"flags"`
-	Excluded  []jsonExclusion `json:"excluded"`
-	Records   jsonRecords     `json:"records"`
-	Total     string          `json:"total"`
-}
-
+// jsonContract is the statement's "contract" object.
 type jsonContract struct {
 	Title        string   `json:"title"`
 	Model        string   `json:"model,omitempty"`
@@ -44,11 +28,13 @@ type jsonContract struct {
 	SpecSHA256   string   `json:"spec_sha256"`
 }
 
+// jsonTerm is the contract's term.
 type jsonTerm struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 }
 
+// jsonFile is one of the data files read.
 type jsonFile struct {
 	File    string `json:"file"`
 	Data    string `json:"data"`
@@ -57,6 +43,7 @@ type jsonFile struct {
 	Records int    `json:"records"`
 }
 
+// jsonPeriod is one settlement period with its total.
 type jsonPeriod struct {
 	Period string `json:"period"`
 	From   string `json:"from"`
@@ -64,39 +51,27 @@ type jsonPeriod struct {
 	Total  string `json:"total"`
 }
 
+// jsonParam is one param and the value used.
 type jsonParam struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 	Set   bool   `json:"set"`
 }
 
-type jsonLine struct {
-	Rule   string      `json:"rule"`
-	Kind   string      `json:"kind"`
-	Period string      `json:"period"`
-	Key    string      `json:"key"`
-	Amount string      `json:"amount"`
-	Title  string      `json:"title,omitempty"`
-	Source string      `json:"source,omitempty"`
-	Inputs []jsonInput `json:"inputs"`
-}
-
-type jsonInput struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
+// jsonSubtotals is the statement's "subtotals" object.
 type jsonSubtotals struct {
 	ByKind []jsonSubtotal `json:"by_kind"`
 	ByRule []jsonSubtotal `json:"by_rule"`
 }
 
+// jsonSubtotal is the sum of the lines of one kind or rule.
 type jsonSubtotal struct {
 	Name   string `json:"name"`
 	Amount string `json:"amount"`
 	Lines  int    `json:"lines"`
 }
 
+// jsonCap is one adjustment of a cap or floor.
 type jsonCap struct {
 	Rule       string `json:"rule"`
 	Kind       string `json:"kind"`
@@ -107,6 +82,7 @@ type jsonCap struct {
 	Adjustment string `json:"adjustment"`
 }
 
+// jsonStandard is one standard measured in one instance.
 type jsonStandard struct {
 	Standard    string `json:"standard"`
 	Title       string `json:"title,omitempty"`
@@ -124,14 +100,7 @@ type jsonStandard struct {
 	NotMeasured string `json:"not_measured,omitempty"`
 }
 
-type jsonFlag struct {
-	Rule   string `json:"rule"`
-	Title  string `json:"title,omitempty"`
-	Period string `json:"period"`
-	Key    string `json:"key"`
-	Source string `json:"source,omitempty"`
-}
-
+// jsonExclusion is one record left out, with the reason.
 type jsonExclusion struct {
 	Rule   string `json:"rule,omitempty"`
 	Data   string `json:"data"`
@@ -141,70 +110,13 @@ type jsonExclusion struct {
 	Reason string `json:"reason"`
 }
 
+// jsonRecords accounts for every input record.
 type jsonRecords struct {
 	Input     int `json:"input"`
 	Evaluated int `json:"evaluated"`
 	Earlier   int `json:"earlier"`
 	Later     int `json:"later"`
 	Excluded  int `json:"excluded"`
-}
-
-// Status returns "met"; for a standard not met, "breach" when it has a
-// consequence and "missed" when it has none; "not measured" when there was
-// nothing to measure.
-func (s StandardResult) Status() string {
-	switch {
-	case s.NotMeasured != "":
-		return "not measured"
-	case s.Met:
-		return "met"
-	case s.Consequence != "":
-		return "breach"
-	}
-	return "missed"
-}
-
-// PercentIfAny returns Percent when the standard's target is a
-// percentage, and "" otherwise.
-func (s StandardResult) PercentIfAny() string {
-	if !s.AsPercent {
-		return ""
-	}
-	return s.Percent()
-}
-
-// Display renders the measure and target for reading: "34/40 = 85.00%"
-// against ">= 85%", or "3" against "<= 2" for a standard that counts.
-func (s StandardResult) Display() (measure, target string) {
-	if s.NotMeasured != "" {
-		_, t := StandardResult{Measure: s.Target, Target: s.Target, Op: s.Op, AsPercent: s.AsPercent}.Display()
-		return "-", t
-	}
-	if !s.AsPercent {
-		return s.Measure.String(), s.Op + " " + s.Target.String()
-	}
-	measure = s.Percent() + "%"
-	if s.Numerator != nil {
-		measure = fmt.Sprintf("%d/%d = %s", *s.Numerator, *s.Denominator, measure)
-	}
-	t, err := s.Target.Mul(value.DecimalFromInt(100))
-	if err != nil {
-		return measure, s.Op + " " + s.Target.String()
-	}
-	ts := t.String()
-	if strings.Contains(ts, ".") {
-		ts = strings.TrimRight(strings.TrimRight(ts, "0"), ".")
-	}
-	return measure, s.Op + " " + ts + "%"
-}
-
-// Percent renders the measure as a percentage with two places, for reading.
-func (s StandardResult) Percent() string {
-	d, err := s.Measure.Mul(value.DecimalFromInt(100))
-	if err != nil {
-		return ""
-	}
-	return value.Round(d, 2, value.HalfUp).StringFixed(2)
 }
 
 // MarshalJSON encodes the statement in the documented JSON form.
@@ -217,60 +129,144 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 }
 
 // WriteJSON writes the statement in the documented JSON form to w, the
-// bytes of MarshalJSON. The lines, nearly all of a large statement, are
-// written as they are rendered rather than held in memory.
+// bytes of MarshalJSON. It writes field by field, in order; the lines,
+// nearly all of a large statement, are rendered as they are written rather
+// than held in memory.
 func (s *Statement) WriteJSON(w io.Writer) error {
 	places := s.Contract.MinorUnits
 	m := func(v value.Money) string { return v.Round(places, value.HalfEven).Decimal().StringFixed(places) }
-	j := jsonStatement{
-		Version: StatementVersion, Period: s.Period, Total: m(s.Total),
-		Contract: jsonContract{
-			Title: s.Contract.Title, Model: s.Contract.Model, Commissioner: s.Contract.Commissioner,
-			Provider: s.Contract.Provider, Version: s.Contract.Version,
-			Term:       jsonTerm{From: s.Contract.TermFrom.String(), To: s.Contract.TermTo.String()},
-			Settlement: s.Contract.Settlement, Currency: s.Contract.Currency, Rounding: s.Contract.Rounding,
-			SpecSHA256: s.Contract.SpecSHA256,
-		},
-		Data: []jsonFile{}, Periods: []jsonPeriod{}, Params: []jsonParam{}, Lines: []jsonLine{},
-		Subtotals: jsonSubtotals{ByKind: []jsonSubtotal{}, ByRule: []jsonSubtotal{}},
-		Caps:      []jsonCap{}, Standards: []jsonStandard{}, Flags: []jsonFlag{}, Excluded: []jsonExclusion{},
-		Records: jsonRecords{Input: s.Records.Input, Evaluated: s.Records.Evaluated, Earlier: s.Records.Earlier, Later: s.Records.Later, Excluded: s.Records.Excluded},
-	}
+	j := newJSONWriter(w)
+	j.field("version", StatementVersion)
+	j.field("contract", jsonContract{
+		Title: s.Contract.Title, Model: s.Contract.Model, Commissioner: s.Contract.Commissioner,
+		Provider: s.Contract.Provider, Version: s.Contract.Version,
+		Term:       jsonTerm{From: s.Contract.TermFrom.String(), To: s.Contract.TermTo.String()},
+		Settlement: s.Contract.Settlement, Currency: s.Contract.Currency, Rounding: s.Contract.Rounding,
+		SpecSHA256: s.Contract.SpecSHA256,
+	})
+	files := []jsonFile{}
 	for _, f := range s.Data {
-		j.Data = append(j.Data, jsonFile{File: f.Path, Data: f.Schema, Format: f.Format, SHA256: f.SHA256, Records: f.Records})
+		files = append(files, jsonFile{File: f.Path, Data: f.Schema, Format: f.Format, SHA256: f.SHA256, Records: f.Records})
 	}
+	j.field("data", files)
+	j.field("period", s.Period)
+	periods := []jsonPeriod{}
 	for _, p := range s.Periods {
-		j.Periods = append(j.Periods, jsonPeriod{Period: p.Period, From: p.From.String(), To: p.To.String(), Total: m(p.Total)})
+		periods = append(periods, jsonPeriod{Period: p.Period, From: p.From.String(), To: p.To.String(), Total: m(p.Total)})
 	}
+	j.field("periods", periods)
+	params := []jsonParam{}
 	for _, p := range s.Params {
-		j.Params = append(j.Params, jsonParam(p))
+		params = append(params, jsonParam(p))
 	}
-	// The lines are written by writeLines, in place of the empty list.
+	j.field("params", params)
+	n := s.lineCount()
+	j.list("lines", n, func(w io.Writer) error { return s.writeLines(w, n, places) })
+	subtotals := jsonSubtotals{ByKind: []jsonSubtotal{}, ByRule: []jsonSubtotal{}}
 	for _, st := range s.ByKind {
-		j.Subtotals.ByKind = append(j.Subtotals.ByKind, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})
+		subtotals.ByKind = append(subtotals.ByKind, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})
 	}
 	for _, st := range s.ByRule {
-		j.Subtotals.ByRule = append(j.Subtotals.ByRule, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})
+		subtotals.ByRule = append(subtotals.ByRule, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})
 	}
+	j.field("subtotals", subtotals)
+	caps := []jsonCap{}
 	for _, c := range s.Caps {
-		j.Caps = append(j.Caps, jsonCap{Rule: c.Rule, Kind: c.Kind, Instance: c.Instance, Period: c.Period,
+		caps = append(caps, jsonCap{Rule: c.Rule, Kind: c.Kind, Instance: c.Instance, Period: c.Period,
 			Covered: m(c.Covered), Limit: m(c.Limit), Adjustment: m(c.Adjustment)})
 	}
+	j.field("caps", caps)
+	standards := []jsonStandard{}
 	for _, st := range s.Standards {
-		j.Standards = append(j.Standards, jsonStandard{Standard: st.Rule, Title: st.Title, Instance: st.Instance, Period: st.Period,
+		standards = append(standards, jsonStandard{Standard: st.Rule, Title: st.Title, Instance: st.Instance, Period: st.Period,
 			Measure: st.Measure.String(), Percent: st.PercentIfAny(), Numerator: st.Numerator, Denominator: st.Denominator,
 			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive, NotMeasured: st.NotMeasured})
 	}
-	// The flags too are written by writeFlags, in place of the empty list.
+	j.field("standards", standards)
+	j.list("flags", len(s.Flags), s.writeFlags)
+	excluded := []jsonExclusion{}
 	for _, x := range s.Excluded {
-		j.Excluded = append(j.Excluded, jsonExclusion(x))
+		excluded = append(excluded, jsonExclusion(x))
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(j); err != nil {
-		return err
+	j.field("excluded", excluded)
+	j.field("records", jsonRecords{Input: s.Records.Input, Evaluated: s.Records.Evaluated, Earlier: s.Records.Earlier,
+		Later: s.Records.Later, Excluded: s.Records.Excluded})
+	j.field("total", m(s.Total))
+	return j.end()
+}
+
+// jsonWriter writes a JSON object field by field, as encoding/json's
+// Encoder, indenting by two spaces and not escaping HTML, writes the whole
+// object: the value of each field is encoded on its own, indented for its
+// depth, and a list of lines and flags is written by its own function, an
+// element a line. The first error is kept, and ends the writing.
+type jsonWriter struct {
+	w      io.Writer
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	fields int
+	err    error
+}
+
+// newJSONWriter returns a jsonWriter writing an object to w.
+func newJSONWriter(w io.Writer) *jsonWriter {
+	j := &jsonWriter{w: w}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetIndent("  ", "  ")
+	j.enc.SetEscapeHTML(false)
+	return j
+}
+
+// write writes b unless an earlier write failed.
+func (j *jsonWriter) write(b []byte) {
+	if j.err == nil {
+		_, j.err = j.w.Write(b)
 	}
-	return s.spliceLines(w, buf.Bytes(), places)
+}
+
+// name starts the next field: the object's opening brace or the comma
+// after the field before, then the name.
+func (j *jsonWriter) name(name string) {
+	b := []byte(",\n  ")
+	if j.fields == 0 {
+		b = []byte("{\n  ")
+	}
+	j.fields++
+	b = appendJSONString(b, name)
+	j.write(append(b, ": "...))
+}
+
+// field writes a field whose value encoding/json encodes.
+func (j *jsonWriter) field(name string, v any) {
+	j.name(name)
+	if j.err != nil {
+		return
+	}
+	j.buf.Reset()
+	if j.err = j.enc.Encode(v); j.err == nil {
+		j.write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	}
+}
+
+// list writes a field whose value is a list of n elements, which write
+// writes to the writer each compact on a line of its own, indented by four
+// spaces and separated by ",\n".
+func (j *jsonWriter) list(name string, n int, write func(io.Writer) error) {
+	j.name(name)
+	if n == 0 {
+		j.write([]byte("[]"))
+		return
+	}
+	j.write([]byte("[\n"))
+	if j.err == nil {
+		j.err = write(j.w)
+	}
+	j.write([]byte("\n  ]"))
+}
+
+// end closes the object, as Encode ends it with a newline, and returns the
+// first error.
+func (j *jsonWriter) end() error {
+	j.write([]byte("\n}\n"))
+	return j.err
 }

@@ -51,106 +51,122 @@ func (ev *evaluation) planMemo(rs *ruleCtx) *memoPlan {
 	default:
 		return nil
 	}
-	depth := map[string]int{}
+	mp := &memoPlanner{ev: ev, rs: rs, depth: map[string]int{}, seen: map[memoSlot]bool{}, ok: true}
 	d := 0
 	for s := rs.scope.schema; s != nil; s = s.Parent {
-		if _, ok := depth[s.Name]; !ok {
-			depth[s.Name] = d
+		if _, ok := mp.depth[s.Name]; !ok {
+			mp.depth[s.Name] = d
 		}
 		d++
-	}
-	plan := &memoPlan{}
-	seen := map[memoSlot]bool{}
-	add := func(sl memoSlot) {
-		if !seen[sl] {
-			seen[sl] = true
-			plan.slots = append(plan.slots, sl)
-		}
-	}
-	// schemaAt returns the schema depth hops above the rule's.
-	schemaAt := func(hops int) *compiler.Schema {
-		s := rs.scope.schema
-		for ; hops > 0; hops-- {
-			s = s.Parent
-		}
-		return s
-	}
-	ok := true
-	var visit func(x ast.Expr)
-	visit = func(x ast.Expr) {
-		if !ok {
-			return
-		}
-		switch x.Kind() {
-		case ast.LiteralKind:
-		case ast.IdentKind:
-			name := x.AsIdent()
-			if _, isParam := ev.p.params[name]; isParam {
-				return // fixed for the whole evaluation
-			}
-			if t, isRule := rs.reads[name]; isRule && t.Kind != lang.Let && ev.states[t] != nil {
-				add(memoSlot{rule: t})
-				return
-			}
-			ok = false // a record used whole, a list, previous(), first, ...
-		case ast.SelectKind:
-			sel := x.AsSelect()
-			op := sel.Operand()
-			if op.Kind() != ast.IdentKind {
-				visit(op)
-				return
-			}
-			name := op.AsIdent()
-			if _, isParam := ev.p.params[name]; isParam {
-				return
-			}
-			if _, isRule := rs.reads[name]; isRule {
-				visit(op)
-				return
-			}
-			hops, isRec := depth[name]
-			if !isRec {
-				ok = false
-				return
-			}
-			f := schemaAt(hops).FieldByName(sel.FieldName())
-			if f == nil || f.Kind == compiler.ListField {
-				ok = false
-				return
-			}
-			add(memoSlot{depth: hops, field: f.Index})
-		case ast.CallKind:
-			call := x.AsCall()
-			if call.IsMemberFunction() {
-				visit(call.Target())
-			}
-			for _, a := range call.Args() {
-				visit(a)
-			}
-		case ast.ListKind:
-			for _, e := range x.AsList().Elements() {
-				visit(e)
-			}
-		case ast.MapKind:
-			for _, e := range x.AsMap().Entries() {
-				me := e.AsMapEntry()
-				visit(me.Key())
-				visit(me.Value())
-			}
-		default: // comprehensions, structs
-			ok = false
-		}
 	}
 	for _, e := range r.Expressions() {
 		if e.AST == nil {
 			return nil
 		}
-		visit(e.AST.NativeRep().Expr())
-		if !ok {
+		mp.visit(e.AST.NativeRep().Expr())
+		if !mp.ok {
 			return nil
 		}
 	}
-	return plan
+	return &mp.plan
+}
+
+// memoPlanner finds the values a rule's expressions read, for planMemo.
+type memoPlanner struct {
+	ev    *evaluation
+	rs    *ruleCtx
+	depth map[string]int // parent hops from the rule's records to each schema's
+	plan  memoPlan
+	seen  map[memoSlot]bool
+	ok    bool // false once an expression reads something a slot cannot hold
+}
+
+// add adds a slot to the plan, once.
+func (mp *memoPlanner) add(sl memoSlot) {
+	if !mp.seen[sl] {
+		mp.seen[sl] = true
+		mp.plan.slots = append(mp.plan.slots, sl)
+	}
+}
+
+// schemaAt returns the schema hops parents above the rule's.
+func (mp *memoPlanner) schemaAt(hops int) *compiler.Schema {
+	s := mp.rs.scope.schema
+	for ; hops > 0; hops-- {
+		s = s.Parent
+	}
+	return s
+}
+
+// visit adds the values expression x reads, or clears ok.
+func (mp *memoPlanner) visit(x ast.Expr) {
+	if !mp.ok {
+		return
+	}
+	switch x.Kind() {
+	case ast.LiteralKind:
+	case ast.IdentKind:
+		name := x.AsIdent()
+		if _, isParam := mp.ev.p.params[name]; isParam {
+			return // fixed for the whole evaluation
+		}
+		if t, isRule := mp.rs.reads[name]; isRule && t.Kind != lang.Let && mp.ev.states[t] != nil {
+			mp.add(memoSlot{rule: t})
+			return
+		}
+		mp.ok = false // a record used whole, a list, previous(), first, ...
+	case ast.SelectKind:
+		mp.visitSelect(x.AsSelect())
+	case ast.CallKind:
+		call := x.AsCall()
+		if call.IsMemberFunction() {
+			mp.visit(call.Target())
+		}
+		for _, a := range call.Args() {
+			mp.visit(a)
+		}
+	case ast.ListKind:
+		for _, e := range x.AsList().Elements() {
+			mp.visit(e)
+		}
+	case ast.MapKind:
+		for _, e := range x.AsMap().Entries() {
+			me := e.AsMapEntry()
+			mp.visit(me.Key())
+			mp.visit(me.Value())
+		}
+	default: // comprehensions, structs
+		mp.ok = false
+	}
+}
+
+// visitSelect adds the field that name.field reads, for a record of the
+// rule's schema or one of its parents.
+func (mp *memoPlanner) visitSelect(sel ast.SelectExpr) {
+	op := sel.Operand()
+	if op.Kind() != ast.IdentKind {
+		mp.visit(op)
+		return
+	}
+	name := op.AsIdent()
+	if _, isParam := mp.ev.p.params[name]; isParam {
+		return
+	}
+	if _, isRule := mp.rs.reads[name]; isRule {
+		mp.visit(op)
+		return
+	}
+	hops, isRec := mp.depth[name]
+	if !isRec {
+		mp.ok = false
+		return
+	}
+	f := mp.schemaAt(hops).FieldByName(sel.FieldName())
+	if f == nil || f.Kind == compiler.ListField {
+		mp.ok = false
+		return
+	}
+	mp.add(memoSlot{depth: hops, field: f.Index})
 }
 
 // memoWorker remembers one rule's results for one worker.
@@ -163,11 +179,13 @@ type memoWorker struct {
 	key  []byte
 }
 
+// memoResult is a remembered result: the value and whether the rule fired.
 type memoResult struct {
 	val   ref.Val
 	fired bool
 }
 
+// memoWorker returns a worker remembering the results of rule rs by plan.
 func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan) *memoWorker {
 	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: map[string]memoResult{}}
 }
@@ -184,17 +202,12 @@ func (w *memoWorker) eval(i int) {
 			return
 		}
 	}
-	ev.mu.Lock()
-	nerr := len(ev.errs)
-	ev.mu.Unlock()
+	nerr := ev.failed()
 	ev.instance(w.rs, st, i)
 	if !ok || len(w.memo) >= memoLimit {
 		return
 	}
-	ev.mu.Lock()
-	failed := len(ev.errs) != nerr
-	ev.mu.Unlock()
-	if !failed {
+	if ev.failed() == nerr {
 		w.memo[string(key)] = memoResult{val: st.vals[i], fired: st.fired[i]}
 	}
 }

@@ -36,35 +36,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	if plan := ev.planMemo(rs); plan != nil {
 		worker = func() func(int) { return ev.memoWorker(rs, st, plan).eval }
 	}
-	// Record scopes have no previous() and no order between instances, so
-	// they run in parallel; each instance writes only its own slot.
-	if rs.scope.kind == compiler.RecordScope && ev.p.workers > 1 && n >= 256 {
-		var wg sync.WaitGroup
-		chunk := (n + ev.p.workers - 1) / ev.p.workers
-		for w := 0; w < ev.p.workers; w++ {
-			lo, hi := w*chunk, min((w+1)*chunk, n)
-			if lo >= hi {
-				break
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				eval := worker()
-				for i := lo; i < hi; i++ {
-					if i%1024 == 0 && ev.ctx.Err() != nil {
-						return
-					}
-					eval(i)
-				}
-			}()
-		}
-		wg.Wait()
-	} else {
-		eval := worker()
-		for i := 0; i < n; i++ {
-			eval(i)
-		}
-	}
+	ev.runInstances(rs, n, worker)
 	if r.Kind == lang.Standard {
 		ev.escalate(st)
 	}
@@ -74,6 +46,41 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	if rs.scope.kind == compiler.RecordScope {
 		st.compact()
 	}
+}
+
+// runInstances evaluates instances 0 to n-1 of rule rs, each with a
+// function newWorker makes for the goroutine evaluating it. Record scopes
+// have no previous() and no order between instances, so they run in
+// parallel, a chunk of records to each worker; each instance writes only
+// its own slot.
+func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int)) {
+	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
+		eval := newWorker()
+		for i := 0; i < n; i++ {
+			eval(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + ev.p.workers - 1) / ev.p.workers
+	for w := 0; w < ev.p.workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			eval := newWorker()
+			for i := lo; i < hi; i++ {
+				if i%1024 == 0 && ev.ctx.Err() != nil {
+					return
+				}
+				eval(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // run evaluates one expression for one instance.
@@ -92,18 +99,6 @@ func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, 
 	return out, nil
 }
 
-func (ev *evaluation) failAt(rs *ruleCtx, i int, what string, err error) {
-	var rec *value.Record
-	if rs.scope.kind == compiler.RecordScope {
-		rec = ev.recs[rs.scope.schema][i].rec
-	}
-	msg := err.Error()
-	if what != "" {
-		msg = what + ": " + msg
-	}
-	ev.fail(rs.rule, ev.instanceName(rs.scope, i), rec, fmt.Errorf("%s", msg))
-}
-
 // instance evaluates a rule's condition and value for instance i.
 func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	r := rs.rule
@@ -111,7 +106,7 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	case lang.Let:
 		v, err := ev.run(rs, r.Value, i)
 		if err != nil {
-			ev.failAt(rs, i, "value", err)
+			ev.failAt(rs, i, "value", r.Value, err)
 			v = types.NewErr("%s could not be evaluated", r.Name)
 		}
 		st.vals[i] = v
@@ -124,7 +119,7 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	if r.When != nil {
 		v, err := ev.run(rs, r.When, i)
 		if err != nil {
-			ev.failAt(rs, i, "condition", err)
+			ev.failAt(rs, i, "condition", r.When, err)
 			return
 		}
 		fires = v == types.True
@@ -138,43 +133,9 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	if !fires {
 		return
 	}
-	var amount value.Money
-	switch r.Kind {
-	case lang.Share:
-		basis, err := ev.run(rs, r.Basis, i)
-		if err != nil {
-			ev.failAt(rs, i, "basis", err)
-			return
-		}
-		part, err := ev.run(rs, r.Part, i)
-		if err != nil {
-			ev.failAt(rs, i, "part", err)
-			return
-		}
-		pd, ok := part.(value.Decimal)
-		if n, isInt := part.(types.Int); isInt {
-			pd, ok = value.DecimalFromInt(int64(n)), true
-		}
-		if !ok {
-			ev.failAt(rs, i, "part", fmt.Errorf("expected a number, got %s", part.Type().TypeName()))
-			return
-		}
-		amount, err = basis.(value.Money).Mul(pd)
-		if err != nil {
-			ev.failAt(rs, i, "amount", err)
-			return
-		}
-	default:
-		v, err := ev.run(rs, r.Amount, i)
-		if err != nil {
-			ev.failAt(rs, i, "amount", err)
-			return
-		}
-		amount = v.(value.Money)
-		if amount.Sign() < 0 {
-			ev.failAt(rs, i, "amount", fmt.Errorf("the amount is negative (%s); write %s amounts as positive sums", amount, r.Kind))
-			return
-		}
+	amount, ok := ev.amount(rs, i)
+	if !ok {
+		return
 	}
 	amount = amount.Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
 	if r.Kind == lang.Sanction {
@@ -183,12 +144,62 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 	st.vals[i] = amount
 }
 
+// amount computes the amount of rule rs in instance i, not yet rounded.
+// ok is false when it could not be computed; the failure is recorded.
+func (ev *evaluation) amount(rs *ruleCtx, i int) (amount value.Money, ok bool) {
+	r := rs.rule
+	if r.Kind == lang.Share {
+		return ev.shareAmount(rs, i)
+	}
+	v, err := ev.run(rs, r.Amount, i)
+	if err != nil {
+		ev.failAt(rs, i, "amount", r.Amount, err)
+		return amount, false
+	}
+	amount = v.(value.Money)
+	if amount.Sign() < 0 {
+		ev.failAt(rs, i, "amount", r.Amount, fmt.Errorf("the amount is negative (%s); write %s amounts as positive sums", amount, r.Kind))
+		return amount, false
+	}
+	return amount, true
+}
+
+// shareAmount computes a share's amount in instance i: its basis times its
+// part.
+func (ev *evaluation) shareAmount(rs *ruleCtx, i int) (amount value.Money, ok bool) {
+	r := rs.rule
+	basis, err := ev.run(rs, r.Basis, i)
+	if err != nil {
+		ev.failAt(rs, i, "basis", r.Basis, err)
+		return amount, false
+	}
+	part, err := ev.run(rs, r.Part, i)
+	if err != nil {
+		ev.failAt(rs, i, "part", r.Part, err)
+		return amount, false
+	}
+	pd, ok := part.(value.Decimal)
+	if n, isInt := part.(types.Int); isInt {
+		pd, ok = value.DecimalFromInt(int64(n)), true
+	}
+	if !ok {
+		ev.failAt(rs, i, "part", r.Part, fmt.Errorf("expected a number, got %s", part.Type().TypeName()))
+		return amount, false
+	}
+	amount, err = basis.(value.Money).Mul(pd)
+	if err != nil {
+		ev.failAt(rs, i, "amount", nil, err)
+		return amount, false
+	}
+	return amount, true
+}
+
 // standard measures a standard in instance i.
 func (ev *evaluation) standard(rs *ruleCtx, st *ruleState, i int) {
 	r := rs.rule
 	t, err := ev.run(rs, r.Target, i)
 	if err != nil {
-		ev.failAt(rs, i, "target", err)
+		ev.failAt(rs, i, "target", r.Target, err)
 		st.vals[i] = types.False
 		st.standards = append(st.standards, StandardResult{})
 		return
@@ -203,7 +214,7 @@ func (ev *evaluation) standard(rs *ruleCtx, st *ruleState, i int) {
 		return
 	}
 	if err != nil {
-		ev.failAt(rs, i, "measure", err)
+		ev.failAt(rs, i, "measure", r.Measure, err)
 		st.vals[i] = types.False
 		st.standards = append(st.standards, StandardResult{})
 		return
@@ -258,6 +269,8 @@ func (ev *evaluation) escalate(st *ruleState) {
 	}
 }
 
+// asDecimal returns a measure or target as a decimal, or zero when it is
+// neither a decimal nor an integer.
 func asDecimal(v ref.Val) value.Decimal {
 	switch x := v.(type) {
 	case value.Decimal:
@@ -266,6 +279,21 @@ func asDecimal(v ref.Val) value.Decimal {
 		return value.DecimalFromInt(int64(x))
 	}
 	return value.DecimalFromInt(0)
+}
+
+// noRecords reports whether an error comes from an aggregate over no
+// records, such as ratio(episode, ...) in a quarter with no episodes.
+func noRecords(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "of zero records") || strings.Contains(msg, "of no records")
+}
+
+// instalment is one line of an amount paid in instalments.
+type instalment struct {
+	inst   int
+	month  int // first month of the instalment
+	period int
+	amount value.Money
 }
 
 // split divides each instance's amount into instalments: equal parts
@@ -287,7 +315,7 @@ func (ev *evaluation) split(rs *ruleCtx, st *ruleState) {
 		n := value.DecimalFromInt(int64(len(starts)))
 		part, err := total.Quo(n)
 		if err != nil {
-			ev.failAt(rs, i, "instalments", err)
+			ev.failAt(rs, i, "instalments", nil, err)
 			continue
 		}
 		part = part.Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
@@ -302,156 +330,6 @@ func (ev *evaluation) split(rs *ruleCtx, st *ruleState) {
 				continue
 			}
 			st.instalments = append(st.instalments, instalment{inst: i, month: m, period: ev.cal.fromMonth(m, ev.p.c.Settlement), amount: amt})
-		}
-	}
-}
-
-// limit applies a cap or floor: per instance of its scope it compares the
-// covered rules' lines with the limit and adds the adjustment that removes
-// the excess (cap) or makes up the shortfall (floor). A cap whose instance
-// spans several settlement periods removes the excess in the period where
-// it arises; a floor makes up the shortfall in the instance's last period.
-func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
-	r := rs.rule
-	n := len(st.vals)
-	nPeriods := ev.cal.fromMonth(ev.lastMon, ev.p.c.Settlement) + 1
-	// The covered amounts of each instance and period, added up without
-	// allocating for each term (value.Sum): a cap may cover millions of
-	// lines.
-	acc := make([][]value.Sum, n)
-	coveredSet := map[*compiler.Rule]bool{}
-	for _, c := range r.Covers {
-		coveredSet[c] = true
-	}
-	ev.gatherCovered(r, rs, coveredSet, func(k, p int, amt value.Money) {
-		if k < 0 || k >= n || p < 0 || p >= nPeriods {
-			return
-		}
-		if acc[k] == nil {
-			acc[k] = ev.zeroSums(nPeriods)
-		}
-		acc[k][p].Add(amt.Decimal())
-	})
-	for k := 0; k < n; k++ {
-		st.vals[k] = ev.zero
-		if acc[k] == nil {
-			if r.Kind == lang.Cap {
-				continue // nothing covered: nothing to remove
-			}
-			acc[k] = ev.zeroSums(nPeriods)
-		}
-		covered := make([]value.Money, nPeriods)
-		var sumErr error
-		for p := range acc[k] {
-			d, err := acc[k][p].Decimal()
-			if err != nil {
-				sumErr = err
-				break
-			}
-			covered[p] = value.MoneyOf(d)
-		}
-		if sumErr != nil {
-			ev.failAt(rs, k, "limit", sumErr)
-			continue
-		}
-		v, err := ev.run(rs, r.Limit, k)
-		if err != nil {
-			ev.failAt(rs, k, "limit", err)
-			continue
-		}
-		lim := v.(value.Money).Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
-		first := len(st.adjust) // this instance's adjustments start here
-		total, removed := ev.zero, ev.zero
-		for p, amt := range covered {
-			total, _ = total.Add(amt)
-			if r.Kind != lang.Cap {
-				continue
-			}
-			excess, _ := total.Sub(lim)
-			if excess.Sign() <= 0 {
-				continue
-			}
-			adj, _ := excess.Sub(removed)
-			if adj.Sign() <= 0 {
-				continue
-			}
-			removed, _ = removed.Add(adj)
-			st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: adj.Neg(), covered: total, limit: lim})
-		}
-		// A floor makes up the shortfall once its instance is complete: in
-		// the instance's last period, which must be within this evaluation.
-		if p := ev.periodOf(rs.scope, k); r.Kind == lang.Floor && p < nPeriods {
-			short, _ := lim.Sub(total)
-			if short.Sign() > 0 {
-				st.adjust = append(st.adjust, adjustment{inst: k, period: p, amount: short, covered: total, limit: lim})
-			}
-		}
-		if len(st.adjust) > first {
-			sum := ev.zero
-			for _, a := range st.adjust[first:] {
-				sum, _ = sum.Add(a.amount)
-			}
-			st.vals[k] = sum
-			st.fired[k] = !sum.IsZero()
-		}
-	}
-}
-
-// noRecords reports whether an error comes from an aggregate over no
-// records, such as ratio(episode, ...) in a quarter with no episodes.
-func noRecords(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "of zero records") || strings.Contains(msg, "of no records")
-}
-
-// zeroSums returns n sums, each holding the contract's zero amount, so that
-// a sum of no amounts is that zero.
-func (ev *evaluation) zeroSums(n int) []value.Sum {
-	sums := make([]value.Sum, n)
-	for i := range sums {
-		sums[i].Add(ev.zero.Decimal())
-	}
-	return sums
-}
-
-// gatherCovered calls add with every amount a cap or floor covers: the
-// covered rules' lines, and the adjustments of earlier caps and floors over
-// a subset of its rules.
-func (ev *evaluation) gatherCovered(r *compiler.Rule, rs *ruleCtx, coveredSet map[*compiler.Rule]bool, add func(k, p int, amt value.Money)) {
-	for _, c := range r.Covers {
-		cst := ev.states[c]
-		cs := refOf(c.Scope)
-		if c.Instalments != 0 {
-			for _, in := range cst.instalments {
-				first, _ := ev.cal.monthRange(compiler.MonthScope, in.month)
-				k := ev.contain(scopeRef{kind: compiler.MonthScope}, first, rs.scope)
-				add(k, in.period, in.amount)
-			}
-			continue
-		}
-		for j := range cst.n {
-			if !cst.isFired(j) {
-				continue
-			}
-			add(ev.contain(cs, j, rs.scope), ev.periodOf(cs, j), cst.val(j).(value.Money))
-		}
-	}
-	// Earlier caps and floors over a subset of these rules have already
-	// adjusted them; count their adjustments too.
-	for _, other := range ev.p.c.Rules {
-		if other == r || (other.Kind != lang.Cap && other.Kind != lang.Floor) || ev.states[other] == nil {
-			continue
-		}
-		subset := true
-		for _, c := range other.Covers {
-			subset = subset && coveredSet[c]
-		}
-		if !subset {
-			continue
-		}
-		for _, a := range ev.states[other].adjust {
-			k := ev.contain(refOf(other.Scope), a.inst, rs.scope)
-			add(k, a.period, a.amount)
 		}
 	}
 }

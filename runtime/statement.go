@@ -1,10 +1,10 @@
 package runtime
 
 import (
+	"fmt"
+	"iter"
 	"sort"
 	"strings"
-
-	"cel.dev/cel-go/common/types/ref"
 
 	"occ/compiler"
 	"occ/compiler/value"
@@ -16,16 +16,15 @@ import (
 // in docs/statement.md.
 const StatementVersion = 1
 
-// Statement is the result of evaluating a contract for a period: every line,
-// its subtotals, caps, standards, flags and exclusions, and the total. The
-// total is always the sum of the lines.
+// Statement is the result of evaluating a contract for a period: every line
+// (see Lines), its subtotals, caps, standards, flags and exclusions, and the
+// total. The total is always the sum of the lines.
 type Statement struct {
 	Contract  ContractInfo
 	Data      []data.FileInfo
 	Period    string
 	Periods   []PeriodTotal
 	Params    []ParamValue
-	Lines     []Line
 	ByKind    []Subtotal
 	ByRule    []Subtotal
 	Caps      []CapResult
@@ -35,10 +34,25 @@ type Statement struct {
 	Records   RecordCounts
 	Total     value.Money
 
-	ev *evaluation
-	// refs holds the lines, in order, of a statement made to be written
-	// straight to JSON, which leaves Lines empty.
+	// ev is the evaluation the statement was made from, which holds its
+	// lines' results; refs are the lines, in order (see Lines).
+	ev   *evaluation
 	refs []lineRef
+}
+
+// Lines returns the statement's lines in statement order: by period, then
+// by rule in the contract's order, then by record. A statement of millions
+// of lines holds them compactly; each is rendered as a Line for its step
+// of the iteration, and is the caller's to keep.
+func (s *Statement) Lines() iter.Seq[*Line] {
+	return func(yield func(*Line) bool) {
+		for _, r := range s.refs {
+			l := s.ev.line(r)
+			if !yield(&l) {
+				return
+			}
+		}
+	}
 }
 
 // ContractInfo identifies the contract a statement was made from.
@@ -138,6 +152,64 @@ type StandardResult struct {
 	period int
 }
 
+// Status returns "met"; for a standard not met, "breach" when it has a
+// consequence and "missed" when it has none; "not measured" when there was
+// nothing to measure.
+func (s StandardResult) Status() string {
+	switch {
+	case s.NotMeasured != "":
+		return "not measured"
+	case s.Met:
+		return "met"
+	case s.Consequence != "":
+		return "breach"
+	}
+	return "missed"
+}
+
+// PercentIfAny returns Percent when the standard's target is a
+// percentage, and "" otherwise.
+func (s StandardResult) PercentIfAny() string {
+	if !s.AsPercent {
+		return ""
+	}
+	return s.Percent()
+}
+
+// Display renders the measure and target for reading: "34/40 = 85.00%"
+// against ">= 85%", or "3" against "<= 2" for a standard that counts.
+func (s StandardResult) Display() (measure, target string) {
+	if s.NotMeasured != "" {
+		_, t := StandardResult{Measure: s.Target, Target: s.Target, Op: s.Op, AsPercent: s.AsPercent}.Display()
+		return "-", t
+	}
+	if !s.AsPercent {
+		return s.Measure.String(), s.Op + " " + s.Target.String()
+	}
+	measure = s.Percent() + "%"
+	if s.Numerator != nil {
+		measure = fmt.Sprintf("%d/%d = %s", *s.Numerator, *s.Denominator, measure)
+	}
+	t, err := s.Target.Mul(value.DecimalFromInt(100))
+	if err != nil {
+		return measure, s.Op + " " + s.Target.String()
+	}
+	ts := t.String()
+	if strings.Contains(ts, ".") {
+		ts = strings.TrimRight(strings.TrimRight(ts, "0"), ".")
+	}
+	return measure, s.Op + " " + ts + "%"
+}
+
+// Percent renders the measure as a percentage with two places, for reading.
+func (s StandardResult) Percent() string {
+	d, err := s.Measure.Mul(value.DecimalFromInt(100))
+	if err != nil {
+		return ""
+	}
+	return value.Round(d, 2, value.HalfUp).StringFixed(2)
+}
+
 // Flag is a record or instance a flag rule marked for attention.
 type Flag struct {
 	Rule   string
@@ -170,8 +242,6 @@ type RecordCounts struct {
 	Excluded  int // listed under Excluded
 }
 
-var kindOrder = []string{"payment", "incentive", "sanction", "share", "adjustment"}
-
 // statement assembles the statement for period per.
 func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	c := ev.p.c
@@ -182,141 +252,95 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		Currency: c.Currency, MinorUnits: c.MinorUnits, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
 	}
 	for _, prm := range c.Params {
-		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: formatVal(ev.p.params[prm.Name]), Set: ev.p.set[prm.Name]})
+		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: value.Format(ev.p.params[prm.Name], c.MinorUnits), Set: ev.p.set[prm.Name]})
 	}
-	in := func(p int) bool { return p >= per.first && p <= per.last }
-	settle := c.Settlement
-	for _, r := range c.Rules {
+	for ri, r := range c.Rules {
 		st := ev.states[r]
 		if st == nil {
 			continue
 		}
-		rs := refOf(r.Scope)
-		switch {
-		case r.Kind == lang.Cap || r.Kind == lang.Floor:
-			for _, a := range st.adjust {
-				if !in(a.period) {
-					continue
-				}
-				inst := ev.instanceName(rs, a.inst)
-				s.Caps = append(s.Caps, CapResult{Rule: r.Name, Kind: string(r.Kind), Instance: inst, Period: ev.cal.label(settle, a.period),
-					Covered: a.covered, Limit: a.limit, Adjustment: a.amount})
-			}
-		case r.Kind == lang.Standard:
-			for _, sr := range st.standards {
-				if sr.Rule != "" && in(sr.period) {
-					sr.Period = ev.cal.label(settle, sr.period)
-					s.Standards = append(s.Standards, sr)
-				}
-			}
-		case r.Kind == lang.Flag:
-			var refs []lineRef
-			for i := range st.n {
-				if p := ev.periodOf(rs, i); st.isFired(i) && in(p) {
-					refs = append(refs, lineRef{rule: int32(ruleIndex(ev.p.c, r)), inst: int32(i), period: int32(p)})
-				}
-			}
-			ev.markFlagKeys(refs)
-			var key []byte
-			for _, l := range refs {
-				key = ev.appendFullKey(key[:0], l)
-				s.Flags = append(s.Flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(settle, int(l.period)),
-					Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, scope: rs, inst: int(l.inst)})
-			}
+		switch r.Kind {
+		case lang.Cap, lang.Floor:
+			s.Caps = ev.appendCaps(s.Caps, r, st, per)
+		case lang.Standard:
+			s.Standards = ev.appendStandards(s.Standards, st, per)
+		case lang.Flag:
+			s.Flags = ev.appendFlags(s.Flags, ri, st, per)
 		}
 	}
 	// Lines in period order, then in the contract's rule order, then in
 	// record order (see lineRefs); keys that would repeat carry a date.
 	ev.prepareInputs()
-	refs := ev.lineRefs(per)
+	s.refs = ev.lineRefs(per)
 	periodIdx := map[string]int{}
 	for p := per.first; p <= per.last; p++ {
-		periodIdx[ev.cal.label(settle, p)] = p
+		periodIdx[ev.cal.label(c.Settlement, p)] = p
 	}
 	sort.SliceStable(s.Flags, func(i, j int) bool { return periodIdx[s.Flags[i].Period] < periodIdx[s.Flags[j].Period] })
 	sort.SliceStable(s.Standards, func(i, j int) bool { return periodIdx[s.Standards[i].Period] < periodIdx[s.Standards[j].Period] })
-	// Totals are sums of the rounded lines.
-	byKind, byRule, byPeriod, ruleNames := ev.totals(s, refs)
-	for _, k := range kindOrder {
-		if st := byKind[k]; st != nil {
-			s.ByKind = append(s.ByKind, *st)
-		}
-	}
-	sort.SliceStable(ruleNames, func(i, j int) bool { return ruleIndex(c, c.Rule(ruleNames[i])) < ruleIndex(c, c.Rule(ruleNames[j])) })
-	for _, n := range ruleNames {
-		s.ByRule = append(s.ByRule, *byRule[n])
-	}
-	for p := per.first; p <= per.last; p++ {
-		label := ev.cal.label(settle, p)
-		t, ok := byPeriod[label]
-		if !ok {
-			t = ev.zero
-		}
-		dates := ev.cal.dates(settle, p)
-		s.Periods = append(s.Periods, PeriodTotal{Period: label, From: dates.from, To: dates.to, Total: t})
-	}
+	ev.subtotals(s, per)
 	for _, x := range ev.excluded {
 		if x.Period == "" || periodIdx[x.Period] >= per.first && periodIdx[x.Period] <= per.last && isIn(periodIdx, x.Period) {
 			s.Excluded = append(s.Excluded, x)
 		}
 	}
 	s.Records = ev.counts(d, per, s)
-	if ev.stream {
-		s.refs = refs
-	} else {
-		s.Lines = make([]Line, len(refs))
-		for i, l := range refs {
-			s.Lines[i] = ev.line(l)
-		}
-	}
 	return s
 }
 
+// appendCaps appends the adjustments of cap or floor r in the periods of
+// per.
+func (ev *evaluation) appendCaps(caps []CapResult, r *compiler.Rule, st *ruleState, per period) []CapResult {
+	rs := refOf(r.Scope)
+	for _, a := range st.adjust {
+		if a.period < per.first || a.period > per.last {
+			continue
+		}
+		caps = append(caps, CapResult{Rule: r.Name, Kind: string(r.Kind), Instance: ev.instanceName(rs, a.inst),
+			Period: ev.cal.label(ev.p.c.Settlement, a.period), Covered: a.covered, Limit: a.limit, Adjustment: a.amount})
+	}
+	return caps
+}
+
+// appendStandards appends a standard's results in the periods of per.
+func (ev *evaluation) appendStandards(out []StandardResult, st *ruleState, per period) []StandardResult {
+	for _, sr := range st.standards {
+		if sr.Rule != "" && sr.period >= per.first && sr.period <= per.last {
+			sr.Period = ev.cal.label(ev.p.c.Settlement, sr.period)
+			out = append(out, sr)
+		}
+	}
+	return out
+}
+
+// appendFlags appends the flags of rule ri, in record order, in the
+// periods of per.
+func (ev *evaluation) appendFlags(flags []Flag, ri int, st *ruleState, per period) []Flag {
+	r := st.rule
+	rs := refOf(r.Scope)
+	var refs []lineRef
+	for i := range st.n {
+		if p := ev.periodOf(rs, i); st.isFired(i) && p >= per.first && p <= per.last {
+			refs = append(refs, lineRef{rule: int32(ri), inst: int32(i), period: int32(p)})
+		}
+	}
+	ev.markFlagKeys(refs)
+	var key []byte
+	for _, l := range refs {
+		key = ev.appendFullKey(key[:0], l)
+		flags = append(flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(ev.p.c.Settlement, int(l.period)),
+			Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, scope: rs, inst: int(l.inst)})
+	}
+	return flags
+}
+
+// isIn reports whether m has the key k.
 func isIn(m map[string]int, k string) bool {
 	_, ok := m[k]
 	return ok
 }
 
-// counts accounts for every top-level input record.
-func (ev *evaluation) counts(d *data.Set, per period, st *Statement) RecordCounts {
-	var rc RecordCounts
-	c := ev.p.c
-	for _, s := range c.TopSchemas() {
-		rc.Input += len(d.Records[s.Name])
-		for _, ri := range ev.recs[s] {
-			p := ev.cal.fromMonth(int(ri.month), c.Settlement)
-			switch {
-			case p < per.first:
-				rc.Earlier++
-			case p <= per.last:
-				rc.Evaluated++
-			}
-		}
-	}
-	// Top-level records excluded: those listed in this statement count as
-	// excluded; those excluded in other periods count where they fall.
-	for _, x := range st.Excluded {
-		if s := c.Schema(x.Data); s != nil && s.Parent == nil {
-			rc.Excluded++
-		}
-	}
-	for _, x := range ev.excluded {
-		s := c.Schema(x.Data)
-		if s == nil || s.Parent != nil || x.Period == "" {
-			continue
-		}
-		if p, ok := ev.periodIndex(x.Period); ok {
-			if p < per.first {
-				rc.Earlier++
-			} else if p > per.last {
-				rc.Later++
-			}
-		}
-	}
-	rc.Later = rc.Input - rc.Evaluated - rc.Earlier - rc.Excluded
-	return rc
-}
-
+// ruleIndex returns the index of rule r in the contract's rules.
 func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
 	for i, x := range c.Rules {
 		if x == r {
@@ -324,42 +348,6 @@ func ruleIndex(c *compiler.Contract, r *compiler.Rule) int {
 		}
 	}
 	return len(c.Rules)
-}
-
-func (ev *evaluation) sourceOf(s scopeRef, i int) string {
-	if s.kind != compiler.RecordScope {
-		return ""
-	}
-	return source(ev.recs[s.schema][i].rec)
-}
-
-// inputs lists the values a line's rule read: the record fields, params and
-// rules its expressions name.
-func (ev *evaluation) inputs(l *Line) []LineInput {
-	var out []LineInput
-	ev.eachInput(l.rule, l.scope, l.inst, func(name string, v ref.Val) {
-		if v == nil {
-			out = append(out, LineInput{Name: name, Value: "(blank)"})
-			return
-		}
-		out = append(out, LineInput{Name: name, Value: formatVal(v)})
-	})
-	return out
-}
-
-// formatVal renders a value for statements: money with two places, dates
-// ISO, text as is.
-func formatVal(v ref.Val) string {
-	switch x := v.(type) {
-	case value.Money:
-		return x.String()
-	case nil:
-		return ""
-	}
-	if s, ok := v.(interface{ String() string }); ok {
-		return s.String()
-	}
-	return strings.TrimSpace(strings.ReplaceAll(formatAny(v.Value()), "\n", " "))
 }
 
 // periodIndex returns the index of a settlement period by its label.
@@ -371,23 +359,4 @@ func (ev *evaluation) periodIndex(label string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// markFlagKeys marks, as markDuplicateKeys does for lines, the flags of
-// one rule whose keys repeat within a period, so that their keys carry the
-// record's date; refs stay in record order.
-func (ev *evaluation) markFlagKeys(refs []lineRef) {
-	byPeriod := make([]int, len(refs))
-	for i := range byPeriod {
-		byPeriod[i] = i
-	}
-	sort.SliceStable(byPeriod, func(a, b int) bool { return refs[byPeriod[a]].period < refs[byPeriod[b]].period })
-	sorted := make([]lineRef, len(refs))
-	for k, i := range byPeriod {
-		sorted[k] = refs[i]
-	}
-	ev.markDuplicateKeys(sorted)
-	for k, i := range byPeriod {
-		refs[i].aux = sorted[k].aux
-	}
 }

@@ -31,12 +31,23 @@ func (r TestResult) Passed() bool { return len(r.Failures) == 0 }
 // stopped the test.
 type TestFailure struct {
 	Span lang.Span
+	// Code is "test-failed" when the expectation did not hold, and
+	// "test-error" when a problem (the test's data, its params, an
+	// evaluation error it did not expect) stopped the test from checking
+	// it.
+	Code string
 	// Expect is the expectation as written.
 	Expect string
 	Want   string
 	Got    string
 	Msg    string
 }
+
+// The codes of test failures.
+const (
+	codeTestFailed = "test-failed"
+	codeTestError  = "test-error"
+)
 
 // TestOptions configures RunTest.
 type TestOptions struct {
@@ -52,7 +63,7 @@ type TestOptions struct {
 func RunTest(ctx context.Context, c *compiler.Contract, t *compiler.Test, o TestOptions) TestResult {
 	res := TestResult{Name: t.Name, Span: t.Span}
 	fail := func(span lang.Span, format string, args ...any) {
-		res.Failures = append(res.Failures, TestFailure{Span: span, Msg: fmt.Sprintf(format, args...)})
+		res.Failures = append(res.Failures, TestFailure{Span: span, Code: codeTestError, Msg: fmt.Sprintf(format, args...)})
 	}
 	var opts []Option
 	for name, v := range o.Defaults {
@@ -89,6 +100,9 @@ func RunTest(ctx context.Context, c *compiler.Contract, t *compiler.Test, o Test
 		if f != nil {
 			f.Span = x.Span
 			f.Expect = expectText(x)
+			if f.Code == "" {
+				f.Code = codeTestFailed
+			}
 			res.Failures = append(res.Failures, *f)
 		}
 	}
@@ -175,32 +189,21 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 			return &TestFailure{Want: "an error containing " + quote(want), Got: "no error", Msg: "the evaluation succeeded"}
 		}
 		if !strings.Contains(runErr.Error(), want) {
-			return &TestFailure{Want: "an error containing " + quote(want), Got: runErr.Error()}
+			return &TestFailure{Want: "an error containing " + quote(want), Got: errorText(runErr)}
 		}
 		return nil
 	}
 	if runErr != nil {
-		return &TestFailure{Msg: "no statement: " + runErr.Error()}
+		return &TestFailure{Code: codeTestError, Msg: "no statement: " + errorText(runErr)}
 	}
 	switch x.What {
 	case "total":
 		return compareMoney(x, st, st.Total)
 	case "line":
-		rule, key := x.Args[0], x.Args[1]
-		sum, n := zeroMoney(), 0
-		for _, l := range st.Lines {
-			if l.Rule == rule && l.Key == key {
-				sum, _ = sum.Add(l.Amount)
-				n++
-			}
-		}
-		if n == 0 {
-			return &TestFailure{Msg: fmt.Sprintf("no %s line for %s", rule, quote(key)), Got: "lines for " + keysOf(st, rule)}
-		}
-		return compareMoney(x, st, sum)
+		return checkLine(x, st)
 	case "lines":
 		n := 0
-		for _, l := range st.Lines {
+		for l := range st.Lines() {
 			if l.Rule == x.Args[0] {
 				n++
 			}
@@ -208,33 +211,14 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		return compare(x, types.Int(n), st)
 	case "subtotal":
 		sum := zeroMoney()
-		for _, l := range st.Lines {
+		for l := range st.Lines() {
 			if l.Kind == x.Args[0] || l.Rule == x.Args[0] {
 				sum, _ = sum.Add(l.Amount)
 			}
 		}
 		return compareMoney(x, st, sum)
 	case "standard":
-		name, inst, status := x.Args[0], x.Args[1], x.Args[2]
-		for _, s := range st.Standards {
-			if s.Rule != name || s.Instance != inst {
-				continue
-			}
-			got := s.Status()
-			if s.Consequence != "" {
-				got += " " + quote(s.Consequence)
-			}
-			want := status
-			if len(x.Args) == 4 {
-				want += " " + quote(x.Args[3])
-			}
-			if got != want && !(len(x.Args) == 3 && s.Status() == status) {
-				m, tg := s.Display()
-				return &TestFailure{Want: want, Got: got + fmt.Sprintf(" (measure %s against %s)", m, tg)}
-			}
-			return nil
-		}
-		return &TestFailure{Msg: fmt.Sprintf("standard %s was not measured for %s in this statement", name, quote(inst))}
+		return checkStandard(x, st)
 	case "excluded":
 		for _, e := range st.Excluded {
 			if e.Key == x.Args[0] {
@@ -253,32 +237,95 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 		}
 		return &TestFailure{Msg: fmt.Sprintf("%s did not flag %s", x.Args[0], quote(x.Args[1]))}
 	case "no":
-		what, rule, key := x.Args[0], x.Args[1], x.Args[2]
-		if what == "line" {
-			for _, l := range st.Lines {
-				if l.Rule == rule && l.Key == key {
-					return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), l.Amount.Decimal().StringFixed(2))}
-				}
-			}
-			return nil
+		return checkNo(x, st)
+	}
+	return &TestFailure{Code: codeTestError, Msg: "unknown expectation " + x.What}
+}
+
+// checkLine checks `expect line RULE "KEY" OP AMOUNT`: the sum of the
+// rule's lines with that key.
+func checkLine(x *compiler.Expect, st *Statement) *TestFailure {
+	rule, key := x.Args[0], x.Args[1]
+	sum, n := zeroMoney(), 0
+	for l := range st.Lines() {
+		if l.Rule == rule && l.Key == key {
+			sum, _ = sum.Add(l.Amount)
+			n++
 		}
-		for _, f := range st.Flags {
-			if f.Rule == rule && f.Key == key {
-				return &TestFailure{Msg: fmt.Sprintf("%s flagged %s", rule, quote(key))}
+	}
+	if n == 0 {
+		return &TestFailure{Msg: fmt.Sprintf("no %s line for %s", rule, quote(key)), Got: "lines for " + keysOf(st, rule)}
+	}
+	return compareMoney(x, st, sum)
+}
+
+// checkStandard checks `expect standard NAME "INSTANCE" STATUS ["CONSEQUENCE"]`.
+func checkStandard(x *compiler.Expect, st *Statement) *TestFailure {
+	name, inst, status := x.Args[0], x.Args[1], x.Args[2]
+	for _, s := range st.Standards {
+		if s.Rule != name || s.Instance != inst {
+			continue
+		}
+		got := s.Status()
+		if s.Consequence != "" {
+			got += " " + quote(s.Consequence)
+		}
+		want := status
+		if len(x.Args) == 4 {
+			want += " " + quote(x.Args[3])
+		}
+		if got != want && !(len(x.Args) == 3 && s.Status() == status) {
+			m, tg := s.Display()
+			return &TestFailure{Want: want, Got: got + fmt.Sprintf(" (measure %s against %s)", m, tg)}
+		}
+		return nil
+	}
+	return &TestFailure{Msg: fmt.Sprintf("standard %s was not measured for %s in this statement", name, quote(inst))}
+}
+
+// checkNo checks `expect no line RULE "KEY"` and `expect no flag RULE "KEY"`.
+func checkNo(x *compiler.Expect, st *Statement) *TestFailure {
+	what, rule, key := x.Args[0], x.Args[1], x.Args[2]
+	if what == "line" {
+		for l := range st.Lines() {
+			if l.Rule == rule && l.Key == key {
+				return &TestFailure{Msg: fmt.Sprintf("%s has a line for %s of %s", rule, quote(key), value.Format(l.Amount, st.Contract.MinorUnits))}
 			}
 		}
 		return nil
 	}
-	return &TestFailure{Msg: "unknown expectation " + x.What}
+	for _, f := range st.Flags {
+		if f.Rule == rule && f.Key == key {
+			return &TestFailure{Msg: fmt.Sprintf("%s flagged %s", rule, quote(key))}
+		}
+	}
+	return nil
 }
 
+// maxErrorLines is how many of an evaluation's errors a test failure
+// shows; the rest are counted.
+const maxErrorLines = 50
+
+// errorText renders the error that stopped a test's evaluation, one
+// diagnostic a line, at most maxErrorLines of them.
+func errorText(err error) string {
+	var ds lang.Diagnostics
+	if !errors.As(err, &ds) || len(ds) <= maxErrorLines {
+		return err.Error()
+	}
+	return fmt.Sprintf("%s\nand %d more errors", ds[:maxErrorLines].Error(), len(ds)-maxErrorLines)
+}
+
+// quote returns s quoted as Go quotes strings.
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
+// zeroMoney returns no money.
 func zeroMoney() value.Money { return value.MoneyOf(value.DecimalFromInt(0)) }
 
+// keysOf lists, for a failure, the keys of a rule's lines: at most ten.
 func keysOf(st *Statement, rule string) string {
 	var keys []string
-	for _, l := range st.Lines {
+	for l := range st.Lines() {
 		if l.Rule == rule {
 			keys = append(keys, l.Key)
 		}
@@ -292,6 +339,7 @@ func keysOf(st *Statement, rule string) string {
 	return strings.Join(keys, ", ")
 }
 
+// compareMoney checks an amount against the expectation.
 func compareMoney(x *compiler.Expect, st *Statement, got value.Money) *TestFailure {
 	return compare(x, got, st)
 }
@@ -306,7 +354,7 @@ func compare(x *compiler.Expect, got ref.Val, st *Statement) *TestFailure {
 	case types.Int:
 		c = int(g.Compare(want).(types.Int))
 	default:
-		return &TestFailure{Msg: "cannot compare " + got.Type().TypeName()}
+		return &TestFailure{Code: codeTestError, Msg: "cannot compare " + got.Type().TypeName()}
 	}
 	ok := false
 	switch x.Op {
@@ -333,7 +381,7 @@ func compare(x *compiler.Expect, got ref.Val, st *Statement) *TestFailure {
 func show(v ref.Val, st *Statement) string {
 	m, ok := v.(value.Money)
 	if !ok {
-		return formatVal(v)
+		return value.Format(v, st.Contract.MinorUnits)
 	}
 	g := m.Grouped(st.Contract.MinorUnits)
 	sign := ""

@@ -20,6 +20,7 @@ import (
 
 	"occ/compiler"
 	"occ/compiler/value"
+	"occ/lang"
 	"occ/lang/words"
 	"occ/runtime"
 	"occ/runtime/data"
@@ -115,19 +116,21 @@ func specUnit(spec string) (unit, error) {
 	return units[0], nil
 }
 
-// compileSpec loads and compiles a contract, printing diagnostics on error.
-func compileSpec(spec string, stderr io.Writer) (*compiler.Contract, error) {
+// compileSpec loads and compiles a contract. It returns the contract's
+// source files too, for quoting in later diagnostics. When the contract
+// has errors, they are reported on stderr in errFormat (see
+// reportFindings).
+func compileSpec(spec string, stderr io.Writer, errFormat string) (*compiler.Contract, sources, error) {
 	u, err := specUnit(spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	src := sources{}
 	l := loadContract(u, src)
 	if l.contract == nil || l.diags.HasErrors() {
-		writeDiagnostics(stderr, "text", l.diags, src, false)
-		return nil, findings
+		return nil, nil, reportFindings(stderr, errFormat, l.diags, src, "contract", "nothing evaluated")
 	}
-	return l.contract, nil
+	return l.contract, src, nil
 }
 
 // loadData reads the --data files and validates them against the
@@ -198,9 +201,15 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(40))
 	}
-	c, err := compileSpec(p.spec, stderr)
+	c, src, err := compileSpec(p.spec, stderr, errorFormat(p.format))
 	if err != nil {
 		return err
+	}
+	// Evaluation errors are diagnostics on standard error: JSON when JSON
+	// was asked for, text quoting the contract otherwise.
+	diagFormat := "text"
+	if p.format == "json" {
+		diagFormat = "json"
 	}
 	var opts []runtime.Option
 	if p.format != "json" && p.explain == "" {
@@ -216,26 +225,22 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	// The statement's lines are rendered as they are written, never held
+	// whole: a statement of millions of lines needs little memory beyond
+	// the evaluation. Evaluation errors come before anything is written.
+	st, err := prog.Eval(ctx, d, p.period)
+	if err != nil {
+		return evalError(err, stderr, diagFormat, src)
+	}
 	if p.explain != "" {
-		st, err := prog.EvalStream(ctx, d, p.period)
-		if err != nil {
-			return evalError(err, stderr)
-		}
 		var buf bytes.Buffer
-		if err := writeExplain(&buf, prog, d, st, p.explain); err != nil {
+		if err := writeExplain(&buf, st, p.explain); err != nil {
 			return err
 		}
 		return writeOutput(p.output, stdout, func(w io.Writer) error {
 			_, err := w.Write(buf.Bytes())
 			return err
 		})
-	}
-	// The statement's lines are rendered as they are written, never held
-	// whole: a statement of millions of lines needs little memory beyond
-	// the evaluation. Evaluation errors come before anything is written.
-	st, err := prog.EvalStream(ctx, d, p.period)
-	if err != nil {
-		return evalError(err, stderr)
 	}
 	return writeOutput(p.output, stdout, func(w io.Writer) error {
 		switch p.format {
@@ -267,13 +272,15 @@ func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) e
 	return nil
 }
 
-// evalError reports an evaluation that produced no statement.
-func evalError(err error, stderr io.Writer) error {
-	var ee runtime.EvalErrors
-	if errors.As(err, &ee) {
-		fmt.Fprintln(stderr, ee.Error())
-		fmt.Fprintf(stderr, "evaluation: %s; no statement produced\n", words.Count(len(ee), "error"))
-		return findings
+// evalError reports an evaluation that produced no statement: its
+// diagnostics in format (text or json), quoting the contract's sources.
+func evalError(err error, stderr io.Writer, format string, src sources) error {
+	var ds lang.Diagnostics
+	if errors.As(err, &ds) {
+		return reportFindings(stderr, format, ds, src, "evaluation", "no statement produced")
+	}
+	if errors.Is(err, runtime.ErrNoRecordsInTerm) {
+		return &exitError{code: exitFindings, msg: err.Error() + "; give --period to settle a period anyway"}
 	}
 	return &exitError{code: exitFindings, msg: err.Error()}
 }
@@ -303,9 +310,6 @@ func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
 	}
 	return os.Rename(tmp.Name(), name)
 }
-
-// money formats an amount with thousands separators: -1,234.50.
-func money(m value.Money) string { return moneyIn(m, 2) }
 
 // moneyIn formats an amount with the given decimal places.
 func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
@@ -396,13 +400,12 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 	for i, h := range head {
 		width[i] = utf8.RuneCountInString(h)
 	}
-	s.EachLine(func(l *runtime.Line) error {
+	for l := range s.Lines() {
 		for i, c := range [4]string{l.Rule, l.Kind, l.Period, l.Key} {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 		width[4] = max(width[4], len(m(l.Amount)))
-		return nil
-	})
+	}
 	var b []byte
 	row := func(cells [5]string) error {
 		b = b[:0]
@@ -423,9 +426,12 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 	if err := row(head); err != nil {
 		return err
 	}
-	return s.EachLine(func(l *runtime.Line) error {
-		return row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)})
-	})
+	for l := range s.Lines() {
+		if err := row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeStatementCSV writes one row per line, for finance systems.
@@ -433,13 +439,12 @@ func writeStatementCSV(w io.Writer, s *runtime.Statement) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
 	rec := make([]string, 8)
-	err := s.EachLine(func(l *runtime.Line) error {
+	for l := range s.Lines() {
 		rec[0], rec[1], rec[2], rec[3] = l.Period, l.Rule, l.Kind, l.Key
 		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source
-		return cw.Write(rec)
-	})
-	if err != nil {
-		return err
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
 	}
 	cw.Flush()
 	return cw.Error()

@@ -1,20 +1,20 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 
+	"occ/compiler/value"
 	"occ/runtime"
-	"occ/runtime/data"
 )
 
 // writeExplain prints how each line with the given key was computed.
-func writeExplain(w io.Writer, prog *runtime.Program, d *data.Set, st *runtime.Statement, key string) error {
-	xs, err := prog.Explain(context.Background(), d, st, key)
+func writeExplain(w io.Writer, st *runtime.Statement, key string) error {
+	xs, err := st.Explain(key)
 	if err != nil {
 		return &exitError{code: exitFindings, msg: err.Error()}
 	}
+	m := func(v value.Money) string { return moneyIn(v, st.Contract.MinorUnits) }
 	for i, x := range xs {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -23,7 +23,7 @@ func writeExplain(w io.Writer, prog *runtime.Program, d *data.Set, st *runtime.S
 		if l.Kind == "flag" {
 			fmt.Fprintf(w, "%s %s flag %s\n", l.Period, l.Rule, l.Key)
 		} else {
-			fmt.Fprintf(w, "%s %s %s %s = %s\n", l.Period, l.Rule, l.Kind, l.Key, money(l.Amount))
+			fmt.Fprintf(w, "%s %s %s %s = %s\n", l.Period, l.Rule, l.Kind, l.Key, m(l.Amount))
 		}
 		title := x.Rule.Title
 		if title != "" {
@@ -54,9 +54,9 @@ func writeExplain(w io.Writer, prog *runtime.Program, d *data.Set, st *runtime.S
 		case "flag":
 			fmt.Fprintln(w, "  flagged for attention; a flag pays nothing")
 		case "adjustment":
-			fmt.Fprintf(w, "  adjustment line %s\n", money(l.Amount))
+			fmt.Fprintf(w, "  adjustment line %s\n", m(l.Amount))
 		default:
-			fmt.Fprintf(w, "  rounded %s to %s\n", st.Contract.Rounding, money(l.Amount))
+			fmt.Fprintf(w, "  rounded %s to %s\n", st.Contract.Rounding, m(l.Amount))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -22,7 +23,6 @@ import (
 	"occ/compiler/value"
 	"occ/lang"
 	"occ/lang/words"
-	"occ/runtime"
 	"occ/runtime/forecast"
 )
 
@@ -101,7 +101,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	c, err := compileSpec(p.spec, stderr)
+	c, contractSrc, err := compileSpec(p.spec, stderr, errorFormat(p.format))
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,11 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		bar.clear()
 	}
 	if err != nil {
-		return forecastFailed(err, p, scenarioSrc, stderr)
+		// Diagnostics point into the scenario or into the contract.
+		all := sources{}
+		maps.Copy(all, scenarioSrc)
+		maps.Copy(all, contractSrc)
+		return forecastFailed(err, p, all, stderr)
 	}
 	return writeForecast(res, p, stdout)
 }
@@ -302,6 +306,20 @@ func forecastSource(c *compiler.Contract, p *forecastParams, stderr io.Writer) (
 
 // forecastFailed reports why a forecast could not be made.
 func forecastFailed(err error, p *forecastParams, src sources, stderr io.Writer) error {
+	var re *forecast.RunError
+	if errors.As(err, &re) {
+		// The contract failed on the data a run drew: its diagnostics
+		// point into the contract, and say which run.
+		var ds lang.Diagnostics
+		if !errors.As(re.Err, &ds) {
+			return &exitError{code: exitFindings, msg: err.Error()}
+		}
+		ds = append(lang.Diagnostics(nil), ds...)
+		for i := range ds {
+			ds[i].Detail = fmt.Sprintf("in run %d of the forecast (seed %d)", re.Run, re.Seed)
+		}
+		return reportFindings(stderr, errorFormat(p.format), ds, src, "evaluation", "no forecast produced")
+	}
 	var ds lang.Diagnostics
 	if errors.As(err, &ds) && len(ds) > 0 {
 		switch ds[0].Code {
@@ -312,12 +330,6 @@ func forecastFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 			return usageError("%s", ds[0].Message)
 		}
 		return scenarioFailed(err, p, src, stderr)
-	}
-	var ee runtime.EvalErrors
-	if errors.As(err, &ee) {
-		fmt.Fprintln(stderr, err.Error())
-		fmt.Fprintln(stderr, "evaluation failed; no forecast produced")
-		return findings
 	}
 	return &exitError{code: exitFindings, msg: err.Error()}
 }
@@ -336,11 +348,7 @@ func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 			ds[i].Detail = "use --from to resample real data instead"
 		}
 	}
-	format := "text"
-	if p.format == "json" {
-		format = "json"
-	}
-	return reportFindings(stderr, format, ds, src, "scenario", "no forecast produced")
+	return reportFindings(stderr, errorFormat(p.format), ds, src, "scenario", "no forecast produced")
 }
 
 // writeForecast writes the report to stdout, and the HTML page with

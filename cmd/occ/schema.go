@@ -42,7 +42,7 @@ func runSchema(p *schemaParams, stdout, stderr io.Writer) error {
 	if p.format != "text" && p.format != "json" {
 		return usageError("unknown format %q: use text or json", p.format)
 	}
-	c, err := compileSpec(p.spec, stderr)
+	c, _, err := compileSpec(p.spec, stderr, "text")
 	if err != nil {
 		return err
 	}

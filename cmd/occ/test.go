@@ -224,6 +224,7 @@ type jsonTest struct {
 type jsonFailure struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
+	Code    string `json:"code"`
 	Expect  string `json:"expect"`
 	Want    string `json:"want,omitempty"`
 	Got     string `json:"got,omitempty"`
@@ -252,7 +253,7 @@ func writeTestJSON(w io.Writer, runs []*contractRun, passed, failed int) {
 		for _, r := range cr.Results {
 			jt := jsonTest{Name: r.Name, File: r.Span.File, Line: r.Span.Start.Line, Passed: r.Passed(), Failures: []jsonFailure{}}
 			for _, f := range r.Failures {
-				jt.Failures = append(jt.Failures, jsonFailure{File: f.Span.File, Line: f.Span.Start.Line, Expect: f.Expect, Want: f.Want, Got: f.Got, Message: f.Msg})
+				jt.Failures = append(jt.Failures, jsonFailure{File: f.Span.File, Line: f.Span.Start.Line, Code: f.Code, Expect: f.Expect, Want: f.Want, Got: f.Got, Message: f.Msg})
 			}
 			jc.Tests = append(jc.Tests, jt)
 		}

@@ -22,6 +22,10 @@
 // between byte offsets of the original and rewritten text so that errors
 // can be reported against what the commissioner wrote.
 //
+// Format (and AppendFormat, for hot paths) renders any value as
+// statements, explanations and test results show it; money takes the
+// currency's minor units.
+//
 // Record is a data record of a contract's schema; the compiler's type
 // provider reads its fields, and the runtime evaluates rules over it.
 package value

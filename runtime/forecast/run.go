@@ -119,7 +119,7 @@ func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("run %d (seed %d) could not be evaluated:\n%w", run+1, seed, err)
+		return nil, &RunError{Run: run + 1, Seed: seed, Err: err}
 	}
 	w.tally(rr, st)
 	return rr, nil
@@ -152,7 +152,7 @@ func (w *window) tally(rr *runResult, st *runtime.Statement) {
 		kind[k] = i + 1
 	}
 	stride := len(Kinds) + 1
-	for _, l := range st.Lines {
+	for l := range st.Lines() {
 		p, ok := w.index[l.Period]
 		if !ok {
 			continue
@@ -277,3 +277,19 @@ func (w *window) summarize(res *Result, runs []*runResult) {
 
 // histogramBins is the number of bars of the term total's histogram.
 const histogramBins = 16
+
+// RunError is a run of the forecast that could not be evaluated: the
+// contract failed on the data the run drew. Err is the evaluation's error,
+// usually lang.Diagnostics.
+type RunError struct {
+	Run  int    // the run, counted from 1
+	Seed uint64 // the forecast's seed
+	Err  error
+}
+
+func (e *RunError) Error() string {
+	return fmt.Sprintf("run %d (seed %d) could not be evaluated:\n%v", e.Run, e.Seed, e.Err)
+}
+
+// Unwrap returns the evaluation's error.
+func (e *RunError) Unwrap() error { return e.Err }

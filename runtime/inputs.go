@@ -1,0 +1,223 @@
+package runtime
+
+import (
+	"strings"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+)
+
+// inputPath is one path of Expression.Inputs, taken apart once.
+type inputPath struct {
+	path  string
+	head  string // the name before the first dot
+	field int    // for name.field: the field's index, or -1 when the name has no such field
+	pair  bool   // the path is name.field
+	// How the head resolves, as activation.ResolveName would resolve it
+	// for the expression's rule.
+	kind  headKind
+	param ref.Val        // headParam: the param's value
+	rule  *compiler.Rule // headRule: the rule read
+	depth int            // headRecord: parent hops to the record
+}
+
+// headKind says how the name at the head of an input path resolves.
+type headKind int
+
+// fastHeads turns on resolving input heads as resolveHead prepared them;
+// a test turns it off to check that ResolveName gives the same.
+var fastHeads = true
+
+const (
+	headAny    headKind = iota // resolved by ResolveName
+	headParam                  // a param
+	headRule                   // another rule's value
+	headRecord                 // the record, or a parent of it
+	headNone                   // not resolved
+)
+
+// prepareInputs takes apart every rule's input paths before lines are
+// made, possibly by several goroutines at once, which then only read
+// paths and inputCtxs.
+func (ev *evaluation) prepareInputs() {
+	ev.paths = map[*compiler.Expression][]inputPath{}
+	ev.inputCtxs = map[*compiler.Rule]*ruleCtx{}
+	for _, r := range ev.p.c.Rules {
+		rs := ev.inputCtx(r, refOf(r.Scope))
+		ev.inputCtxs[r] = rs
+		for _, e := range r.Expressions() {
+			ps := splitInputs(ev.p.c, e)
+			for i := range ps {
+				ev.resolveHead(&ps[i], rs)
+			}
+			ev.paths[e] = ps
+		}
+	}
+}
+
+// resolveHead sets how ip's head resolves in rs, following
+// activation.ResolveName.
+func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
+	name := ip.head
+	if v, ok := ev.p.params[name]; ok {
+		ip.kind, ip.param = headParam, v
+		return
+	}
+	if t, ok := rs.reads[name]; ok {
+		ip.kind, ip.rule = headRule, t
+		return
+	}
+	switch {
+	case strings.HasPrefix(name, compiler.AllPrefix), strings.HasPrefix(name, compiler.PrevPrefix),
+		name == "first", name == "period_start", name == "period_end":
+		ip.kind = headAny
+		return
+	}
+	ip.kind = headNone
+	if rs.scope.kind == compiler.RecordScope {
+		d := 0
+		for s := rs.scope.schema; s != nil; s = s.Parent {
+			if s.Name == name {
+				ip.kind, ip.depth = headRecord, d
+				return
+			}
+			d++
+		}
+	}
+}
+
+// inputPaths returns the input paths of an expression, taken apart, as
+// prepareInputs kept them.
+func (ev *evaluation) inputPaths(e *compiler.Expression) []inputPath {
+	if ps, ok := ev.paths[e]; ok {
+		return ps
+	}
+	return splitInputs(ev.p.c, e)
+}
+
+// splitInputs takes apart the input paths of expression e, leaving their
+// heads unresolved.
+func splitInputs(c *compiler.Contract, e *compiler.Expression) []inputPath {
+	ps := make([]inputPath, 0, len(e.Inputs))
+	for _, path := range e.Inputs {
+		parts := strings.Split(path, ".")
+		ip := inputPath{path: path, head: parts[0], field: -1, pair: len(parts) == 2}
+		if ip.pair {
+			if sc := c.Schema(parts[0]); sc != nil {
+				if f := sc.FieldByName(parts[1]); f != nil {
+					ip.field = f.Index
+				}
+			}
+		}
+		ps = append(ps, ip)
+	}
+	return ps
+}
+
+// inputCtx returns the context for reading a rule's inputs, shared when
+// prepareInputs made it.
+func (ev *evaluation) inputCtx(r *compiler.Rule, scope scopeRef) *ruleCtx {
+	if rs, ok := ev.inputCtxs[r]; ok && rs.scope == scope {
+		return rs
+	}
+	rs := &ruleCtx{rule: r, scope: scope, reads: map[string]*compiler.Rule{}}
+	for _, d := range r.Deps {
+		rs.reads[d.Name] = d
+	}
+	return rs
+}
+
+// eachInput calls emit with every value a line's rule read, in order: the
+// record fields, params and rules its expressions name. A missing field is
+// emitted as nil, shown as (blank).
+func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit func(name string, v ref.Val)) {
+	if r == nil {
+		return
+	}
+	var seenBuf [16]string
+	seen := seenBuf[:0]
+	isSeen := func(name string) bool {
+		for _, s := range seen {
+			if s == name {
+				return true
+			}
+		}
+		return false
+	}
+	add := func(name string, v ref.Val) {
+		if v == nil || isSeen(name) {
+			return
+		}
+		seen = append(seen, name)
+		emit(name, v)
+	}
+	rs := ev.inputCtx(r, scope)
+	act := &activation{ev: ev, rs: rs, inst: inst}
+	shared := ev.inputCtxs[r] == rs // the paths were resolved for rs
+	for _, e := range r.Expressions() {
+		for _, ip := range ev.inputPaths(e) {
+			var v any
+			kind := ip.kind
+			if !shared || !fastHeads {
+				kind = headAny
+			}
+			switch kind {
+			case headParam:
+				v = ip.param
+			case headRule:
+				v = ev.read(ip.rule, scope, inst)
+			case headRecord:
+				s, i := scope.schema, inst
+				for range ip.depth {
+					i = int(ev.recs[s][i].parent)
+					s = s.Parent
+				}
+				v = ev.recs[s][i].rec
+			case headNone:
+				continue
+			default:
+				var ok bool
+				if v, ok = act.ResolveName(ip.head); !ok {
+					continue
+				}
+			}
+			if ip.pair {
+				rec, isRec := v.(*value.Record)
+				if !isRec || ip.field < 0 {
+					continue
+				}
+				fv := rec.Fields[ip.field]
+				if fv == nil {
+					seen = append(seen, ip.path)
+					emit(ip.path, nil)
+					continue
+				}
+				add(ip.path, fv)
+				continue
+			}
+			if _, isRec := v.(*value.Record); isRec {
+				continue
+			}
+			if strings.HasPrefix(ip.head, "@") {
+				continue
+			}
+			add(ip.path, v.(ref.Val))
+		}
+	}
+}
+
+// inputs lists the values a line's rule read: the record fields, params and
+// rules its expressions name.
+func (ev *evaluation) inputs(l *Line) []LineInput {
+	var out []LineInput
+	ev.eachInput(l.rule, l.scope, l.inst, func(name string, v ref.Val) {
+		if v == nil {
+			out = append(out, LineInput{Name: name, Value: "(blank)"})
+			return
+		}
+		out = append(out, LineInput{Name: name, Value: value.Format(v, ev.p.c.MinorUnits)})
+	})
+	return out
+}

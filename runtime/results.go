@@ -1,0 +1,136 @@
+package runtime
+
+import (
+	"math"
+	"sync"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+
+	"occ/compiler"
+	"occ/compiler/value"
+)
+
+// ruleState holds a rule's value in every instance of its scope.
+type ruleState struct {
+	rule  *compiler.Rule
+	vals  []ref.Val // the line amount, let value, standard met, flag fired
+	fired []bool
+	// Once a rule over records is evaluated, its results are compacted
+	// (see compact): vals and fired give way to res, each instance's
+	// index into table. Read them with val and isFired.
+	n     int
+	res   indexes
+	table []result
+	// adjust holds a cap's or floor's adjustment lines.
+	adjust []adjustment
+	// standards holds a standard's results per instance.
+	standards []StandardResult
+	// instalments holds the split lines of a rule paid in instalments.
+	instalments []instalment
+	// lazy is set for lets: an instance is evaluated when first read, so a
+	// value nothing needs (such as a ratio over a year with no reviews) is
+	// never computed. once guards each instance's computation.
+	lazy bool
+	once []sync.Once
+	rs   *ruleCtx
+}
+
+// result is one distinct outcome of a rule: its value and whether it fired.
+type result struct {
+	val   ref.Val
+	fired bool
+}
+
+// val returns instance i's value (not computing a let's; see value).
+func (st *ruleState) val(i int) ref.Val {
+	if st.table != nil {
+		return st.table[st.res.at(i)].val
+	}
+	return st.vals[i]
+}
+
+// isFired reports whether instance i fired.
+func (st *ruleState) isFired(i int) bool {
+	if st.table != nil {
+		return st.table[st.res.at(i)].fired
+	}
+	return st.fired[i]
+}
+
+// compact replaces vals and fired, seventeen bytes an instance, by an
+// index into the rule's distinct outcomes: over millions of records a rule
+// has few (an amount per number of hours, say). Only money and yes-or-no
+// values are compacted.
+func (st *ruleState) compact() {
+	if st.lazy || st.table != nil || st.n >= math.MaxUint32 {
+		return
+	}
+	for _, v := range st.vals {
+		switch v.(type) {
+		case nil, value.Money, types.Bool:
+		default:
+			return
+		}
+	}
+	index := map[result]uint32{}
+	res := make([]uint32, st.n)
+	var table []result
+	last, lastIdx := result{}, uint32(0)
+	for i, v := range st.vals {
+		r := result{val: v, fired: st.fired[i]}
+		if i > 0 && r == last {
+			res[i] = lastIdx
+			continue
+		}
+		k, ok := index[r]
+		if !ok {
+			if len(table) > st.n/4 {
+				return // mostly distinct: compacting would not pay
+			}
+			k = uint32(len(table))
+			table = append(table, r)
+			index[r] = k
+		}
+		res[i], last, lastIdx = k, r, k
+	}
+	st.res, st.table, st.vals, st.fired = narrow(res, len(table)), table, nil, nil
+}
+
+// indexes holds indexes into a table in as few bytes each as the table's
+// size allows.
+type indexes struct {
+	u8  []uint8
+	u16 []uint16
+	u32 []uint32
+}
+
+// narrow returns res, indexes into a table of n entries, as indexes.
+func narrow(res []uint32, n int) indexes {
+	switch {
+	case n <= math.MaxUint8+1:
+		u8 := make([]uint8, len(res))
+		for i, k := range res {
+			u8[i] = uint8(k)
+		}
+		return indexes{u8: u8}
+	case n <= math.MaxUint16+1:
+		u16 := make([]uint16, len(res))
+		for i, k := range res {
+			u16[i] = uint16(k)
+		}
+		return indexes{u16: u16}
+	}
+	return indexes{u32: res}
+}
+
+// at returns index i.
+func (x *indexes) at(i int) int {
+	switch {
+	case x.u8 != nil:
+		return int(x.u8[i])
+	case x.u16 != nil:
+		return int(x.u16[i])
+	}
+	return int(x.u32[i])
+}

@@ -1,0 +1,363 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+
+	"occ/compiler"
+	"occ/compiler/value"
+)
+
+// scopeRef identifies a scope for the evaluator: a schema's records, or an
+// aggregate.
+type scopeRef struct {
+	kind   compiler.ScopeKind
+	schema *compiler.Schema
+}
+
+// refOf returns the scopeRef of a rule's scope.
+func refOf(s compiler.Scope) scopeRef { return scopeRef{kind: s.Kind, schema: s.Schema} }
+
+// count returns the number of instances of a scope in this evaluation.
+func (ev *evaluation) count(s scopeRef) int {
+	switch s.kind {
+	case compiler.RecordScope:
+		return len(ev.recs[s.schema])
+	case compiler.PersonScope:
+		return len(ev.persons)
+	case compiler.TermScope:
+		return 1
+	}
+	return ev.cal.fromMonth(ev.lastMon, s.kind) + 1
+}
+
+// contain returns the instance of scope to that holds instance i of scope
+// from, or -1.
+func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
+	if from == to {
+		return i
+	}
+	switch from.kind {
+	case compiler.RecordScope:
+		switch to.kind {
+		case compiler.RecordScope:
+			s := from.schema
+			for s != nil && s != to.schema {
+				i = int(ev.recs[s][i].parent)
+				s = s.Parent
+			}
+			if s == nil {
+				return -1
+			}
+			return i
+		case compiler.PersonScope:
+			return int(ev.recs[from.schema][i].person)
+		default:
+			return ev.cal.fromMonth(int(ev.recs[from.schema][i].month), to.kind)
+		}
+	case compiler.PersonScope:
+		return -1
+	default:
+		if !to.kind.IsTime() || to.kind < from.kind {
+			return -1
+		}
+		first, _ := ev.cal.monthRange(from.kind, i)
+		return ev.cal.fromMonth(first, to.kind)
+	}
+}
+
+// wider reports whether instances of scope a each lie within one instance of
+// scope b (so reading b from a takes the containing instance).
+func wider(b, a scopeRef) bool {
+	if a == b {
+		return true
+	}
+	switch {
+	case a.kind == compiler.RecordScope && b.kind == compiler.RecordScope:
+		for s := a.schema.Parent; s != nil; s = s.Parent {
+			if s == b.schema {
+				return true
+			}
+		}
+		return false
+	case a.kind == compiler.RecordScope:
+		return true
+	case b.kind == compiler.RecordScope || a.kind == compiler.PersonScope || b.kind == compiler.PersonScope:
+		return false
+	}
+	return b.kind >= a.kind
+}
+
+// instanceName names instance i of a scope for messages and line keys.
+func (ev *evaluation) instanceName(s scopeRef, i int) string {
+	switch s.kind {
+	case compiler.RecordScope:
+		return ev.recKey(s.schema, i)
+	case compiler.PersonScope:
+		return ev.persons[i]
+	}
+	return ev.cal.label(s.kind, i)
+}
+
+// periodOf returns the settlement period a value of instance i belongs to:
+// the record's period, or the period holding the instance's last month.
+func (ev *evaluation) periodOf(s scopeRef, i int) int {
+	settle := ev.p.c.Settlement
+	switch s.kind {
+	case compiler.RecordScope:
+		return ev.cal.fromMonth(int(ev.recs[s.schema][i].month), settle)
+	case compiler.PersonScope:
+		last := -1
+		if i >= 0 && i < len(ev.personLast) {
+			last = ev.personLast[i]
+		}
+		return ev.cal.fromMonth(max(last, 0), settle)
+	}
+	_, last := ev.cal.monthRange(s.kind, i)
+	return ev.cal.fromMonth(last, settle)
+}
+
+// activation resolves the names an expression reads for one instance.
+type activation struct {
+	ev   *evaluation
+	rs   *ruleCtx
+	inst int
+}
+
+// ruleCtx holds what every activation of one rule shares.
+type ruleCtx struct {
+	rule  *compiler.Rule
+	scope scopeRef
+	reads map[string]*compiler.Rule
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *activation) ResolveName(name string) (any, bool) {
+	ev, rs := a.ev, a.rs
+	if v, ok := ev.p.params[name]; ok {
+		return v, true
+	}
+	if t, ok := rs.reads[name]; ok {
+		return ev.read(t, rs.scope, a.inst), true
+	}
+	switch {
+	case strings.HasPrefix(name, compiler.AllPrefix):
+		s := ev.p.c.Schema(strings.TrimPrefix(name, compiler.AllPrefix))
+		if s == nil {
+			return nil, false
+		}
+		return ev.records(s, rs.scope, a.inst), true
+	case strings.HasPrefix(name, compiler.PrevPrefix):
+		t := ev.p.c.Rule(strings.TrimPrefix(name, compiler.PrevPrefix))
+		if t == nil || a.inst == 0 {
+			return types.NewErr("previous(%s) has no value in the first %s of the term; test `first` before reading it",
+				strings.TrimPrefix(name, compiler.PrevPrefix), rs.scope.kind), true
+		}
+		return ev.value(ev.states[t], a.inst-1), true
+	case name == "first":
+		return types.Bool(a.inst == 0), true
+	case name == "period_start":
+		return ev.cal.dates(rs.scope.kind, a.inst).from, true
+	case name == "period_end":
+		return ev.cal.dates(rs.scope.kind, a.inst).to, true
+	}
+	if rs.scope.kind == compiler.RecordScope {
+		s := rs.scope.schema
+		i := a.inst
+		for s != nil {
+			if s.Name == name {
+				return ev.recs[s][i].rec, true
+			}
+			i = int(ev.recs[s][i].parent)
+			s = s.Parent
+		}
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// sumKey identifies the sums of a rule's values over the instances of a
+// wider scope.
+type sumKey struct {
+	rule *compiler.Rule
+	to   scopeRef
+}
+
+// read returns the value of rule t as seen from instance i of scope s.
+func (ev *evaluation) read(t *compiler.Rule, s scopeRef, i int) ref.Val {
+	st := ev.states[t]
+	ts := refOf(t.Scope)
+	if wider(ts, s) {
+		j := ev.contain(s, i, ts)
+		if j < 0 || j >= st.n {
+			return types.NewErr("%s has no value here", t.Name)
+		}
+		return ev.value(st, j)
+	}
+	key := sumKey{rule: t, to: s}
+	ev.mu.Lock()
+	sums, ok := ev.sums[key]
+	ev.mu.Unlock()
+	if !ok {
+		if sums = ev.sumsFast(t, st, ts, s); sums != nil {
+			ev.mu.Lock()
+			ev.sums[key] = sums
+			ev.mu.Unlock()
+		}
+	}
+	if sums == nil {
+		sums = make([]ref.Val, ev.count(s))
+		var err error
+		for j := range st.n {
+			v := ev.value(st, j)
+			k := ev.contain(ts, j, s)
+			if k < 0 || k >= len(sums) || v == nil {
+				continue
+			}
+			if sums[k] == nil {
+				sums[k] = v
+				continue
+			}
+			sums[k], err = add(sums[k], v)
+			if err != nil {
+				sums[k] = types.WrapErr(err)
+			}
+		}
+		zero := zeroOf(t)
+		for k := range sums {
+			if sums[k] == nil {
+				sums[k] = zero
+			}
+		}
+		ev.mu.Lock()
+		ev.sums[key] = sums
+		ev.mu.Unlock()
+	}
+	return sums[i]
+}
+
+// sumsFast computes read's sums of rule t over the instances of scope s
+// when every value is money, or every value a decimal, adding without
+// allocating per term. It returns nil to leave the sums to read's general
+// loop: for other types, and when a sum overflows.
+func (ev *evaluation) sumsFast(t *compiler.Rule, st *ruleState, ts, s scopeRef) []ref.Val {
+	money, dec := false, false
+	for j := range st.n {
+		switch ev.value(st, j).(type) {
+		case nil:
+		case value.Money:
+			money = true
+		case value.Decimal:
+			dec = true
+		default:
+			return nil
+		}
+	}
+	if money && dec {
+		return nil
+	}
+	acc := make([]value.Sum, ev.count(s))
+	first := make([]ref.Val, len(acc))
+	for j := range st.n {
+		v := ev.value(st, j)
+		k := ev.contain(ts, j, s)
+		if k < 0 || k >= len(acc) || v == nil {
+			continue
+		}
+		if acc[k].Len() == 0 {
+			first[k] = v
+		}
+		switch x := v.(type) {
+		case value.Money:
+			acc[k].Add(x.Decimal())
+		case value.Decimal:
+			acc[k].Add(x)
+		}
+	}
+	sums := make([]ref.Val, len(acc))
+	zero := zeroOf(t)
+	for k := range acc {
+		switch acc[k].Len() {
+		case 0:
+			sums[k] = zero
+		case 1:
+			sums[k] = first[k]
+		default:
+			d, err := acc[k].Decimal()
+			if err != nil {
+				return nil
+			}
+			if money {
+				sums[k] = value.MoneyOf(d)
+			} else {
+				sums[k] = d
+			}
+		}
+	}
+	return sums
+}
+
+// zeroOf returns the zero of a rule's type: the sum of none of its values.
+func zeroOf(t *compiler.Rule) ref.Val {
+	switch {
+	case t.Type == nil:
+		return types.Int(0)
+	case t.Type.IsExactType(value.DecimalType):
+		return value.DecimalFromInt(0)
+	case t.Type.IsExactType(types.IntType):
+		return types.Int(0)
+	}
+	return value.MoneyOf(value.DecimalFromInt(0))
+}
+
+// add sums two values of one numeric type.
+func add(a, b ref.Val) (ref.Val, error) {
+	switch x := a.(type) {
+	case value.Money:
+		return x.Add(b.(value.Money))
+	case value.Decimal:
+		return x.Add(b.(value.Decimal))
+	case types.Int:
+		return x.Add(b), nil
+	}
+	return nil, fmt.Errorf("cannot add %s values", a.Type().TypeName())
+}
+
+// listKey identifies the lists of a schema's records in each instance of a
+// scope.
+type listKey struct {
+	schema *compiler.Schema
+	to     scopeRef
+}
+
+// records returns the records of schema s in instance i of scope to.
+func (ev *evaluation) records(s *compiler.Schema, to scopeRef, i int) ref.Val {
+	key := listKey{schema: s, to: to}
+	ev.mu.Lock()
+	lists, ok := ev.lists[key]
+	ev.mu.Unlock()
+	if !ok {
+		groups := make([][]ref.Val, ev.count(to))
+		from := scopeRef{kind: compiler.RecordScope, schema: s}
+		for j, ri := range ev.recs[s] {
+			k := ev.contain(from, j, to)
+			if k >= 0 && k < len(groups) {
+				groups[k] = append(groups[k], ri.rec)
+			}
+		}
+		lists = make([]ref.Val, len(groups))
+		for k, g := range groups {
+			lists[k] = types.NewRefValList(types.DefaultTypeAdapter, g)
+		}
+		ev.mu.Lock()
+		ev.lists[key] = lists
+		ev.mu.Unlock()
+	}
+	return lists[i]
+}
