@@ -36,10 +36,9 @@ type evalParams struct {
 	output  string
 	explain string
 	workers int
-}
-
-func init() {
-	extraCommands = append(extraCommands, newEvalCmd, newExplainCmd)
+	// diagnostics is the format of errors on standard error; "" chooses
+	// by format (see diagnosticsFormat).
+	diagnostics string
 }
 
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -94,6 +93,7 @@ func addEvalFlags(cmd *cobra.Command, p *evalParams) {
 	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026/27, term or FROM..TO")
 	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
 	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
+	addDiagnosticsFlag(cmd, &p.diagnostics)
 }
 
 // specUnit finds the contract a SPEC argument names: a .occ file, or a
@@ -201,15 +201,13 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(40))
 	}
-	c, src, err := compileSpec(p.spec, stderr, errorFormat(p.format))
+	diagFormat, err := diagnosticsFormat(p.diagnostics, p.format)
 	if err != nil {
 		return err
 	}
-	// Evaluation errors are diagnostics on standard error: JSON when JSON
-	// was asked for, text quoting the contract otherwise.
-	diagFormat := "text"
-	if p.format == "json" {
-		diagFormat = "json"
+	c, src, err := compileSpec(p.spec, stderr, diagFormat)
+	if err != nil {
+		return err
 	}
 	var opts []runtime.Option
 	if p.format != "json" && p.explain == "" {
@@ -221,7 +219,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c, p.data, stderr, errorFormat(p.format))
+	d, err := loadData(c, p.data, stderr, diagFormat)
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 
 	"occ/lang"
 	"occ/lang/words"
+
+	"github.com/spf13/cobra"
 )
 
 // maxShown is how many diagnostics a command prints; the rest are counted.
@@ -47,12 +50,26 @@ func reportFindings(stderr io.Writer, format string, ds lang.Diagnostics, src so
 	return findings
 }
 
-// errorFormat is the diagnostics format for a command whose output is in
-// format: JSON when the output is JSON, so that a program reading it can
-// read the errors too, and text otherwise.
-func errorFormat(format string) string {
-	if format == "json" {
-		return "json"
+// addDiagnosticsFlag adds --diagnostics, the format of the errors and
+// warnings a command reports on standard error, to cmd.
+func addDiagnosticsFlag(cmd *cobra.Command, format *string) {
+	cmd.Flags().StringVar(format, "diagnostics", "",
+		"how errors are written on standard error: text, json, sarif or github (default: json with --format json, else text)")
+}
+
+// diagnosticsFormat returns the format of a command's errors: the one
+// asked for with --diagnostics, or else JSON when the command's output is
+// JSON, so that a program reading it can read the errors too, and text
+// otherwise. A format occ does not know is a usage error.
+func diagnosticsFormat(asked, output string) (string, error) {
+	switch {
+	case asked != "":
+		if !slices.Contains(diagnosticFormats, asked) {
+			return "", usageError("unknown diagnostics format %q: use %s", asked, words.Or(diagnosticFormats))
+		}
+		return asked, nil
+	case output == "json":
+		return "json", nil
 	}
-	return "text"
+	return "text", nil
 }

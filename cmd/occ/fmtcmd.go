@@ -18,6 +18,8 @@ type fmtParams struct {
 	write bool
 	check bool
 	diff  bool
+	// diagnostics is the format of parse errors on standard error.
+	diagnostics string
 }
 
 func newFmtCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -36,10 +38,15 @@ with --diff it shows what would change.`,
 	cmd.Flags().BoolVarP(&p.write, "write", "w", false, "rewrite the files in place")
 	cmd.Flags().BoolVar(&p.check, "check", false, "list files that would change and exit 1 if any")
 	cmd.Flags().BoolVar(&p.diff, "diff", false, "print a diff of the changes")
+	addDiagnosticsFlag(cmd, &p.diagnostics)
 	return cmd
 }
 
 func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
+	diagFormat, err := diagnosticsFormat(p.diagnostics, "")
+	if err != nil {
+		return err
+	}
 	units, err := findContracts(p.paths)
 	if err != nil {
 		return err
@@ -90,8 +97,7 @@ func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
 	}
 	if len(diags) > 0 {
 		diags.Sort()
-		writeDiagnostics(stderr, "text", diags, src, false)
-		return findings
+		return reportFindings(stderr, diagFormat, diags, src, "fmt", "not formatted")
 	}
 	if changed && (p.check || p.diff) {
 		return findings

@@ -28,21 +28,20 @@ import (
 
 // forecastParams are the inputs of occ forecast.
 type forecastParams struct {
-	spec     string
-	scenario string
-	from     []string
-	runs     int
-	seed     uint64
-	periods  string
-	vary     string
-	set      []string
-	format   string
-	html     string
-	workers  int
-}
-
-func init() {
-	extraCommands = append(extraCommands, newForecastCmd)
+	// diagnostics is the format of errors on standard error; "" chooses
+	// by format (see diagnosticsFormat).
+	diagnostics string
+	spec        string
+	scenario    string
+	from        []string
+	runs        int
+	seed        uint64
+	periods     string
+	vary        string
+	set         []string
+	format      string
+	html        string
+	workers     int
 }
 
 func newForecastCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -87,6 +86,7 @@ of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 	f.StringVar(&p.format, "format", "text", "output format: text or json")
 	f.StringVar(&p.html, "html", "", "also write a self-contained HTML report with charts to this file")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
+	addDiagnosticsFlag(cmd, &p.diagnostics)
 	return cmd
 }
 
@@ -96,12 +96,17 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	if err := checkForecastParams(p); err != nil {
 		return err
 	}
+	diagFormat, err := diagnosticsFormat(p.diagnostics, p.format)
+	if err != nil {
+		return err
+	}
+	p.diagnostics = diagFormat
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	c, contractSrc, err := compileSpec(p.spec, stderr, errorFormat(p.format))
+	c, contractSrc, err := compileSpec(p.spec, stderr, p.diagnostics)
 	if err != nil {
 		return err
 	}
@@ -293,7 +298,7 @@ func forecastSource(c *compiler.Contract, p *forecastParams, stderr io.Writer) (
 		}
 		return sc, src, nil
 	}
-	d, err := loadData(c, p.from, stderr, errorFormat(p.format))
+	d, err := loadData(c, p.from, stderr, p.diagnostics)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -318,7 +323,7 @@ func forecastFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 		for i := range ds {
 			ds[i].Detail = fmt.Sprintf("in run %d of the forecast (seed %d)", re.Run, re.Seed)
 		}
-		return reportFindings(stderr, errorFormat(p.format), ds, src, "evaluation", "no forecast produced")
+		return reportFindings(stderr, p.diagnostics, ds, src, "evaluation", "no forecast produced")
 	}
 	var ds lang.Diagnostics
 	if errors.As(err, &ds) && len(ds) > 0 {
@@ -348,7 +353,7 @@ func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 			ds[i].Detail = "use --from to resample real data instead"
 		}
 	}
-	return reportFindings(stderr, errorFormat(p.format), ds, src, "scenario", "no forecast produced")
+	return reportFindings(stderr, p.diagnostics, ds, src, "scenario", "no forecast produced")
 }
 
 // writeForecast writes the report to stdout, and the HTML page with

@@ -74,12 +74,12 @@ against review data into a statement that reconciles to the penny.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newCheckCmd(stdout, stderr), newFmtCmd(stdout, stderr))
-	for _, add := range extraCommands {
+	// Every command, in the order of the README's command table; each
+	// is built by the file of its name.
+	for _, add := range []func(stdout, stderr io.Writer) *cobra.Command{
+		newCheckCmd, newFmtCmd, newTestCmd, newEvalCmd, newExplainCmd, newSchemaCmd, newForecastCmd,
+	} {
 		root.AddCommand(add(stdout, stderr))
 	}
 	return root
 }
-
-// extraCommands lets each command file register itself.
-var extraCommands []func(stdout, stderr io.Writer) *cobra.Command

@@ -13,11 +13,10 @@ import (
 
 // schemaParams are the inputs of occ schema.
 type schemaParams struct {
-	spec   string
-	format string
+	spec        string
+	format      string
+	diagnostics string // the format of errors on standard error
 }
-
-func init() { extraCommands = append(extraCommands, newSchemaCmd) }
 
 func newSchemaCmd(stdout, stderr io.Writer) *cobra.Command {
 	p := &schemaParams{}
@@ -35,6 +34,7 @@ JSON.`,
 		},
 	}
 	cmd.Flags().StringVar(&p.format, "format", "text", "output format: text or json (a JSON example of the data)")
+	addDiagnosticsFlag(cmd, &p.diagnostics)
 	return cmd
 }
 
@@ -42,7 +42,11 @@ func runSchema(p *schemaParams, stdout, stderr io.Writer) error {
 	if p.format != "text" && p.format != "json" {
 		return usageError("unknown format %q: use text or json", p.format)
 	}
-	c, _, err := compileSpec(p.spec, stderr, "text")
+	diagFormat, err := diagnosticsFormat(p.diagnostics, "")
+	if err != nil {
+		return err
+	}
+	c, _, err := compileSpec(p.spec, stderr, diagFormat)
 	if err != nil {
 		return err
 	}

@@ -25,8 +25,6 @@ type testParams struct {
 	verbose     bool
 }
 
-func init() { extraCommands = append(extraCommands, newTestCmd) }
-
 func newTestCmd(stdout, stderr io.Writer) *cobra.Command {
 	p := &testParams{}
 	cmd := &cobra.Command{
