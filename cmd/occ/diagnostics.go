@@ -40,7 +40,7 @@ func writeDiagnostics(w io.Writer, format string, ds lang.Diagnostics, src sourc
 	case "text":
 		writeText(&buf, ds, src, color)
 	case "json":
-		if err := writeJSON(&buf, ds); err != nil {
+		if err := writeJSON(&buf, ds, 0); err != nil {
 			return err
 		}
 	case "sarif":
@@ -286,6 +286,9 @@ type jsonReport struct {
 	Diagnostics []jsonDiagnostic `json:"diagnostics"`
 	Errors      int              `json:"errors"`
 	Warnings    int              `json:"warnings"`
+	// Omitted counts the diagnostics found but not listed, beyond the
+	// most a command prints.
+	Omitted int `json:"omitted,omitempty"`
 }
 
 // jsonDiagnostic is one finding in the json format. Lines and columns are
@@ -304,8 +307,8 @@ type jsonDiagnostic struct {
 	Detail    string `json:"detail,omitempty"`
 }
 
-func writeJSON(b *bytes.Buffer, ds lang.Diagnostics) error {
-	r := jsonReport{Version: jsonVersion, Diagnostics: []jsonDiagnostic{}}
+func writeJSON(b *bytes.Buffer, ds lang.Diagnostics, omitted int) error {
+	r := jsonReport{Version: jsonVersion, Diagnostics: []jsonDiagnostic{}, Omitted: omitted}
 	r.Errors, r.Warnings = countSeverities(ds)
 	for _, d := range ds {
 		jd := jsonDiagnostic{

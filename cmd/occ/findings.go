@@ -44,6 +44,15 @@ func reportFindings(stderr io.Writer, format string, ds lang.Diagnostics, src so
 		fmt.Fprintf(stderr, "%s: %s; %s\n", stage, words.Count(errs, "error"), outcome)
 		return findings
 	}
+	if format == "json" {
+		// The report lists what is shown and counts the rest.
+		var b bytes.Buffer
+		if err := writeJSON(&b, shown, len(ds)-len(shown)); err != nil {
+			return err
+		}
+		stderr.Write(b.Bytes())
+		return findings
+	}
 	if err := writeDiagnostics(stderr, format, shown, src, false); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"occ/lang"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,37 @@ payment per_visit "Hours per visit" {
 			}
 			t.Errorf("no diagnostic %s:%d:%d [%s] …%s…; got:\n%s", tc.file, tc.line, tc.column, tc.code, tc.messageSubstr, describeDiags(r.Diagnostics))
 		})
+	}
+}
+
+// TestFindingsCap checks that at most maxShown diagnostics are printed and
+// that the last line says how many there were in all.
+func TestFindingsCap(t *testing.T) {
+	var ds lang.Diagnostics
+	for i := range 1500 {
+		ds.Errorf(lang.Span{File: "r.csv", Start: lang.Pos{Line: i + 2}, End: lang.Pos{Line: i + 2}}, "bad-number", "row %d is bad", i+2)
+	}
+	var b bytes.Buffer
+	if err := reportFindings(&b, "text", ds, nil, "data", "no statement produced"); err != findings {
+		t.Fatalf("got %v, want the findings exit", err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 1001 {
+		t.Fatalf("%d lines, want 1,000 diagnostics and a summary", len(lines))
+	}
+	if lines[999] != "r.csv:1001: error: row 1001 is bad [bad-number]" {
+		t.Errorf("last diagnostic %q", lines[999])
+	}
+	if want := "data: 1,000 of 1,500 errors shown; no statement produced"; lines[1000] != want {
+		t.Errorf("summary %q, want %q", lines[1000], want)
+	}
+	b.Reset()
+	reportFindings(&b, "json", ds, nil, "data", "no statement produced")
+	var r jsonReport
+	if err := json.Unmarshal(b.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Diagnostics) != maxShown || r.Omitted != 500 {
+		t.Errorf("JSON has %d diagnostics and %d omitted, want %d and 500", len(r.Diagnostics), r.Omitted, maxShown)
 	}
 }
