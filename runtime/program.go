@@ -52,20 +52,6 @@ func WithParam(name string, v ref.Val) Option {
 	}
 }
 
-// WithParamText overrides a param with a value written as in a contract:
-// £20.00, 30%, 6 weeks, 2026-04-01.
-func WithParamText(name, text string) Option {
-	return func(p *Program) error {
-		v, err := p.c.ParseParam(name, text)
-		if err != nil {
-			return err
-		}
-		p.params[name] = v
-		p.set[name] = true
-		return nil
-	}
-}
-
 // WithWorkers sets how many goroutines evaluate records; the output is the
 // same whatever the number. The default is the number of CPUs.
 func WithWorkers(n int) Option {

@@ -168,7 +168,11 @@ func programFor(c *compiler.Contract, set []string, workers int, more ...runtime
 		return nil, err
 	}
 	for _, s := range sets {
-		opts = append(opts, runtime.WithParamText(s.name, s.value))
+		v, err := c.ParseParam(s.name, s.value)
+		if err != nil {
+			return nil, usageError("%v", err)
+		}
+		opts = append(opts, runtime.WithParam(s.name, v))
 	}
 	if workers < 0 {
 		return nil, usageError("--workers must be 1 or more (0 means one per CPU)")
