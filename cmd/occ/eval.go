@@ -213,6 +213,17 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	// A period the contract does not have is a mistake in the command
+	// line, found before any data is read.
+	if p.period != "" {
+		per, err := c.Calendar().Parse(p.period)
+		if err == nil {
+			_, _, err = c.Calendar().Settle(per)
+		}
+		if err != nil {
+			return usageError("%v", err)
+		}
+	}
 	var opts []runtime.Option
 	if p.format != "json" && p.explain == "" {
 		// The table and CSV do not show each line's inputs: do not
