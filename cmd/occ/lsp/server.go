@@ -128,7 +128,10 @@ func (s *server) handle(body []byte) (exit bool, err error) {
 		return false, we
 	}
 	if !m.isRequest() {
-		if herr != nil {
+		// A notification has no answer. One the server does not know
+		// (willSave, $/progress) is ignored, as the protocol allows.
+		var re *rpcError
+		if herr != nil && !(errors.As(herr, &re) && re.Code == codeMethodNotFound) {
 			s.logf("%s: %v", m.Method, herr)
 		}
 		return false, nil

@@ -494,10 +494,32 @@ func TestSession(t *testing.T) {
 			t.Errorf("completion in payment hours, for review, offers itself or a period's names: %s", got)
 		}
 
-		// Take the line out again.
+		// Open a block that is never closed: the file no longer parses,
+		// but completion still knows review's fields, from the last time
+		// it did. Hover, which needs positions, says nothing meanwhile.
 		c.notify("textDocument/didChange", map[string]any{
 			"textDocument":   map[string]any{"uri": uri, "version": 5},
-			"contentChanges": []any{map[string]any{"range": rng(48, 0, 49, 0), "text": ""}},
+			"contentChanges": []any{map[string]any{"range": rng(89, 0, 89, 0), "text": "flag f {\n  when review."}},
+		})
+		if d := c.diagnostics(uri); len(d) != 1 || d[0].(map[string]any)["code"] != "syntax" {
+			t.Errorf("an unclosed block: %v, want one syntax error", d)
+		}
+		c.diagnostics(testURI)
+		res = c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(90, 14)})
+		if got := labels(res); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("completion after `review.` in a file that does not parse = %v, want %v", got, want)
+		}
+		if h := c.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(49, 40)}); h != nil {
+			t.Errorf("hover in a file that does not parse = %v, want null", h)
+		}
+
+		// Take the lines out again.
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument": map[string]any{"uri": uri, "version": 6},
+			"contentChanges": []any{
+				map[string]any{"range": rng(89, 0, 90, 14), "text": ""},
+				map[string]any{"range": rng(48, 0, 49, 0), "text": ""},
+			},
 		})
 		if d := c.diagnostics(uri); len(d) != 0 {
 			t.Errorf("after taking the line out: %v", d)
@@ -513,7 +535,7 @@ func TestSession(t *testing.T) {
 			t.Fatal("the spec has no `for review` to disturb")
 		}
 		c.notify("textDocument/didChange", map[string]any{
-			"textDocument":   map[string]any{"uri": uri, "version": 6},
+			"textDocument":   map[string]any{"uri": uri, "version": 8},
 			"contentChanges": []any{map[string]any{"text": messy}},
 		})
 		if d := c.diagnostics(uri); len(d) != 0 {
@@ -540,7 +562,7 @@ func TestSession(t *testing.T) {
 		}
 		// Once formatted, there is nothing to change.
 		c.notify("textDocument/didChange", map[string]any{
-			"textDocument":   map[string]any{"uri": uri, "version": 7},
+			"textDocument":   map[string]any{"uri": uri, "version": 9},
 			"contentChanges": []any{map[string]any{"text": src}},
 		})
 		c.diagnostics(uri)
