@@ -142,7 +142,6 @@ type textEdit struct {
 // Symbol kinds.
 const (
 	symbolModule   = 2
-	symbolClass    = 5
 	symbolField    = 8
 	symbolFunction = 12
 	symbolVariable = 13

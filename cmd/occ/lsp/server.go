@@ -22,19 +22,15 @@ var ErrNoShutdown = errors.New("exit before shutdown")
 type Option func(*server)
 
 // WithLog sends the server's own messages (a request that failed inside the
-// server, a message it could not read) to w. Without it they are dropped.
-// Standard output carries protocol messages only, so w is never it.
+// server, a message it could not read) to w, which must not be the stream
+// the protocol is written to. Without it they are dropped.
 func WithLog(w io.Writer) Option { return func(s *server) { s.log = w } }
-
-// WithVersion sets the version the server reports to the client.
-func WithVersion(v string) Option { return func(s *server) { s.version = v } }
 
 // server is the state of one session with a client.
 type server struct {
-	out     *writer
-	log     io.Writer
-	version string
-	ws      *workspace
+	out *writer
+	log io.Writer
+	ws  *workspace
 
 	initialized bool // initialize has been answered
 	shutdown    bool // shutdown has been asked for
@@ -242,11 +238,11 @@ func (s *server) dispatch(m *message) (result any, err error) {
 }
 
 func (s *server) initialize() initializeResult {
-	v := s.version
-	if v == "" {
-		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		}
+	// The module's version, when the binary was installed from a tagged
+	// release.
+	v := ""
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
 	}
 	return initializeResult{
 		Capabilities: serverCapabilities{
