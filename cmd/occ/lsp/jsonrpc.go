@@ -25,7 +25,6 @@ const (
 	codeInvalidParams        = -32602
 	codeInternalError        = -32603
 	codeServerNotInitialized = -32002
-	codeRequestCancelled     = -32800
 )
 
 // message is one incoming JSON-RPC message: a request (ID and Method), a
