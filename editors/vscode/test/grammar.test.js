@@ -1,5 +1,6 @@
 // Checks of the grammar beyond the assertions in test/**/*.occ, which
 // vscode-tmgrammar-test runs:
+//   - the JSON is what its source, syntaxes/occ.tmLanguage.js, writes;
 //   - every regular expression in it compiles, reached by a test or not;
 //   - package.json's contributions name files that exist;
 //   - every contract under specs/ is tokenized with no word left without a
@@ -44,6 +45,11 @@ function* regexes(node, where) {
     }
   }
 }
+
+test('occ.tmLanguage.json is what occ.tmLanguage.js writes (npm run grammar)', () => {
+  const { text } = require('../syntaxes/occ.tmLanguage.js');
+  assert.ok(fs.readFileSync(grammarPath, 'utf8') === text, 'syntaxes/occ.tmLanguage.json is stale: run npm run grammar');
+});
 
 test('every regular expression in the grammar compiles', async () => {
   await ready;

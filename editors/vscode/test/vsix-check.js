@@ -65,7 +65,7 @@ async function main() {
   assert.equal(manifest.contributes.grammars[0].path, './syntaxes/occ.tmLanguage.json');
 
   const unwanted = names.filter((n) =>
-    /^extension\/(test\/|package-lock\.json|\.gitignore|\.vscodeignore|.*\.vsix$)/.test(n) ||
+    /^extension\/(test\/|syntaxes\/.*\.js$|package-lock\.json|\.gitignore|\.vscodeignore|.*\.vsix$)/.test(n) ||
     /^extension\/node_modules\/(@vscode\/vsce|vscode-tmgrammar-test|vscode-textmate|vscode-oniguruma|yauzl)\//.test(n),
   );
   assert.deepEqual(unwanted, [], 'files the extension does not need at run time');
