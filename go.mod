@@ -25,3 +25,6 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20240826202546-f6391c0de4c7 // indirect
 	google.golang.org/protobuf v1.36.10 // indirect
 )
+
+// The VS Code extension is a JavaScript package; its node_modules are not Go.
+ignore ./editors
