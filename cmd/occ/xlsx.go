@@ -469,8 +469,9 @@ func (t *xlsxTable) finish() error {
 // write writes the finished workbook to w, in two steps. excelize would
 // build the whole file in memory (File.WriteToBuffer), so it is given a zip
 // writer of its own onto a temporary file instead, compressing at
-// flate.BestSpeed: most of a big workbook's time is spent compressing, and
-// the faster level makes it a third larger but takes half as long. Then,
+// flate.BestSpeed: at the default level compressing takes most of a big
+// workbook's time, and the fastest makes the Lines sheet 28% larger in a
+// fifth of the time. Then,
 // as excelize stores the streamed sheets in the order of a Go map, which
 // changes from run to run, write copies the file's entries, still
 // compressed, to w in order of name, so that the same statement always
