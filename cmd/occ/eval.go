@@ -64,7 +64,7 @@ a contract year (2026/27) or term, or a run of them written FROM..TO
 		},
 	}
 	addEvalFlags(cmd, p)
-	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json or csv")
+	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json, csv or xlsx (a workbook: needs -o FILE.xlsx, or -o - for standard output)")
 	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically) instead of standard output")
 	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
 	return cmd
@@ -190,8 +190,12 @@ func programFor(c *compiler.Contract, set []string, workers int, more ...runtime
 func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error {
 	switch p.format {
 	case "table", "json", "csv":
+	case "xlsx":
+		if err := checkXLSXOutput(p.output); err != nil {
+			return err
+		}
 	default:
-		return usageError("unknown format %q: use table, json or csv", p.format)
+		return usageError("unknown format %q: use table, json, csv or xlsx", p.format)
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -225,7 +229,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		}
 	}
 	var opts []runtime.Option
-	if p.format != "json" && p.explain == "" {
+	if p.format != "json" && p.format != "xlsx" && p.explain == "" {
 		// The table and CSV do not show each line's inputs: do not
 		// gather them.
 		opts = append(opts, runtime.WithoutInputs())
@@ -254,6 +258,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 			_, err := w.Write(buf.Bytes())
 			return err
 		})
+	}
+	if p.format == "xlsx" {
+		return writeStatementXLSXOutput(p.output, stdout, st)
 	}
 	return writeOutput(p.output, stdout, func(w io.Writer) error {
 		switch p.format {

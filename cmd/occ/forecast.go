@@ -41,6 +41,7 @@ type forecastParams struct {
 	set         []string
 	format      string
 	html        string
+	xlsx        string
 	workers     int
 }
 
@@ -85,6 +86,7 @@ of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 	f.StringArrayVar(&p.set, "set", nil, "override a contract param or scenario var: NAME=VALUE (repeatable)")
 	f.StringVar(&p.format, "format", "text", "output format: text or json")
 	f.StringVar(&p.html, "html", "", "also write a self-contained HTML report with charts to this file")
+	f.StringVar(&p.xlsx, "xlsx", "", "also write the forecast as a workbook (.xlsx) to this file")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
 	return cmd
@@ -356,8 +358,8 @@ func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 	return reportFindings(stderr, p.diagnostics, ds, src, "scenario", "no forecast produced")
 }
 
-// writeForecast writes the report to stdout, and the HTML page with
-// --html.
+// writeForecast writes the report to stdout, the HTML page with --html and
+// the workbook with --xlsx.
 func writeForecast(res *forecast.Result, p *forecastParams, stdout io.Writer) error {
 	if p.html != "" {
 		var buf bytes.Buffer
@@ -366,6 +368,11 @@ func writeForecast(res *forecast.Result, p *forecastParams, stdout io.Writer) er
 		}
 		if err := writeFileAtomic(p.html, buf.Bytes()); err != nil {
 			return &exitError{code: exitFindings, msg: err.Error()}
+		}
+	}
+	if p.xlsx != "" {
+		if err := writeForecastXLSXFile(p.xlsx, res); err != nil {
+			return err
 		}
 	}
 	var buf bytes.Buffer
