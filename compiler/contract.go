@@ -58,6 +58,8 @@ type Param struct {
 	Used    bool
 	// Percent is set when the default is written as a percentage (25%).
 	Percent bool
+
+	literal string // the default as written, for hints
 }
 
 // FieldKind is the type of a data field.

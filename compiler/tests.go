@@ -96,11 +96,8 @@ func (ck *checker) checkTests() {
 			if !ok {
 				continue
 			}
-			if n, isInt := v.(types.Int); isInt && p.Type.IsExactType(value.DecimalType) {
-				v, typ = value.DecimalFromInt(int64(n)), p.Type
-			}
-			if typ.String() != p.Type.String() {
-				ck.errorf(s.Value.Span, "type-mismatch", "param %s is %s, but this value is %s", p.Name, describeType(p.Type), describeType(typ))
+			if msg, hint := c.overrideProblem(p, v, typ, "this value"); msg != "" {
+				ck.errorf(s.Value.Span, "type-mismatch", "%s", msg).Detail = hint
 				continue
 			}
 			t.Sets[p.Name] = &Expression{Source: s.Value, Type: typ, constant: v}

@@ -200,7 +200,7 @@ func TestVaryVar(t *testing.T) {
 		{"hourly_rat=£1..£2", `--vary hourly_rat: there is no contract param or scenario var named "hourly_rat"; did you mean "hourly_rate"?`},
 		{"hourly_rate=£1", `--vary "hourly_rate=£1": write the range as FROM..TO`},
 		{"hourly_rate=£1..£2:1", `--vary "hourly_rate=£1..£2:1": STEPS must be a whole number from 2 to 101`},
-		{"hourly_rate=1..2", `--vary "hourly_rate=1..2": param hourly_rate is money, but "1" is a whole number`},
+		{"hourly_rate=1..2", `--vary "hourly_rate=1..2": param hourly_rate is money, but "1" is a whole number; write £1.00`},
 	} {
 		_, err := Forecast(context.Background(), c, sc, Options{Runs: 2, Vary: bad.vary})
 		if err == nil || err.Error() != bad.want {
