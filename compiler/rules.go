@@ -471,6 +471,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			r.Name, describeType(r.Target.Type), describeType(r.Measure.Type))
 	}
 	ck.lintEnums(pr)
+	ck.lintOptional(pr)
 }
 
 func isNumber(t *types.Type) bool {
