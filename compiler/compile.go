@@ -77,6 +77,9 @@ type checker struct {
 	names    map[string]lang.Span // every declared name
 	ruleDecl map[*Rule]*lang.Rule
 	termSet  bool // the header's term is well formed
+	// warnedShare holds the params already reported as whole-number
+	// shares.
+	warnedShare map[string]bool
 }
 
 func (ck *checker) errorf(span lang.Span, code, format string, args ...any) *lang.Diagnostic {
@@ -312,7 +315,7 @@ func (ck *checker) checkParams() {
 			continue
 		}
 		cp.Default, cp.Type = v, typ
-		cp.literal = strings.TrimSpace(p.Value.Text)
+		cp.literal, cp.valueSpan = strings.TrimSpace(p.Value.Text), p.Value.Span
 		cp.Percent = strings.HasSuffix(cp.literal, "%")
 		if _, dup := ck.c.params[cp.Name]; !dup {
 			ck.c.params[cp.Name] = cp

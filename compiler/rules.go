@@ -472,6 +472,8 @@ func (ck *checker) checkRule(pr *pendingRule) {
 	}
 	ck.lintEnums(pr)
 	ck.lintOptional(pr)
+	ck.checkRatioTarget(pr)
+	ck.lintShares(pr)
 }
 
 func isNumber(t *types.Type) bool {
