@@ -3,6 +3,9 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -76,6 +79,9 @@ func (ck *checker) checkTests() {
 			ck.errorf(d.Name.Span, "duplicate", "two tests are named %s", d.Name.Text)
 		}
 		seen[t.Name] = true
+		for _, w := range d.Files {
+			ck.checkDataPath(t.Dir, w)
+		}
 		if d.Period != nil {
 			t.Period = d.Period.Text
 			t.Settles = ck.testPeriod(d.Period)
@@ -116,6 +122,38 @@ func (ck *checker) checkTests() {
 			ck.errorf(d.Name.Span, "empty-test", "test %s expects nothing", d.Name.Text).Detail = "add an expectation such as `expect total == £100.00`"
 		}
 		c.Tests = append(c.Tests, t)
+	}
+}
+
+// checkDataPath reports a test's data file that lies outside the folder
+// dir of the file holding the test: an absolute path, a path that climbs
+// out with .., or one that leads out through a symbolic link. A test reads
+// its own data, never whatever file on the machine it names. A file that
+// does not exist is left for the test run to report.
+func (ck *checker) checkDataPath(dir string, w lang.Word) {
+	name := w.Unquoted()
+	hint := `a test reads data files in its contract's folder: write the path from there, such as data "reviews.csv"`
+	switch {
+	case name == "":
+		ck.errorf(w.Span, "data-path-outside", "the data file has no name").Detail = hint
+		return
+	case filepath.IsAbs(name) || strings.HasPrefix(name, "/") || strings.HasPrefix(name, `\`) || filepath.VolumeName(name) != "":
+		ck.errorf(w.Span, "data-path-outside", "data file %q is an absolute path, outside the contract's folder", name).Detail = hint
+		return
+	case !filepath.IsLocal(name):
+		ck.errorf(w.Span, "data-path-outside", "data file %q is outside the contract's folder", name).Detail = hint
+		return
+	}
+	// Follow symbolic links, where the folder is on disk: os.Root refuses
+	// a path that resolves outside it.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return
+	}
+	defer root.Close()
+	if _, err := root.Stat(name); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+		ck.errorf(w.Span, "data-path-outside", "data file %q leads outside the contract's folder through a symbolic link", name).Detail =
+			"copy the file into the folder, or link to a file inside it"
 	}
 }
 
