@@ -86,3 +86,16 @@ func TestParseParam(t *testing.T) {
 		}
 	}
 }
+
+// TestParseParamCostLimit: a value whose evaluation would take for ever,
+// nested comprehensions that loop 10^8 times, is refused rather than run.
+func TestParseParamCostLimit(t *testing.T) {
+	c := compileSpec(t, "../specs/individual-outcomes/contract.occ")
+	l := "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"
+	text := "size(" + l + ".map(a, " + l + ".map(b, " + l + ".map(c, " + l + ".map(d, " + l + ".map(e, " + l +
+		".map(f, " + l + ".map(g, " + l + ".map(h, h)))))))))"
+	_, err := c.ParseParam("satisfied_from", text)
+	if err == nil || !strings.Contains(err.Error(), "cost limit") {
+		t.Fatalf("ParseParam of a 10^8 loop: %v", err)
+	}
+}

@@ -18,6 +18,9 @@ import (
 	"occ/lang/spell"
 )
 
+// constantCostLimit bounds the work of evaluating a constant.
+const constantCostLimit = 100_000
+
 // constant compiles and evaluates an expression that reads nothing.
 func (ck *checker) constant(env *cel.Env, e *lang.Expr, what string) (ref.Val, *types.Type, bool) {
 	p := ck.parse(env, e)
@@ -41,7 +44,10 @@ func (ck *checker) constant(env *cel.Env, e *lang.Expr, what string) (ref.Val, *
 		ck.errorf(e.Span, "bad-value", "%s is %s; expected money, a number, a percentage, days, a date, true/false or text", what, describeType(typ))
 		return nil, nil, false
 	}
-	prg, err := env.Program(checked)
+	// A value is a literal or a small sum of them; the limit stops a
+	// comprehension in one, such as [1, 2].map(x, ...) nested, from running
+	// for ever.
+	prg, err := env.Program(checked, cel.CostLimit(constantCostLimit))
 	if err != nil {
 		ck.errorf(e.Span, "internal", "%v", err)
 		return nil, nil, false
