@@ -13,6 +13,7 @@ import (
 // variable of an exists().
 type known map[string]bool
 
+// with returns k and more together.
 func (k known) with(more known) known {
 	if len(more) == 0 {
 		return k
@@ -44,6 +45,7 @@ func (k known) without(vars ...string) known {
 	return out
 }
 
+// both returns the paths in a and in b.
 func both(a, b known) known {
 	out := known{}
 	for p := range a {
@@ -87,6 +89,7 @@ type guardWalk struct {
 	checked *ast.AST
 }
 
+// visit walks e, knowing that the fields in k have values there.
 func (g guardWalk) visit(e ast.Expr, k known) {
 	switch e.Kind() {
 	case ast.SelectKind:
