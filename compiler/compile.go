@@ -3,7 +3,6 @@ package compiler
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -78,6 +77,9 @@ type checker struct {
 	names    map[string]lang.Span // every declared name
 	ruleDecl map[*Rule]*lang.Rule
 	termSet  bool // the header's term is well formed
+	// warnedShare holds the params already reported as whole-number
+	// shares.
+	warnedShare map[string]bool
 }
 
 func (ck *checker) errorf(span lang.Span, code, format string, args ...any) *lang.Diagnostic {
@@ -313,7 +315,8 @@ func (ck *checker) checkParams() {
 			continue
 		}
 		cp.Default, cp.Type = v, typ
-		cp.Percent = strings.HasSuffix(strings.TrimSpace(p.Value.Text), "%")
+		cp.literal, cp.valueSpan = strings.TrimSpace(p.Value.Text), p.Value.Span
+		cp.Percent = strings.HasSuffix(cp.literal, "%")
 		if _, dup := ck.c.params[cp.Name]; !dup {
 			ck.c.params[cp.Name] = cp
 			ck.c.Params = append(ck.c.Params, cp)
@@ -324,8 +327,11 @@ func (ck *checker) checkParams() {
 // paramTypes are the types a param or an inline value may have.
 var paramTypes = map[string]bool{"money": true, "decimal": true, "int": true, "days": true, "date": true, "bool": true, "string": true}
 
-// ParseParam parses a param override such as `£20.00`, `30%` or `6 weeks`
-// given on the command line, and checks it has the param's type.
+// ParseParam parses a param override such as `£20.00`, `30%` or `6 weeks`,
+// written as a param's value is written in a contract, and checks it has
+// the param's type, as a test's `set` is checked: money needs an amount
+// (£21.00, not 21), a decimal or percentage a point or a % (25% or 0.25,
+// never 25), an int a whole number. The error is a *ParamError.
 func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 	p := c.params[name]
 	if p == nil {
@@ -333,11 +339,11 @@ func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 		for n := range c.params {
 			names = append(names, n)
 		}
-		msg := fmt.Sprintf("the contract has no param %q", name)
+		e := &ParamError{Message: fmt.Sprintf("the contract has no param %q", name)}
 		if sug := spell.Nearest(name, names); sug != "" {
-			msg += fmt.Sprintf("; did you mean %q?", sug)
+			e.Hint = fmt.Sprintf("did you mean %q?", sug)
 		}
-		return nil, fmt.Errorf("%s", msg)
+		return nil, e
 	}
 	env, err := constEnvFor()
 	if err != nil {
@@ -348,15 +354,94 @@ func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 	ck := &checker{c: c, files: map[string]*lang.File{f.Name: f}}
 	v, typ, ok := ck.constant(env, e, "param "+name)
 	if !ok {
-		return nil, errors.New(ck.diags[0].Message)
+		return nil, &ParamError{Message: ck.diags[0].Message, Hint: ck.diags[0].Detail}
 	}
-	if n, isInt := v.(types.Int); isInt && p.Type.IsExactType(value.DecimalType) {
-		return value.DecimalFromInt(int64(n)), nil
-	}
-	if typ.String() != p.Type.String() {
-		return nil, fmt.Errorf("param %s is %s, but %q is %s", name, describeType(p.Type), text, describeType(typ))
+	if msg, hint := c.overrideProblem(p, v, typ, fmt.Sprintf("%q", text)); msg != "" {
+		return nil, &ParamError{Message: msg, Hint: hint}
 	}
 	return v, nil
+}
+
+// ParamError says why a param override was refused, and how to write it.
+type ParamError struct {
+	Message string
+	// Hint says how to write the value, when there is more to say.
+	Hint string
+}
+
+// Error returns the message and, after a semicolon, the hint.
+func (e *ParamError) Error() string {
+	if e.Hint == "" {
+		return e.Message
+	}
+	return e.Message + "; " + e.Hint
+}
+
+// overrideProblem says why v, of type typ and written what, cannot replace
+// param p's value, and how to write it instead; msg is "" when it can. The
+// value must have the param's type exactly, which is the type its own
+// literal gave it: a whole number is never taken for a decimal, because 25
+// for a param written 25% would be a 2,500% uplift, and 15 for a cap rate
+// of 15% would lift the cap.
+func (c *Contract) overrideProblem(p *Param, v ref.Val, typ *types.Type, what string) (msg, hint string) {
+	if typ.String() == p.Type.String() {
+		return "", ""
+	}
+	kind := describeType(p.Type)
+	if p.Percent {
+		kind = "a percentage"
+	}
+	msg = fmt.Sprintf("param %s is %s, but %s is %s", p.Name, kind, what, describeType(typ))
+	var num value.Decimal
+	isNum := true
+	switch x := v.(type) {
+	case types.Int:
+		num = value.DecimalFromInt(int64(x))
+	case value.Decimal:
+		num = x
+	default:
+		isNum = false
+	}
+	switch {
+	case p.Type.IsExactType(value.DecimalType) && isNum:
+		if p.Percent {
+			// Moving the point two places is exact: 25 is 0.25, 100 is 1.00.
+			share, _ := num.Mul(value.MustParseDecimal("0.01"))
+			hint = fmt.Sprintf("write %s%% or %s", num, share)
+		} else {
+			hint = fmt.Sprintf("write %s.0, or %s%% for a percentage", num, num)
+		}
+	case p.Type.IsExactType(value.MoneyType) && isNum:
+		amount := num.String()
+		if places := decimalPlaces(amount); places < int(c.MinorUnits) {
+			amount = num.StringFixed(c.MinorUnits)
+		}
+		if sym := value.CurrencySymbols[c.Currency]; sym != "" {
+			hint = "write " + strings.Replace(sym+amount, sym+"-", "-"+sym, 1)
+		} else {
+			hint = fmt.Sprintf("write money(%q)", amount)
+		}
+	case p.Type.IsExactType(types.IntType) && isNum:
+		if n, err := num.Int64(); err == nil {
+			hint = fmt.Sprintf("write %d", n)
+		} else {
+			hint = "write a whole number, such as " + p.literal
+		}
+	case p.Type.IsExactType(value.DaysType) && typ.IsExactType(types.IntType):
+		hint = fmt.Sprintf("write %s days", num)
+	default:
+		hint = "write a value like its own: " + p.literal
+	}
+	return msg, hint
+}
+
+// decimalPlaces returns the number of digits after the point in a plain
+// decimal.
+func decimalPlaces(s string) int {
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		return len(frac)
+	}
+	return 0
 }
 
 func sortedKeys[V any](m map[string]V) []string {

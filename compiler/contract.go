@@ -58,6 +58,9 @@ type Param struct {
 	Used    bool
 	// Percent is set when the default is written as a percentage (25%).
 	Percent bool
+
+	literal   string    // the default as written, for hints
+	valueSpan lang.Span // where it is written
 }
 
 // FieldKind is the type of a data field.

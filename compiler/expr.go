@@ -46,7 +46,7 @@ func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
 	if err != nil {
 		if re, ok := err.(*value.RewriteError); ok {
 			start := e.Span.Start.Offset + re.Offset
-			ck.errorf(f.SpanAt(start, start+max(re.Length, 1)), "bad-literal", "%s", re.Msg)
+			ck.errorf(f.SpanAt(start, start+max(re.Length, 1)), "bad-literal", "%s", re.Msg).Detail = re.Hint
 		} else {
 			ck.errorf(e.Span, "bad-literal", "%v", err)
 		}

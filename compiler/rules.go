@@ -471,6 +471,9 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			r.Name, describeType(r.Target.Type), describeType(r.Measure.Type))
 	}
 	ck.lintEnums(pr)
+	ck.lintOptional(pr)
+	ck.checkRatioTarget(pr)
+	ck.lintShares(pr)
 }
 
 func isNumber(t *types.Type) bool {

@@ -3,6 +3,9 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -14,6 +17,9 @@ import (
 	"occ/lang"
 	"occ/lang/spell"
 )
+
+// constantCostLimit bounds the work of evaluating a constant.
+const constantCostLimit = 100_000
 
 // constant compiles and evaluates an expression that reads nothing.
 func (ck *checker) constant(env *cel.Env, e *lang.Expr, what string) (ref.Val, *types.Type, bool) {
@@ -38,7 +44,10 @@ func (ck *checker) constant(env *cel.Env, e *lang.Expr, what string) (ref.Val, *
 		ck.errorf(e.Span, "bad-value", "%s is %s; expected money, a number, a percentage, days, a date, true/false or text", what, describeType(typ))
 		return nil, nil, false
 	}
-	prg, err := env.Program(checked)
+	// A value is a literal or a small sum of them; the limit stops a
+	// comprehension in one, such as [1, 2].map(x, ...) nested, from running
+	// for ever.
+	prg, err := env.Program(checked, cel.CostLimit(constantCostLimit))
 	if err != nil {
 		ck.errorf(e.Span, "internal", "%v", err)
 		return nil, nil, false
@@ -76,6 +85,9 @@ func (ck *checker) checkTests() {
 			ck.errorf(d.Name.Span, "duplicate", "two tests are named %s", d.Name.Text)
 		}
 		seen[t.Name] = true
+		for _, w := range d.Files {
+			ck.checkDataPath(t.Dir, w)
+		}
 		if d.Period != nil {
 			t.Period = d.Period.Text
 			t.Settles = ck.testPeriod(d.Period)
@@ -96,11 +108,8 @@ func (ck *checker) checkTests() {
 			if !ok {
 				continue
 			}
-			if n, isInt := v.(types.Int); isInt && p.Type.IsExactType(value.DecimalType) {
-				v, typ = value.DecimalFromInt(int64(n)), p.Type
-			}
-			if typ.String() != p.Type.String() {
-				ck.errorf(s.Value.Span, "type-mismatch", "param %s is %s, but this value is %s", p.Name, describeType(p.Type), describeType(typ))
+			if msg, hint := c.overrideProblem(p, v, typ, "this value"); msg != "" {
+				ck.errorf(s.Value.Span, "type-mismatch", "%s", msg).Detail = hint
 				continue
 			}
 			t.Sets[p.Name] = &Expression{Source: s.Value, Type: typ, constant: v}
@@ -119,6 +128,38 @@ func (ck *checker) checkTests() {
 			ck.errorf(d.Name.Span, "empty-test", "test %s expects nothing", d.Name.Text).Detail = "add an expectation such as `expect total == £100.00`"
 		}
 		c.Tests = append(c.Tests, t)
+	}
+}
+
+// checkDataPath reports a test's data file that lies outside the folder
+// dir of the file holding the test: an absolute path, a path that climbs
+// out with .., or one that leads out through a symbolic link. A test reads
+// its own data, never whatever file on the machine it names. A file that
+// does not exist is left for the test run to report.
+func (ck *checker) checkDataPath(dir string, w lang.Word) {
+	name := w.Unquoted()
+	hint := `a test reads data files in its contract's folder: write the path from there, such as data "reviews.csv"`
+	switch {
+	case name == "":
+		ck.errorf(w.Span, "data-path-outside", "the data file has no name").Detail = hint
+		return
+	case filepath.IsAbs(name) || strings.HasPrefix(name, "/") || strings.HasPrefix(name, `\`) || filepath.VolumeName(name) != "":
+		ck.errorf(w.Span, "data-path-outside", "data file %q is an absolute path, outside the contract's folder", name).Detail = hint
+		return
+	case !filepath.IsLocal(name):
+		ck.errorf(w.Span, "data-path-outside", "data file %q is outside the contract's folder", name).Detail = hint
+		return
+	}
+	// Follow symbolic links, where the folder is on disk: os.Root refuses
+	// a path that resolves outside it.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return
+	}
+	defer root.Close()
+	if _, err := root.Stat(name); err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+		ck.errorf(w.Span, "data-path-outside", "data file %q leads outside the contract's folder through a symbolic link", name).Detail =
+			"copy the file into the folder, or link to a file inside it"
 	}
 }
 

@@ -58,6 +58,8 @@ type File struct {
 	Body *Body
 	// Decls are the typed declarations decoded from Body.
 	Decls []Decl
+
+	lines lineIndex // for PosAt
 }
 
 // Parse parses a contract file. It returns the file (possibly partial) and

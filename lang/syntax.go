@@ -2,7 +2,9 @@ package lang
 
 import (
 	"bytes"
+	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -183,17 +185,37 @@ func bomBefore(src []byte, start, off int) int {
 func decodeRune(b []byte) (rune, int) { return utf8.DecodeRune(b) }
 
 // PosAt returns the position of byte offset off in the file's source,
-// clamped to the source.
+// clamped to the source. It finds the line in an index of line starts built
+// once per file, so that a position costs the length of its line rather than
+// of everything before it.
 func (f *File) PosAt(off int) Pos {
 	off = max(0, min(off, len(f.Src)))
-	line, start := 1, 0
-	for i := 0; i < off; i++ {
-		if f.Src[i] == '\n' {
-			line++
-			start = i + 1
+	starts := f.lineStarts()
+	// The line holding off is the last one starting at or before it.
+	i := sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
+	start := starts[i]
+	return Pos{Line: i + 1, Col: utf8.RuneCount(f.Src[start:off]) + 1 - bomBefore(f.Src, start, off), Offset: off}
+}
+
+// lineIndex holds the byte offsets at which the lines of a file start.
+type lineIndex struct {
+	once   sync.Once
+	starts []int
+}
+
+// lineStarts returns the offsets at which the file's lines start, the first
+// being 0, building them on first use. Src must not change after that.
+func (f *File) lineStarts() []int {
+	f.lines.once.Do(func() {
+		starts := make([]int, 1, 1+bytes.Count(f.Src, []byte{'\n'}))
+		for i, c := range f.Src {
+			if c == '\n' {
+				starts = append(starts, i+1)
+			}
 		}
-	}
-	return Pos{Line: line, Col: utf8.RuneCount(f.Src[start:off]) + 1 - bomBefore(f.Src, start, off), Offset: off}
+		f.lines.starts = starts
+	})
+	return f.lines.starts
 }
 
 // SpanAt returns the span of bytes [from, to) in the file.

@@ -10,8 +10,8 @@ import (
 	"occ/runtime/data"
 )
 
-// failingContract has two rules that fail on some records: a division by
-// zero and a blank field read without has().
+// failingContract has two rules that fail on some records, each dividing
+// by a count that can be zero: one in its amount, one in its condition.
 const failingContract = `contract "Failing" {
   term       2026-04-01 .. 2027-03-31
   settlement monthly
@@ -23,7 +23,7 @@ data review "One monthly review" {
   person        text key
   month         date key
   missed_visits int 0 .. 200
-  satisfaction  optional int 1 .. 5
+  visits        int 0 .. 200
 }
 
 incentive per_visit "Fee spread over missed visits" {
@@ -31,9 +31,9 @@ incentive per_visit "Fee spread over missed visits" {
   amount = per_visit_fee / review.missed_visits
 }
 
-incentive satisfied "Person satisfied" {
+incentive shared "Fee shared over the visits" {
   for    review
-  when   review.satisfaction >= 4
+  when   per_visit_fee / review.visits > £10.00
   amount = £30.00
 }
 `
@@ -44,7 +44,7 @@ incentive satisfied "Person satisfied" {
 // naming the rule, the record's key and its file:row.
 func TestEvalDiagnostics(t *testing.T) {
 	c := compileText(t, "failing.occ", []byte(failingContract))
-	csv := "person,month,missed_visits,satisfaction\nP1,2026-05-01,2,5\nP2,2026-05-01,0,4\nP3,2026-05-01,1,\nP4,2026-05-01,0,\n"
+	csv := "person,month,missed_visits,visits\nP1,2026-05-01,2,5\nP2,2026-05-01,0,4\nP3,2026-05-01,1,0\nP4,2026-05-01,0,0\n"
 	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Data: []byte(csv)}})
 	if len(errs) > 0 {
 		t.Fatal(errs)
@@ -68,8 +68,8 @@ func TestEvalDiagnostics(t *testing.T) {
 		}{
 			{17, 12, "division-by-zero", "incentive per_visit, P2 (reviews.csv:3): amount: division by zero"},
 			{17, 12, "division-by-zero", "incentive per_visit, P4 (reviews.csv:5): amount: division by zero"},
-			{22, 10, "missing-value", "incentive satisfied, P3 (reviews.csv:4): condition: review.satisfaction has no value in this record; test it with has(review.satisfaction) before using it"},
-			{22, 10, "missing-value", "incentive satisfied, P4 (reviews.csv:5): condition: review.satisfaction has no value in this record; test it with has(review.satisfaction) before using it"},
+			{22, 10, "division-by-zero", "incentive shared, P3 (reviews.csv:4): condition: division by zero"},
+			{22, 10, "division-by-zero", "incentive shared, P4 (reviews.csv:5): condition: division by zero"},
 		}
 		if len(ds) != len(want) {
 			t.Fatalf("%d diagnostics, want %d:\n%v", len(ds), len(want), ds)

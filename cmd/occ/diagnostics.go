@@ -123,8 +123,9 @@ func writeText(b *bytes.Buffer, ds lang.Diagnostics, src sources, color bool) {
 func writeTextItems(b *bytes.Buffer, ds lang.Diagnostics, src sources, color, compact bool) (lastLong bool) {
 	p := painter(color)
 	prevLong := false
+	lines := &lineFinder{src: src}
 	for i, d := range ds {
-		_, _, quoted := quote(d.Span, src)
+		_, _, quoted := lines.quote(d.Span)
 		long := !compact || quoted || d.Detail != ""
 		if i > 0 && (long || prevLong) {
 			b.WriteByte('\n')
@@ -143,7 +144,7 @@ func writeTextItems(b *bytes.Buffer, ds lang.Diagnostics, src sources, color, co
 		}
 		b.WriteByte('\n')
 
-		if line, marks, ok := quote(d.Span, src); ok {
+		if line, marks, ok := lines.quote(d.Span); ok {
 			b.WriteString(line)
 			b.WriteByte('\n')
 			b.WriteString(p.paint(severityStyle(d.Severity), marks))
@@ -193,20 +194,46 @@ func summaryLine(ds lang.Diagnostics) string {
 	return strings.Join(parts, ", ")
 }
 
+// lineFinder finds the lines of the sources for quoting, indexing where
+// each file's lines start once, so that quoting many diagnostics of one file
+// does not read the file from its start for each.
+type lineFinder struct {
+	src    sources
+	starts map[string][]int
+}
+
+// line returns line n (1-based) of the named file without its terminator.
+func (lf *lineFinder) line(file string, n int) (string, bool) {
+	data, found := lf.src[file]
+	if !found {
+		return "", false
+	}
+	starts, indexed := lf.starts[file]
+	if !indexed {
+		starts = lineStarts(data)
+		if lf.starts == nil {
+			lf.starts = map[string][]int{}
+		}
+		lf.starts[file] = starts
+	}
+	return lineAt(data, starts, n)
+}
+
 // quote returns the span's first line, with tabs expanded, and a line of
 // spaces and "^~~~" marking the span's columns on it. A span that runs past
 // the end of the line (or onto later lines) is marked to the end of the line;
 // a span at or beyond the end of the line gets a single caret just after its
 // last character. ok is false when the file or line is not available.
 func quote(s lang.Span, src sources) (line, marks string, ok bool) {
+	return (&lineFinder{src: src}).quote(s)
+}
+
+// quote is the package's quote, finding the line with lf.
+func (lf *lineFinder) quote(s lang.Span) (line, marks string, ok bool) {
 	if !s.IsValid() {
 		return "", "", false
 	}
-	data, found := src[s.File]
-	if !found {
-		return "", "", false
-	}
-	text, found := sourceLine(data, s.Start.Line)
+	text, found := lf.line(s.File, s.Start.Line)
 	if !found {
 		return "", "", false
 	}
@@ -255,26 +282,35 @@ func markColumns(m *strings.Builder, first bool, w int) {
 
 // sourceLine returns line n (1-based) of data without its line terminator.
 func sourceLine(data []byte, n int) (string, bool) {
-	if n < 1 {
+	return lineAt(data, lineStarts(data), n)
+}
+
+// lineStarts returns the offsets at which the lines of data start.
+func lineStarts(data []byte) []int {
+	starts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineAt returns line n (1-based) of data, whose lines start at starts,
+// without its line terminator.
+func lineAt(data []byte, starts []int, n int) (string, bool) {
+	if n < 1 || n > len(starts) {
 		return "", false
 	}
-	for i := 1; ; i++ {
-		next := bytes.IndexByte(data, '\n')
-		if i == n {
-			if next >= 0 {
-				data = data[:next]
-			} else if len(data) == 0 && i > 1 {
-				// Nothing follows the file's final newline: editors do not
-				// count that as a line, so neither do we.
-				return "", false
-			}
-			return string(bytes.TrimSuffix(data, []byte("\r"))), true
-		}
-		if next < 0 {
-			return "", false
-		}
-		data = data[next+1:]
+	start, end := starts[n-1], len(data)
+	if n < len(starts) {
+		end = starts[n] - 1
+	} else if start == len(data) && n > 1 {
+		// Nothing follows the file's final newline: editors do not count
+		// that as a line, so neither do we.
+		return "", false
 	}
+	return string(bytes.TrimSuffix(data[start:end], []byte("\r"))), true
 }
 
 // ---- json ----

@@ -10,10 +10,16 @@ import (
 	"github.com/cockroachdb/apd/v3"
 )
 
-// Precision is the number of significant digits kept by decimal arithmetic.
-// Results that need more digits, which in practice only happens with
-// inexact division, are rounded half-even to this many digits.
+// Precision is the number of significant digits a quotient that does not
+// terminate (1/3, £100/12) is rounded to, half-even. It is the only
+// rounding arithmetic does: sums, differences, products and quotients that
+// terminate are exact.
 const Precision = 34
+
+// MaxDigits is the most significant digits an exact result may have. A sum,
+// difference, product or terminating quotient that would need more is an
+// *InexactError rather than a rounded value.
+const MaxDigits = 1000
 
 // ErrDivisionByZero is returned, and raised as a CEL error, when a value is
 // divided by zero.
@@ -22,6 +28,26 @@ var ErrDivisionByZero = errors.New("division by zero")
 // ErrOverflow is returned, and raised as a CEL error, when a decimal result
 // is too large to represent.
 var ErrOverflow = errors.New("decimal overflow")
+
+// ErrInexact is matched, with errors.Is, by every *InexactError.
+var ErrInexact = errors.New("the result cannot be held exactly")
+
+// InexactError is returned, and raised as a CEL error, when the exact result
+// of an operation needs more than MaxDigits significant digits: the value
+// cannot be held exactly, and a rounded one would be a different amount.
+type InexactError struct {
+	// Op names the operation: "addition", "subtraction", "multiplication",
+	// "division" or "sum".
+	Op string
+}
+
+// Error says which operation could not be done exactly.
+func (e *InexactError) Error() string {
+	return fmt.Sprintf("the result of a %s needs more than %d significant digits and cannot be held exactly", e.Op, MaxDigits)
+}
+
+// Is reports whether target is ErrInexact.
+func (e *InexactError) Is(target error) bool { return target == ErrInexact }
 
 // ErrInvalidOperation is returned, and raised as a CEL error, when a decimal
 // operation has no defined result.
@@ -33,13 +59,25 @@ const decimalTraps = apd.Overflow | apd.DivisionByZero | apd.InvalidOperation |
 	apd.DivisionUndefined | apd.DivisionImpossible |
 	apd.SystemOverflow | apd.SystemUnderflow | apd.Underflow
 
-// decimalContext is the single arithmetic context shared by all decimal
-// operations. It is never modified; apd contexts are safe for concurrent use.
+// decimalContext is the context of division, which rounds a quotient that
+// does not terminate to Precision digits. It is never modified; apd
+// contexts are safe for concurrent use.
 var decimalContext = apd.Context{
 	Precision:   Precision,
 	MaxExponent: apd.MaxExponent,
 	MinExponent: apd.MinExponent,
 	Traps:       decimalTraps,
+	Rounding:    apd.RoundHalfEven,
+}
+
+// exactContext is the context of addition, subtraction and multiplication.
+// It holds MaxDigits digits and traps any rounding, so a result is exact or
+// an error, never rounded. It is never modified.
+var exactContext = apd.Context{
+	Precision:   MaxDigits,
+	MaxExponent: apd.MaxExponent,
+	MinExponent: apd.MinExponent,
+	Traps:       decimalTraps | apd.Inexact | apd.Rounded,
 	Rounding:    apd.RoundHalfEven,
 }
 
@@ -129,8 +167,8 @@ func DecimalFromInt(n int64) Decimal {
 	return Decimal{r}
 }
 
-// NewRatio returns num/den as a decimal, rounded half-even to Precision
-// digits when it does not terminate, and annotated with the fraction so
+// NewRatio returns num/den as a decimal, exact when it terminates and
+// rounded half-even to Precision digits when it does not, and annotated with the fraction so
 // that explanations can show "34 of 40". It fails when den is zero, which
 // in a contract means the ratio was taken over zero records.
 func NewRatio(num, den int64) (Decimal, error) {
@@ -167,37 +205,49 @@ func (x Decimal) Apd() *apd.Decimal {
 	return new(apd.Decimal).Set(x.ap())
 }
 
-// Add returns x+y.
+// Add returns x+y, exactly. A sum of more than MaxDigits significant digits
+// is an *InexactError.
 func (x Decimal) Add(y Decimal) (Decimal, error) {
 	r := new(decimalValue)
-	cond, err := decimalContext.Add(&r.d, x.ap(), y.ap())
-	return finish(r, cond, err)
+	cond, err := exactContext.Add(&r.d, x.ap(), y.ap())
+	return finish(r, cond, err, "addition")
 }
 
-// Sub returns x-y.
+// Sub returns x-y, exactly. A difference of more than MaxDigits
+// significant digits is an *InexactError.
 func (x Decimal) Sub(y Decimal) (Decimal, error) {
 	r := new(decimalValue)
-	cond, err := decimalContext.Sub(&r.d, x.ap(), y.ap())
-	return finish(r, cond, err)
+	cond, err := exactContext.Sub(&r.d, x.ap(), y.ap())
+	return finish(r, cond, err, "subtraction")
 }
 
-// Mul returns x*y.
+// Mul returns x*y, exactly. A product of more than MaxDigits significant
+// digits is an *InexactError.
 func (x Decimal) Mul(y Decimal) (Decimal, error) {
 	r := new(decimalValue)
-	cond, err := decimalContext.Mul(&r.d, x.ap(), y.ap())
-	return finish(r, cond, err)
+	cond, err := exactContext.Mul(&r.d, x.ap(), y.ap())
+	return finish(r, cond, err, "multiplication")
 }
 
-// Quo returns x/y. An exact quotient keeps no more trailing zeros than the
-// operands imply (19.60/2 is 9.80, 1/4 is 0.25); a quotient that does not
-// terminate is rounded half-even to Precision significant digits. Dividing
-// by zero returns ErrDivisionByZero.
+// Quo returns x/y. A quotient that terminates is exact, and keeps no more
+// trailing zeros than the operands imply (19.60/2 is 9.80, 1/4 is 0.25); one
+// of more than MaxDigits significant digits is an *InexactError. A quotient
+// that does not terminate (1/3) is rounded half-even to Precision
+// significant digits. Dividing by zero returns ErrDivisionByZero.
 func (x Decimal) Quo(y Decimal) (Decimal, error) {
 	if y.ap().IsZero() {
 		return Decimal{}, ErrDivisionByZero
 	}
 	r := new(decimalValue)
 	cond, err := decimalContext.Quo(&r.d, x.ap(), y.ap())
+	if err == nil && cond.Inexact() {
+		// Precision digits were not enough: either the quotient does not
+		// terminate, as documented, or it is exact but longer.
+		if exact, ok := exactQuo(x.ap(), y.ap()); ok {
+			// Held to MaxDigits, and within the exponent limits, or an error.
+			cond, err = exactContext.Round(&r.d, exact)
+		}
+	}
 	if err == nil && !cond.Inexact() {
 		ideal := int64(x.ap().Exponent) - int64(y.ap().Exponent)
 		for int64(r.d.Exponent) < ideal && r.d.Coeff.Sign() != 0 {
@@ -210,7 +260,47 @@ func (x Decimal) Quo(y Decimal) (Decimal, error) {
 			r.d.Exponent++
 		}
 	}
-	return finish(r, cond, err)
+	return finish(r, cond, err, "division")
+}
+
+// exactQuo returns x/y exactly when it terminates, that is when y's
+// coefficient over its common factor with x's is a product of 2s and 5s.
+// y is not zero.
+func exactQuo(x, y *apd.Decimal) (*apd.Decimal, bool) {
+	var g, num, den, rem, q apd.BigInt
+	g.GCD(nil, nil, &x.Coeff, &y.Coeff)
+	num.Quo(&x.Coeff, &g)
+	den.Quo(&y.Coeff, &g)
+	// den is 2^twos × 5^fives × rest, and the quotient terminates when rest
+	// is 1: num/den is then num × 2^(k-twos) × 5^(k-fives) / 10^k, with k
+	// the larger of twos and fives.
+	two, five := apd.NewBigInt(2), apd.NewBigInt(5)
+	twos, fives := 0, 0
+	for ; ; twos++ {
+		if q.QuoRem(&den, two, &rem); rem.Sign() != 0 {
+			break
+		}
+		den.Set(&q)
+	}
+	for ; ; fives++ {
+		if q.QuoRem(&den, five, &rem); rem.Sign() != 0 {
+			break
+		}
+		den.Set(&q)
+	}
+	if den.Cmp(apd.NewBigInt(1)) != 0 {
+		return nil, false
+	}
+	k := max(twos, fives)
+	var scale apd.BigInt
+	scale.Exp(two, apd.NewBigInt(int64(k-twos)), nil)
+	q.Exp(five, apd.NewBigInt(int64(k-fives)), nil)
+	scale.Mul(&scale, &q)
+	r := new(apd.Decimal)
+	r.Coeff.Mul(&num, &scale)
+	r.Exponent = int32(int64(x.Exponent) - int64(y.Exponent) - int64(k))
+	r.Negative = x.Negative != y.Negative && r.Coeff.Sign() != 0
+	return r, true
 }
 
 // Neg returns -x. The negation of zero is zero.
@@ -287,22 +377,25 @@ func (x Decimal) Int64() (int64, error) {
 	return n, nil
 }
 
-// finish checks an apd result and wraps it as a Decimal.
-func finish(r *decimalValue, cond apd.Condition, err error) (Decimal, error) {
+// finish checks the apd result of operation op and wraps it as a Decimal.
+func finish(r *decimalValue, cond apd.Condition, err error, op string) (Decimal, error) {
 	if err != nil || r.d.Form != apd.Finite {
-		return Decimal{}, conditionError(cond)
+		return Decimal{}, conditionError(cond, op)
 	}
 	normalizeZero(&r.d)
 	return Decimal{r}, nil
 }
 
-// conditionError maps apd conditions to this package's errors.
-func conditionError(cond apd.Condition) error {
+// conditionError maps the apd conditions of operation op to this package's
+// errors.
+func conditionError(cond apd.Condition, op string) error {
 	switch {
 	case cond.DivisionByZero() || cond.DivisionUndefined():
 		return ErrDivisionByZero
 	case cond.Overflow() || cond.SystemOverflow():
 		return ErrOverflow
+	case cond.Inexact() || cond.Rounded() || cond.Underflow():
+		return &InexactError{Op: op}
 	default:
 		return ErrInvalidOperation
 	}

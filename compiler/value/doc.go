@@ -6,6 +6,9 @@
 // custom types, each an immutable Go value implementing ref.Val:
 //
 //   - Decimal, CEL type "decimal": an exact decimal number backed by apd.
+//     Sums, differences, products and quotients that terminate are exact
+//     up to MaxDigits digits and an *InexactError beyond; only a quotient
+//     that does not terminate is rounded, to Precision digits.
 //   - Money, CEL type "money": an amount of the contract currency.
 //   - Date, CEL type "date": a calendar date with no time or zone.
 //   - Days, CEL type "days": a whole number of days.

@@ -866,9 +866,9 @@ func accumulate(fn string, l ref.Val, elem *types.Type) (*decimalValue, int64, r
 		default:
 			return nil, 0, mixedListErr(fn, elem, v)
 		}
-		cond, err := decimalContext.Add(&r.d, &r.d, x)
+		cond, err := exactContext.Add(&r.d, &r.d, x)
 		if err != nil || r.d.Form != apd.Finite {
-			return nil, 0, types.WrapErr(conditionError(cond))
+			return nil, 0, types.WrapErr(conditionError(cond, "sum"))
 		}
 		n++
 	}

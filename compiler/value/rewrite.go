@@ -9,11 +9,13 @@ import (
 )
 
 // RewriteError reports a literal Rewrite could not understand, such as a
-// malformed money amount. Offset and Length locate it in the original
+// malformed money amount or a percentage followed by a name. Offset and Length locate it in the original
 // source, in bytes.
 type RewriteError struct {
 	Offset, Length int
 	Msg            string
+	// Hint says how to write the literal, when there is more to say.
+	Hint string
 }
 
 // Error returns the message with its byte offset.
@@ -98,9 +100,14 @@ func (m *Mapping) Rewritten(orig int) int {
 //     of exactly three digits. A comma directly followed by a digit is
 //     read as a thousands separator, so write min(£1, 250) with a space.
 //   - 5% and 12.5% become percent("5") and percent("12.5"). A % written
-//     directly after a number is CEL's modulo instead when what follows it
-//     (after optional white space) starts an operand: a letter, _, a digit,
-//     (, [, {, a quote, £, -, ! or a point. So 10%3 and 10% -3 are modulo.
+//     directly after a number is always a percent sign, whatever follows:
+//     10% - £5 is a tenth less £5, and 10%-x, 10% != x and 10% in [...]
+//     read the same way. A percentage followed (after optional white space)
+//     by the start of an operand rather than an operator (a name, a
+//     number, a bracket, a quote, an amount or a lone !, as in 10%3 or
+//     10% x) is an error. CEL's remainder operator needs a space before
+//     it when its left side is a number: 10 % 3. Between names, as in
+//     n%2, % is the remainder.
 //   - 42 days, 1 day, 6 weeks, 1 week become days(42), days(1), days(42),
 //     days(7): a whole number, spaces or tabs, then the unit as a whole
 //     word.
@@ -322,7 +329,12 @@ func (rw *rewriter) number(i int) (int, error) {
 	if text[0] == '.' {
 		text = "0" + text
 	}
-	if j < n && s[j] == '%' && percentFollows(s, j+1) {
+	if j < n && s[j] == '%' {
+		if start, end, ok := operandAt(s, j+1); ok {
+			return 0, &RewriteError{Offset: i, Length: j + 1 - i,
+				Msg:  fmt.Sprintf("%s is a percentage and must be followed by an operator, not %s", s[i:j+1], s[start:end]),
+				Hint: fmt.Sprintf("for the remainder of %s, put a space before the %%: %s %% %s", s[i:j], s[i:j], s[start:end])}
+		}
 		rw.replace(i, j+1, `percent("`+text+`")`)
 		return j + 1, nil
 	}
@@ -398,26 +410,36 @@ func dayUnitAt(s string, j int) (end int, perUnit int64) {
 	return 0, 0
 }
 
-// percentFollows reports whether a % just before s[k] is a percent sign
-// rather than CEL's modulo operator: it is modulo when the next thing after
-// optional white space starts an operand.
-func percentFollows(s string, k int) bool {
+// operandAt reports whether, after optional white space, s[k:] starts an
+// operand rather than an operator or the end of the text: a name other than
+// the operator in, a number, a bracket, a quote, an amount or a ! that does
+// not start !=. It returns where the operand's first word or character
+// starts and ends, for messages.
+func operandAt(s string, k int) (start, end int, ok bool) {
 	for k < len(s) && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n') {
 		k++
 	}
 	if k == len(s) {
-		return true
+		return 0, 0, false
 	}
 	c := s[k]
 	switch {
 	case isIdentChar(c):
-		return false
-	case strings.IndexByte(`([{"'-!.`, c) >= 0:
-		return false
-	case c == 0xC2 && k+1 < len(s) && s[k+1] == 0xA3:
-		return false
+		e := k
+		for e < len(s) && isIdentChar(s[e]) {
+			e++
+		}
+		return k, e, s[k:e] != "in"
+	case c == '!':
+		return k, k + 1, k+1 == len(s) || s[k+1] != '='
+	case strings.IndexByte(`([{"'.$`, c) >= 0:
+		return k, k + 1, true
+	case c == 0xC2 && k+1 < len(s) && (s[k+1] == 0xA3 || s[k+1] == 0xA5): // £ or ¥
+		return k, moneyEnd(s, k+2), true
+	case c == 0xE2 && k+2 < len(s) && s[k+1] == 0x82 && s[k+2] == 0xAC: // €
+		return k, moneyEnd(s, k+3), true
 	}
-	return true
+	return 0, 0, false
 }
 
 // money rewrites the amount starting at s[i] with a currency symbol of

@@ -33,15 +33,27 @@ func TestRewrite(t *testing.T) {
 		{`5% == y`, `percent("5") == y`},
 		{`5%  ` + "\n", `percent("5")  ` + "\n"},
 		{`.5%`, `percent("0.5")`},
-		{`10%3`, `10%3`},
-		{`10% 3`, `10% 3`},
-		{`10%x`, `10%x`},
-		{`10% (x)`, `10% (x)`},
-		{`10% -3`, `10% -3`},
-		{`10% !x`, `10% !x`},
-		{`10%£3`, `10%money("3")`},
+		// A % directly after a number is a percent sign before any
+		// operator, minus included; the remainder of a number needs a
+		// space before the %.
+		{`£100 * 10% - £5`, `money("100") * percent("10") - money("5")`},
+		{`10% - x`, `percent("10") - x`},
+		{`10%-x`, `percent("10")-x`},
+		{`10% -3`, `percent("10") -3`},
+		{`10% - (a)`, `percent("10") - (a)`},
+		{`10% - !b`, `percent("10") - !b`},
+		{`10% + x`, `percent("10") + x`},
+		{`10% * (a)`, `percent("10") * (a)`},
+		{`10% != x`, `percent("10") != x`},
+		{`10%!=x`, `percent("10")!=x`},
+		{`10% in [10%, 20%]`, `percent("10") in [percent("10"), percent("20")]`},
+		{`(10%)`, `(percent("10"))`},
+		{`x ? 10% : 5%`, `x ? percent("10") : percent("5")`},
+		{`(x * 10%` + "\n  - £5)", `(x * percent("10")` + "\n  - money(\"5\"))"},
+		{`10%`, `percent("10")`},
 		{`10 % 3`, `10 % 3`},
 		{`x % 3`, `x % 3`},
+		{`a % b`, `a % b`},
 		{`n%2 == 0`, `n%2 == 0`},
 
 		// Days and weeks.
@@ -148,6 +160,15 @@ func TestRewriteErrors(t *testing.T) {
 		{`1.5 days`, 0, 8, "not a whole number of days"},
 		{`99999999999999999999 days`, 0, 25, "too many days"},
 		{`9223372036854775807 weeks`, 0, 25, "too many days"},
+		// A percentage followed by an operand rather than an operator.
+		{`10%3`, 0, 3, "10% is a percentage and must be followed by an operator, not 3"},
+		{`x * 10% 3`, 4, 3, "not 3"},
+		{`10%x`, 0, 3, "not x"},
+		{`10% (x)`, 0, 3, "not ("},
+		{`10% !x`, 0, 3, "not !"},
+		{`10%£3`, 0, 3, "not £3"},
+		{`10% £1,250.50`, 0, 3, "not £1,250.50"},
+		{`12.5% inx`, 0, 5, "not inx"},
 	}
 	for _, tc := range tests {
 		_, _, err := Rewrite(tc.in)
@@ -162,6 +183,10 @@ func TestRewriteErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), "at byte") {
 			t.Errorf("Error() = %q lacks the offset", err.Error())
 		}
+	}
+	_, _, err := Rewrite(`10%3`)
+	if re := (*RewriteError)(nil); !errors.As(err, &re) || re.Hint != "for the remainder of 10, put a space before the %: 10 % 3" {
+		t.Errorf("Rewrite(10%%3) = %v, want the hint on the remainder", err)
 	}
 }
 
@@ -245,8 +270,20 @@ func TestRewriteCompiles(t *testing.T) {
 		{`£19.60 * 2.5`, "49.000"},
 		{`ratio(34, 40) >= 85%`, "true"},
 		{`ratio(25, 30) >= 85%`, "false"},
-		{`10%3 == 1`, "true"},
+		{`10 % 3 == 1`, "true"},
 		{`10 % 3 + 5%`, "1.05"},
+		// £100 × 10% = £10.00, less £5 is £5.00; before, the % was read
+		// as a remainder of money by money.
+		{`£100 * 10% - £5`, "5.00"},
+		{`£100 * 10%-£5`, "5.00"},
+		{`fee * 10% - fee * 5%`, "12.0000"}, // 24.0000 - 12.0000
+		{`10% - rate`, "-19.50"},            // 0.10 - 19.60
+		{`10% * (rate + 0.4)`, "2.0000"},    // 0.10 × 20.00
+		{`10% != 0.1`, "false"},             // 10% is exactly 0.10
+		{`10% in [5%, 10%]`, "true"},
+		{`(£100 * 10%` + "\n - £5)", "5.00"},
+		{`n % 2`, "1"},                          // 3 mod 2, both ints
+		{`£240 * (n > 2 ? 25% : 10%)`, "60.00"}, // 240.00 × 0.25
 		{`2026-05-20 - 2026-03-01 <= 42 days`, "false"},
 		{`2026-05-20 - 2026-03-01 <= 12 weeks`, "true"},
 		{`2026-03-01 + 6 weeks`, "2026-04-12"},

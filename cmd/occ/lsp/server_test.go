@@ -249,12 +249,12 @@ func TestSession(t *testing.T) {
 		33: `  actual_hours  decimal 0 .. 400`,
 		47: `  for    review`,
 		48: `  amount = review.actual_hours * hourly_rate`,
-		51: `incentive goal_fee "Goal achieved" {`,
-		74: `  basis = (review.planned_hours - review.actual_hours) * hourly_rate`,
-		78: `cap outcome_cap "Outcome-linked payments at most 15% of hours paid" {`,
-		80: `  covers goal_fee, satisfied, reduced_package`,
-		87: `}`,
-		88: ``, // the file ends with a newline
+		53: `incentive goal_fee "Goal achieved" {`,
+		76: `  basis = (review.planned_hours - review.actual_hours) * hourly_rate`,
+		80: `cap outcome_cap "Outcome-linked payments at most 15% of hours paid" {`,
+		82: `  covers goal_fee, satisfied, reduced_package`,
+		89: `}`,
+		90: ``, // the file ends with a newline
 	})
 	testSrc := spec(t, testPath, map[int]string{
 		11:  `  expect line goal_fee "P1/G1" == £300.00`,
@@ -262,8 +262,9 @@ func TestSession(t *testing.T) {
 		13:  `  expect no line goal_fee "P3/G1"`,
 		49:  `  expect line goal_fee "Q1/G1" == £300.00`,
 		50:  `  expect line goal_fee "Q1/G2" == £240.00`,
-		173: `  expect line goal_fee "C1/G1" == £240.00`,
-		174: `  expect no line goal_fee "C1/G2"`,
+		67:  `  expect line goal_fee "Q2/G1" == £240.00`,
+		190: `  expect line goal_fee "C1/G1" == £240.00`,
+		191: `  expect no line goal_fee "C1/G2"`,
 	})
 	uri, testURI := fileURI(t, contractPath), fileURI(t, testPath)
 	c := start(t)
@@ -378,9 +379,9 @@ func TestSession(t *testing.T) {
 		hoverText(t, uri, 48, 44, rng(48, 33, 48, 44), "hourly_rate")
 		// `cap ` is 4: outcome_cap is 4-15. A cap runs per period, which in
 		// a monthly contract is per month.
-		hoverText(t, uri, 78, 6, rng(78, 4, 78, 15), "**cap** `outcome_cap`", "scope: per period, here per month", "covers `goal_fee`")
+		hoverText(t, uri, 80, 6, rng(80, 4, 80, 15), "**cap** `outcome_cap`", "scope: per period, here per month", "covers `goal_fee`")
 		// `incentive ` is 10: goal_fee is 10-18.
-		hoverText(t, uri, 51, 12, rng(51, 10, 51, 18), "**incentive** `goal_fee` — Goal achieved", "scope: for goal")
+		hoverText(t, uri, 53, 12, rng(53, 10, 53, 18), "**incentive** `goal_fee` — Goal achieved", "scope: for goal")
 		// In the test file: `  expect line ` is 14, goal_fee 14-22.
 		hoverText(t, testURI, 11, 14, rng(11, 14, 11, 22), "**incentive** `goal_fee`")
 		// Line 47, `  for    review`: the schema, at 9-15.
@@ -405,7 +406,7 @@ func TestSession(t *testing.T) {
 			t.Errorf("definition of review.actual_hours = %v, want %v", got, want)
 		}
 		// From the test file to the contract: goal_fee on line 51 at 10-18.
-		if got, want := def(testURI, 12, 16), []any{map[string]any{"uri": uri, "range": rng(51, 10, 51, 18)}}; !sameJSON(got, want) {
+		if got, want := def(testURI, 12, 16), []any{map[string]any{"uri": uri, "range": rng(53, 10, 53, 18)}}; !sameJSON(got, want) {
 			t.Errorf("definition of goal_fee from the tests = %v, want %v", got, want)
 		}
 	})
@@ -417,11 +418,11 @@ func TestSession(t *testing.T) {
 				"textDocument": map[string]any{"uri": uri}, "position": pos(line, char),
 				"context": map[string]any{"includeDeclaration": decl}})
 		}
-		// hourly_rate: read on line 48 at 33-44 and on line 74, where
+		// hourly_rate: read on line 48 at 33-44 and on line 76, where
 		// `  basis = (review.planned_hours - review.actual_hours) * ` is 57.
 		uses := []any{
 			map[string]any{"uri": uri, "range": rng(48, 33, 48, 44)},
-			map[string]any{"uri": uri, "range": rng(74, 57, 74, 68)},
+			map[string]any{"uri": uri, "range": rng(76, 57, 76, 68)},
 		}
 		if got := refs(18, 8, false); !sameJSON(got, uses) {
 			t.Errorf("references to hourly_rate = %v, want %v", got, uses)
@@ -430,17 +431,17 @@ func TestSession(t *testing.T) {
 		if got := refs(48, 35, true); !sameJSON(got, withDecl) {
 			t.Errorf("references to hourly_rate with its declaration = %v, want %v", got, withDecl)
 		}
-		// goal_fee: declared on line 51, covered on line 80 (`  covers ` is
+		// goal_fee: declared on line 53, covered on line 82 (`  covers ` is
 		// 9), and expected in the test file: `  expect line ` is 14 and
 		// `  expect no line ` 17.
 		want := []any{
-			map[string]any{"uri": uri, "range": rng(51, 10, 51, 18)},
-			map[string]any{"uri": uri, "range": rng(80, 9, 80, 17)},
+			map[string]any{"uri": uri, "range": rng(53, 10, 53, 18)},
+			map[string]any{"uri": uri, "range": rng(82, 9, 82, 17)},
 		}
-		for _, l := range []struct{ line, char int }{{11, 14}, {12, 14}, {13, 17}, {49, 14}, {50, 14}, {173, 14}, {174, 17}} {
+		for _, l := range []struct{ line, char int }{{11, 14}, {12, 14}, {13, 17}, {49, 14}, {50, 14}, {67, 14}, {190, 14}, {191, 17}} {
 			want = append(want, map[string]any{"uri": testURI, "range": rng(l.line, l.char, l.line, l.char+8)})
 		}
-		if got := refs(80, 12, true); !sameJSON(got, want) {
+		if got := refs(82, 12, true); !sameJSON(got, want) {
 			t.Errorf("references to goal_fee =\n%v\nwant\n%v", got, want)
 		}
 	})
@@ -499,13 +500,13 @@ func TestSession(t *testing.T) {
 		// it did. Hover, which needs positions, says nothing meanwhile.
 		c.notify("textDocument/didChange", map[string]any{
 			"textDocument":   map[string]any{"uri": uri, "version": 5},
-			"contentChanges": []any{map[string]any{"range": rng(89, 0, 89, 0), "text": "flag f {\n  when review."}},
+			"contentChanges": []any{map[string]any{"range": rng(91, 0, 91, 0), "text": "flag f {\n  when review."}},
 		})
 		if d := c.diagnostics(uri); len(d) != 1 || d[0].(map[string]any)["code"] != "syntax" {
 			t.Errorf("an unclosed block: %v, want one syntax error", d)
 		}
 		c.diagnostics(testURI)
-		res = c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(90, 14)})
+		res = c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(92, 14)})
 		if got := labels(res); strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("completion after `review.` in a file that does not parse = %v, want %v", got, want)
 		}
@@ -517,7 +518,7 @@ func TestSession(t *testing.T) {
 		c.notify("textDocument/didChange", map[string]any{
 			"textDocument": map[string]any{"uri": uri, "version": 6},
 			"contentChanges": []any{
-				map[string]any{"range": rng(89, 0, 90, 14), "text": ""},
+				map[string]any{"range": rng(91, 0, 92, 14), "text": ""},
 				map[string]any{"range": rng(48, 0, 49, 0), "text": ""},
 			},
 		})
@@ -547,14 +548,14 @@ func TestSession(t *testing.T) {
 				"options": map[string]any{"tabSize": 2, "insertSpaces": true}}).([]any)
 		}
 		edits := format()
-		// One edit over the whole text, which has 88 lines and a final
-		// newline, so it ends at line 88, character 0; the spec is in the
+		// One edit over the whole text, which has 90 lines and a final
+		// newline, so it ends at line 90, character 0; the spec is in the
 		// canonical layout, so the new text is the spec's.
 		if len(edits) != 1 {
 			t.Fatalf("formatting gave %d edits, want 1", len(edits))
 		}
 		e := edits[0].(map[string]any)
-		if !sameJSON(e["range"], rng(0, 0, 88, 0)) {
+		if !sameJSON(e["range"], rng(0, 0, 90, 0)) {
 			t.Errorf("the edit's range = %v, want the whole text", e["range"])
 		}
 		if e["newText"] != src {
@@ -596,7 +597,7 @@ func TestSession(t *testing.T) {
 		}
 		// incentive goal_fee: a function (12), lines 51 to 57.
 		gf := syms[14].(map[string]any)
-		if gf["kind"] != float64(12) || gf["detail"] != "incentive — Goal achieved" || !sameJSON(gf["range"], rng(51, 0, 57, 1)) {
+		if gf["kind"] != float64(12) || gf["detail"] != "incentive — Goal achieved" || !sameJSON(gf["range"], rng(53, 0, 59, 1)) {
 			t.Errorf("goal_fee symbol = %v", gf)
 		}
 	})
