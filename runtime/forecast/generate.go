@@ -20,9 +20,11 @@ type generator struct {
 	origins map[*compiler.Schema]*value.Origin
 	decs    map[decKey]value.Decimal
 	scratch [][]int64
-	blocks  value.RecordBlocks
-	empty   ref.Val
-	row     int
+	// blocks allocates the records of the run being made; each run
+	// starts new blocks (see dataset).
+	blocks value.RecordBlocks
+	empty  ref.Val
+	row    int
 }
 
 type decKey struct {
@@ -74,6 +76,12 @@ func (g *generator) personName(i int) ref.Val {
 func (g *generator) dataset(r *rand.Rand, lastMonth int) *data.Set {
 	sc := g.sc
 	g.row = 0
+	// A run's records come from blocks of their own. A block that outlived
+	// the run would hold the run's last records, which reach (through
+	// parents, lists and shared field blocks) every record of the run,
+	// whose first block holds the run before's last records, and so on:
+	// every run a worker made would stay live to the end of the forecast.
+	g.blocks = value.RecordBlocks{}
 	d := &data.Set{Records: map[string][]*value.Record{}}
 	memos := make([]map[int]*memo, len(sc.tops))
 	for i, sg := range sc.tops {
