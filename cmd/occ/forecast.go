@@ -68,7 +68,8 @@ the data covers.
 
 --vary NAME=FROM..TO[:STEPS] also reports the total at evenly spaced values
 of a contract param (hourly_rate=£18.00..£22.00) or scenario var
-(achieved=0.3..0.8:6), each step with the same seeds.`,
+(achieved=0.3..0.8:6), each step drawing the same random numbers, so only
+what the value changes moves.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]

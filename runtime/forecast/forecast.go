@@ -3,7 +3,6 @@ package forecast
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	goruntime "runtime"
 	"sort"
 	"strconv"
@@ -35,7 +34,10 @@ type Source interface {
 }
 
 type dataMaker interface {
-	dataset(r *rand.Rand, lastMonth int) *data.Set
+	// dataset makes the data of run run (from 0) of a forecast with seed
+	// seed, up to term month lastMonth. The same seed and run give the
+	// same data.
+	dataset(seed, run uint64, lastMonth int) *data.Set
 }
 
 func (sc *Scenario) maker() dataMaker { return newGenerator(sc) }
@@ -51,9 +53,10 @@ const MaxRuns = 1_000_000
 type Options struct {
 	// Runs is the number of simulated runs, 1 to MaxRuns (default 1000).
 	Runs int
-	// Seed makes the forecast repeatable: run i draws from a PCG generator
-	// seeded with (Seed, i), so the output depends only on the seed and
-	// the number of runs, never on Workers.
+	// Seed makes the forecast repeatable: run i draws from PCG generators
+	// seeded from (Seed, i), so the output depends only on the seed and
+	// the number of runs, never on Workers; every step of a sweep draws
+	// the same numbers.
 	Seed uint64
 	// Workers is how many runs are evaluated at once (default: one per CPU).
 	Workers int

@@ -3,7 +3,6 @@ package forecast
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	goruntime "runtime"
 	"runtime/metrics"
@@ -26,7 +25,7 @@ func TestRunDataIsNotKept(t *testing.T) {
 	g := newGenerator(sc)
 	_, last := sc.span()
 	var first []weak.Pointer[value.Record]
-	d := g.dataset(rand.New(rand.NewPCG(1, 0)), last)
+	d := g.dataset(1, 0, last)
 	for _, recs := range d.Records {
 		for _, r := range recs {
 			first = append(first, weak.Make(r))
@@ -37,7 +36,7 @@ func TestRunDataIsNotKept(t *testing.T) {
 	}
 	d = nil
 	for run := 1; run <= 3; run++ {
-		d = g.dataset(rand.New(rand.NewPCG(1, uint64(run))), last)
+		d = g.dataset(1, uint64(run), last)
 	}
 	goruntime.GC()
 	goruntime.GC()

@@ -3,7 +3,6 @@ package forecast
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
@@ -97,8 +96,7 @@ func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *
 
 // evalRun makes the data of one run and evaluates it.
 func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint64, run, lastMonth int, w *window) (*runResult, error) {
-	r := rand.New(rand.NewPCG(seed, uint64(run)))
-	d := mk.dataset(r, lastMonth)
+	d := mk.dataset(seed, uint64(run), lastMonth)
 	rr := w.newRunResult()
 	empty := true
 	for _, recs := range d.Records {
