@@ -230,8 +230,14 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return evalError(err, stderr, diagFormat, src)
 	}
+	// A statement made with --set is a what-if: every form of it says so,
+	// so that nobody pays from it by mistake.
+	whatIf := whatIfSettings(c, st)
 	if p.explain != "" {
 		var buf bytes.Buffer
+		if len(whatIf) > 0 {
+			fmt.Fprintf(&buf, "%s\n\n", whatIfBanner(whatIf))
+		}
 		if err := writeExplain(&buf, st, p.explain); err != nil {
 			return err
 		}
@@ -245,9 +251,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		case "json":
 			return st.WriteJSON(w)
 		case "csv":
-			return writeStatementCSV(w, st)
+			return writeStatementCSV(w, st, whatIf)
 		}
-		return writeStatementTable(w, st)
+		return writeStatementTable(w, st, whatIf)
 	})
 }
 
@@ -312,17 +318,83 @@ func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
 // moneyIn formats an amount with the given decimal places.
 func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
 
-func writeStatementTable(w io.Writer, s *runtime.Statement) error {
+// whatIfSettings returns the params of a statement that --set gave other
+// values than the contract's, as NAME=VALUE with the value written as in
+// the contract (hourly_rate=£21.00, quick_bonus=30%), in the contract's
+// order; none for a statement of the contract as written.
+func whatIfSettings(c *compiler.Contract, st *runtime.Statement) []string {
+	var out []string
+	for _, p := range st.Params {
+		if !p.Set {
+			continue
+		}
+		v := p.Value
+		if prm := c.Param(p.Name); prm != nil {
+			v = contractValue(prm, v, c)
+		}
+		out = append(out, p.Name+"="+v)
+	}
+	return out
+}
+
+// contractValue writes a param's value, as the statement holds it (money
+// without its sign, a percentage as a fraction), as the contract writes
+// it: £21.00, 30%.
+func contractValue(prm *compiler.Param, v string, c *compiler.Contract) string {
+	d, err := value.ParseDecimal(v)
+	if err != nil {
+		return v
+	}
+	_, money := prm.Default.(value.Money)
+	switch {
+	case money:
+		g := value.MoneyOf(d).Grouped(c.MinorUnits)
+		sym, ok := value.CurrencySymbols[c.Currency]
+		if !ok {
+			return g + " " + c.Currency
+		}
+		if neg, ok := strings.CutPrefix(g, "-"); ok {
+			return "-" + sym + neg
+		}
+		return sym + g
+	case prm.Percent:
+		x, err := d.Mul(value.DecimalFromInt(100))
+		if err != nil {
+			return v
+		}
+		t := x.String()
+		if strings.Contains(t, ".") {
+			t = strings.TrimSuffix(strings.TrimRight(t, "0"), ".")
+		}
+		return t + "%"
+	}
+	return v
+}
+
+// whatIfBanner is the line that heads a what-if statement's table.
+func whatIfBanner(settings []string) string {
+	return "WHAT-IF: " + tableText(strings.Join(settings, ", ")) + " (not the contract's values; do not pay from this statement)"
+}
+
+// writeStatementTable writes the statement for people to read. Text from
+// the data, the command line and the contract is shown through tableText,
+// so that no control character reaches the terminal. A what-if (whatIf,
+// from whatIfSettings) says so on its first line and on its total.
+func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) error {
 	c := s.Contract
 	m := func(v value.Money) string { return moneyIn(v, c.MinorUnits) }
-	fmt.Fprintf(w, "%s\n", c.Title)
-	if c.Commissioner != "" || c.Provider != "" {
-		fmt.Fprintf(w, "%s / %s\n", c.Commissioner, c.Provider)
+	t := tableText
+	if len(whatIf) > 0 {
+		fmt.Fprintf(w, "%s\n\n", whatIfBanner(whatIf))
 	}
-	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", s.Period, c.Settlement, c.Currency, c.Rounding)
+	fmt.Fprintf(w, "%s\n", t(c.Title))
+	if c.Commissioner != "" || c.Provider != "" {
+		fmt.Fprintf(w, "%s / %s\n", t(c.Commissioner), t(c.Provider))
+	}
+	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", t(s.Period), c.Settlement, t(c.Currency), c.Rounding)
 	fmt.Fprintf(w, "Spec sha256 %s\n", c.SpecSHA256)
 	for _, f := range s.Data {
-		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", f.Path, f.Schema, f.Records, f.SHA256)
+		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", t(f.Path), t(f.Schema), f.Records, f.SHA256)
 	}
 	fmt.Fprintln(w)
 	if err := writeLinesTable(w, s, m); err != nil {
@@ -333,20 +405,20 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		section("Subtotals by kind")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByKind {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, words.Count(st.Lines, "line"), m(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", t(st.Name), words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 		section("Subtotals by rule")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByRule {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, words.Count(st.Lines, "line"), m(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", t(st.Name), words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 	}
 	if len(s.Caps) > 0 {
 		section("Caps and floors")
 		for _, cp := range s.Caps {
-			fmt.Fprintf(w, "  %s %s %s: covered %s, limit %s, adjustment %s\n", cp.Kind, cp.Rule, cp.Instance,
+			fmt.Fprintf(w, "  %s %s %s: covered %s, limit %s, adjustment %s\n", cp.Kind, t(cp.Rule), t(cp.Instance),
 				m(cp.Covered), m(cp.Limit), m(cp.Adjustment))
 		}
 	}
@@ -355,14 +427,14 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, st := range s.Standards {
 			measure, target := st.Display()
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", st.Instance, st.Rule, measure, target, st.Status(), st.Consequence)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", t(st.Instance), t(st.Rule), measure, target, st.Status(), t(st.Consequence))
 		}
 		tw.Flush()
 	}
 	if len(s.Flags) > 0 {
 		section("Flags")
 		for _, f := range s.Flags {
-			fmt.Fprintf(w, "  %s %s: %s\n", f.Rule, f.Key, f.Title)
+			fmt.Fprintf(w, "  %s %s: %s\n", t(f.Rule), t(f.Key), t(f.Title))
 		}
 	}
 	if len(s.Excluded) > 0 {
@@ -370,9 +442,9 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		for _, x := range s.Excluded {
 			src := ""
 			if x.Source != "" {
-				src = " (" + x.Source + ")"
+				src = " (" + t(x.Source) + ")"
 			}
-			fmt.Fprintf(w, "  %s %s%s: %s\n", x.Data, x.Key, src, x.Reason)
+			fmt.Fprintf(w, "  %s %s%s: %s\n", t(x.Data), t(x.Key), src, t(x.Reason))
 		}
 	}
 	r := s.Records
@@ -381,25 +453,30 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 	if len(s.Periods) > 1 {
 		section("Totals by period")
 		for _, p := range s.Periods {
-			fmt.Fprintf(w, "  %s  %s\n", p.Period, m(p.Total))
+			fmt.Fprintf(w, "  %s  %s\n", t(p.Period), m(p.Total))
 		}
 	}
-	_, err := fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, m(s.Total))
+	mark := ""
+	if len(whatIf) > 0 {
+		mark = "  (WHAT-IF: not the contract's values)"
+	}
+	_, err := fmt.Fprintf(w, "\nTOTAL %s %s%s\n", t(c.Currency), m(s.Total), mark)
 	return err
 }
 
 // writeLinesTable writes the statement's lines as aligned columns under
-// the header RULE KIND PERIOD KEY AMOUNT, amounts right-aligned. It visits
-// the lines twice, first for the columns' widths, so that it never holds
-// them all.
+// the header RULE KIND PERIOD KEY AMOUNT, amounts right-aligned, text
+// through tableText. It visits the lines twice, first for the columns'
+// widths, so that it never holds them all.
 func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) string) error {
 	head := [5]string{"RULE", "KIND", "PERIOD", "KEY", "AMOUNT"}
 	var width [5]int
 	for i, h := range head {
 		width[i] = utf8.RuneCountInString(h)
 	}
+	t := tableText
 	for l := range s.Lines() {
-		for i, c := range [4]string{l.Rule, l.Kind, l.Period, l.Key} {
+		for i, c := range [4]string{t(l.Rule), t(l.Kind), t(l.Period), t(l.Key)} {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 		width[4] = max(width[4], len(m(l.Amount)))
@@ -425,21 +502,28 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 		return err
 	}
 	for l := range s.Lines() {
-		if err := row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)}); err != nil {
+		if err := row([5]string{t(l.Rule), t(l.Kind), t(l.Period), t(l.Key), m(l.Amount)}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeStatementCSV writes one row per line, for finance systems.
-func writeStatementCSV(w io.Writer, s *runtime.Statement) error {
+// writeStatementCSV writes one row per line, for finance systems. Text
+// cells go through csvText, so that a spreadsheet opening the file runs no
+// formula from the data; amounts are plain decimals. The last column,
+// what_if, is empty in a statement of the contract as written and holds
+// the --set values (whatIf, from whatIfSettings) on every row of a
+// what-if, so that no row of it can be taken for the real thing.
+func writeStatementCSV(w io.Writer, s *runtime.Statement, whatIf []string) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
-	rec := make([]string, 8)
+	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source", "what_if"})
+	rec := make([]string, 9)
+	t := csvText
+	rec[8] = t(strings.Join(whatIf, "; "))
 	for l := range s.Lines() {
-		rec[0], rec[1], rec[2], rec[3] = l.Period, l.Rule, l.Kind, l.Key
-		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source
+		rec[0], rec[1], rec[2], rec[3] = t(l.Period), t(l.Rule), t(l.Kind), t(l.Key)
+		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), t(s.Contract.Currency), t(l.Title), t(l.Source)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
