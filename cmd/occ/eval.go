@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -65,7 +64,7 @@ a contract year (2026/27) or term, or a run of them written FROM..TO
 	}
 	addEvalFlags(cmd, p)
 	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json or csv")
-	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically) instead of standard output")
+	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically; never over an input) instead of standard output; - is standard output")
 	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
 	return cmd
 }
@@ -133,6 +132,29 @@ func compileSpec(spec string, stderr io.Writer, errFormat string) (*compiler.Con
 	return l.contract, src, nil
 }
 
+// evalInputs returns the files a command reads, to be kept from being
+// written over: the contract's files (the keys of src) and the data files
+// of the --data values specs, each with what it is.
+func evalInputs(c *compiler.Contract, src sources, specs []string) map[string]string {
+	in := map[string]string{}
+	for name := range src {
+		in[name] = "the contract file"
+	}
+	for _, s := range specs {
+		in[dataPath(c, s)] = "the data file"
+	}
+	return in
+}
+
+// dataPath returns the file of a --data value: FILE, or NAME=FILE when
+// NAME is one of the contract's data.
+func dataPath(c *compiler.Contract, spec string) string {
+	if name, path, ok := strings.Cut(spec, "="); ok && c.Schema(name) != nil {
+		return path
+	}
+	return spec
+}
+
 // loadData reads the --data files and validates them against the
 // contract. Problems in the data are reported on stderr in errFormat (see
 // reportFindings).
@@ -142,9 +164,9 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat 
 	}
 	var inputs []data.Input
 	for _, s := range specs {
-		in := data.Input{Path: s}
-		if name, path, ok := strings.Cut(s, "="); ok && c.Schema(name) != nil {
-			in.Schema, in.Path = name, path
+		in := data.Input{Path: dataPath(c, s)}
+		if in.Path != s {
+			in.Schema, _, _ = strings.Cut(s, "=")
 		}
 		b, err := os.ReadFile(in.Path)
 		if err != nil {
@@ -189,10 +211,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	default:
 		return usageError("unknown format %q: use table, json or csv", p.format)
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := notifyContext(ctx)
 	defer stop()
 	// The data and the evaluation stay in memory to the end, so the heap
 	// is mostly live: collecting when it has grown by 40% rather than
@@ -207,6 +226,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	}
 	c, src, err := compileSpec(p.spec, stderr, diagFormat)
 	if err != nil {
+		return err
+	}
+	if err := checkNotInput("-o "+p.output, p.output, evalInputs(c, src, p.data)); err != nil {
 		return err
 	}
 	var opts []runtime.Option
@@ -227,6 +249,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	// whole: a statement of millions of lines needs little memory beyond
 	// the evaluation. Evaluation errors come before anything is written.
 	st, err := prog.Eval(ctx, d, p.period)
+	if sig := interruptedBy(ctx); sig != nil {
+		return interrupted(sig, "no statement written")
+	}
 	if err != nil {
 		return evalError(err, stderr, diagFormat, src)
 	}
@@ -241,12 +266,12 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		if err := writeExplain(&buf, st, p.explain); err != nil {
 			return err
 		}
-		return writeOutput(p.output, stdout, func(w io.Writer) error {
+		return writeOutput(ctx, p.output, stdout, func(w io.Writer) error {
 			_, err := w.Write(buf.Bytes())
 			return err
 		})
 	}
-	return writeOutput(p.output, stdout, func(w io.Writer) error {
+	return writeOutput(ctx, p.output, stdout, func(w io.Writer) error {
 		switch p.format {
 		case "json":
 			return st.WriteJSON(w)
@@ -257,9 +282,10 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	})
 }
 
-// writeOutput writes through a buffer to the output file, atomically, or to
-// standard output when there is no output file.
-func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) error {
+// writeOutput writes through a buffer to the output file, atomically (see
+// writeFileAtomic), or to standard output when there is no output file or
+// it is "-".
+func writeOutput(ctx context.Context, output string, stdout io.Writer, write func(io.Writer) error) error {
 	buffered := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		if err := write(bw); err != nil {
@@ -267,13 +293,10 @@ func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) e
 		}
 		return bw.Flush()
 	}
-	if output == "" {
+	if output == "" || output == "-" {
 		return buffered(stdout)
 	}
-	if err := writeFileAtomicFunc(output, buffered); err != nil {
-		return &exitError{code: exitFindings, msg: err.Error()}
-	}
-	return nil
+	return writeFileAtomic(ctx, output, buffered)
 }
 
 // evalError reports an evaluation that produced no statement: its
@@ -287,32 +310,6 @@ func evalError(err error, stderr io.Writer, format string, src sources) error {
 		return &exitError{code: exitFindings, msg: err.Error() + "; give --period to settle a period anyway"}
 	}
 	return &exitError{code: exitFindings, msg: err.Error()}
-}
-
-// writeFileAtomicFunc is writeFileAtomic with the contents written by
-// write, which may be large: nothing replaces name unless write succeeds.
-func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
-	mode := os.FileMode(0o644)
-	if info, err := os.Stat(name); err == nil {
-		mode = info.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // moneyIn formats an amount with the given decimal places.

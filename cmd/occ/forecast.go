@@ -8,7 +8,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -102,14 +101,20 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		return err
 	}
 	p.diagnostics = diagFormat
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := notifyContext(ctx)
 	defer stop()
 	c, contractSrc, err := compileSpec(p.spec, stderr, p.diagnostics)
 	if err != nil {
 		return err
+	}
+	if p.html != "" {
+		inputs := evalInputs(c, contractSrc, p.from)
+		if p.scenario != "" {
+			inputs[p.scenario] = "the scenario"
+		}
+		if err := checkNotInput("--html "+p.html, p.html, inputs); err != nil {
+			return err
+		}
 	}
 	src, scenarioSrc, err := forecastSource(c, p, stderr)
 	if err != nil {
@@ -134,6 +139,9 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	if bar != nil {
 		bar.clear()
 	}
+	if sig := interruptedBy(ctx); sig != nil {
+		return interrupted(sig, "no forecast produced")
+	}
 	if err != nil {
 		// Diagnostics point into the scenario or into the contract.
 		all := sources{}
@@ -141,7 +149,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		maps.Copy(all, contractSrc)
 		return forecastFailed(err, p, all, stderr)
 	}
-	return writeForecast(res, p, stdout)
+	return writeForecast(ctx, res, p, stdout)
 }
 
 // checkForecastParams reports the mistakes in the flags that need no
@@ -359,14 +367,17 @@ func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 
 // writeForecast writes the report to stdout, and the HTML page with
 // --html.
-func writeForecast(res *forecast.Result, p *forecastParams, stdout io.Writer) error {
+func writeForecast(ctx context.Context, res *forecast.Result, p *forecastParams, stdout io.Writer) error {
 	if p.html != "" {
 		var buf bytes.Buffer
 		if err := res.WriteHTML(&buf, forecast.HTMLOptions{SweepHint: "give --vary NAME=FROM..TO to see how the total moves with a param or scenario var"}); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(p.html, buf.Bytes()); err != nil {
-			return &exitError{code: exitFindings, msg: err.Error()}
+		if err := writeFileAtomic(ctx, p.html, func(w io.Writer) error {
+			_, err := w.Write(buf.Bytes())
+			return err
+		}); err != nil {
+			return err
 		}
 	}
 	var buf bytes.Buffer
