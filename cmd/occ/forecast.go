@@ -121,7 +121,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		return err
 	}
 	// Runs allocate many short-lived records and statements; collecting
-	// garbage half as often saves CPU time for a few hundred MB
+	// garbage half as often saves CPU time for a few tens of MB
 	// (docs/performance.md). GOGC, when set, wins.
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
