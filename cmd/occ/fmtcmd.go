@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 
@@ -87,8 +88,11 @@ func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
 			}
 		case p.write:
 			if !same {
-				if err := writeFileAtomic(name, out); err != nil {
-					return &exitError{code: exitFindings, msg: err.Error()}
+				if err := writeFileAtomic(context.Background(), name, func(w io.Writer) error {
+					_, err := w.Write(out)
+					return err
+				}); err != nil {
+					return err
 				}
 			}
 		default:
@@ -103,13 +107,4 @@ func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
 		return findings
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to a temporary file beside name and renames it
-// over name, so a reader never sees a half-written file.
-func writeFileAtomic(name string, data []byte) error {
-	return writeFileAtomicFunc(name, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
 }

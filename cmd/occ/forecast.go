@@ -8,7 +8,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -69,7 +68,8 @@ the data covers.
 
 --vary NAME=FROM..TO[:STEPS] also reports the total at evenly spaced values
 of a contract param (hourly_rate=£18.00..£22.00) or scenario var
-(achieved=0.3..0.8:6), each step with the same seeds.`,
+(achieved=0.3..0.8:6), each step drawing the same random numbers, so only
+what the value changes moves.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
@@ -103,21 +103,32 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		return err
 	}
 	p.diagnostics = diagFormat
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := notifyContext(ctx)
 	defer stop()
 	c, contractSrc, err := compileSpec(p.spec, stderr, p.diagnostics)
 	if err != nil {
 		return err
+	}
+	if p.html != "" || p.xlsx != "" {
+		inputs := evalInputs(c, contractSrc, p.from)
+		if p.scenario != "" {
+			inputs[p.scenario] = "the scenario"
+		}
+		for _, out := range []struct{ flag, path string }{{"--html", p.html}, {"--xlsx", p.xlsx}} {
+			if out.path == "" {
+				continue
+			}
+			if err := checkNotInput(out.flag+" "+out.path, out.path, inputs); err != nil {
+				return err
+			}
+		}
 	}
 	src, scenarioSrc, err := forecastSource(c, p, stderr)
 	if err != nil {
 		return err
 	}
 	// Runs allocate many short-lived records and statements; collecting
-	// garbage half as often saves CPU time for a few hundred MB
+	// garbage half as often saves CPU time for a few tens of MB
 	// (docs/performance.md). GOGC, when set, wins.
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
@@ -135,6 +146,9 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	if bar != nil {
 		bar.clear()
 	}
+	if sig := interruptedBy(ctx); sig != nil {
+		return interrupted(sig, "no forecast produced")
+	}
 	if err != nil {
 		// Diagnostics point into the scenario or into the contract.
 		all := sources{}
@@ -142,7 +156,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		maps.Copy(all, contractSrc)
 		return forecastFailed(err, p, all, stderr)
 	}
-	return writeForecast(res, p, stdout)
+	return writeForecast(ctx, res, p, stdout)
 }
 
 // checkForecastParams reports the mistakes in the flags that need no
@@ -360,18 +374,21 @@ func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 
 // writeForecast writes the report to stdout, the HTML page with --html and
 // the workbook with --xlsx.
-func writeForecast(res *forecast.Result, p *forecastParams, stdout io.Writer) error {
+func writeForecast(ctx context.Context, res *forecast.Result, p *forecastParams, stdout io.Writer) error {
 	if p.html != "" {
 		var buf bytes.Buffer
 		if err := res.WriteHTML(&buf, forecast.HTMLOptions{SweepHint: "give --vary NAME=FROM..TO to see how the total moves with a param or scenario var"}); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(p.html, buf.Bytes()); err != nil {
-			return &exitError{code: exitFindings, msg: err.Error()}
+		if err := writeFileAtomic(ctx, p.html, func(w io.Writer) error {
+			_, err := w.Write(buf.Bytes())
+			return err
+		}); err != nil {
+			return err
 		}
 	}
 	if p.xlsx != "" {
-		if err := writeForecastXLSXFile(p.xlsx, res); err != nil {
+		if err := writeForecastXLSXFile(ctx, p.xlsx, res); err != nil {
 			return err
 		}
 	}

@@ -19,6 +19,7 @@ package main
 import (
 	"archive/zip"
 	"compress/flate"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -535,11 +536,8 @@ func xlsxFailed(err error) error {
 // writeStatementXLSXOutput writes the statement's workbook to the -o file,
 // atomically, or to standard output for -o -. runEval has refused xlsx
 // without -o.
-func writeStatementXLSXOutput(output string, stdout io.Writer, s *runtime.Statement) error {
-	if output == "-" {
-		output = ""
-	}
-	return writeOutput(output, stdout, func(w io.Writer) error { return writeStatementXLSX(w, s, xlsxOptions{}) })
+func writeStatementXLSXOutput(ctx context.Context, output string, stdout io.Writer, s *runtime.Statement) error {
+	return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeStatementXLSX(w, s, xlsxOptions{}) })
 }
 
 // checkXLSXOutput refuses a workbook with nowhere to go: a workbook is
@@ -733,12 +731,8 @@ func statementLines(b *xlsxBook, s *runtime.Statement, sheets []string) error {
 }
 
 // writeForecastXLSXFile writes the forecast's workbook to name, atomically.
-func writeForecastXLSXFile(name string, r *forecast.Result) error {
-	err := writeFileAtomicFunc(name, func(w io.Writer) error { return writeForecastXLSX(w, r, xlsxOptions{}) })
-	if err != nil {
-		return &exitError{code: exitFindings, msg: err.Error()}
-	}
-	return nil
+func writeForecastXLSXFile(ctx context.Context, name string, r *forecast.Result) error {
+	return writeFileAtomic(ctx, name, func(w io.Writer) error { return writeForecastXLSX(w, r, xlsxOptions{}) })
 }
 
 // The columns of a forecast's tables.

@@ -98,8 +98,11 @@ func (b *Bootstrap) People() int { return len(b.persons) }
 
 func (b *Bootstrap) span() (int, int) { return b.first, b.last }
 
-// dataset draws one resample, keeping records up to lastMonth.
-func (b *Bootstrap) dataset(r *rand.Rand, lastMonth int) *data.Set {
+// dataset draws one resample, keeping records up to lastMonth. Its draws
+// depend on nothing a sweep can change (only params can be swept over
+// resampled data), so run run draws the same people at every step.
+func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
+	r := rand.New(rand.NewPCG(seed, run))
 	d := &data.Set{Records: map[string][]*value.Record{}}
 	for k := range b.persons {
 		j := r.IntN(len(b.persons))

@@ -19,9 +19,11 @@
 //   - A Bootstrap (NewBootstrap) resamples a provider's historical data,
 //     person by person with replacement.
 //
-// Forecast runs the runs in parallel — run i draws from a PCG generator
-// seeded with (seed, i), so the result does not depend on the number of
-// workers — and summarises, per settlement period and for all of them, the
+// Forecast runs the runs in parallel — run i draws from PCG generators
+// seeded from (seed, i) and what each draw is for (one field of one
+// record, the joiners of one month), so the result does not depend on the
+// number of workers, and every step of a sweep draws the same numbers
+// (common random numbers) — and summarises, per settlement period and for all of them, the
 // total and each kind of line as mean, P10, P50, P90, min and max; the
 // chance that each cap or floor binds and each standard is not met; a
 // histogram of the total; and optionally a sensitivity sweep of a contract

@@ -3,7 +3,6 @@ package forecast
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	goruntime "runtime"
 	"sort"
 	"strconv"
@@ -35,7 +34,10 @@ type Source interface {
 }
 
 type dataMaker interface {
-	dataset(r *rand.Rand, lastMonth int) *data.Set
+	// dataset makes the data of run run (from 0) of a forecast with seed
+	// seed, up to term month lastMonth. The same seed and run give the
+	// same data.
+	dataset(seed, run uint64, lastMonth int) *data.Set
 }
 
 func (sc *Scenario) maker() dataMaker { return newGenerator(sc) }
@@ -51,9 +53,10 @@ const MaxRuns = 1_000_000
 type Options struct {
 	// Runs is the number of simulated runs, 1 to MaxRuns (default 1000).
 	Runs int
-	// Seed makes the forecast repeatable: run i draws from a PCG generator
-	// seeded with (Seed, i), so the output depends only on the seed and
-	// the number of runs, never on Workers.
+	// Seed makes the forecast repeatable: run i draws from PCG generators
+	// seeded from (Seed, i), so the output depends only on the seed and
+	// the number of runs, never on Workers; every step of a sweep draws
+	// the same numbers.
 	Seed uint64
 	// Workers is how many runs are evaluated at once (default: one per CPU).
 	Workers int
@@ -88,6 +91,9 @@ type Result struct {
 	// contract, in contract order.
 	Caps      []Chance
 	Standards []Chance
+	// Budget is the chance the total exceeds the contract's budget, nil
+	// when the contract's header gives none.
+	Budget *Budget
 	// Histogram is the distribution of the term total.
 	Histogram   []Bin
 	Sensitivity *Sensitivity
@@ -160,6 +166,34 @@ type PeriodChance struct {
 	Chance value.Decimal
 }
 
+// Budget is how often the total exceeds the contract's budget (the
+// header's budget, for the whole term). Each period is measured against
+// its share of the budget: the budget times the period's months over the
+// term's months (the calendar months that overlap the term), rounded
+// half-up to the minor unit — a twelfth a month of a year's term, as
+// payments made month by month are; a run exceeds it when its total is
+// more than that amount.
+type Budget struct {
+	// Amount is the budget for the whole term, as the header gives it.
+	Amount value.Decimal
+	// Term is the periods reported together (the term, or those chosen
+	// with Options.Periods); ByPeriod has one entry per period reported.
+	Term     BudgetChance
+	ByPeriod []BudgetChance
+}
+
+// BudgetChance is how often the total of a period (or of the periods
+// reported) exceeds its share of the budget.
+type BudgetChance struct {
+	Period string
+	// Budget is the period's share of the budget.
+	Budget value.Decimal
+	// Runs counts the runs whose total exceeds Budget; Chance is Runs
+	// divided by the number of runs.
+	Runs   int
+	Chance value.Decimal
+}
+
 // Sensitivity is the term total at each step of a swept param or var.
 type Sensitivity struct {
 	Name  string
@@ -225,6 +259,9 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	describeInputs(res, c, src, opts.Params)
 	res.Source.FirstMonth, res.Source.LastMonth = cal.monthLabel(dFirst), cal.monthLabel(dLast)
 	w.summarize(res, results[0])
+	if c.Budget != nil {
+		res.Budget = w.budget(results[0], c.Budget.Decimal(), res.Places)
+	}
 	for i := range sens.stepsOrNil() {
 		totals := make([]value.Decimal, len(results[i+1]))
 		for r, rr := range results[i+1] {

@@ -14,15 +14,30 @@ import (
 
 // generator makes the data of simulated runs from a scenario. Each worker
 // has its own: it keeps caches, and is not safe for concurrent use.
+//
+// The random numbers of a run are common to every step of a sweep: each
+// field of each record draws from a stream of its own, seeded from the
+// forecast's seed, the run, the record (its data, person and month, or
+// its parent and position) and the field, and so do the cohort's joiners
+// and leavers of each month. What one field draws, or whether it draws at
+// all, never moves another field's numbers, so a var or param that
+// changes one field (the chance a goal is achieved) leaves every other
+// field, and every figure that does not depend on it, exactly as it was.
 type generator struct {
-	sc      *Scenario
+	sc *Scenario
+	// pcg is reseeded for each stream; rng draws from it.
+	pcg     rand.PCG
+	rng     *rand.Rand
+	runKey  uint64
 	names   []ref.Val
 	origins map[*compiler.Schema]*value.Origin
 	decs    map[decKey]value.Decimal
 	scratch [][]int64
-	blocks  value.RecordBlocks
-	empty   ref.Val
-	row     int
+	// blocks allocates the records of the run being made; each run
+	// starts new blocks (see dataset).
+	blocks value.RecordBlocks
+	empty  ref.Val
+	row    int
 }
 
 type decKey struct {
@@ -40,6 +55,7 @@ type memo struct {
 func newGenerator(sc *Scenario) *generator {
 	g := &generator{sc: sc, decs: map[decKey]value.Decimal{},
 		empty: types.NewRefValList(types.DefaultTypeAdapter, []ref.Val{})}
+	g.rng = rand.New(&g.pcg)
 	var size func(sg *schemaGen)
 	size = func(sg *schemaGen) {
 		for len(g.scratch) <= sg.id {
@@ -69,11 +85,47 @@ func (g *generator) personName(i int) ref.Val {
 	return g.names[i]
 }
 
-// dataset simulates one run: the cohort month by month up to lastMonth,
-// with a record of each top-level data for every active person.
-func (g *generator) dataset(r *rand.Rand, lastMonth int) *data.Set {
+// The kinds of stream a run draws from (see generator).
+const (
+	streamJoin uint64 = iota + 1
+	streamLeave
+	streamRecord
+	streamPerson
+)
+
+// mix scrambles x (the finalizer of SplitMix64), so that keys that differ
+// in a bit seed unrelated streams.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// streamKey combines the key of a stream with one more part of its name.
+func streamKey(key, part uint64) uint64 { return mix(key ^ mix(part+0x9e3779b97f4a7c15)) }
+
+// stream returns the random numbers of one stream of the run: the
+// generator's, reseeded.
+func (g *generator) stream(key uint64) *rand.Rand {
+	g.pcg.Seed(g.runKey, key)
+	return g.rng
+}
+
+// dataset simulates run run of a forecast with seed seed: the cohort month
+// by month up to lastMonth, with a record of each top-level data for every
+// active person.
+func (g *generator) dataset(seed, run uint64, lastMonth int) *data.Set {
 	sc := g.sc
 	g.row = 0
+	g.runKey = streamKey(mix(seed), run)
+	// A run's records come from blocks of their own. A block that outlived
+	// the run would hold the run's last records, which reach (through
+	// parents, lists and shared field blocks) every record of the run,
+	// whose first block holds the run before's last records, and so on:
+	// every run a worker made would stay live to the end of the forecast.
+	g.blocks = value.RecordBlocks{}
 	d := &data.Set{Records: map[string][]*value.Record{}}
 	memos := make([]map[int]*memo, len(sc.tops))
 	for i, sg := range sc.tops {
@@ -96,7 +148,7 @@ func (g *generator) dataset(r *rand.Rand, lastMonth int) *data.Set {
 			break
 		}
 		if m > 0 && sc.join != nil {
-			for range sc.join.draw(r) {
+			for range sc.join.draw(g.stream(streamKey(streamJoin, uint64(month)))) {
 				active = append(active, next)
 				next++
 			}
@@ -113,11 +165,14 @@ func (g *generator) dataset(r *rand.Rand, lastMonth int) *data.Set {
 						memos[i][id] = mm
 					}
 				}
-				rec := g.record(sg, r, period, g.personName(id), nil, 0, mm)
+				who := streamKey(uint64(sg.id), uint64(id))
+				key := streamKey(streamKey(streamRecord, who), uint64(month))
+				rec := g.record(sg, key, streamKey(streamPerson, who), period, g.personName(id), nil, 0, mm)
 				d.Records[sg.s.Name] = append(d.Records[sg.s.Name], rec)
 			}
 		}
 		if sc.leave != nil {
+			r := g.stream(streamKey(streamLeave, uint64(month)))
 			k := min(int(sc.leave.draw(r)), len(active))
 			for range k {
 				j := r.IntN(len(active))
@@ -144,8 +199,10 @@ func (g *generator) newRecord(s *compiler.Schema) *value.Record {
 }
 
 // record makes one record of sg: the record at position pos (from 0) of
-// its parent's list, or a top-level record of person for period.
-func (g *generator) record(sg *schemaGen, r *rand.Rand, period value.Date, person ref.Val, parent *value.Record, pos int, mm *memo) *value.Record {
+// its parent's list, or a top-level record of person for period. key names
+// the record's streams; per names the person's, from which the fields
+// drawn once for each person (kept in mm) draw.
+func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, person ref.Val, parent *value.Record, pos int, mm *memo) *value.Record {
 	rec := g.newRecord(sg.s)
 	rec.Parent = parent
 	nums := g.scratch[sg.id]
@@ -156,6 +213,14 @@ func (g *generator) record(sg *schemaGen, r *rand.Rand, period value.Date, perso
 			continue
 		}
 		var v ref.Val
+		var r *rand.Rand
+		if fg.kind == gDist || fg.kind == gDate || fg.kind == gList {
+			if fg.perPerson && mm != nil {
+				r = g.stream(streamKey(per, uint64(i)))
+			} else {
+				r = g.stream(streamKey(key, uint64(i)))
+			}
+		}
 		switch fg.kind {
 		case gPerson:
 			v = person
@@ -198,9 +263,10 @@ func (g *generator) record(sg *schemaGen, r *rand.Rand, period value.Date, perso
 					v = g.empty
 					break
 				}
+				// r is not used again: each child reseeds it.
 				kids := make([]ref.Val, n)
 				for j := range kids {
-					kids[j] = g.record(fg.child, r, period, person, rec, j, nil)
+					kids[j] = g.record(fg.child, streamKey(streamKey(key, uint64(i)), uint64(j+1)), 0, period, person, rec, j, nil)
 				}
 				v = types.NewRefValList(types.DefaultTypeAdapter, kids)
 			}

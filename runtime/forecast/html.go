@@ -144,6 +144,7 @@ func (h *htmlWriter) page() {
 		h.p("</section>\n")
 	}
 	h.sensitivity()
+	h.budget()
 	h.chances()
 	h.inputs()
 	h.p("</main>\n</body>\n</html>\n")
@@ -179,7 +180,7 @@ func (h *htmlWriter) sensitivity() {
 		if s.Kind == "var" {
 			what = "scenario var"
 		}
-		h.p("<p class=\"meta\">How the total for %s moves with %s %s (%d runs a step, the same seeds at every step).</p>\n", esc(r.termName()), what, esc(s.Name), r.Runs)
+		h.p("<p class=\"meta\">How the total for %s moves with %s %s (%d runs a step, the same random numbers at every step).</p>\n", esc(r.termName()), what, esc(s.Name), r.Runs)
 		h.sensitivityChart()
 		h.p("<table>\n<thead><tr><th>%s</th><th>mean</th><th>P10</th><th>P50</th><th>P90</th></tr></thead>\n<tbody>\n", esc(s.Name))
 		for _, st := range s.Steps {
@@ -192,6 +193,21 @@ func (h *htmlWriter) sensitivity() {
 		h.p("<p class=\"note\">No sweep was run.</p>\n")
 	}
 	h.p("</section>\n")
+}
+
+// budget writes the table of the chances that the total exceeds the
+// contract's budget, if it has one.
+func (h *htmlWriter) budget() {
+	b := h.r.Budget
+	if b == nil {
+		return
+	}
+	h.p("<section id=\"budget\">\n<h2>Budget</h2>\n<p class=\"meta\">The contract's budget is %s for the term. The chance is the share of runs whose total exceeds it.</p>\n", h.money(b.Amount))
+	h.p("<table>\n<thead><tr><th>period</th><th>budget</th><th>chance</th><th>runs</th></tr></thead>\n<tbody>\n")
+	for _, p := range append([]BudgetChance{b.Term}, b.ByPeriod...) {
+		h.p("<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td></tr>\n", esc(p.Period), h.money(p.Budget), percent(p.Chance), p.Runs)
+	}
+	h.p("</tbody>\n</table>\n<p class=\"note\">A period's budget is its share of the term's budget by months (a twelfth a month of a year), rounded to the penny.</p>\n</section>\n")
 }
 
 // chances writes the table of the chances of caps binding and standards

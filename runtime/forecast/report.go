@@ -23,6 +23,7 @@ type jsonForecast struct {
 	Periods          []jsonPeriod     `json:"periods"`
 	Caps             []jsonChance     `json:"caps"`
 	Standards        []jsonChance     `json:"standards"`
+	Budget           *jsonBudget      `json:"budget"`
 	Histogram        []jsonBin        `json:"histogram"`
 	Sensitivity      *jsonSensitivity `json:"sensitivity"`
 }
@@ -95,6 +96,23 @@ type jsonPeriodChance struct {
 	Period string `json:"period"`
 	Runs   int    `json:"runs"`
 	Chance string `json:"chance"`
+}
+
+type jsonBudget struct {
+	Amount   string             `json:"amount"`
+	Term     jsonBudgetChance   `json:"term"`
+	ByPeriod []jsonBudgetChance `json:"by_period"`
+}
+
+type jsonBudgetChance struct {
+	Period string `json:"period"`
+	Budget string `json:"budget"`
+	Runs   int    `json:"runs"`
+	Chance string `json:"chance"`
+}
+
+func (r *Result) jsonBudgetChance(b BudgetChance) jsonBudgetChance {
+	return jsonBudgetChance{Period: b.Period, Budget: r.amount(b.Budget), Runs: b.Runs, Chance: b.Chance.StringFixed(4)}
 }
 
 type jsonBin struct {
@@ -180,6 +198,12 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	}
 	for _, b := range r.Histogram {
 		j.Histogram = append(j.Histogram, jsonBin{From: r.amount(b.From), To: r.amount(b.To), Count: b.Count})
+	}
+	if b := r.Budget; b != nil {
+		j.Budget = &jsonBudget{Amount: r.amount(b.Amount), Term: r.jsonBudgetChance(b.Term), ByPeriod: []jsonBudgetChance{}}
+		for _, p := range b.ByPeriod {
+			j.Budget.ByPeriod = append(j.Budget.ByPeriod, r.jsonBudgetChance(p))
+		}
 	}
 	if s := r.Sensitivity; s != nil {
 		js := &jsonSensitivity{Name: s.Name, Kind: s.Kind, Steps: []jsonStep{}}

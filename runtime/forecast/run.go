@@ -3,7 +3,6 @@ package forecast
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
@@ -97,8 +96,7 @@ func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *
 
 // evalRun makes the data of one run and evaluates it.
 func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint64, run, lastMonth int, w *window) (*runResult, error) {
-	r := rand.New(rand.NewPCG(seed, uint64(run)))
-	d := mk.dataset(r, lastMonth)
+	d := mk.dataset(seed, uint64(run), lastMonth)
 	rr := w.newRunResult()
 	empty := true
 	for _, recs := range d.Records {
@@ -194,6 +192,19 @@ func (w *window) tally(rr *runResult, st *runtime.Statement) {
 	}
 }
 
+// termLabel names the periods reported together: term when they are the
+// whole term, else 2026-06 .. 2026-08 (or the one period).
+func (w *window) termLabel() string {
+	if w.first == 0 && w.last == len(w.cal.labels)-1 {
+		return "term"
+	}
+	label := w.cal.labels[w.first]
+	if w.last != w.first {
+		label += " .. " + w.cal.labels[w.last]
+	}
+	return label
+}
+
 // termTotal is a run's total over the periods reported.
 func (w *window) termTotal(rr *runResult) value.Money {
 	t := w.zero
@@ -230,14 +241,7 @@ func (w *window) summarize(res *Result, runs []*runResult) {
 	}
 	fm, _ := w.cal.periodMonths(w.first)
 	_, lm := w.cal.periodMonths(w.last)
-	label := "term"
-	if w.first != 0 || w.last != len(w.cal.labels)-1 {
-		label = w.cal.labels[w.first]
-		if w.last != w.first {
-			label += " .. " + w.cal.labels[w.last]
-		}
-	}
-	res.Term = periodResult(label, w.cal.months[fm].from, w.cal.months[lm].to, func(rr *runResult, k int) value.Money {
+	res.Term = periodResult(w.termLabel(), w.cal.months[fm].from, w.cal.months[lm].to, func(rr *runResult, k int) value.Money {
 		t := w.zero
 		for p := range w.periods() {
 			t, _ = t.Add(rr.amounts[p*stride+k])
@@ -273,6 +277,39 @@ func (w *window) summarize(res *Result, runs []*runResult) {
 	res.Caps = chances(w.caps, func(rr *runResult) [][]bool { return rr.caps })
 	res.Standards = chances(w.stds, func(rr *runResult) [][]bool { return rr.stds })
 	res.Histogram = histogram(col(w.termTotal), histogramBins, res.Places)
+}
+
+// budget measures the base runs' totals against the budget amount for
+// the term: each period reported against its share, by months, and all of
+// them together against theirs.
+func (w *window) budget(runs []*runResult, amount value.Decimal, places int32) *Budget {
+	termMonths := value.DecimalFromInt(int64(len(w.cal.months)))
+	// share is the budget of the periods from first to last.
+	share := func(first, last int) value.Money {
+		fm, _ := w.cal.periodMonths(first)
+		_, lm := w.cal.periodMonths(last)
+		x, _ := amount.Mul(value.DecimalFromInt(int64(lm - fm + 1)))
+		x, _ = x.Quo(termMonths)
+		return value.MoneyOf(value.Round(x, places, value.HalfUp))
+	}
+	measure := func(label string, limit value.Money, total func(rr *runResult) value.Money) BudgetChance {
+		k := 0
+		for _, rr := range runs {
+			if total(rr).Cmp(limit) > 0 {
+				k++
+			}
+		}
+		return BudgetChance{Period: label, Budget: limit.Decimal(), Runs: k, Chance: chance(k, len(runs))}
+	}
+	stride := len(Kinds) + 1
+	b := &Budget{Amount: value.Round(amount, places, value.HalfUp)}
+	for p := range w.periods() {
+		b.ByPeriod = append(b.ByPeriod, measure(w.cal.labels[w.first+p], share(w.first+p, w.first+p),
+			func(rr *runResult) value.Money { return rr.amounts[p*stride] }))
+	}
+	// Over the whole term the share is the budget itself.
+	b.Term = measure(w.termLabel(), share(w.first, w.last), w.termTotal)
+	return b
 }
 
 // histogramBins is the number of bars of the term total's histogram.

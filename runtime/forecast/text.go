@@ -17,6 +17,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	r.textHeader(ew)
 	r.textStats(ew)
 	r.textHistogram(ew)
+	r.textBudget(ew)
 	r.textChances(ew, "Caps and floors: chance of binding", r.Caps)
 	r.textChances(ew, "Standards: chance of not being met", r.Standards)
 	r.textSensitivity(ew)
@@ -95,6 +96,30 @@ func (r *Result) textHistogram(ew io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintf(ew, "  P10 %s   P50 %s   P90 %s\n", r.money(r.Term.Total.P10), r.money(r.Term.Total.P50), r.money(r.Term.Total.P90))
+}
+
+// textBudget writes the chance that the total exceeds the contract's
+// budget, for the periods reported together and for each, if the contract
+// has a budget.
+func (r *Result) textBudget(ew io.Writer) {
+	b := r.Budget
+	if b == nil {
+		return
+	}
+	fmt.Fprintf(ew, "\nBudget %s %s for the term: chance the total exceeds it\n", r.Contract.Currency, r.money(b.Amount))
+	tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\tbudget\tchance\truns\t\n")
+	rows := b.ByPeriod
+	if len(rows) > 1 {
+		rows = append([]BudgetChance{b.Term}, rows...)
+	}
+	for _, p := range rows {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t\n", p.Period, r.money(p.Budget), percent(p.Chance), p.Runs)
+	}
+	tw.Flush()
+	if len(b.ByPeriod) > 1 || b.Term.Period != "term" {
+		fmt.Fprintln(ew, "  A period's budget is its share of the term's by months.")
+	}
 }
 
 // textChances writes the chances of caps binding or standards not being
