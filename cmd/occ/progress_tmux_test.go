@@ -28,10 +28,7 @@ func TestProgressInTerminal(t *testing.T) {
 		t.Fatalf("OCC_TMUX=1 but tmux is not installed: %v (apt-get install tmux)", err)
 	}
 	dir := t.TempDir()
-	occ := filepath.Join(dir, "occ")
-	if out, err := exec.Command("go", "build", "-o", occ, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	occ := buildOcc(t, dir)
 	spec, err := filepath.Abs(outcomesDir)
 	if err != nil {
 		t.Fatal(err)
