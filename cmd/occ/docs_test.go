@@ -165,6 +165,32 @@ func checkBlock(t *testing.T, blk occBlock, prelude string) *compiler.Contract {
 	return c
 }
 
+// checkFormatted reports a block that occ fmt --check would list: every
+// example is written in the canonical layout, as a reader will copy it.
+// A snippet is formatted alone, as the file a reader would paste it into.
+func checkFormatted(t *testing.T, blk occBlock) {
+	t.Helper()
+	f, diags := lang.Parse(blk.file, []byte(blk.text))
+	if diags.HasErrors() || f.Body == nil {
+		return // checkBlock reports it
+	}
+	got, want := strings.Split(blk.text, "\n"), strings.Split(string(lang.Format(f)), "\n")
+	for i := range max(len(got), len(want)) {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Errorf("%s:%d: example at line %d is not formatted (occ fmt --check lists it): line %d is\n\t%q\nwant\n\t%q",
+				blk.file, blk.line+1+i, blk.line, i+1, g, w)
+			return
+		}
+	}
+}
+
 // runDocTests runs the example's test blocks that need no data file.
 func runDocTests(t *testing.T, blk occBlock, prelude string, c *compiler.Contract) int {
 	t.Helper()
@@ -206,6 +232,7 @@ func TestDocsExamples(t *testing.T) {
 		}
 		for _, blk := range blocks {
 			total++
+			checkFormatted(t, blk)
 			pre := prelude
 			if reHeader.MatchString(blk.text) {
 				pre = ""
