@@ -416,9 +416,10 @@ type sarifInvocation struct {
 }
 
 type sarifNotification struct {
-	Level          string        `json:"level"`
-	Message        sarifMessage  `json:"message"`
-	AssociatedRule *sarifRuleRef `json:"associatedRule,omitempty"`
+	Level          string           `json:"level"`
+	Message        sarifMessage     `json:"message"`
+	AssociatedRule *sarifRuleRef    `json:"associatedRule,omitempty"`
+	Properties     *sarifProperties `json:"properties,omitempty"`
 }
 
 type sarifRuleRef struct {
@@ -431,8 +432,10 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name  string      `json:"name"`
-	Rules []sarifRule `json:"rules"`
+	Name            string      `json:"name"`
+	Version         string      `json:"version"`
+	SemanticVersion string      `json:"semanticVersion,omitempty"`
+	Rules           []sarifRule `json:"rules"`
 }
 
 type sarifRule struct {
@@ -445,11 +448,20 @@ type sarifMessage struct {
 }
 
 type sarifResult struct {
-	RuleID    string          `json:"ruleId,omitempty"`
-	RuleIndex *int            `json:"ruleIndex,omitempty"`
-	Level     string          `json:"level"`
-	Message   sarifMessage    `json:"message"`
-	Locations []sarifLocation `json:"locations,omitempty"`
+	RuleID     string           `json:"ruleId,omitempty"`
+	RuleIndex  *int             `json:"ruleIndex,omitempty"`
+	Level      string           `json:"level"`
+	Message    sarifMessage     `json:"message"`
+	Locations  []sarifLocation  `json:"locations,omitempty"`
+	Properties *sarifProperties `json:"properties,omitempty"`
+}
+
+// sarifProperties is the property bag (SARIF 2.1.0, 3.8) of a result or
+// notification. The hint stays out of message.text, which is the message
+// alone, as in every other format: code scanning shows the text as the
+// alert's title.
+type sarifProperties struct {
+	Hint string `json:"hint"`
 }
 
 type sarifLocation struct {
@@ -494,22 +506,23 @@ func writeSARIF(b *bytes.Buffer, ds lang.Diagnostics) error {
 			level = "warning"
 		}
 		msg := sarifMessage{Text: d.Message}
+		var props *sarifProperties
 		if d.Detail != "" {
-			msg.Text += ". " + d.Detail
+			props = &sarifProperties{Hint: d.Detail}
 		}
 		ruleIndex := -1
 		if d.Code != "" {
 			ruleIndex, _ = slices.BinarySearch(codes, d.Code)
 		}
 		if d.Span.File == "" {
-			n := sarifNotification{Level: level, Message: msg}
+			n := sarifNotification{Level: level, Message: msg, Properties: props}
 			if ruleIndex >= 0 {
 				n.AssociatedRule = &sarifRuleRef{ID: d.Code, Index: ruleIndex}
 			}
 			notes = append(notes, n)
 			continue
 		}
-		r := sarifResult{Level: level, Message: msg}
+		r := sarifResult{Level: level, Message: msg, Properties: props}
 		if ruleIndex >= 0 {
 			r.RuleID, r.RuleIndex = d.Code, &ruleIndex
 		}
@@ -530,11 +543,14 @@ func writeSARIF(b *bytes.Buffer, ds lang.Diagnostics) error {
 		results = append(results, r)
 	}
 
+	v := currentVersion()
+	driver := sarifDriver{Name: "occ", Version: v.String(), Rules: rules}
+	driver.SemanticVersion, _ = v.Semantic()
 	log := sarifLog{
 		Schema:  sarifSchema,
 		Version: sarifVersion,
 		Runs: []sarifRun{{
-			Tool:       sarifTool{Driver: sarifDriver{Name: "occ", Rules: rules}},
+			Tool:       sarifTool{Driver: driver},
 			Results:    results,
 			ColumnKind: "unicodeCodePoints",
 		}},

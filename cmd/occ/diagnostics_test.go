@@ -648,3 +648,66 @@ func TestSARIFWithoutLocation(t *testing.T) {
 		t.Errorf("notification %+v", n)
 	}
 }
+
+// The SARIF driver carries occ's version, and a hint goes in the result's
+// property bag, never into message.text, which is the message alone.
+func TestSARIFVersionAndHint(t *testing.T) {
+	at := lang.Span{File: "a.occ", Start: lang.Pos{Line: 1, Col: 1}, End: lang.Pos{Line: 1, Col: 2}}
+	ds := lang.Diagnostics{
+		{Span: at, Code: "undefined-field", Message: `data review has no field "hour"`, Detail: `did you mean "hours"?`},
+		{Span: at, Code: "plain", Message: "no hint"},
+		{Code: "config", Message: "no file", Detail: "a hint on a notification"},
+	}
+	out := render(t, "sarif", ds, nil, false)
+	if err := validateSARIF(t, out); err != nil {
+		t.Fatal(err)
+	}
+	type props struct{ Hint *string }
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Version         string
+					SemanticVersion *string
+				}
+			}
+			Results []struct {
+				Message    map[string]string
+				Properties *props
+			}
+			Invocations []struct {
+				ToolExecutionNotifications []struct {
+					Message    map[string]string
+					Properties *props
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if want := currentVersion().String(); run.Tool.Driver.Version != want || want == "" {
+		t.Errorf("driver.version %q, want %q", run.Tool.Driver.Version, want)
+	}
+	if _, ok := currentVersion().Semantic(); !ok && run.Tool.Driver.SemanticVersion != nil {
+		t.Errorf("driver.semanticVersion %q for a version that is not one", *run.Tool.Driver.SemanticVersion)
+	}
+	r := run.Results
+	if len(r) != 2 {
+		t.Fatalf("%d results, want 2", len(r))
+	}
+	if len(r[0].Message) != 1 || r[0].Message["text"] != ds[0].Message {
+		t.Errorf("message %v, want the text %q alone", r[0].Message, ds[0].Message)
+	}
+	if r[0].Properties == nil || r[0].Properties.Hint == nil || *r[0].Properties.Hint != ds[0].Detail {
+		t.Errorf("properties %+v, want the hint %q", r[0].Properties, ds[0].Detail)
+	}
+	if r[1].Properties != nil {
+		t.Errorf("a diagnostic without a hint has properties %+v", r[1].Properties)
+	}
+	n := run.Invocations[0].ToolExecutionNotifications[0]
+	if n.Message["text"] != "no file" || n.Properties == nil || *n.Properties.Hint != ds[2].Detail {
+		t.Errorf("notification %+v", n)
+	}
+}

@@ -165,6 +165,32 @@ func checkBlock(t *testing.T, blk occBlock, prelude string) *compiler.Contract {
 	return c
 }
 
+// checkFormatted reports a block that occ fmt --check would list: every
+// example is written in the canonical layout, as a reader will copy it.
+// A snippet is formatted alone, as the file a reader would paste it into.
+func checkFormatted(t *testing.T, blk occBlock) {
+	t.Helper()
+	f, diags := lang.Parse(blk.file, []byte(blk.text))
+	if diags.HasErrors() || f.Body == nil {
+		return // checkBlock reports it
+	}
+	got, want := strings.Split(blk.text, "\n"), strings.Split(string(lang.Format(f)), "\n")
+	for i := range max(len(got), len(want)) {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Errorf("%s:%d: example at line %d is not formatted (occ fmt --check lists it): line %d is\n\t%q\nwant\n\t%q",
+				blk.file, blk.line+1+i, blk.line, i+1, g, w)
+			return
+		}
+	}
+}
+
 // runDocTests runs the example's test blocks that need no data file.
 func runDocTests(t *testing.T, blk occBlock, prelude string, c *compiler.Contract) int {
 	t.Helper()
@@ -206,6 +232,7 @@ func TestDocsExamples(t *testing.T) {
 		}
 		for _, blk := range blocks {
 			total++
+			checkFormatted(t, blk)
 			pre := prelude
 			if reHeader.MatchString(blk.text) {
 				pre = ""
@@ -239,6 +266,73 @@ func TestDocsCoverLanguage(t *testing.T) {
 	for _, e := range []string{"total", "line", "lines", "subtotal", "standard", "excluded", "flag", "no line", "no flag", "error"} {
 		if !strings.Contains(doc, "expect "+e+" ") {
 			t.Errorf("docs/language.md never shows `expect %s`", e)
+		}
+	}
+}
+
+// readmeText returns README.md.
+func readmeText(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var reFlagUsage = regexp.MustCompile(`(?m)^\s+(?:-(\w), )?--([\w-]+)`)
+
+// TestReadmeCommandTable checks that the README's command table has a row
+// for every command, and that each command's flags are named in its row
+// or, for the flags many commands share, in the paragraph under the table.
+func TestReadmeCommandTable(t *testing.T) {
+	readme := readmeText(t)
+	start := strings.Index(readme, "| command | what it does |")
+	if start < 0 {
+		t.Fatal("README.md has no command table")
+	}
+	table, rest, _ := strings.Cut(readme[start:], "\n\n")
+	note, _, _ := strings.Cut(rest, "\n\n")
+	rows := map[string]string{}
+	for _, l := range strings.Split(table, "\n") {
+		if m := regexp.MustCompile("^\\| `occ ([a-z]+)").FindStringSubmatch(l); m != nil {
+			rows[m[1]] = l
+		}
+	}
+	named := func(text, flag string) bool {
+		return regexp.MustCompile(`(^|[^-\w])` + regexp.QuoteMeta(flag) + `\b`).MatchString(text)
+	}
+	var out, errb strings.Builder
+	root := newRoot(&out, &errb)
+	for _, cmd := range root.Commands() {
+		if cmd.Hidden || cmd.Name() == "help" {
+			continue
+		}
+		row, ok := rows[cmd.Name()]
+		if !ok {
+			t.Errorf("README.md's command table has no row for occ %s", cmd.Name())
+			continue
+		}
+		// The flags as occ CMD --help lists them: "  -w, --write  ...".
+		for _, m := range reFlagUsage.FindAllStringSubmatch(cmd.LocalFlags().FlagUsages(), -1) {
+			short, long := m[1], m[2]
+			if long == "help" || named(row, "--"+long) || short != "" && named(row, "-"+short) || named(note, "--"+long) {
+				continue
+			}
+			t.Errorf("README.md's row for occ %s does not name --%s", cmd.Name(), long)
+		}
+	}
+	if !strings.Contains(rows["version"], "occ --version") {
+		t.Error("README.md does not say occ --version")
+	}
+}
+
+// TestReadmeTrimmed checks that output the README shows in part says so:
+// an elision is written "... (trimmed...)", never a bare "...".
+func TestReadmeTrimmed(t *testing.T) {
+	for i, l := range strings.Split(readmeText(t), "\n") {
+		if s := strings.TrimSpace(l); s == "..." || s == "…" {
+			t.Errorf("README.md:%d: a bare %q; say what was left out: \"... (trimmed)\"", i+1, s)
 		}
 	}
 }

@@ -35,6 +35,8 @@ type evalParams struct {
 	output  string
 	explain string
 	workers int
+	// quiet turns off the progress line on a terminal.
+	quiet bool
 	// diagnostics is the format of errors on standard error; "" chooses
 	// by format (see diagnosticsFormat).
 	diagnostics string
@@ -92,6 +94,7 @@ func addEvalFlags(cmd *cobra.Command, p *evalParams) {
 	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026/27, term or FROM..TO")
 	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
 	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
+	cmd.Flags().BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the data are read and checked")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
 }
 
@@ -168,14 +171,12 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat 
 		if in.Path != s {
 			in.Schema, _, _ = strings.Cut(s, "=")
 		}
-		b, err := os.ReadFile(in.Path)
-		if err != nil {
-			return nil, usageError("cannot read data file %s: %v", in.Path, errors.Unwrap(err))
-		}
-		in.Data = b
 		inputs = append(inputs, in)
 	}
-	d, ds := data.Load(c, inputs)
+	d, ds, err := loadInputs(c, inputs, stderr)
+	if err != nil {
+		return nil, err
+	}
 	if len(ds) > 0 {
 		return nil, reportFindings(stderr, errFormat, ds, nil, "data", "no statement produced")
 	}
@@ -221,6 +222,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	}
 	ctx, stop := notifyContext(ctx)
 	defer stop()
+	stderr = quiet(stderr, p.quiet)
 	// The data and the evaluation stay in memory to the end, so the heap
 	// is mostly live: collecting when it has grown by 40% rather than
 	// doubled keeps a million reviews under 1 GiB for a few percent more

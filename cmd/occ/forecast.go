@@ -11,8 +11,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -42,6 +40,7 @@ type forecastParams struct {
 	html        string
 	xlsx        string
 	workers     int
+	quiet       bool
 }
 
 func newForecastCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -88,6 +87,7 @@ what the value changes moves.`,
 	f.StringVar(&p.html, "html", "", "also write a self-contained HTML report with charts to this file")
 	f.StringVar(&p.xlsx, "xlsx", "", "also write the forecast as a workbook (.xlsx) to this file")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
+	f.BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the runs are made")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
 	return cmd
 }
@@ -105,6 +105,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	p.diagnostics = diagFormat
 	ctx, stop := notifyContext(ctx)
 	defer stop()
+	stderr = quiet(stderr, p.quiet)
 	c, contractSrc, err := compileSpec(p.spec, stderr, p.diagnostics)
 	if err != nil {
 		return err
@@ -137,15 +138,12 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	var bar *progressBar
-	if isTerminal(stderr) {
-		bar = &progressBar{w: stderr, start: time.Now()}
-		opts.Progress = bar.update
+	bar := newProgress(stderr, "forecast", unitRuns)
+	if bar != nil {
+		opts.Progress = func(done, total int) { bar.update(int64(done), int64(total)) }
 	}
 	res, err := forecast.Forecast(ctx, c, src, opts)
-	if bar != nil {
-		bar.clear()
-	}
+	bar.clear()
 	if sig := interruptedBy(ctx); sig != nil {
 		return interrupted(sig, "no forecast produced")
 	}
@@ -404,48 +402,4 @@ func writeForecast(ctx context.Context, res *forecast.Result, p *forecastParams,
 	}
 	_, err := stdout.Write(buf.Bytes())
 	return err
-}
-
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar draws the runs done on one line of a terminal, at most ten
-// times a second.
-type progressBar struct {
-	w     io.Writer
-	mu    sync.Mutex
-	start time.Time
-	last  time.Time
-	drawn bool
-}
-
-func (b *progressBar) update(done, total int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	now := time.Now()
-	if done < total && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last = now
-	const width = 30
-	fill := done * width / max(total, 1)
-	elapsed := now.Sub(b.start).Round(100 * time.Millisecond)
-	fmt.Fprintf(b.w, "\rforecast [%s%s] %3d%% %d/%d runs %s ", strings.Repeat("#", fill), strings.Repeat(".", width-fill),
-		done*100/max(total, 1), done, total, elapsed)
-	b.drawn = true
-}
-
-func (b *progressBar) clear() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.drawn {
-		fmt.Fprintf(b.w, "\r%s\r", strings.Repeat(" ", 72))
-	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"go/build"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,13 +16,38 @@ import (
 // and validates data files; runtime evaluates; cmd/... is the command line,
 // which nothing imports but the command it belongs to (cmd/occ imports its
 // own cmd/occ/lsp).
+//
+// The rules name occ's packages as occ/lang, occ/compiler and so on,
+// whatever the module path in go.mod: import paths are read with the module
+// path replaced by "occ", so that moving the module changes nothing here.
 
-const module = "occ"
+// modulePath returns the module path go.mod declares.
+func modulePath(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) == 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	t.Fatal("go.mod declares no module")
+	return ""
+}
 
 // occPackages returns the import path and non-test imports of every package
-// in the module.
+// in the module, with the module path written "occ".
 func occPackages(t *testing.T) map[string][]string {
 	t.Helper()
+	module := modulePath(t)
+	short := func(path string) string {
+		if path == module || strings.HasPrefix(path, module+"/") {
+			return "occ" + path[len(module):]
+		}
+		return path
+	}
 	root := filepath.Join("..", "..")
 	pkgs := map[string][]string{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -44,11 +70,15 @@ func occPackages(t *testing.T) map[string][]string {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, path)
-		ip := module
+		ip := "occ"
 		if rel != "." {
-			ip = module + "/" + filepath.ToSlash(rel)
+			ip = "occ/" + filepath.ToSlash(rel)
 		}
-		pkgs[ip] = p.Imports
+		imports := make([]string, len(p.Imports))
+		for i, imp := range p.Imports {
+			imports[i] = short(imp)
+		}
+		pkgs[ip] = imports
 		return nil
 	})
 	if err != nil {
@@ -57,7 +87,7 @@ func occPackages(t *testing.T) map[string][]string {
 	return pkgs
 }
 
-func isOcc(path string) bool { return path == module || strings.HasPrefix(path, module+"/") }
+func isOcc(path string) bool { return path == "occ" || strings.HasPrefix(path, "occ/") }
 
 func under(path, prefix string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") }
 

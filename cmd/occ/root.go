@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -74,10 +75,17 @@ against review data into a statement that reconciles to the penny.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
+	// occ --version prints what occ version does.
+	var versionText strings.Builder
+	writeVersion(&versionText, currentVersion())
+	root.Version = currentVersion().Version
+	root.SetVersionTemplate(versionText.String())
+	root.Flags().Bool("version", false, "print occ's version, as occ version does")
 	// Every command, in the order of the README's command table; each
 	// is built by the file of its name.
 	for _, add := range []func(stdout, stderr io.Writer) *cobra.Command{
 		newCheckCmd, newFmtCmd, newTestCmd, newEvalCmd, newExplainCmd, newSchemaCmd, newForecastCmd, newLspCmd,
+		newVersionCmd,
 	} {
 		root.AddCommand(add(stdout, stderr))
 	}
