@@ -2,7 +2,9 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -357,9 +359,9 @@ func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[
 	e.env = env
 	e.Parts = parts(p)
 	e.Branches = branches(p)
-	e.Reads = sortedKeys(names)
+	e.Reads = slices.Sorted(maps.Keys(names))
 	e.Inputs = inputPaths(p, vars, ck)
-	e.Previous = sortedKeys(prev)
+	e.Previous = slices.Sorted(maps.Keys(prev))
 	return e
 }
 

@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -113,7 +115,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 		s := ck.c.schemas[d.For.Text]
 		if s == nil {
 			diag := ck.errorf(d.For.Span, "undefined", "no data named %q", d.For.Text)
-			if sug := spell.Nearest(d.For.Text, sortedKeys(ck.c.schemas)); sug != "" {
+			if sug := spell.Nearest(d.For.Text, slices.Sorted(maps.Keys(ck.c.schemas))); sug != "" {
 				diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 			return false
@@ -286,7 +288,7 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			switch {
 			case t == nil:
 				d := ck.errorf(w.Span, "undefined", "no rule named %q", w.Text)
-				if sug := spell.Nearest(w.Text, sortedKeys(byName)); sug != "" {
+				if sug := spell.Nearest(w.Text, slices.Sorted(maps.Keys(byName))); sug != "" {
 					d.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 			case !t.r.HasLines():
@@ -322,7 +324,7 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 	visit = func(pr *pendingRule) {
 		state[pr] = grey
 		stack = append(stack, pr)
-		deps := append(append(sortedKeys(pr.reads), sortedKeys(pr.prev)...), pr.after...)
+		deps := append(append(slices.Sorted(maps.Keys(pr.reads)), slices.Sorted(maps.Keys(pr.prev))...), pr.after...)
 		for _, name := range deps {
 			t := byName[name]
 			if t == nil || t == pr {
@@ -384,7 +386,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 	}
 	var opts []cel.EnvOption
 	var optNames []string
-	for _, name := range sortedKeys(pr.reads) {
+	for _, name := range slices.Sorted(maps.Keys(pr.reads)) {
 		t := c.rules[name]
 		if t == r {
 			// Reported as a cycle; declared so that it is not also unknown.
@@ -409,7 +411,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		opts = append(opts, cel.Variable(name, typ))
 		optNames = append(optNames, name)
 	}
-	for _, name := range sortedKeys(pr.prev) {
+	for _, name := range slices.Sorted(maps.Keys(pr.prev)) {
 		t := c.rules[name]
 		t.ReadBy = true
 		if !r.Scope.Kind.IsTime() || t.Scope != r.Scope {

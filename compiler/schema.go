@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"cel.dev/cel-go/common/types"
@@ -134,7 +136,7 @@ func (ck *checker) checkFields(s *Schema, d *lang.Data) {
 			elem := ck.c.schemas[lf.Elem.Text]
 			if elem == nil {
 				d := ck.errorf(lf.Elem.Span, "undefined", "no data named %q", lf.Elem.Text)
-				if sug := spell.Nearest(lf.Elem.Text, sortedKeys(ck.c.schemas)); sug != "" {
+				if sug := spell.Nearest(lf.Elem.Text, slices.Sorted(maps.Keys(ck.c.schemas))); sug != "" {
 					d.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 				continue

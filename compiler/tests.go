@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -96,7 +98,7 @@ func (ck *checker) checkTests() {
 			p := c.params[s.Name.Text]
 			if p == nil {
 				diag := ck.errorf(s.Name.Span, "undefined", "no param named %q", s.Name.Text)
-				if sug := spell.Nearest(s.Name.Text, sortedKeys(c.params)); sug != "" {
+				if sug := spell.Nearest(s.Name.Text, slices.Sorted(maps.Keys(c.params))); sug != "" {
 					diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 				continue
@@ -187,7 +189,7 @@ func (ck *checker) testRecord(env *cel.Env, r *lang.Record, parent *Schema) *Tes
 	s := ck.c.schemas[r.Schema.Text]
 	if s == nil {
 		d := ck.errorf(r.Schema.Span, "undefined", "no data named %q", r.Schema.Text)
-		if sug := spell.Nearest(r.Schema.Text, append(sortedKeys(ck.c.schemas), "period", "set", "data", "expect")); sug != "" {
+		if sug := spell.Nearest(r.Schema.Text, append(slices.Sorted(maps.Keys(ck.c.schemas)), "period", "set", "data", "expect")); sug != "" {
 			d.Detail = fmt.Sprintf("did you mean %q?", sug)
 		}
 		return nil
@@ -325,7 +327,7 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 	if !ok {
 		d := ck.errorf(e.What.Span, "bad-expect", "unknown expectation %q", what)
 		d.Detail = "expect total, line, lines, subtotal, standard, excluded, flag, no or error"
-		if sug := spell.Nearest(what, sortedKeys(expectArity)); sug != "" {
+		if sug := spell.Nearest(what, slices.Sorted(maps.Keys(expectArity))); sug != "" {
 			d.Detail = fmt.Sprintf("did you mean %q?", sug)
 		}
 		return nil
@@ -345,7 +347,7 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 		r := ck.c.rules[name]
 		if r == nil {
 			d := ck.errorf(span, "undefined", "no rule named %q", name)
-			if sug := spell.Nearest(name, sortedKeys(ck.c.rules)); sug != "" {
+			if sug := spell.Nearest(name, slices.Sorted(maps.Keys(ck.c.rules))); sug != "" {
 				d.Detail = fmt.Sprintf("did you mean %q?", sug)
 			}
 			return false

@@ -336,9 +336,6 @@ func evalError(err error, stderr io.Writer, format string, src sources) error {
 	return &exitError{code: exitFindings, msg: err.Error()}
 }
 
-// moneyIn formats an amount with the given decimal places.
-func moneyIn(m value.Money, places int32) string { return m.Grouped(places) }
-
 // whatIfSettings returns the params of a statement that --set gave other
 // values than the contract's, as NAME=VALUE with the value written as in
 // the contract (hourly_rate=£21.00, quick_bonus=30%), in the contract's
@@ -403,7 +400,7 @@ func whatIfBanner(settings []string) string {
 // from whatIfSettings) says so on its first line and on its total.
 func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) error {
 	c := s.Contract
-	m := func(v value.Money) string { return moneyIn(v, c.MinorUnits) }
+	m := func(v value.Money) string { return v.Grouped(c.MinorUnits) }
 	t := tableText
 	if len(whatIf) > 0 {
 		fmt.Fprintf(w, "%s\n\n", whatIfBanner(whatIf))

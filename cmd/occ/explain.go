@@ -16,7 +16,7 @@ func writeExplain(w io.Writer, st *runtime.Statement, key string) error {
 	if err != nil {
 		return &exitError{code: exitFindings, msg: err.Error()}
 	}
-	m := func(v value.Money) string { return moneyIn(v, st.Contract.MinorUnits) }
+	m := func(v value.Money) string { return v.Grouped(st.Contract.MinorUnits) }
 	t := tableText
 	for i, x := range xs {
 		if i > 0 {

@@ -3,8 +3,9 @@ package forecast
 import (
 	"context"
 	"fmt"
+	"maps"
 	goruntime "runtime"
-	"sort"
+	"slices"
 	"strconv"
 
 	"cel.dev/cel-go/common/types"
@@ -277,7 +278,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 // sweep, if any.
 func configs(c *compiler.Contract, src Source, opts Options) ([]config, *Sensitivity, error) {
 	var paramOpts []runtime.Option
-	for _, name := range sortedKeys(opts.Params) {
+	for _, name := range slices.Sorted(maps.Keys(opts.Params)) {
 		o, err := paramOption(c, name, opts.Params[name])
 		if err != nil {
 			return nil, nil, err
@@ -374,16 +375,6 @@ func describeInputs(res *Result, c *compiler.Contract, src Source, params map[st
 		}
 		res.Params = append(res.Params, pv)
 	}
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // stepsOrNil returns the steps of the sweep, or nil when there is none.

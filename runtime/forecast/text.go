@@ -204,27 +204,7 @@ func short(h string) string {
 }
 
 // money formats an amount with thousands separators: -1,234.50.
-func (r *Result) money(d value.Decimal) string { return groupDigits(d.StringFixed(r.Places)) }
-
-func groupDigits(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i := range len(whole) {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(whole[i])
-	}
-	if hasFrac {
-		b.WriteString("." + frac)
-	}
-	return b.String()
-}
+func (r *Result) money(d value.Decimal) string { return value.MoneyOf(d).Grouped(r.Places) }
 
 // percent renders a chance (0..1) as a percentage with one place.
 func percent(d value.Decimal) string {
