@@ -457,3 +457,59 @@ func typeName(t *types.Type) string {
 	}
 	return t.String()
 }
+
+// Source is one contract file to compile: its name and text, or the error
+// met reading it.
+type Source struct {
+	Name string
+	Text []byte
+	Err  error
+}
+
+// CompileSources parses each source and compiles the files together, the
+// way every command reads a contract. A file that could not be read is a
+// "read" diagnostic. The contract comes back when no file has a syntax
+// error; when some do but every file has a tree, the compiler still runs,
+// so that its findings are reported too, and no contract comes back. The
+// parsed files are returned in the order given, and the diagnostics sorted.
+func CompileSources(srcs []Source, opts ...Option) ([]*lang.File, *Contract, lang.Diagnostics) {
+	var files []*lang.File
+	var diags lang.Diagnostics
+	parsedOK := true
+	for _, s := range srcs {
+		if s.Err != nil {
+			diags = append(diags, lang.Diagnostic{Severity: lang.Error, Code: "read", Message: s.Err.Error(),
+				Span: lang.Span{File: s.Name, Start: lang.Pos{Line: 1, Col: 1}, End: lang.Pos{Line: 1, Col: 1}}})
+			parsedOK = false
+			continue
+		}
+		f, ds := lang.Parse(s.Name, s.Text)
+		diags = append(diags, ds...)
+		if f.Body == nil || ds.HasErrors() {
+			parsedOK = false
+		}
+		files = append(files, f)
+	}
+	var c *Contract
+	switch {
+	case parsedOK || !diags.HasErrors():
+		var ds lang.Diagnostics
+		c, ds = Compile(files, opts...)
+		diags = append(diags, ds...)
+	case allParsed(files):
+		_, ds := Compile(files, opts...)
+		diags = append(diags, ds...)
+	}
+	diags.Sort()
+	return files, c, diags
+}
+
+// allParsed reports whether every file has a syntax tree.
+func allParsed(files []*lang.File) bool {
+	for _, f := range files {
+		if f.Body == nil {
+			return false
+		}
+	}
+	return len(files) > 0
+}

@@ -118,47 +118,20 @@ type loaded struct {
 	diags    lang.Diagnostics
 }
 
-// loadContract reads, parses and compiles one contract.
+// loadContract reads, parses and compiles one contract, keeping each
+// file's text in src for quoting.
 func loadContract(u unit, src sources) *loaded {
-	l := &loaded{unit: u}
-	parsedOK := true
-	for _, name := range u.files {
+	srcs := make([]compiler.Source, len(u.files))
+	for i, name := range u.files {
 		b, err := readSource(name)
-		if err != nil {
-			l.diags = append(l.diags, lang.Diagnostic{Severity: lang.Error, Code: "read", Message: err.Error(),
-				Span: lang.Span{File: name, Start: lang.Pos{Line: 1, Col: 1}, End: lang.Pos{Line: 1, Col: 1}}})
-			parsedOK = false
-			continue
+		srcs[i] = compiler.Source{Name: name, Text: b, Err: err}
+		if err == nil {
+			src[name] = b
 		}
-		src[name] = b
-		f, ds := lang.Parse(name, b)
-		l.diags = append(l.diags, ds...)
-		if f.Body == nil || ds.HasErrors() {
-			parsedOK = false
-		}
-		l.files = append(l.files, f)
 	}
-	if parsedOK || !l.diags.HasErrors() {
-		c, ds := compiler.Compile(l.files)
-		l.contract = c
-		l.diags = append(l.diags, ds...)
-	} else if allParsed(l.files) {
-		// Syntax is readable but has mistakes: still report what the
-		// compiler finds, as long as every file has a tree.
-		_, ds := compiler.Compile(l.files)
-		l.diags = append(l.diags, ds...)
-	}
-	l.diags.Sort()
+	l := &loaded{unit: u}
+	l.files, l.contract, l.diags = compiler.CompileSources(srcs)
 	return l
-}
-
-func allParsed(files []*lang.File) bool {
-	for _, f := range files {
-		if f.Body == nil {
-			return false
-		}
-	}
-	return len(files) > 0
 }
 
 func readSource(name string) ([]byte, error) {

@@ -173,34 +173,19 @@ func (w *workspace) read(name string) ([]byte, error) {
 // has a tree, so that the compiler's findings are reported too.
 func (w *workspace) load(names []string) *unit {
 	u := &unit{main: names[0], names: names, texts: map[string]*text{}, files: map[string]*lang.File{}, stale: map[string]bool{}}
-	var files []*lang.File
-	parsedOK := true
-	for _, name := range names {
+	srcs := make([]compiler.Source, len(names))
+	for i, name := range names {
 		b, err := w.read(name)
-		if err != nil {
-			u.diags = append(u.diags, lang.Diagnostic{Severity: lang.Error, Code: "read", Message: err.Error(),
-				Span: lang.Span{File: name, Start: lang.Pos{Line: 1, Col: 1}, End: lang.Pos{Line: 1, Col: 1}}})
-			parsedOK = false
-			continue
+		srcs[i] = compiler.Source{Name: name, Text: b, Err: err}
+		if err == nil {
+			u.texts[name] = newText(b)
 		}
-		u.texts[name] = newText(b)
-		f, ds := lang.Parse(name, b)
-		u.diags = append(u.diags, ds...)
-		if f.Body == nil || ds.HasErrors() {
-			parsedOK = false
-		}
-		u.files[name] = f
-		files = append(files, f)
 	}
-	if parsedOK || !u.diags.HasErrors() {
-		c, ds := compiler.Compile(files)
-		u.contract = c
-		u.diags = append(u.diags, ds...)
-	} else if allParsed(files) {
-		_, ds := compiler.Compile(files)
-		u.diags = append(u.diags, ds...)
+	var files []*lang.File
+	files, u.contract, u.diags = compiler.CompileSources(srcs)
+	for _, f := range files {
+		u.files[f.Name] = f
 	}
-	u.diags.Sort()
 
 	var indexed []*lang.File
 	for _, name := range names {
@@ -218,15 +203,6 @@ func (w *workspace) load(names []string) *unit {
 	}
 	u.index = buildIndex(indexed)
 	return u
-}
-
-func allParsed(files []*lang.File) bool {
-	for _, f := range files {
-		if f.Body == nil {
-			return false
-		}
-	}
-	return len(files) > 0
 }
 
 // diagnostics returns the LSP diagnostics of each of the unit's files; a
