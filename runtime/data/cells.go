@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -56,7 +57,23 @@ func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fau
 	return v, fault{}
 }
 
+// maxNumberChars is the most characters a number may have: far more than
+// any count or amount of money needs (£1,000,000,000,000.00 has 19), and
+// few enough that a cell of a million digits is refused at once instead
+// of being parsed.
+const maxNumberChars = 40
+
 func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
+	switch f.Kind {
+	case compiler.IntField, compiler.DecimalField, compiler.MoneyField:
+		if len(s) > maxNumberChars && utf8.RuneCountInString(s) > maxNumberChars {
+			code, what := "bad-number", "a number"
+			if f.Kind == compiler.MoneyField {
+				code, what = "bad-amount", "an amount"
+			}
+			return nil, fault{code, fmt.Sprintf("%s is too long for %s: a number has at most %d characters; %s", quote(s), what, maxNumberChars, l.expected(f))}
+		}
+	}
 	switch f.Kind {
 	case compiler.TextField:
 		return types.String(strings.Clone(s)), fault{}
@@ -72,7 +89,7 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 				return types.String(e), fault{}
 			}
 		}
-		msg := fmt.Sprintf("%q is not one of %s", s, words.Or(f.Enum))
+		msg := fmt.Sprintf("%s is not one of %s", quote(s), words.Or(f.Enum))
 		if sug := spell.Nearest(s, f.Enum); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
@@ -83,13 +100,13 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 			if d, msg := l.parseNumber(s, false); msg == "" && d.IsInteger() {
 				i, err := d.Int64()
 				if err != nil {
-					return nil, fault{"bad-number", fmt.Sprintf("%q is too large; %s", s, l.expected(f))}
+					return nil, fault{"bad-number", fmt.Sprintf("%s is too large; %s", quote(s), l.expected(f))}
 				}
 				n, ok = i, true
 			}
 		}
 		if !ok {
-			return nil, fault{"bad-number", fmt.Sprintf("%q is not a whole number; %s", s, l.expected(f))}
+			return nil, fault{"bad-number", fmt.Sprintf("%s is not a whole number; %s", quote(s), l.expected(f))}
 		}
 		return l.checkRange(f, s, types.Int(n))
 	case compiler.DecimalField:
@@ -115,7 +132,7 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 				return types.False, fault{}
 			}
 		}
-		return nil, fault{"bad-bool", fmt.Sprintf("%q is not yes or no; expected true, false, yes, no, y, n, 1 or 0", s)}
+		return nil, fault{"bad-bool", fmt.Sprintf("%s is not yes or no; expected true, false, yes, no, y, n, 1 or 0", quote(s))}
 	case compiler.DateField:
 		d, msg := parseDate(s, f.DateFormat)
 		if msg != "" {
@@ -172,7 +189,7 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		if money {
 			ex = "-" + l.sym + "5.00"
 		}
-		return value.Decimal{}, fmt.Sprintf("%q is not %s: write a negative amount with a minus sign, like %s", s, what, ex)
+		return value.Decimal{}, fmt.Sprintf("%s is not %s: write a negative amount with a minus sign, like %s", quote(s), what, ex)
 	}
 	t := s
 	neg, signed := false, false
@@ -196,14 +213,14 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		groups := strings.Split(intPart, ",")
 		for i, g := range groups {
 			if (i == 0 && (len(g) == 0 || len(g) > 3)) || (i > 0 && len(g) != 3) || !allDigits(g) {
-				return value.Decimal{}, fmt.Sprintf("%q is not %s: thousands are grouped in threes, like 1,234.50", s, what)
+				return value.Decimal{}, fmt.Sprintf("%s is not %s: thousands are grouped in threes, like 1,234.50", quote(s), what)
 			}
 		}
 	}
 	if t == s && !commas {
 		d, err := value.ParseDecimal(s)
 		if err != nil {
-			return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+			return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 		}
 		return d, ""
 	}
@@ -219,11 +236,11 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 	b = append(b, frac...)
 	l.numBuf = b
 	if len(b) == 0 || b[0] == '+' || (neg && len(b) > 1 && (b[1] == '-' || b[1] == '+')) {
-		return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 	}
 	d, err := value.ParseDecimal(string(b))
 	if err != nil {
-		return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 	}
 	return d, ""
 }
@@ -247,7 +264,7 @@ func parseDate(s, layout string) (value.Date, string) {
 	if iso {
 		d, err := value.ParseDate(t, "")
 		if err != nil {
-			return value.Date{}, fmt.Sprintf("%q is not a valid date: %s", s, dateReason(err))
+			return value.Date{}, fmt.Sprintf("%s is not a valid date: %s", quote(s), dateReason(err))
 		}
 		return d, ""
 	}
@@ -255,19 +272,19 @@ func parseDate(s, layout string) (value.Date, string) {
 		d, err := value.ParseDate(t, "dd/mm/yyyy")
 		if layout == "dd/mm/yyyy" {
 			if err != nil {
-				return value.Date{}, fmt.Sprintf("%q is not a valid date: %s", s, dateReason(err))
+				return value.Date{}, fmt.Sprintf("%s is not a valid date: %s", quote(s), dateReason(err))
 			}
 			return d, ""
 		}
 		if err == nil {
-			return value.Date{}, fmt.Sprintf("%q is not a date in the form yyyy-mm-dd; for %d %s %d write %s", s, d.Day(), d.Month(), d.Year(), d)
+			return value.Date{}, fmt.Sprintf("%s is not a date in the form yyyy-mm-dd; for %d %s %d write %s", quote(s), d.Day(), d.Month(), d.Year(), d)
 		}
 	}
 	form := "yyyy-mm-dd"
 	if layout == "dd/mm/yyyy" {
 		form = "dd/mm/yyyy"
 	}
-	return value.Date{}, fmt.Sprintf("%q is not a date in the form %s", s, form)
+	return value.Date{}, fmt.Sprintf("%s is not a date in the form %s", quote(s), form)
 }
 
 // dateReason keeps the explanation of value.ParseDate's error.
@@ -314,7 +331,7 @@ func ukShape(s string) bool {
 // checkRange checks v against f's inclusive range.
 func (l *loader) checkRange(f *compiler.Field, s string, v ref.Val) (ref.Val, fault) {
 	if (f.Min != nil && compareVal(v, f.Min) < 0) || (f.Max != nil && compareVal(v, f.Max) > 0) {
-		return nil, fault{"out-of-range", fmt.Sprintf("%q is out of range; %s", s, l.expected(f))}
+		return nil, fault{"out-of-range", fmt.Sprintf("%s is out of range; %s", quote(s), l.expected(f))}
 	}
 	return v, fault{}
 }

@@ -104,7 +104,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 			if c.unnamed && !c.warned {
 				if s := strings.TrimSpace(rec[i]); s != "" {
 					c.warned = true
-					l.report(fs, problem{code: "unnamed-column", row: row, column: c.label, value: s, msg: fmt.Sprintf("the column has no name in the header but holds %q; name the column or clear it", s)}, i+1)
+					l.report(fs, problem{code: "unnamed-column", row: row, column: c.label, value: s, msg: fmt.Sprintf("the column has no name in the header but holds %s; name the column or clear it", quote(s))}, i+1)
 				}
 			}
 			continue
@@ -254,14 +254,14 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 	for i, h := range header {
 		name := strings.TrimSpace(h)
 		c := &cols[i]
-		c.label = fmt.Sprintf("%s (column %s)", name, colLetter(i))
+		c.label = fmt.Sprintf("%s (column %s)", clip(name), colLetter(i))
 		if name == "" {
 			c.unnamed = true
 			continue
 		}
 		t, ok := info.names[normName(name)]
 		if !ok {
-			msg := fmt.Sprintf("%s has no field %q", fs.schema.Name, name)
+			msg := fmt.Sprintf("%s has no field %s", fs.schema.Name, quote(name))
 			if sug := spell.Nearest(normName(name), info.known); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			} else {

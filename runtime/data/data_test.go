@@ -610,6 +610,9 @@ v.csv:1: task.status: the header has no status column; every task needs one [mis
 			`t.csv: no visit data was given, so the task records in this file belong to nothing [no-parent]
 t.csv:1: visit.person: the header has no person column; task rows need it to find their visit [missing-column]
 t.csv:1: visit.month: the header has no month column; task rows need it to find their visit [missing-column]`},
+		// A long header name is clipped to 40 characters wherever it is shown.
+		{Input{Path: "long.csv", Data: []byte("person,month,hours,visits,charge,paid," + strings.Repeat("n", 100) + "\n")},
+			`long.csv:1:7: column nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn… (G): visit has no field "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn…" (100 characters); its columns are person, month, hours, visits, charge, paid, seen_on and band [unknown-column]`},
 		{Input{Path: "t.csv", Data: []byte("person,month,task,status\nP1,2026-05-01,T1,done\n")},
 			`t.csv: no visit data was given, so the task records in this file belong to nothing [no-parent]`},
 	} {
@@ -777,6 +780,14 @@ func TestCells(t *testing.T) {
 		{task, "status", "partyl", `"partyl" is not one of done, partly or not_done; did you mean "partly"?`},
 		{task, "status", "unknown", `"unknown" is not one of done, partly or not_done`},
 		{task, "task", "T 1", "text T 1"},
+		// Numbers have at most 40 characters; a bad value is quoted to 40.
+		{visit, "hours", strings.Repeat("0", 39) + "1", "decimal 1"},
+		{visit, "hours", strings.Repeat("0", 40) + "1", `"0000000000000000000000000000000000000000…" (41 characters) is too long for a number: a number has at most 40 characters; expected a number between 0 and 400`},
+		{visit, "visits", strings.Repeat("9", 1e6), `"9999999999999999999999999999999999999999…" (1,000,000 characters) is too long for a number: a number has at most 40 characters; expected a whole number between 0 and 200`},
+		{visit, "charge", "£" + strings.Repeat("1", 40), `"£111111111111111111111111111111111111111…" (41 characters) is too long for an amount: a number has at most 40 characters; expected an amount between £0 and £10,000`},
+		{visit, "paid", strings.Repeat("ja", 1e6), `"jajajajajajajajajajajajajajajajajajajaja…" (2,000,000 characters) is not yes or no; expected true, false, yes, no, y, n, 1 or 0`},
+		{visit, "month", "2026-05-01" + strings.Repeat(" ", 40) + "x", `"2026-05-01                              …" (51 characters) is not a date in the form yyyy-mm-dd`},
+		{task, "status", strings.Repeat("dnoe", 1e6), `"dnoednoednoednoednoednoednoednoednoednoe…" (4,000,000 characters) is not one of done, partly or not_done`},
 	} {
 		f := tc.s.FieldByName(tc.field)
 		v, bad := l.cell(l.cache(f), f, tc.in)

@@ -86,7 +86,7 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 		ok = false
 	}
 	if !ok {
-		msg := fmt.Sprintf("%s has no field %q", b.info.s.Name, name)
+		msg := fmt.Sprintf("%s has no field %s", b.info.s.Name, quote(name))
 		known := b.info.known
 		if !b.top {
 			known = nil
@@ -106,7 +106,7 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 		seen, i = b.nseen, t.anc
 	}
 	if seen[i] {
-		b.err("duplicate-field", path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", name))
+		b.err("duplicate-field", path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", clip(name)))
 		return t, false
 	}
 	seen[i] = true
@@ -120,7 +120,7 @@ func (b *recordBuilder) scalar(t target, path, text string, null bool) {
 		if null {
 			return
 		}
-		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %q", elemName(t.f), text))
+		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %s", elemName(t.f), quote(text)))
 		return
 	}
 	s := strings.TrimSpace(text)
@@ -285,9 +285,9 @@ func describeToken(t json.Token) string {
 		}
 		return "a list"
 	case string:
-		return fmt.Sprintf("the text %q", x)
+		return "the text " + quote(x)
 	case json.Number:
-		return "the number " + string(x)
+		return "the number " + clip(string(x))
 	case bool:
 		return strconv.FormatBool(x)
 	case nil:

@@ -1,9 +1,12 @@
 package data
 
 import (
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"occ/lang"
+	"occ/lang/words"
 )
 
 // problem is one fault in the input data, as the loader finds it.
@@ -82,4 +85,41 @@ func splitColumn(col string) (name, letter string, ok bool) {
 	}
 	name = strings.TrimSuffix(col[:i], " ")
 	return name, col[i+len(mid) : len(col)-1], true
+}
+
+// quoteMost is how many characters of a value a message quotes.
+const quoteMost = 40
+
+// quote quotes a value from the data for a message: whole when it is at
+// most quoteMost characters, else its first quoteMost characters, "…" and
+// its length, as in "0000000000…" (1,000,000 characters).
+func quote(s string) string {
+	if len(s) <= quoteMost {
+		return strconv.Quote(s)
+	}
+	n := utf8.RuneCountInString(s)
+	if n <= quoteMost {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(firstRunes(s, quoteMost)+"…") + " (" + words.Number(n) + " characters)"
+}
+
+// clip shortens a name from the data, such as a header, for a message
+// that shows it unquoted: its first quoteMost characters and "…".
+func clip(s string) string {
+	if len(s) <= quoteMost || utf8.RuneCountInString(s) <= quoteMost {
+		return s
+	}
+	return firstRunes(s, quoteMost) + "…"
+}
+
+// firstRunes returns the first n runes of s.
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }

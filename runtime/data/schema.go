@@ -126,7 +126,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			for _, s := range l.c.Schemas {
 				names = append(names, s.Name)
 			}
-			msg := fmt.Sprintf("the contract has no data named %q", name)
+			msg := fmt.Sprintf("the contract has no data named %s", quote(name))
 			if sug := spell.Nearest(name, names); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			} else {
@@ -210,7 +210,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 				score++
 				have[t] = true
 			} else {
-				lk.unknown = append(lk.unknown, strings.TrimSpace(n))
+				lk.unknown = append(lk.unknown, clip(strings.TrimSpace(n)))
 			}
 		}
 		for _, t := range info.required() {

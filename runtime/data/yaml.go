@@ -76,7 +76,7 @@ func describeYAML(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return quote(n.Value)
 	}
 	return "nothing"
 }
