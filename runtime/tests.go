@@ -126,7 +126,7 @@ func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, lang.Diagnosti
 			errs.Errorf(lang.Span{File: path}, "cannot-read", "cannot read the data file: %s", errors.Unwrap(err))
 			continue
 		}
-		inputs = append(inputs, data.Input{Path: path, Data: b})
+		inputs = append(inputs, data.Input{Path: path, Open: data.Bytes(b)})
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -35,6 +35,7 @@ type evalParams struct {
 	output  string
 	explain string
 	workers int
+	limits  data.Limits
 }
 
 func init() {
@@ -89,7 +90,8 @@ and the value of every part of them.`,
 }
 
 func addEvalFlags(cmd *cobra.Command, p *evalParams) {
-	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE (repeatable)")
+	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE, or FILE#SHEET for one sheet of a workbook (repeatable)")
+	addDataLimitFlags(cmd.Flags(), &p.limits)
 	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026/27, term or FROM..TO")
 	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
 	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
@@ -131,9 +133,9 @@ func compileSpec(spec string, stderr io.Writer) (*compiler.Contract, error) {
 }
 
 // loadData reads the --data files and validates them against the
-// contract. Problems in the data are reported on stderr in errFormat (see
-// reportFindings).
-func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat string) (*data.Set, error) {
+// contract, within the limits lim. Problems in the data are reported on
+// stderr in errFormat (see reportFindings).
+func loadData(c *compiler.Contract, specs []string, lim data.Limits, stderr io.Writer, errFormat string) (*data.Set, error) {
 	if len(specs) == 0 {
 		return nil, usageError("give the data to evaluate with --data FILE")
 	}
@@ -143,15 +145,20 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat 
 		if name, path, ok := strings.Cut(s, "="); ok && c.Schema(name) != nil {
 			in.Schema, in.Path = name, path
 		}
-		b, err := os.ReadFile(in.Path)
+		in.Path, in.Sheet = splitSheet(in.Path)
+		st, err := os.Stat(in.Path)
 		if err != nil {
 			return nil, usageError("cannot read data file %s: %v", in.Path, errors.Unwrap(err))
 		}
-		in.Data = b
+		if st.IsDir() {
+			return nil, usageError("cannot read data file %s: it is a directory", in.Path)
+		}
+		in.Open = data.File(in.Path)
 		inputs = append(inputs, in)
 	}
-	d, ds := data.Load(c, inputs)
+	d, ds := data.Load(c, inputs, lim)
 	if len(ds) > 0 {
+		hintLimits(ds)
 		return nil, reportFindings(stderr, errFormat, ds, nil, "data", "no statement produced")
 	}
 	return d, nil
@@ -212,7 +219,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c, p.data, stderr, errorFormat(p.format))
+	d, err := loadData(c, p.data, p.limits, stderr, errorFormat(p.format))
 	if err != nil {
 		return err
 	}

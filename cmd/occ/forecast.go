@@ -17,6 +17,7 @@ import (
 
 	"occ/lang/words"
 	"occ/runtime"
+	"occ/runtime/data"
 	"occ/runtime/forecast"
 )
 
@@ -33,6 +34,7 @@ type forecastParams struct {
 	format   string
 	html     string
 	workers  int
+	limits   data.Limits
 }
 
 func init() {
@@ -81,6 +83,7 @@ of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 	f.StringVar(&p.format, "format", "text", "output format: text or json")
 	f.StringVar(&p.html, "html", "", "also write a self-contained HTML report with charts to this file")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
+	addDataLimitFlags(f, &p.limits)
 	return cmd
 }
 
@@ -117,7 +120,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		}
 		src = sc
 	} else {
-		d, err := loadData(c, p.from, stderr, errorFormat(p.format))
+		d, err := loadData(c, p.from, p.limits, stderr, errorFormat(p.format))
 		if err != nil {
 			return err
 		}

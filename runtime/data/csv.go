@@ -1,12 +1,14 @@
 package data
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -40,36 +42,67 @@ func colLetter(i int) string {
 	return string(b)
 }
 
-func readCSVHeader(data []byte) ([]string, error) {
-	r := csv.NewReader(bytes.NewReader(trimBOM(data)))
+// csvBuffer is the size of the buffer a CSV or JSON Lines file is read
+// through.
+const csvBuffer = 64 << 10
+
+// openCSV reads a CSV file's header. It reports whether the file can be
+// loaded.
+func (l *loader) openCSV(fs *fileState) bool {
+	src := fs.src
+	src.skipBOM()
+	fs.br = bufio.NewReaderSize(src, csvBuffer)
+	r := csv.NewReader(fs.br)
 	r.FieldsPerRecord = -1
-	return r.Read()
+	r.ReuseRecord = true
+	src.stop = src.off + l.opts.limits.RowBytes + csvBuffer
+	header, err := r.Read()
+	src.stop = -1
+	if err == io.EOF {
+		l.report(fs, problem{code: "empty-file", msg: "the file is empty; a CSV file needs a header row naming its columns"}, 0)
+		return false
+	}
+	if err == nil && src.off-int64(fs.br.Buffered()) > l.opts.limits.RowBytes {
+		err = errRowLimit
+	}
+	if err != nil {
+		l.csvError(fs, err, 0, 0)
+		return false
+	}
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			l.report(fs, notUTF8(fs, 1), 0)
+			return false
+		}
+		if int64(len(h)) > l.opts.limits.FieldBytes {
+			l.report(fs, l.tooLarge(1, "cell", len(h)), i+1)
+			return false
+		}
+	}
+	fs.header = slices.Clone(header)
+	fs.headerEnd = endLine(r, header)
+	fs.csv = r
+	return true
 }
 
 func (l *loader) loadCSV(fs *fileState) {
-	data := trimBOM(fs.in.Data)
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	header, err := r.Read()
-	if err == io.EOF {
-		l.report(fs, problem{code: "empty-file", msg: "the file is empty; a CSV file needs a header row naming its columns"}, 0)
-		return
-	}
-	if err != nil {
-		l.csvError(fs, err, 1, 0)
-		return
-	}
-	cols := l.planColumns(fs, header)
-	l.reserve(fs, bytes.Count(data, newline))
+	cols := l.planColumns(fs, fs.header)
 	info := l.infos[fs.schema]
 	anc := make([]ref.Val, len(info.anc))
 	origin := fs.origin(fs.schema)
-	rows := readCSVRows(r, endLine(r, header))
+	rows := l.readCSVRows(fs)
+	reserved := false
 	for {
 		b, ok := <-rows.batches
 		if !ok {
 			break
+		}
+		if !reserved {
+			reserved = true
+			if n := len(b.row); n > 0 && fs.size > 0 && b.end > b.start {
+				per := (b.end - b.start) / int64(n)
+				l.reserve(fs, n+int((fs.size-b.end)/max(per, 1))*21/20)
+			}
 		}
 		for k := range b.row {
 			l.csvRow(fs, cols, anc, origin, b.row[k], b.cells[b.rows[k]:b.rows[k+1]])
@@ -100,6 +133,10 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 	ancOK := true
 	for i := range cols {
 		c := &cols[i]
+		if int64(len(rec[i])) > l.opts.limits.FieldBytes {
+			l.report(fs, l.tooLarge(row, "cell", len(rec[i])), i+1)
+			return
+		}
 		if !c.use {
 			if c.unnamed && !c.warned {
 				if s := strings.TrimSpace(rec[i]); s != "" {
@@ -151,60 +188,90 @@ type csvRows struct {
 	batches chan *csvBatch
 	free    chan *csvBatch
 	// After batches is closed: the error that stopped the reading (nil at
-	// the end of the file), and where the reader was.
+	// the end of the file), and where the reader was: the row and the
+	// line of the last row read, or for errNotUTF8 the row at fault.
 	err                error
 	errRow, errPrevEnd int
 }
 
 // csvBatch is a run of rows: row k has cells cells[rows[k]:rows[k+1]] and
-// is spreadsheet row row[k].
+// is spreadsheet row row[k]. The rows start at byte start of the file
+// (after any byte-order mark) and end before byte end.
 type csvBatch struct {
-	cells []string
-	rows  []int
-	row   []int
+	cells      []string
+	rows       []int
+	row        []int
+	start, end int64
 }
 
 // csvBatchRows is how many rows a batch holds.
 const csvBatchRows = 1024
 
-// readCSVRows starts reading the rows after the header, which ends on
-// line headerEnd.
-func readCSVRows(r *csv.Reader, headerEnd int) *csvRows {
+// readCSVRows starts reading the rows after the header. Each row may take
+// at most the row limit: the source is told where to stop, with room for
+// what the buffer reads ahead, and a row that fits in that room but not in
+// the limit is refused once read.
+func (l *loader) readCSVRows(fs *fileState) *csvRows {
 	rows := &csvRows{batches: make(chan *csvBatch, 4), free: make(chan *csvBatch, 6)}
 	for range 6 {
 		rows.free <- &csvBatch{}
 	}
+	r, src, br := fs.csv, fs.src, fs.br
+	rowBytes := l.opts.limits.RowBytes
 	go func() {
 		defer close(rows.batches)
-		row, prevEnd := 1, headerEnd
+		row, prevEnd := 1, fs.headerEnd
+		pos := src.off - int64(br.Buffered())
 		b := <-rows.free
-		b.cells, b.rows, b.row = b.cells[:0], append(b.rows[:0], 0), b.row[:0]
+		b.cells, b.rows, b.row, b.start = b.cells[:0], append(b.rows[:0], 0), b.row[:0], pos
 		for {
+			src.stop = pos + rowBytes + csvBuffer
 			rec, err := r.Read()
 			if err == io.EOF {
 				break
+			}
+			next := src.off - int64(br.Buffered())
+			if err == nil && next-pos > rowBytes {
+				err = errRowLimit
 			}
 			if err != nil {
 				rows.err, rows.errRow, rows.errPrevEnd = err, row, prevEnd
 				break
 			}
+			pos = next
 			line, _ := r.FieldPos(0)
 			row += line - prevEnd
 			prevEnd = endLine(r, rec)
+			if !validUTF8(rec) {
+				rows.err, rows.errRow = errNotUTF8, row
+				break
+			}
 			b.cells = append(b.cells, rec...)
 			b.rows = append(b.rows, len(b.cells))
 			b.row = append(b.row, row)
 			if len(b.row) == csvBatchRows {
+				b.end = pos
 				rows.batches <- b
 				b = <-rows.free
-				b.cells, b.rows, b.row = b.cells[:0], append(b.rows[:0], 0), b.row[:0]
+				b.cells, b.rows, b.row, b.start = b.cells[:0], append(b.rows[:0], 0), b.row[:0], pos
 			}
 		}
+		src.stop = -1
 		if len(b.row) > 0 {
+			b.end = pos
 			rows.batches <- b
 		}
 	}()
 	return rows
+}
+
+func validUTF8(rec []string) bool {
+	for _, c := range rec {
+		if !utf8.ValidString(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // endLine returns the line the record just read ends on.
@@ -225,22 +292,30 @@ func blankFrom(rec []string, from int) bool {
 	return true
 }
 
+// csvError reports what stopped reading a CSV file: err, after the row
+// row that ended on line prevEnd (0 and 0 for the header).
 func (l *loader) csvError(fs *fileState, err error, row, prevEnd int) {
-	msg := err.Error()
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		row += max(pe.StartLine-prevEnd, 1)
-		switch {
-		case errors.Is(pe.Err, csv.ErrQuote):
-			msg = `a quoted cell is not closed properly: a quote inside a quoted cell must be doubled ("")`
-		case errors.Is(pe.Err, csv.ErrBareQuote):
-			msg = `a quote (") appears inside an unquoted cell; quote the whole cell and double the quotes inside it`
-		default:
-			msg = pe.Err.Error()
-		}
-		if pe.Line != pe.StartLine {
-			msg += fmt.Sprintf(" (the problem is on line %d of the file)", pe.Line)
-		}
+	switch {
+	case errors.Is(err, errNotUTF8):
+		l.report(fs, notUTF8(fs, row), 0)
+		return
+	case !errors.As(err, &pe):
+		l.report(fs, l.limitProblem(err, row+1, "row", true), 0)
+		return
+	}
+	row += max(pe.StartLine-prevEnd, 1)
+	var msg string
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		msg = `a quoted cell is not closed properly: a quote inside a quoted cell must be doubled ("")`
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		msg = `a quote (") appears inside an unquoted cell; quote the whole cell and double the quotes inside it`
+	default:
+		msg = pe.Err.Error()
+	}
+	if pe.Line != pe.StartLine {
+		msg += fmt.Sprintf(" (the problem is on line %d of the file)", pe.Line)
 	}
 	l.report(fs, problem{code: "bad-csv", row: row, msg: msg + "; the rest of the file was not read"}, 0)
 }

@@ -12,12 +12,14 @@ import (
 // problem is one fault in the input data, as the loader finds it.
 type problem struct {
 	file string
+	// sheet is the worksheet of a workbook the problem is in, or "".
+	sheet string
 	// row is the spreadsheet row for CSV (the header is row 1, the first
 	// data row 2), the 1-based line where the record starts for JSON and
 	// YAML, and the line for JSON Lines; 0 when the problem concerns the
 	// whole file.
 	row int
-	// col is the 1-based CSV column number, or 0.
+	// col is the 1-based CSV or worksheet column number, or 0.
 	col int
 	// column is the CSV header name and letter, as in
 	// "actual_hours (column D)", or the JSON path of the value, as in
@@ -42,9 +44,26 @@ const afterColumns = 1 << 20
 // its message names the column and field before saying what is wrong:
 //
 //	column actual_hours (D): review.actual_hours: "forty" is not a number; expected a number between 0 and 400
+//
+// In a workbook it names the sheet, and the cell or row, first:
+//
+//	sheet Reviews, cell D7: review.actual_hours: "forty" is not a number; expected a number between 0 and 400
 func (e problem) diagnostic() lang.Diagnostic {
 	var b strings.Builder
-	if e.column != "" {
+	if e.sheet != "" {
+		b.WriteString("sheet ")
+		b.WriteString(clip(e.sheet))
+		switch {
+		case e.row > 0 && e.col > 0:
+			b.WriteString(", cell ")
+			b.WriteString(colLetter(e.col - 1))
+			b.WriteString(strconv.Itoa(e.row))
+		case e.row > 0:
+			b.WriteString(", row ")
+			b.WriteString(strconv.Itoa(e.row))
+		}
+		b.WriteString(": ")
+	} else if e.column != "" {
 		if name, letter, ok := splitColumn(e.column); ok {
 			b.WriteString("column ")
 			if name != "" {

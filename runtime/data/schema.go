@@ -144,13 +144,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 	}
 	switch fs.format {
 	case "csv":
-		header, err := readCSVHeader(fs.in.Data)
-		if err != nil {
-			// Any schema will do: loadCSV reports the problem.
-			fs.schema = l.c.TopSchemas()[0]
-			return true
-		}
-		return l.detect(fs, header, l.c.Schemas, "header")
+		return l.detect(fs, fs.header, l.c.Schemas, "header")
 	case "yaml":
 		if !l.parseYAML(fs) {
 			return false
@@ -172,7 +166,11 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			fs.schema = tops[0]
 			return true
 		}
-		keys := jsonFirstKeys(trimBOM(fs.in.Data))
+		doc := fs.doc
+		if fs.format == "jsonl" {
+			doc = fs.first
+		}
+		keys := jsonFirstKeys(doc)
 		if len(keys) == 0 {
 			fs.schema = tops[0] // loadJSON reports the problem
 			return true

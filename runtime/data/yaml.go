@@ -17,7 +17,7 @@ func (l *loader) parseYAML(fs *fileState) bool {
 		return true
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(trimBOM(fs.in.Data), &root); err != nil {
+	if err := yaml.Unmarshal(fs.doc, &root); err != nil {
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		line := 0

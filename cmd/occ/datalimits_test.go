@@ -1,0 +1,64 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEvalDataLimits checks that an input that never ends stops at the
+// row limit with a plain error and exit 1, whose hint names the flag that
+// raises the limit; that the flag does; and that a bad size is a usage
+// error.
+func TestEvalDataLimits(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	var code int
+	var stdout, stderr string
+	finish(t, time.Minute, func() {
+		code, stdout, stderr = evalRun(t, "eval", evalSpecDir, "--data", "review=/dev/zero")
+	})
+	want := `/dev/zero:1: error: the row is longer than 1 MiB, the most a row may hold; the rest of the file was not read [row-too-large]
+  hint: if the data is right, raise the limit with --max-row-bytes
+
+data: 1 error; no statement produced
+`
+	if code != 1 || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
+	}
+
+	code, _, stderr = evalRun(t, "eval", evalSpecDir, "--data", "review=/dev/zero", "--max-row-bytes", "4KiB")
+	if code != 1 || !strings.Contains(stderr, "the row is longer than 4 KiB") {
+		t.Errorf("--max-row-bytes 4KiB: exit %d, stderr %s", code, stderr)
+	}
+
+	dir := t.TempDir()
+	big := filepath.Join(dir, "reviews.csv")
+	if err := os.WriteFile(big, []byte("person,month,planned_hours,actual_hours,missed_visits,satisfaction\nP1,2026-05-01,1,1,0,"+strings.Repeat("5", 100)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = evalRun(t, "eval", evalSpecDir, "--data", big, "--max-field-bytes", "50", "--max-file-bytes", "1KiB")
+	if want := big + ":2:6: error: the cell holds 100 bytes, more than the 50 bytes a cell may hold [value-too-large]\n  hint: if the data is right, raise the limit with --max-field-bytes\n"; code != 1 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("--max-field-bytes 50: exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+	code, _, stderr = evalRun(t, "eval", evalSpecDir, "--data", big, "--max-file-bytes", "100")
+	if want := big + ": error: the file holds 188 bytes, more than the 100 bytes a data file may hold [file-too-large]\n  hint: if the data is right, raise the limit with --max-file-bytes\n"; code != 1 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("--max-file-bytes 100: exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
+	}
+
+	for _, bad := range []string{"4x", "0", "-1", "KiB", "99999999999GiB"} {
+		code, _, stderr = evalRun(t, "eval", evalSpecDir, "--data", big, "--max-row-bytes", bad)
+		if code != 2 || !strings.Contains(stderr, "write a size such as 64KiB") {
+			t.Errorf("--max-row-bytes %s: exit %d, stderr %s", bad, code, stderr)
+		}
+	}
+	for in, want := range map[string]int64{"64KiB": 64 << 10, "1mib": 1 << 20, "2G": 2 << 30, "1000": 1000, "10 B": 10} {
+		var n int64
+		if err := (byteSize{&n}).Set(in); err != nil || n != want {
+			t.Errorf("size %q = %d, %v; want %d", in, n, err, want)
+		}
+	}
+}
