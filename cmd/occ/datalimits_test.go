@@ -62,3 +62,29 @@ data: 1 error; no statement produced
 		}
 	}
 }
+
+// TestEvalDuplicateData checks that occ eval refuses a data file given
+// twice, which performance-standards (whose episodes have no key) counted
+// as 240 episodes instead of 120.
+func TestEvalDuplicateData(t *testing.T) {
+	const dir = "../../specs/performance-standards"
+	dup := filepath.Join(t.TempDir(), "episodes-copy.csv")
+	b, err := os.ReadFile(dir + "/episodes.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dup, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		second, want string
+	}{
+		{dir + "/episodes.csv", dir + "/episodes.csv: error: the file is given twice (the first time as input 1); give each file once [duplicate-file]\n"},
+		{dup, dup + ": error: the file has the same contents as " + dir + "/episodes.csv; give each file once [duplicate-file]\n"},
+	} {
+		code, stdout, stderr := evalRun(t, "eval", dir, "--data", dir+"/episodes.csv", "--data", tc.second)
+		if code != 1 || stdout != "" || stderr != tc.want+"data: 1 error; no statement produced\n" {
+			t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+		}
+	}
+}

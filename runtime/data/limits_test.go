@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"occ/compiler"
 )
 
 // endless is an input that never ends, like /dev/zero: it gives fill
@@ -210,5 +212,49 @@ func TestSizeText(t *testing.T) {
 		if got := sizeText(n); got != want {
 			t.Errorf("sizeText(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestLoadDuplicateFiles checks that a file given twice is refused rather
+// than counted twice: data without keys (performance-standards' episodes,
+// read as 240 instead of 120), nested data (each visit's tasks doubled),
+// and a file read whole. Only the duplicate-file problem is listed for the
+// copy, not the problems its records make.
+func TestLoadDuplicateFiles(t *testing.T) {
+	dir := filepath.Join("..", "..", "specs", "performance-standards")
+	ps := loadContract(t, filepath.Join(dir, "contract.occ"))
+	episodes := readInput(t, dir, "episodes.csv")
+	copyOf := func(in Input, path string) Input {
+		in.Path = path
+		return in
+	}
+	c := loadContract(t, filepath.Join(dataDir, "contract.occ"))
+	for _, tc := range []struct {
+		name string
+		c    *compiler.Contract
+		in   []Input
+		want string
+	}{
+		{"data without keys", ps, []Input{episodes, copyOf(episodes, "episodes (1).csv")},
+			"episodes (1).csv: the file has the same contents as episodes.csv; give each file once [duplicate-file]"},
+		{"the same name twice", ps, []Input{episodes, copyOf(episodes, "./episodes.csv")},
+			"./episodes.csv: the file is given twice (the first time as input 1); give each file once [duplicate-file]"},
+		{"nested data", c, []Input{readInput(t, dataDir, "visits.csv"), readInput(t, dataDir, "tasks.csv"), copyOf(readInput(t, dataDir, "tasks.csv"), "tasks2.csv")},
+			"tasks2.csv: the file has the same contents as tasks.csv; give each file once [duplicate-file]"},
+		{"nested data first", c, []Input{copyOf(readInput(t, dataDir, "tasks.csv"), "tasks2.csv"), readInput(t, dataDir, "visits.csv"), readInput(t, dataDir, "tasks.csv")},
+			"tasks.csv: the file has the same contents as tasks2.csv; give each file once [duplicate-file]"},
+		{"a file read whole", c, []Input{readInput(t, dataDir, "visits.json"), copyOf(readInput(t, dataDir, "visits.json"), "v.json")},
+			"v.json: the file has the same contents as visits.json; give each file once [duplicate-file]"},
+	} {
+		ds, errs := Load(tc.c, tc.in)
+		if got := problemLines(errs); got != tc.want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tc.name, got, tc.want)
+		}
+		if ds != nil {
+			t.Errorf("%s: a dataset despite a file given twice", tc.name)
+		}
+	}
+	if ds, errs := Load(ps, []Input{episodes}); errs != nil || len(ds.Records["episode"]) != 120 {
+		t.Errorf("episodes.csv alone: %v", errs)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"unicode/utf8"
 
@@ -80,7 +81,8 @@ const internLimit = 1 << 18
 // Limits (the defaults unless one is given). Nested records (goals of a
 // review) are given inline under the list field in JSON and YAML, or as a
 // separate file or sheet whose rows carry the parent's key fields, in any
-// order relative to the parent's.
+// order relative to the parent's. A file given twice, by name or with the
+// same contents as another, is refused.
 func Load(c *compiler.Contract, inputs []Input, opts ...Option) (*Set, lang.Diagnostics) {
 	l := newLoader(c, newOptions(opts))
 	l.run(inputs)
@@ -161,6 +163,9 @@ type fileState struct {
 	// unit names a row in messages: "row" for CSV and XLSX, "line"
 	// otherwise.
 	unit string
+	// duplicate is set when the file turns out to have the same contents
+	// as an earlier one: its other problems are not reported.
+	duplicate bool
 
 	// The reading: src and size for every file; rc is the opened input,
 	// closed when the file has been read.
@@ -239,8 +244,15 @@ func (l *loader) reportAt(r *value.Record, e problem) {
 }
 
 func (l *loader) sortedErrors() lang.Diagnostics {
+	kept := l.errs[:0]
+	for _, e := range l.errs {
+		if !l.files[e.file].duplicate || e.code == "duplicate-file" {
+			kept = append(kept, e)
+		}
+	}
+	l.errs = kept
 	for _, fs := range l.files {
-		if n := fs.nerr - errorsPerFile; n > 0 {
+		if n := fs.nerr - errorsPerFile; n > 0 && !fs.duplicate {
 			l.errs = append(l.errs, sortedProblem{
 				problem: problem{file: fs.in.Path, code: "too-many-problems", msg: fmt.Sprintf("%d more problems in this file are not listed", n)},
 				file:    fs.idx, row: math.MaxInt,
@@ -285,12 +297,20 @@ func (l *loader) addFile(in Input, name string) *fileState {
 // children is joined to them), then builds the nested lists.
 func (l *loader) run(inputs []Input) {
 	defer l.closeAll()
+	paths := map[string]*fileState{}
 	for _, in := range inputs {
-		l.open(l.addFile(in, in.Path))
+		fs := l.addFile(in, in.Path)
+		key := filepath.Clean(in.Path) + "\x00" + in.Sheet
+		if first, dup := paths[key]; dup {
+			l.report(fs, problem{code: "duplicate-file", msg: fmt.Sprintf("the file is given twice (the first time as input %d); give each file once", first.idx+1)}, 0)
+			continue
+		}
+		paths[key] = fs
+		l.open(fs)
 	}
 	var order []*fileState
 	for _, fs := range l.files {
-		if fs.schema != nil {
+		if fs.schema != nil && !fs.duplicate {
 			fs.info.Schema = fs.schema.Name
 			order = append(order, fs)
 		} else {
@@ -315,6 +335,7 @@ func (l *loader) run(inputs []Input) {
 		}
 		if fs.src != nil && fs.src.complete() {
 			fs.info.SHA256 = fs.src.sum()
+			l.checkDuplicate(fs)
 		}
 		fs.close()
 	}
@@ -384,7 +405,7 @@ func (l *loader) open(fs *fileState) {
 		}
 		fs.doc = doc
 		fs.info.SHA256 = fs.src.sum()
-		if !l.checkText(fs) {
+		if !l.checkText(fs) || !l.checkDuplicate(fs) {
 			return
 		}
 	}
@@ -416,6 +437,22 @@ func (l *loader) closeAll() {
 	for _, fs := range l.files {
 		fs.close()
 	}
+}
+
+// checkDuplicate refuses a file with the same contents as one read before
+// it (of the same sheet, for workbooks): that file is given twice, and
+// its records would be counted twice. The file's other problems are not
+// reported. It reports whether fs is no duplicate.
+func (l *loader) checkDuplicate(fs *fileState) bool {
+	for _, o := range l.files {
+		if o == fs || o.duplicate || o.info.SHA256 == "" || o.info.SHA256 != fs.info.SHA256 || o.in.Sheet != fs.in.Sheet {
+			continue
+		}
+		fs.duplicate = true
+		l.report(fs, problem{code: "duplicate-file", msg: fmt.Sprintf("the file has the same contents as %s; give each file once", o.in.Path)}, 0)
+		return false
+	}
+	return true
 }
 
 // checkText reports a file read whole that is not UTF-8 text, at the line
