@@ -18,15 +18,31 @@ import (
 
 // fieldCache shares the values of one field between records: repeated
 // person ids, enum values, dates and amounts are parsed once.
+// A field read from a file with a decimal comma has a cache of its own, as
+// the same text may mean another number there.
 type fieldCache struct {
-	m map[string]ref.Val
+	m     map[string]ref.Val
+	comma bool
 }
 
+type cacheKey struct {
+	f     *compiler.Field
+	comma bool
+}
+
+// cache returns the cache of field f read with a decimal point.
 func (l *loader) cache(f *compiler.Field) *fieldCache {
-	fc := l.caches[f]
+	return l.cacheFor(f, false)
+}
+
+// cacheFor returns the cache of field f read with a decimal comma when
+// comma is set, else with a decimal point.
+func (l *loader) cacheFor(f *compiler.Field, comma bool) *fieldCache {
+	k := cacheKey{f, comma}
+	fc := l.caches[k]
 	if fc == nil {
-		fc = &fieldCache{m: map[string]ref.Val{}}
-		l.caches[f] = fc
+		fc = &fieldCache{m: map[string]ref.Val{}, comma: comma}
+		l.caches[k] = fc
 	}
 	return fc
 }
@@ -43,7 +59,7 @@ func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fau
 	if v, ok := fc.m[s]; ok {
 		return v, fault{}
 	}
-	v, bad := l.parseValue(f, s)
+	v, bad := l.parseValue(f, s, fc.comma)
 	if bad.msg != "" {
 		return nil, bad
 	}
@@ -63,7 +79,17 @@ func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fau
 // of being parsed.
 const maxNumberChars = 40
 
-func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
+// parseValue parses s as a value of field f; comma is set for a file whose
+// decimal mark is a comma.
+func (l *loader) parseValue(f *compiler.Field, s string, comma bool) (ref.Val, fault) {
+	v, bad := l.parseText(f, s, comma)
+	if comma && bad.msg != "" {
+		bad.msg = strings.Replace(bad.msg, l.expected(f), commaText(l.expected(f)), 1)
+	}
+	return v, bad
+}
+
+func (l *loader) parseText(f *compiler.Field, s string, comma bool) (ref.Val, fault) {
 	switch f.Kind {
 	case compiler.IntField, compiler.DecimalField, compiler.MoneyField:
 		if len(s) > maxNumberChars && utf8.RuneCountInString(s) > maxNumberChars {
@@ -95,9 +121,16 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 		}
 		return nil, fault{"bad-choice", msg}
 	case compiler.IntField:
-		n, ok := parseInt(s)
+		t := s
+		if comma {
+			var msg string
+			if t, msg = commaNumber(s, "a whole number"); msg != "" {
+				return nil, fault{"bad-number", msg + "; " + l.expected(f)}
+			}
+		}
+		n, ok := parseInt(t)
 		if !ok {
-			if d, msg := l.parseNumber(s, false); msg == "" && d.IsInteger() {
+			if d, msg := l.parseNumber(t, false); msg == "" && d.IsInteger() {
 				i, err := d.Int64()
 				if err != nil {
 					return nil, fault{"bad-number", fmt.Sprintf("%s is too large; %s", quote(s), l.expected(f))}
@@ -110,13 +143,13 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 		}
 		return l.checkRange(f, s, types.Int(n))
 	case compiler.DecimalField:
-		d, msg := l.parseNumber(s, false)
+		d, msg := l.number(s, false, comma)
 		if msg != "" {
 			return nil, fault{"bad-number", msg + "; " + l.expected(f)}
 		}
 		return l.checkRange(f, s, d)
 	case compiler.MoneyField:
-		d, msg := l.parseNumber(s, true)
+		d, msg := l.number(s, true, comma)
 		if msg != "" {
 			return nil, fault{"bad-amount", msg + "; " + l.expected(f)}
 		}
@@ -175,6 +208,93 @@ func parseInt(s string) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil
 }
+
+// number parses a number as written in spreadsheets, with a decimal comma
+// when comma is set (see commaNumber), else as parseNumber does.
+func (l *loader) number(s string, money, comma bool) (value.Decimal, string) {
+	if !comma {
+		return l.parseNumber(s, money)
+	}
+	what := "a number"
+	if money {
+		what = "an amount of money"
+	}
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		ex := "-5,00"
+		if money {
+			ex = "-" + l.sym + "5,00"
+		}
+		return value.Decimal{}, fmt.Sprintf("%s is not %s: write a negative amount with a minus sign, like %s", quote(s), what, ex)
+	}
+	t, msg := commaNumber(s, what)
+	if msg != "" {
+		return value.Decimal{}, msg
+	}
+	d, msg := l.parseNumber(t, money)
+	if msg != "" {
+		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
+	}
+	return d, ""
+}
+
+// commaNumber rewrites a number written with a decimal comma, as in a file
+// separated by semicolons, in the form parseNumber reads: 12,5 as 12.5 and
+// 1.234,50 as 1234.50 (points group thousands). A point that could be
+// either a decimal point or a thousands separator (1.234) is refused as
+// unclear, and a decimal point (12.5) is refused with how to write it: a
+// number is never read in a way the file may not mean.
+func commaNumber(s, what string) (string, string) {
+	intPart, frac, hasComma := strings.Cut(s, ",")
+	if strings.ContainsAny(frac, ",.") {
+		return "", fmt.Sprintf("%s is not %s: write one decimal comma, and points only between thousands, like 1.234,50", quote(s), what)
+	}
+	dot := strings.IndexByte(intPart, '.')
+	if dot < 0 {
+		if hasComma {
+			return intPart + "." + frac, ""
+		}
+		return s, ""
+	}
+	groups := strings.Split(intPart, ".")
+	lead := groups[0]
+	i := len(lead)
+	for i > 0 && lead[i-1] >= '0' && lead[i-1] <= '9' {
+		i--
+	}
+	wellFormed := len(lead)-i >= 1 && len(lead)-i <= 3
+	for _, g := range groups[1:] {
+		wellFormed = wellFormed && len(g) == 3 && allDigits(g)
+	}
+	switch {
+	case len(groups) == 2 && !hasComma && wellFormed:
+		return "", fmt.Sprintf("%s is not clear: in a file separated by semicolons the decimal mark is a comma and a point separates thousands; write %s for a number with decimals, or %s for a whole number",
+			quote(s), strings.Replace(s, ".", ",", 1), strings.Replace(s, ".", "", 1))
+	case len(groups) == 2 && !hasComma:
+		return "", fmt.Sprintf("%s is not %s: in a file separated by semicolons the decimal mark is a comma; write %s", quote(s), what, strings.Replace(s, ".", ",", 1))
+	case !wellFormed:
+		return "", fmt.Sprintf("%s is not %s: thousands are grouped in threes, like 1.234,50", quote(s), what)
+	}
+	t := strings.ReplaceAll(intPart, ".", "")
+	if hasComma {
+		t += "." + frac
+	}
+	return t, ""
+}
+
+// commaText writes the numbers of a message with a decimal comma and
+// points between thousands: "like £1,234.50" becomes "like £1.234,50".
+// Only a point or comma between two digits is changed.
+func commaText(s string) string {
+	b := []byte(s)
+	for i := 1; i+1 < len(b); i++ {
+		if (b[i] == ',' || b[i] == '.') && isDigit(b[i-1]) && isDigit(b[i+1]) {
+			b[i] ^= ',' ^ '.'
+		}
+	}
+	return string(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // parseNumber parses a number as written in spreadsheets: an optional
 // sign, well-formed thousands commas and, for money, the currency symbol

@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -46,13 +47,16 @@ func colLetter(i int) string {
 // through.
 const csvBuffer = 64 << 10
 
-// openCSV reads a CSV file's header. It reports whether the file can be
-// loaded.
+// openCSV reads a CSV file's header, having told its separator and line
+// ends from its first line. It reports whether the file can be loaded.
 func (l *loader) openCSV(fs *fileState) bool {
 	src := fs.src
 	src.skipBOM()
+	fs.sep, src.cr = l.sniffCSV(src.head)
+	fs.decComma = fs.sep == ';'
 	fs.br = bufio.NewReaderSize(src, csvBuffer)
 	r := csv.NewReader(fs.br)
+	r.Comma = fs.sep
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	src.stop = src.off + l.opts.limits.RowBytes + csvBuffer
@@ -83,6 +87,73 @@ func (l *loader) openCSV(fs *fileState) bool {
 	fs.headerEnd = endLine(r, header)
 	fs.csv = r
 	return true
+}
+
+// sniffCSV tells a CSV file's separator and line ends from its first line,
+// in head: the separator is the one of comma, semicolon and tab found
+// between the header's names (when more than one is, the one that splits
+// the header into the most names the contract knows, commas winning
+// ties), and the lines end in a carriage return alone when the first one
+// does (as old Mac spreadsheets write them).
+func (l *loader) sniffCSV(head []byte) (sep rune, cr bool) {
+	const seps = ",;\t"
+	var count [3]int
+	inQuote := false
+	end := len(head)
+scan:
+	for i, c := range head {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '\n':
+			end = i
+			break scan
+		case c == '\r':
+			end = i
+			cr = i+1 < len(head) && head[i+1] != '\n'
+			break scan
+		default:
+			if k := strings.IndexByte(seps, c); k >= 0 {
+				count[k]++
+			}
+		}
+	}
+	found := 0
+	for k := range count {
+		if count[k] > 0 {
+			found++
+			sep = rune(seps[k])
+		}
+	}
+	if found <= 1 {
+		if found == 0 {
+			sep = ','
+		}
+		return sep, cr
+	}
+	best := -1
+	for k, c := range seps {
+		if count[k] == 0 {
+			continue
+		}
+		r := csv.NewReader(bytes.NewReader(head[:end]))
+		r.Comma, r.FieldsPerRecord, r.LazyQuotes = c, -1, true
+		names, _ := r.Read()
+		known := 0
+		for _, n := range names {
+			for _, info := range l.infos {
+				if _, ok := info.names[normName(n)]; ok {
+					known++
+					break
+				}
+			}
+		}
+		if known > best {
+			sep, best = c, known
+		}
+	}
+	return sep, cr
 }
 
 func (l *loader) loadCSV(fs *fileState) {
@@ -358,7 +429,7 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 		}
 		seen[t] = i
 		c.t, c.use = t, true
-		c.fc = l.cache(t.f)
+		c.fc = l.cacheFor(t.f, fs.decComma)
 		c.field = info.fieldName(t)
 	}
 	for k, t := range info.required() {

@@ -108,7 +108,7 @@ type loader struct {
 	sym     string // the currency symbol money cells may carry
 	tables  map[*compiler.Schema]*table
 	infos   map[*compiler.Schema]*schemaInfo
-	caches  map[*compiler.Field]*fieldCache
+	caches  map[cacheKey]*fieldCache
 	files   []*fileState
 	fileIdx map[string]int
 	errs    []sortedProblem
@@ -173,12 +173,15 @@ type fileState struct {
 	rc   io.ReadCloser
 	size int64
 	// CSV and JSON Lines are read through br: CSV by csv, whose header
-	// ends on line headerEnd; JSON Lines a line at a time, its first
-	// record line waiting in first.
+	// ends on line headerEnd, with sep between cells and, when decComma
+	// is set, a comma as the decimal mark; JSON Lines a line at a time,
+	// its first record line waiting in first.
 	br        *bufio.Reader
 	csv       *csv.Reader
 	header    []string
 	headerEnd int
+	sep       rune
+	decComma  bool
 	first     []byte
 	firstLine int
 	lineBuf   []byte
@@ -194,7 +197,7 @@ func newLoader(c *compiler.Contract, opts options) *loader {
 		sym:     currencySymbols[c.Currency],
 		tables:  map[*compiler.Schema]*table{},
 		infos:   map[*compiler.Schema]*schemaInfo{},
-		caches:  map[*compiler.Field]*fieldCache{},
+		caches:  map[cacheKey]*fieldCache{},
 		fileIdx: map[string]int{},
 		seed:    maphash.MakeSeed(),
 		kv:      make([]ref.Val, 0, 8),
