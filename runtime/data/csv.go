@@ -26,6 +26,7 @@ type column struct {
 	fc    *fieldCache
 	field string // "review.actual_hours"
 	use   bool   // false for columns whose cells are ignored
+	sheet bool   // a column of a worksheet, read by sheetValue
 	// unnamed columns have no header; a value in one is reported once.
 	unnamed, warned bool
 	// last and lastV are the previous row's cell and its value: sorted
@@ -83,7 +84,7 @@ func (l *loader) openCSV(fs *fileState) bool {
 			return false
 		}
 	}
-	fs.header = slices.Clone(header)
+	fs.header, fs.headerRow = slices.Clone(header), 1
 	fs.headerEnd = endLine(r, header)
 	fs.csv = r
 	return true
@@ -231,7 +232,11 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		v := c.lastV
 		if v == nil || s != c.last {
 			var bad fault
-			v, bad = l.cell(c.fc, f, s)
+			if c.sheet {
+				v, bad = l.sheetValue(fs, c.fc, f, s)
+			} else {
+				v, bad = l.cell(c.fc, f, s)
+			}
 			if bad.msg != "" {
 				l.report(fs, problem{code: bad.code, row: row, column: c.label, field: c.field, value: s, msg: bad.msg}, i+1)
 				if c.t.anc >= 0 {
@@ -400,6 +405,7 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 	for i, h := range header {
 		name := strings.TrimSpace(h)
 		c := &cols[i]
+		c.sheet = fs.sheet != nil
 		c.label = fmt.Sprintf("%s (column %s)", clip(name), colLetter(i))
 		if name == "" {
 			c.unnamed = true
@@ -413,17 +419,17 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 			} else {
 				msg += "; its columns are " + words.And(info.known)
 			}
-			l.report(fs, problem{code: "unknown-column", row: 1, column: c.label, value: name, msg: msg}, i+1)
+			l.report(fs, problem{code: "unknown-column", row: fs.headerRow, column: c.label, value: name, msg: msg}, i+1)
 			continue
 		}
 		if t.f.Kind == compiler.ListField {
-			l.report(fs, problem{code: "list-column", row: 1, column: c.label, field: info.fieldName(t), value: name,
+			l.report(fs, problem{code: "list-column", row: fs.headerRow, column: c.label, field: info.fieldName(t), value: name,
 				msg: fmt.Sprintf("%s is a list of %s records and cannot be a column; give the %s records in a file of their own, with the %s key columns",
 					t.f.Name, elemName(t.f), elemName(t.f), fs.schema.Name)}, i+1)
 			continue
 		}
 		if j, dup := seen[t]; dup {
-			l.report(fs, problem{code: "duplicate-column", row: 1, column: c.label, field: info.fieldName(t), value: name,
+			l.report(fs, problem{code: "duplicate-column", row: fs.headerRow, column: c.label, field: info.fieldName(t), value: name,
 				msg: fmt.Sprintf("the column appears twice; the first is column %s", colLetter(j))}, i+1)
 			continue
 		}
@@ -440,7 +446,7 @@ func (l *loader) planColumns(fs *fileState, header []string) []column {
 		if t.anc >= 0 {
 			msg = fmt.Sprintf("the header has no %s column; %s rows need it to find their %s", info.columnName(t), fs.schema.Name, fs.schema.Parent.Name)
 		}
-		l.report(fs, problem{code: "missing-column", row: 1, field: info.fieldName(t), msg: msg}, 1<<20+k)
+		l.report(fs, problem{code: "missing-column", row: fs.headerRow, field: info.fieldName(t), msg: msg}, 1<<20+k)
 	}
 	return cols
 }

@@ -2,11 +2,11 @@
 // against the contract's data schemas. It evaluates nothing.
 //
 // Load takes the files as given (CSV as exported by Excel and
-// case-management systems, JSON, JSON Lines and YAML), detects each one's
-// format and the data it holds, reads every cell as a typed value (numbers,
-// money, dates, choices), joins nested records to their parents by key, and
-// returns a Set of records, or every problem found as diagnostics located
-// by file, row and column. CSV and JSON Lines are read as streams, a row at
+// case-management systems, Excel workbooks, JSON, JSON Lines and YAML),
+// detects each one's format and the data it holds, reads every cell as a
+// typed value (numbers, money, dates, choices), joins nested records to
+// their parents by key, and returns a Set of records, or every problem
+// found as diagnostics located by file, row and column. CSV and JSON Lines are read as streams, a row at
 // a time; every file, row and value is bounded by Limits, so that no input
 // can exhaust memory or time.
 //
@@ -21,6 +21,7 @@
 //	keys.go     record keys: hashing, equality and descriptions
 //	records.go  adding records, duplicate keys, nested lists and joins
 //	csv.go      CSV: separator and line ends, header, columns and rows
+//	xlsx.go     XLSX workbooks: sheets, raw cell values, date serials
 //	json.go     JSON and JSON Lines
 //	yaml.go     YAML
 package data

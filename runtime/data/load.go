@@ -119,6 +119,8 @@ type loader struct {
 	kv      []ref.Val
 	alloc   value.RecordBlocks
 	empty   ref.Val
+	// books are the workbooks open, closed at the end of the load.
+	books []*book
 }
 
 // sortedProblem is a problem with its sort keys.
@@ -188,6 +190,10 @@ type fileState struct {
 	// doc is a JSON or YAML file, read whole.
 	doc  []byte
 	yaml *yaml.Node
+	// sheet is the worksheet a file of a workbook reads.
+	sheet *sheet
+	// headerRow is the row of a CSV file's or a sheet's header.
+	headerRow int
 }
 
 func newLoader(c *compiler.Contract, opts options) *loader {
@@ -232,6 +238,9 @@ func (l *loader) report(fs *fileState, e problem, col int) {
 		return
 	}
 	e.file = fs.in.Path
+	if fs.sheet != nil {
+		e.sheet = fs.sheet.name
+	}
 	if col > 0 && col < afterColumns {
 		e.col = col
 	}
@@ -334,9 +343,11 @@ func (l *loader) run(inputs []Input) {
 				l.loadJSONLines(fs)
 			case "yaml":
 				l.loadYAML(fs)
+			case "xlsx":
+				l.loadSheet(fs)
 			}
 		}
-		if fs.src != nil && fs.src.complete() {
+		if fs.src != nil && fs.src.complete() && fs.sheet == nil {
 			fs.info.SHA256 = fs.src.sum()
 			l.checkDuplicate(fs)
 		}
@@ -380,16 +391,20 @@ func (l *loader) open(fs *fileState) {
 		fs.unit = "line"
 	}
 	fs.info.Format = fs.format
+	if in.Sheet != "" && fs.format != "xlsx" {
+		l.report(fs, problem{code: "missing-sheet", msg: fmt.Sprintf("the file is not a workbook, so it has no sheet %s", quote(in.Sheet))}, 0)
+		return
+	}
 	switch fs.format {
-	case "xls", "ods", "xlsx":
-		kind := "an older Excel workbook (.xls), or one protected by a password,"
-		switch fs.format {
-		case "ods":
+	case "xls", "ods":
+		kind := "an older Excel workbook (.xls), or one protected by a password"
+		if fs.format == "ods" {
 			kind = "an OpenDocument spreadsheet (.ods)"
-		case "xlsx":
-			kind = "an Excel workbook (.xlsx)"
 		}
 		l.report(fs, problem{code: "unsupported-format", msg: fmt.Sprintf("the file is %s, which cannot be read; save it as an Excel workbook (.xlsx) without a password, or as CSV UTF-8", kind)}, 0)
+		return
+	case "xlsx":
+		l.openBook(fs)
 		return
 	case "csv":
 		if !l.openCSV(fs) {
@@ -434,11 +449,17 @@ func (fs *fileState) close() {
 	if fs.src != nil {
 		fs.src.head = nil
 	}
+	if fs.sheet != nil {
+		fs.sheet.close()
+	}
 }
 
 func (l *loader) closeAll() {
 	for _, fs := range l.files {
 		fs.close()
+	}
+	for _, b := range l.books {
+		b.close()
 	}
 }
 
@@ -448,7 +469,7 @@ func (l *loader) closeAll() {
 // reported. It reports whether fs is no duplicate.
 func (l *loader) checkDuplicate(fs *fileState) bool {
 	for _, o := range l.files {
-		if o == fs || o.duplicate || o.info.SHA256 == "" || o.info.SHA256 != fs.info.SHA256 || o.in.Sheet != fs.in.Sheet {
+		if o == fs || o.duplicate || o.info.SHA256 == "" || o.info.SHA256 != fs.info.SHA256 || o.in.Sheet != fs.in.Sheet || o.sheet != nil {
 			continue
 		}
 		fs.duplicate = true

@@ -143,7 +143,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 		return false
 	}
 	switch fs.format {
-	case "csv":
+	case "csv", "xlsx":
 		return l.detect(fs, fs.header, l.c.Schemas, "header")
 	case "yaml":
 		if !l.parseYAML(fs) {
@@ -236,7 +236,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 		names2 = append(names2, s.Name)
 	}
 	if len(fits) > 1 {
-		l.report(fs, problem{code: "ambiguous-data", row: 1, msg: fmt.Sprintf("the %s fits %s alike; say which data the file holds", what, words.And(names2))}, 0)
+		l.report(fs, problem{code: "ambiguous-data", row: fs.headerRow, msg: fmt.Sprintf("the %s fits %s alike; say which data the file holds", what, words.And(names2))}, 0)
 		return false
 	}
 	if !tie && bestScore > 0 && 2*bestScore >= nonEmpty {
@@ -255,10 +255,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 		}
 		parts = append(parts, s.Name+" "+strings.Join(p, " and "))
 	}
-	row := 1
-	if fs.format != "csv" {
-		row = 0
-	}
+	row := fs.headerRow
 	l.report(fs, problem{code: "unknown-data", row: row, msg: fmt.Sprintf("cannot tell which data the file holds: the %s matches none of the contract's data (%s); say which data the file holds",
 		what, strings.Join(parts, "; "))}, 0)
 	return false

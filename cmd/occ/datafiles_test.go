@@ -1,11 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestEvalDataLimits checks that an input that never ends stops at the
@@ -86,5 +93,80 @@ func TestEvalDuplicateData(t *testing.T) {
 		if code != 1 || stdout != "" || stderr != tc.want+"data: 1 error; no statement produced\n" {
 			t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 		}
+	}
+}
+
+// csvToSheet writes a CSV file as a sheet, each cell typed as Excel would
+// type it on entry: dates as dates, numbers as numbers, the rest text.
+func csvToSheet(t *testing.T, f *excelize.File, sheet, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet(sheet); err != nil {
+		t.Fatal(err)
+	}
+	for r, row := range rows {
+		for c, s := range row {
+			var v any = s
+			if d, err := time.Parse("2006-01-02", s); err == nil {
+				v = d
+			} else if x, err := strconv.ParseFloat(s, 64); err == nil {
+				v = x
+			}
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if s != "" {
+				if err := f.SetCellValue(sheet, cell, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// TestEvalWorkbook checks that occ eval reads a workbook: its sheets
+// named after the data, or one sheet named with FILE#SHEET, give the same
+// statement as the CSV files they were made from.
+func TestEvalWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	csvToSheet(t, f, "Reviews", evalSpecDir+"/reviews.csv")
+	csvToSheet(t, f, "Goals", evalSpecDir+"/goals.csv")
+	csvToSheet(t, f, "Export", evalSpecDir+"/reviews.csv")
+	f.DeleteSheet("Sheet1")
+	book := filepath.Join(dir, "book.xlsx")
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	statement := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := evalRun(t, append([]string{"eval", evalSpecDir, "--format", "json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		var st map[string]any
+		if err := json.Unmarshal([]byte(stdout), &st); err != nil {
+			t.Fatal(err)
+		}
+		delete(st, "data") // the files and their hashes differ
+		b, _ := json.Marshal(st)
+		return regexp.MustCompile(`"source":"[^"]*",`).ReplaceAllString(string(b), "")
+	}
+	want := statement("--data", evalSpecDir+"/reviews.csv", "--data", evalSpecDir+"/goals.csv")
+	if got := statement("--data", book); got != want {
+		t.Errorf("book.xlsx: the statement differs from the CSV files':\n%s\nwant:\n%s", got, want)
+	}
+	if got := statement("--data", "review="+book+"#Export", "--data", evalSpecDir+"/goals.csv"); got != want {
+		t.Errorf("book.xlsx#Export: the statement differs from the CSV files'")
+	}
+	code, _, stderr := evalRun(t, "eval", evalSpecDir, "--data", book+"#Reveiws")
+	if want := book + ": error: the workbook has no sheet \"Reveiws\"; did you mean \"Reviews\"? [missing-sheet]\n"; code != 1 || !strings.HasPrefix(stderr, want) {
+		t.Errorf("#Reveiws: exit %d, stderr:\n%s\nwant:\n%s", code, stderr, want)
 	}
 }
