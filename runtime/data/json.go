@@ -85,7 +85,7 @@ func (b *recordBuilder) err(code, path, field, val, msg string) {
 func (b *recordBuilder) key(name, path string) (target, bool) {
 	if int64(len(name)) > b.l.opts.limits.FieldBytes {
 		p := b.l.tooLarge(0, "property name", len(name))
-		b.err(p.code, clip(path), "", "", p.msg)
+		b.err(p.code, path, "", "", p.msg)
 		return target{}, false
 	}
 	t, ok := b.info.names[normName(name)]
@@ -320,7 +320,7 @@ func (j *jsonReader) object(s *compiler.Schema, path string, line int, top bool)
 			break
 		}
 		name, _ := kt.(string)
-		p := joinPath(path, name)
+		p := joinPath(path, clip(name))
 		t, ok := b.key(name, p)
 		vt, vok := j.token()
 		if !vok {

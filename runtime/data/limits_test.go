@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"occ/compiler"
 )
@@ -119,7 +120,7 @@ v.json:1: [0].visits: visit.visits: a value is required [missing-value]
 v.json:1: [0].charge: visit.charge: a value is required [missing-value]
 v.json:1: [0].paid: visit.paid: a value is required [missing-value]`},
 		{"a JSON name over the limit", "v.json", `[{"` + big + `": 1}]`, true,
-			`v.json:1: [0].999999999999999999999999999999999999…: the property name holds 200 bytes, more than the 100 bytes a property name may hold [value-too-large]
+			`v.json:1: [0].9999999999999999999999999999999999999999…: the property name holds 200 bytes, more than the 100 bytes a property name may hold [value-too-large]
 v.json:1: [0].person: visit.person: a value is required [missing-value]
 v.json:1: [0].month: visit.month: a value is required [missing-value]
 v.json:1: [0].hours: visit.hours: a value is required [missing-value]
@@ -256,5 +257,31 @@ func TestLoadDuplicateFiles(t *testing.T) {
 	}
 	if ds, errs := Load(ps, []Input{episodes}); errs != nil || len(ds.Records["episode"]) != 120 {
 		t.Errorf("episodes.csv alone: %v", errs)
+	}
+}
+
+// TestLoadHugeName checks that a 16 MB header name, allowed by raised
+// limits, is reported at once with its first 40 characters: the "did you
+// mean" search took over a minute and 5.8 GB on one of 50 MB.
+func TestLoadHugeName(t *testing.T) {
+	c := loadContract(t, filepath.Join(dataDir, "contract.occ"))
+	name := strings.Repeat("x", 16<<20)
+	lim := Limits{FieldBytes: 64 << 20, RowBytes: 64 << 20}
+	start := time.Now()
+	_, errs := Load(c, []Input{
+		{Path: "v.csv", Open: Bytes([]byte("person,month,hours,visits,charge,paid," + name + "\n"))},
+		{Path: "v.json", Open: Bytes([]byte(`[{"` + name + `": 1}]`))},
+	}, lim)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %v", d)
+	}
+	want := `v.csv:1:7: column xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (G): visit has no field "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" (16,777,216 characters); its columns are person, month, hours, visits, charge, paid, seen_on and band [unknown-column]`
+	if len(errs) == 0 || problemLine(errs[0]) != want {
+		t.Errorf("got  %s\nwant %s", problemLines(errs), want)
+	}
+	for _, e := range errs {
+		if len(e.Message) > 500 {
+			t.Errorf("a message of %d bytes: %.100s", len(e.Message), e.Message)
+		}
 	}
 }

@@ -113,7 +113,7 @@ func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, pat
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := resolve(m.Content[i]), resolve(m.Content[i+1])
 		name := k.Value
-		p := joinPath(path, name)
+		p := joinPath(path, clip(name))
 		t, ok := b.key(name, p)
 		if !ok {
 			continue
