@@ -910,6 +910,9 @@ payment p "P" {
 			"m.json: cannot tell which data the file holds: the first record matches none of the contract's data (review lacks person and hours; invoice lacks number and amount; copy lacks person and hours); say which data the file holds [unknown-data]"},
 		{"p.csv", "number,month\nI1,2026-05-01\n",
 			"p.csv:1: cannot tell which data the file holds: the header matches none of the contract's data (review lacks person and hours and has no field number; invoice lacks amount; line lacks item and amount; copy lacks person and hours and has no field number); say which data the file holds [unknown-data]"},
+		// A header of many names no data knows lists only the first few.
+		{"w.csv", "a,b,c,d,e,f,g,h,i,j,k,l\n1,2,3,4,5,6,7,8,9,10,11,12\n",
+			"w.csv:1: cannot tell which data the file holds: the header matches none of the contract's data (review lacks person, month and hours and has no field a, b, c, d, e, f, g, h or 4 others; invoice lacks number, month and amount and has no field a, b, c, d, e, f, g, h or 4 others; line lacks item, amount, number and month and has no field a, b, c, d, e, f, g, h or 4 others; copy lacks person, month and hours and has no field a, b, c, d, e, f, g, h or 4 others); say which data the file holds [unknown-data]"},
 		// With a clear best fit, the problems are reported against it.
 		{"q.csv", "number,month,amont,item\nI0,2026-05-01,x,y\n", `q.csv:1:3: column amont (C): line has no field "amont"; did you mean "amount"? [unknown-column]
 q.csv:1: line.amount: the header has no amount column; every line needs one [missing-column]`},

@@ -142,3 +142,15 @@ func firstRunes(s string, n int) string {
 	}
 	return s
 }
+
+// listMost is how many names from a file a message lists.
+const listMost = 8
+
+// some shortens a list of names from a file for a message: the first
+// listMost, and a last item counting the rest, as in "7 others".
+func some(items []string) []string {
+	if len(items) <= listMost {
+		return items
+	}
+	return append(items[:listMost:listMost], words.Number(len(items)-listMost)+" others")
+}

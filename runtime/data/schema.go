@@ -251,7 +251,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 			p = append(p, "lacks "+words.And(lk.missing))
 		}
 		if len(lk.unknown) > 0 {
-			p = append(p, "has no field "+words.Or(lk.unknown))
+			p = append(p, "has no field "+words.Or(some(lk.unknown)))
 		}
 		parts = append(parts, s.Name+" "+strings.Join(p, " and "))
 	}
