@@ -2,7 +2,9 @@ package data
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -143,7 +145,7 @@ func (l *loader) openBook(fs *fileState) {
 			if sug := spell.Nearest(in.Sheet, names); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			} else {
-				msg += "; its sheets are " + words.And(quoteAll(names))
+				msg += "; its sheets are " + words.And(some(quoteAll(names)))
 			}
 			l.report(fs, problem{code: "missing-sheet", msg: msg}, 0)
 			return
@@ -162,7 +164,7 @@ func (l *loader) openBook(fs *fileState) {
 		}
 		if len(chosen) == 0 {
 			l.report(fs, problem{code: "missing-sheet", msg: fmt.Sprintf("the workbook has no sheet named after %s (%s or %ss); its sheets are %s; say which sheet holds the %s data",
-				in.Schema, in.Schema, in.Schema, words.And(quoteAll(names)), in.Schema)}, 0)
+				in.Schema, in.Schema, in.Schema, words.And(some(quoteAll(names))), in.Schema)}, 0)
 			return
 		}
 	default:
@@ -183,7 +185,7 @@ func (l *loader) openBook(fs *fileState) {
 				data = append(data, s.Name)
 			}
 			l.report(fs, problem{code: "unknown-data", msg: fmt.Sprintf("cannot tell which data the workbook holds: no sheet is named after the contract's data (%s), and its sheets are %s; name the sheets after the data, or say which sheet to read",
-				words.Or(data), words.And(quoteAll(names)))}, 0)
+				words.Or(data), words.And(some(quoteAll(names))))}, 0)
 			return
 		}
 	}
@@ -200,8 +202,9 @@ func (l *loader) openBook(fs *fileState) {
 }
 
 // checkZip reads every part of a workbook, so that a damaged one is
-// refused (the workbook reader reads a part that fails its checksum as if
-// it were whole), and one whose parts unpack to more than max is refused
+// refused: the workbook reader reads a part that fails its checksum as if
+// it were whole, and stops at the first fault in a sheet's XML as if the
+// sheet ended there. One whose parts unpack to more than max is refused
 // before they are unpacked.
 func checkZip(data []byte, max int64) (problem, bool) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -217,15 +220,56 @@ func checkZip(data []byte, max int64) (problem, bool) {
 	}
 	for _, zf := range zr.File {
 		rc, err := zf.Open()
+		if err != nil {
+			return xlsxProblem(err), false
+		}
+		name := strings.ToLower(zf.Name)
+		if strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml") {
+			err = checkXML(rc)
+			if err != nil && !errors.Is(err, zip.ErrChecksum) && !errors.Is(err, zip.ErrFormat) {
+				rc.Close()
+				return problem{code: "bad-xlsx", msg: fmt.Sprintf("the workbook cannot be read: it is damaged (its part %s is not well-formed XML: %v)", clip(zf.Name), err)}, false
+			}
+		}
 		if err == nil {
 			_, err = io.Copy(io.Discard, rc)
-			rc.Close()
 		}
+		rc.Close()
 		if err != nil {
 			return xlsxProblem(err), false
 		}
 	}
 	return problem{}, true
+}
+
+// checkXML reads XML to its end, reporting the first fault: a syntax
+// error, or an element not closed, or closed by another's end tag.
+func checkXML(r io.Reader) error {
+	d := xml.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	var open []xml.Name
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if len(open) > 0 {
+				line, _ := d.InputPos()
+				return fmt.Errorf("XML syntax error on line %d: unexpected EOF", line)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			open = append(open, t.Name)
+		case xml.EndElement:
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				line, _ := d.InputPos()
+				return fmt.Errorf("XML syntax error on line %d: unexpected end element </%s>", line, t.Name.Local)
+			}
+			open = open[:len(open)-1]
+		}
+	}
 }
 
 // findSheet finds a sheet by name; Excel ignores case in sheet names.

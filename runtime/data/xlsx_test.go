@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -347,6 +348,8 @@ func TestLoadBadWorkbooks(t *testing.T) {
 	damaged := bytes.Clone(good)
 	// Flip a byte in the middle of the compressed parts.
 	damaged[len(damaged)/3] ^= 0xff
+	sheetXML := partOf(t, good, "xl/worksheets/sheet1.xml")
+	truncated := replacePart(t, good, "xl/worksheets/sheet1.xml", sheetXML[:len(sheetXML)*2/3])
 	wide := workbook(t, false, sheetRows{"visit", [][]any{visitHeader, {"P1", day("2026-05-01"), 1, 1, 1, true, nil, strings.Repeat("x", 300)}}})
 	for _, tc := range []struct {
 		name string
@@ -357,6 +360,7 @@ func TestLoadBadWorkbooks(t *testing.T) {
 		{"text named .xlsx", []byte("person,month\n"), Limits{}, "b.xlsx: the workbook cannot be read: it is not an Excel workbook (.xlsx), or it is damaged [bad-xlsx]"},
 		{"a zip that is no workbook", zipOf(t, "hello.txt", "hello"), Limits{}, "b.xlsx: the workbook cannot be read: it is not an Excel workbook (.xlsx), or it is damaged [bad-xlsx]"},
 		{"damaged", damaged, Limits{}, "b.xlsx: the workbook cannot be read: "},
+		{"a sheet cut short", truncated, Limits{}, "b.xlsx: the workbook cannot be read: it is damaged (its part xl/worksheets/sheet1.xml is not well-formed XML: XML syntax error on line 2: unexpected EOF) [bad-xlsx]"},
 		{"an old .xls", append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 100)...), Limits{},
 			"b.xlsx: the file is an older Excel workbook (.xls), or one protected by a password, which cannot be read; save it as an Excel workbook (.xlsx) without a password, or as CSV UTF-8 [unsupported-format]"},
 		{"unpacks to more than the limit", good, Limits{FileBytes: int64(len(good)) + 10}, "b.xlsx: the workbook unpacks to more than "},
@@ -383,4 +387,54 @@ func zipOf(t testing.TB, name, content string) []byte {
 	w.Write([]byte(content))
 	zw.Close()
 	return b.Bytes()
+}
+
+// partOf returns the part name of the zip b.
+func partOf(t testing.TB, b []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zf := range zr.File {
+		if zf.Name == name {
+			rc, _ := zf.Open()
+			defer rc.Close()
+			x, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return x
+		}
+	}
+	t.Fatalf("no part %s", name)
+	return nil
+}
+
+// replacePart returns the zip b with the part name holding data.
+func replacePart(t testing.TB, b []byte, name string, data []byte) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, zf := range zr.File {
+		w, err := zw.Create(zf.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if zf.Name == name {
+			w.Write(data)
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	zw.Close()
+	return out.Bytes()
 }
