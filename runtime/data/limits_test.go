@@ -134,6 +134,11 @@ v.json:1: [0].paid: visit.paid: a value is required [missing-value]`},
 v.jsonl:2: the line is longer than 300 bytes, the most a line may hold; the rest of the file was not read [row-too-large]`},
 		{"a YAML value over the limit", "v.yaml", "- person: " + big + "\n  month: 2026-05-01\n  hours: 1\n  visits: 1\n  charge: 1\n  paid: yes\n", true,
 			`v.yaml:1: [0].person: visit.person: the value holds 200 bytes, more than the 100 bytes a value may hold [value-too-large]`},
+		{"not UTF-8 after the first rows", "v.csv", head + row("P1", "x") + row("P2", "1") + "P3,2026-05-01,1,1,\xa35,yes\n" + row("P4", "y"), true, `v.csv:2:3: column hours (C): visit.hours: "x" is not a number; expected a number between 0 and 400 [bad-number]
+v.csv:4: the file is not UTF-8 text (it may have been saved as "CSV" rather than "CSV UTF-8"); save it as UTF-8 and try again [not-utf8]`},
+		{"JSON Lines not UTF-8", "v.jsonl", `{"person": "P1", "month": "2026-05-01", "hours": "x", "visits": 1, "charge": 1, "paid": true}` + "\n\n" + `{"person": "P` + "\xe9" + `2"}` + "\n", true,
+			`v.jsonl:1: hours: visit.hours: "x" is not a number; expected a number between 0 and 400 [bad-number]
+v.jsonl:3: the file is not UTF-8 text; save it as UTF-8 and try again [not-utf8]`},
 		{"a failing read", "v.csv", head + row("P1", "x") + row("P2", "1"), false,
 			`v.csv: the file cannot be read: input/output error [read-error]`},
 	} {
