@@ -52,8 +52,10 @@ on data files and prints the statement: every line with the inputs it read,
 subtotals, caps, standards, flags, exclusions and the total, which is always
 the sum of the lines.
 
-Data files are CSV, JSON, JSON Lines or YAML. A file's data name is found
-from its columns; write NAME=FILE to say it (--data goal=goals.csv).
+Data files are CSV, XLSX, JSON, JSON Lines or YAML. A file's data name is
+found from its columns; write NAME=FILE to say it (--data goal=goals.csv),
+and FILE#SHEET for one sheet of a workbook. --max-field-bytes,
+--max-row-bytes and --max-file-bytes bound what one file may hold.
 
 --period settles one period: a month (2026-05), a contract quarter (2026-Q1),
 a contract year (2026/27) or term, or a run of them written FROM..TO
