@@ -50,7 +50,7 @@ func benchInputs(b *testing.B, n int) []data.Input {
 		files = [2][]byte{r.Bytes(), g.Bytes()}
 		benchData[n] = files
 	}
-	return []data.Input{{Path: "reviews.csv", Data: files[0]}, {Path: "goals.csv", Data: files[1]}}
+	return []data.Input{{Path: "reviews.csv", Open: data.Bytes(files[0])}, {Path: "goals.csv", Open: data.Bytes(files[1])}}
 }
 
 func benchLoad(b *testing.B, c *compiler.Contract, in []data.Input) *data.Set {
@@ -107,7 +107,10 @@ func BenchmarkLoad(b *testing.B) {
 	c := specContract(b, "individual-outcomes")
 	benchSized(b, func(b *testing.B, n int) (func(), func()) {
 		in := benchInputs(b, n)
-		b.SetBytes(int64(len(in[0].Data) + len(in[1].Data)))
+		benchMu.Lock()
+		files := benchData[n]
+		benchMu.Unlock()
+		b.SetBytes(int64(len(files[0]) + len(files[1])))
 		return func() { benchLoad(b, c, in) }, nil
 	})
 }
@@ -194,7 +197,7 @@ func TestBenchDataEvaluates(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := specContract(t, "individual-outcomes")
-	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Data: r.Bytes()}, {Path: "goals.csv", Data: g.Bytes()}})
+	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes(r.Bytes())}, {Path: "goals.csv", Open: data.Bytes(g.Bytes())}})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -45,7 +45,7 @@ incentive shared "Fee shared over the visits" {
 func TestEvalDiagnostics(t *testing.T) {
 	c := compileText(t, "failing.occ", []byte(failingContract))
 	csv := "person,month,missed_visits,visits\nP1,2026-05-01,2,5\nP2,2026-05-01,0,4\nP3,2026-05-01,1,0\nP4,2026-05-01,0,0\n"
-	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Data: []byte(csv)}})
+	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes([]byte(csv))}}, data.Limits{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

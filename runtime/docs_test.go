@@ -242,7 +242,7 @@ payment visits "Visits" {
   amount = visit.minutes / 60 * hourly_rate
 }
 `))
-	d, errs := data.Load(c, []data.Input{{Path: "visits.csv", Data: []byte("visit,date,minutes\nV1,2026-05-01,45\nV2,2026-05-02,50\n")}})
+	d, errs := data.Load(c, []data.Input{{Path: "visits.csv", Open: data.Bytes([]byte("visit,date,minutes\nV1,2026-05-01,45\nV2,2026-05-02,50\n"))}})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -43,7 +43,7 @@ cap monthly "Visits at most ¥3000 a month" {
 // say 3816, not 3816.00.
 func TestExplainUsesMinorUnits(t *testing.T) {
 	c := compileText(t, "yen.occ", []byte(yenContract))
-	d, errs := data.Load(c, []data.Input{{Path: "visits.csv", Data: []byte("visit,date,minutes\nV1,2026-05-01,45\nV2,2026-05-02,50\n")}})
+	d, errs := data.Load(c, []data.Input{{Path: "visits.csv", Open: data.Bytes([]byte("visit,date,minutes\nV1,2026-05-01,45\nV2,2026-05-02,50\n"))}}, data.Limits{})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

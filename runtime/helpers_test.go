@@ -33,7 +33,7 @@ func loadFiles(t testing.TB, c *compiler.Contract, dir string, names ...string) 
 		if err != nil {
 			t.Fatal(err)
 		}
-		inputs = append(inputs, data.Input{Path: name, Data: b})
+		inputs = append(inputs, data.Input{Path: name, Open: data.Bytes(b)})
 	}
 	d, errs := data.Load(c, inputs)
 	if len(errs) > 0 {

@@ -149,13 +149,13 @@ func TestStreamedJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cases = append(cases, tc{filepath.Base(dir) + "/" + filepath.Base(f), c, []data.Input{{Path: f, Data: b}}})
+			cases = append(cases, tc{filepath.Base(dir) + "/" + filepath.Base(f), c, []data.Input{{Path: f, Open: data.Bytes(b)}}})
 		}
 		if filepath.Base(dir) == "individual-outcomes" {
 			var in []data.Input
 			for _, f := range csvs {
 				b, _ := os.ReadFile(f)
-				in = append(in, data.Input{Path: f, Data: b})
+				in = append(in, data.Input{Path: f, Open: data.Bytes(b)})
 			}
 			cases = append(cases, tc{"individual-outcomes/all", c, in})
 		}
@@ -169,7 +169,7 @@ func TestStreamedJSON(t *testing.T) {
 	c := compileSpec(t, filepath.Join("..", "specs", "individual-outcomes", "contract.occ"), odd.Replace)
 	reviews := strings.ReplaceAll(r.String(), "P000001,", "\"P0\"\"01 é<&>\",")
 	goals := strings.ReplaceAll(g.String(), "P000001,", "\"P0\"\"01 é<&>\",")
-	cases = append(cases, tc{"generated", c, []data.Input{{Path: "dir/reviews \"1\".csv", Data: []byte(reviews)}, {Path: "goals.csv", Data: []byte(goals)}}})
+	cases = append(cases, tc{"generated", c, []data.Input{{Path: "dir/reviews \"1\".csv", Open: data.Bytes([]byte(reviews))}, {Path: "goals.csv", Open: data.Bytes([]byte(goals))}}})
 	checked := 0
 	for _, k := range cases {
 		d, errs := data.Load(k.c, k.in)
@@ -233,8 +233,8 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sets = append(sets, []data.Input{{Path: f, Data: b}})
-			all = append(all, data.Input{Path: f, Data: b})
+			sets = append(sets, []data.Input{{Path: f, Open: data.Bytes(b)}})
+			all = append(all, data.Input{Path: f, Open: data.Bytes(b)})
 		}
 		sets = append(sets, all)
 		for _, in := range sets {

@@ -654,8 +654,8 @@ func (d *propOutcomesData) inputs() []data.Input {
 		fmt.Fprintf(&gb, "%s,%s,%s,%s,%s,%s\n", g.review.person, propDay(g.review.month), g.id, g.status, g.agreedS, g.metOnS)
 	}
 	return []data.Input{
-		{Path: "reviews.csv", Data: []byte(rb.String())},
-		{Path: "goals.csv", Data: []byte(gb.String())},
+		{Path: "reviews.csv", Open: data.Bytes([]byte(rb.String()))},
+		{Path: "goals.csv", Open: data.Bytes([]byte(gb.String()))},
 	}
 }
 
@@ -949,7 +949,7 @@ func propVisitInputs(vs []*propGenVisit) []data.Input {
 		v.row = i + 2
 		fmt.Fprintf(&b, "%s,%s,%s,%d,%d\n", v.id, v.person, propDay(v.date), v.planned, v.actual)
 	}
-	return []data.Input{{Path: "visits.csv", Data: []byte(b.String())}}
+	return []data.Input{{Path: "visits.csv", Open: data.Bytes([]byte(b.String()))}}
 }
 
 // propVisitsOracle computes the time-and-task statement for the whole term.

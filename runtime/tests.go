@@ -151,7 +151,7 @@ func testData(c *compiler.Contract, t *compiler.Test) (*data.Set, lang.Diagnosti
 			errs.Errorf(f.Span, "cannot-read", "cannot read the data file %s: %s", path, err)
 			continue
 		}
-		inputs = append(inputs, data.Input{Path: path, Data: b})
+		inputs = append(inputs, data.Input{Path: path, Open: data.Bytes(b)})
 	}
 	if len(errs) > 0 {
 		return nil, errs

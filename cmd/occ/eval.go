@@ -40,6 +40,7 @@ type evalParams struct {
 	// diagnostics is the format of errors on standard error; "" chooses
 	// by format (see diagnosticsFormat).
 	diagnostics string
+	limits      data.Limits
 }
 
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -52,8 +53,10 @@ on data files and prints the statement: every line with the inputs it read,
 subtotals, caps, standards, flags, exclusions and the total, which is always
 the sum of the lines.
 
-Data files are CSV, JSON, JSON Lines or YAML. A file's data name is found
-from its columns; write NAME=FILE to say it (--data goal=goals.csv).
+Data files are CSV, XLSX, JSON, JSON Lines or YAML. A file's data name is
+found from its columns; write NAME=FILE to say it (--data goal=goals.csv),
+and FILE#SHEET for one sheet of a workbook. --max-field-bytes,
+--max-row-bytes and --max-file-bytes bound what one file may hold.
 
 --period settles one period: a month (2026-05), a contract quarter (2026-Q1),
 a contract year (2026/27) or term, or a run of them written FROM..TO
@@ -90,7 +93,8 @@ and the value of every part of them.`,
 }
 
 func addEvalFlags(cmd *cobra.Command, p *evalParams) {
-	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE (repeatable)")
+	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE, or FILE#SHEET for one sheet of a workbook (repeatable)")
+	addDataLimitFlags(cmd.Flags(), &p.limits)
 	cmd.Flags().StringVar(&p.period, "period", "", "the period to settle: 2026-05, 2026-Q1, 2026/27, term or FROM..TO")
 	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
 	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
@@ -159,9 +163,9 @@ func dataPath(c *compiler.Contract, spec string) string {
 }
 
 // loadData reads the --data files and validates them against the
-// contract. Problems in the data are reported on stderr in errFormat (see
-// reportFindings).
-func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat string) (*data.Set, error) {
+// contract, within the limits lim. Problems in the data are reported on
+// stderr in errFormat (see reportFindings).
+func loadData(c *compiler.Contract, specs []string, lim data.Limits, stderr io.Writer, errFormat string) (*data.Set, error) {
 	if len(specs) == 0 {
 		return nil, usageError("give the data to evaluate with --data FILE")
 	}
@@ -171,13 +175,20 @@ func loadData(c *compiler.Contract, specs []string, stderr io.Writer, errFormat 
 		if in.Path != s {
 			in.Schema, _, _ = strings.Cut(s, "=")
 		}
+		in.Path, in.Sheet = splitSheet(in.Path)
+		st, err := os.Stat(in.Path)
+		if err != nil {
+			return nil, usageError("cannot read data file %s: %v", in.Path, errors.Unwrap(err))
+		}
+		if st.IsDir() {
+			return nil, usageError("cannot read data file %s: it is a directory", in.Path)
+		}
+		in.Open = data.File(in.Path)
 		inputs = append(inputs, in)
 	}
-	d, ds, err := loadInputs(c, inputs, stderr)
-	if err != nil {
-		return nil, err
-	}
+	d, ds := loadInputs(c, inputs, lim, stderr)
 	if len(ds) > 0 {
+		hintLimits(ds)
 		return nil, reportFindings(stderr, errFormat, ds, nil, "data", "no statement produced")
 	}
 	return d, nil
@@ -262,7 +273,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c, p.data, stderr, diagFormat)
+	d, err := loadData(c, p.data, p.limits, stderr, diagFormat)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"occ/compiler/value"
 	"occ/lang"
 	"occ/lang/words"
+	"occ/runtime/data"
 	"occ/runtime/forecast"
 )
 
@@ -41,6 +42,7 @@ type forecastParams struct {
 	xlsx        string
 	workers     int
 	quiet       bool
+	limits      data.Limits
 }
 
 func newForecastCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -89,6 +91,7 @@ what the value changes moves.`,
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the runs are made")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
+	addDataLimitFlags(f, &p.limits)
 	return cmd
 }
 
@@ -312,7 +315,7 @@ func forecastSource(c *compiler.Contract, p *forecastParams, stderr io.Writer) (
 		}
 		return sc, src, nil
 	}
-	d, err := loadData(c, p.from, stderr, p.diagnostics)
+	d, err := loadData(c, p.from, p.limits, stderr, p.diagnostics)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"occ/compiler"
@@ -230,86 +232,53 @@ func (p *progress) clear() {
 	}
 }
 
-// loadInputs reads the data files of inputs and validates them against
-// the contract, with a progress line on stderr while it does: the bytes
-// read, then the time the checking takes.
-func loadInputs(c *compiler.Contract, inputs []data.Input, stderr io.Writer) (*data.Set, lang.Diagnostics, error) {
-	paths := make([]string, len(inputs))
-	for i, in := range inputs {
-		paths[i] = in.Path
+// loadInputs validates the data files of inputs against the contract,
+// within the limits lim, with a progress line on stderr while it does: the
+// bytes read of the files' total size. Files are read as they are checked.
+func loadInputs(c *compiler.Contract, inputs []data.Input, lim data.Limits, stderr io.Writer) (*data.Set, lang.Diagnostics) {
+	var total int64
+	for _, in := range inputs {
+		if info, err := os.Stat(in.Path); err == nil {
+			total += info.Size()
+		}
 	}
 	bar := newProgress(stderr, "reading data", unitBytes)
-	contents, err := readFiles(paths, bar)
-	if err != nil {
-		bar.clear()
-		return nil, nil, err
-	}
+	var done atomic.Int64
 	for i := range inputs {
-		inputs[i].Data = contents[i]
+		open := inputs[i].Open
+		inputs[i].Open = func() (io.ReadCloser, error) {
+			rc, err := open()
+			if err != nil {
+				return nil, err
+			}
+			return &countingReader{ReadCloser: rc, read: func(n int) {
+				bar.update(min(done.Add(int64(n)), total), total)
+			}}, nil
+		}
 	}
-	stop := bar.busy("checking the data")
-	d, ds := data.Load(c, inputs)
-	stop()
-	return d, ds, nil
+	d, ds := data.Load(c, inputs, lim)
+	bar.clear()
+	return d, ds
 }
 
-// readFiles reads the named files whole, showing the bytes read of their
-// total size in p (which may be nil). A file that cannot be read is a
-// usage error naming it.
-func readFiles(paths []string, p *progress) ([][]byte, error) {
-	var total, done int64
-	for _, path := range paths {
-		info, err := os.Stat(path)
-		if err != nil {
-			return nil, usageError("cannot read data file %s: %v", path, errors.Unwrap(err))
-		}
-		total += info.Size()
-	}
-	out := make([][]byte, len(paths))
-	for i, path := range paths {
-		b, err := readFile(path, func(n int) {
-			done += int64(n)
-			p.update(min(done, total), total)
-		})
-		if err != nil {
-			return nil, usageError("cannot read data file %s: %v", path, errors.Unwrap(err))
-		}
-		out[i] = b
-	}
-	p.update(total, total)
-	return out, nil
+// countingReader tells read how many bytes each Read returned. It keeps
+// the file's Stat, by which the loader knows a file's size before reading
+// it.
+type countingReader struct {
+	io.ReadCloser
+	read func(n int)
 }
 
-// readChunk is the most readFile reads at once, so that progress moves
-// while a large file is read.
-const readChunk = 4 << 20
+// Stat returns the underlying file's information, when it is a file.
+func (r *countingReader) Stat() (fs.FileInfo, error) {
+	if f, ok := r.ReadCloser.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		return f.Stat()
+	}
+	return nil, errors.ErrUnsupported
+}
 
-// readFile is os.ReadFile, calling read with the number of bytes of each
-// read. Like os.ReadFile it allocates the file's size once, which matters
-// for files of hundreds of MB.
-func readFile(name string, read func(n int)) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	size := 0
-	if info, err := f.Stat(); err == nil && int64(int(info.Size())) == info.Size() {
-		size = int(info.Size())
-	}
-	b := make([]byte, 0, size+512)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := f.Read(b[len(b):min(cap(b), len(b)+readChunk)])
-		b = b[:len(b)+n]
-		read(n)
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+func (r *countingReader) Read(b []byte) (int, error) {
+	n, err := r.ReadCloser.Read(b)
+	r.read(n)
+	return n, err
 }

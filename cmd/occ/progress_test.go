@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"occ/runtime/data"
 	"os"
 	"path/filepath"
 	"strings"
@@ -180,33 +181,44 @@ func TestProgressBusy(t *testing.T) {
 	}
 }
 
-func TestReadFiles(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
-	big := bytes.Repeat([]byte("0123456789"), readChunk/10*2+7)
-	os.WriteFile(a, []byte("person\nP1\n"), 0o644)
-	os.WriteFile(b, big, 0o644)
-	var buf bytes.Buffer
-	p, clock := testProgress(&buf, "reading data", unitBytes)
-	clock.advance(time.Second)
-	got, err := readFiles([]string{a, b}, p)
+// TestCountingReader checks that every byte read is counted, once.
+func TestCountingReader(t *testing.T) {
+	big := bytes.Repeat([]byte("0123456789"), 100_007)
+	var n int
+	r := &countingReader{ReadCloser: io.NopCloser(bytes.NewReader(big)), read: func(k int) { n += k }}
+	got, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(got, big) || n != len(big) {
+		t.Errorf("read %d bytes, counted %d, want %d (%v)", len(got), n, len(big), err)
+	}
+}
+
+// TestLoadInputs checks that loading through the progress line loads
+// what data.Load loads, and draws nothing when stderr is not a terminal.
+func TestLoadInputs(t *testing.T) {
+	dir := filepath.Join("..", "..", "specs", "individual-outcomes")
+	c, _, err := compileSpec(dir, io.Discard, "text")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(got[0]) != "person\nP1\n" || !bytes.Equal(got[1], big) {
-		t.Fatalf("read %d and %d bytes", len(got[0]), len(got[1]))
+	inputs := func() []data.Input {
+		var in []data.Input
+		for _, f := range []string{"reviews.csv", "goals.csv"} {
+			p := filepath.Join(dir, f)
+			in = append(in, data.Input{Path: p, Open: data.File(p)})
+		}
+		return in
 	}
-	want := "100% 8.4/8.4 MB"
-	if s := screen(buf.String()); !strings.Contains(s, want) {
-		t.Errorf("screen %q, want %q", s, want)
+	var stderr bytes.Buffer
+	got, ds := loadInputs(c, inputs(), data.Limits{}, &stderr)
+	want, wantDs := data.Load(c, inputs(), data.Limits{})
+	if len(ds) != 0 || len(wantDs) != 0 {
+		t.Fatalf("diagnostics %v and %v", ds, wantDs)
 	}
-	_, err = readFiles([]string{a, filepath.Join(dir, "missing.csv")}, nil)
-	if err == nil || !strings.Contains(err.Error(), "cannot read data file "+filepath.Join(dir, "missing.csv")+": no such file or directory") {
-		t.Errorf("missing file: %v", err)
+	if len(got.Records["review"]) != len(want.Records["review"]) || len(got.Files) != 2 || got.Files[1].SHA256 != want.Files[1].SHA256 {
+		t.Errorf("loaded %d reviews and %v, want %d and %v", len(got.Records["review"]), got.Files, len(want.Records["review"]), want.Files)
 	}
-	_, err = readFiles([]string{dir}, nil)
-	if err == nil || !strings.Contains(err.Error(), "is a directory") {
-		t.Errorf("a directory: %v", err)
+	if stderr.Len() != 0 {
+		t.Errorf("progress drawn on a buffer: %q", stderr.String())
 	}
 }
 

@@ -107,7 +107,7 @@ func statementOf(t testing.TB, c xlsxCase) *runtime.Statement {
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", c.name, err, stderr.String())
 	}
-	d, err := loadData(contract, c.data, &stderr, "text")
+	d, err := loadData(contract, c.data, data.Limits{}, &stderr, "text")
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", c.name, err, stderr.String())
 	}
@@ -759,7 +759,7 @@ func benchmarkStatementXLSX(b *testing.B, opts ...runtime.Option) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, ds := data.Load(c, []data.Input{{Path: "reviews.csv", Data: rv.Bytes()}, {Path: "goals.csv", Data: gl.Bytes()}})
+	d, ds := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes(rv.Bytes())}, {Path: "goals.csv", Open: data.Bytes(gl.Bytes())}}, data.Limits{})
 	if len(ds) > 0 {
 		b.Fatal(ds)
 	}

@@ -6,14 +6,23 @@ import (
 	"unicode/utf8"
 )
 
+// MaxRunes is the longest name, in runes, that Nearest finds a suggestion
+// for.
+const MaxRunes = 64
+
 // Nearest returns the candidate closest to name by edit distance, ignoring
 // case, or "" when none is close enough to be a likely misspelling: at most
 // two edits, and fewer than name has letters, so "hourly_rte" finds
 // "hourly_rate" but "notes" does not find "hours"; or one of the two begins
 // with the whole of the other ("integr" finds "int"). Ties go to the candidate
 // first in sorted order, so the answer does not depend on the order
-// candidates are given in.
+// candidates are given in. A name longer than MaxRunes gets no suggestion:
+// it is no misspelling, and comparing it would take time and memory in
+// proportion to its length for every candidate.
 func Nearest(name string, candidates []string) string {
+	if len(name) > 4*MaxRunes || utf8.RuneCountInString(name) > MaxRunes {
+		return ""
+	}
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
 	lower := strings.ToLower(name)

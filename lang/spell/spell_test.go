@@ -1,6 +1,10 @@
 package spell
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestDistance(t *testing.T) {
 	for _, c := range []struct {
@@ -48,5 +52,29 @@ func TestNearest(t *testing.T) {
 	// Ties go to the first candidate in sorted order, whatever the input order.
 	if a, b := Nearest("cat", []string{"cot", "cut"}), Nearest("cat", []string{"cut", "cot"}); a != "cot" || b != "cot" {
 		t.Errorf("tie: got %q and %q, want cot", a, b)
+	}
+}
+
+// TestNearestLongName checks that a name longer than MaxRunes gets no
+// suggestion, even one the prefix rule would make, and comes back at once:
+// a 50 MB header name took a minute and gigabytes before.
+func TestNearestLongName(t *testing.T) {
+	names := []string{"hours", "hourly_rate", "actual_hours"}
+	long := "hourly_rate" + strings.Repeat("x", MaxRunes)
+	if got := Nearest(long, names); got != "" {
+		t.Errorf("Nearest(%d runes) = %q, want none", len(long), got)
+	}
+	// At the limit the prefix rule still applies.
+	atLimit := "hourly_rate" + strings.Repeat("x", MaxRunes-len("hourly_rate"))
+	if got := Nearest(atLimit, names); got != "hourly_rate" {
+		t.Errorf("Nearest(%d runes) = %q, want hourly_rate", len(atLimit), got)
+	}
+	huge := strings.Repeat("£", 50<<20/2)
+	start := time.Now()
+	if got := Nearest(huge, names); got != "" {
+		t.Errorf("Nearest(50 MB) = %q", got)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Nearest(50 MB) took %v", d)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -17,15 +18,31 @@ import (
 
 // fieldCache shares the values of one field between records: repeated
 // person ids, enum values, dates and amounts are parsed once.
+// A field read from a file with a decimal comma has a cache of its own, as
+// the same text may mean another number there.
 type fieldCache struct {
-	m map[string]ref.Val
+	m     map[string]ref.Val
+	comma bool
 }
 
+type cacheKey struct {
+	f     *compiler.Field
+	comma bool
+}
+
+// cache returns the cache of field f read with a decimal point.
 func (l *loader) cache(f *compiler.Field) *fieldCache {
-	fc := l.caches[f]
+	return l.cacheFor(f, false)
+}
+
+// cacheFor returns the cache of field f read with a decimal comma when
+// comma is set, else with a decimal point.
+func (l *loader) cacheFor(f *compiler.Field, comma bool) *fieldCache {
+	k := cacheKey{f, comma}
+	fc := l.caches[k]
 	if fc == nil {
-		fc = &fieldCache{m: map[string]ref.Val{}}
-		l.caches[f] = fc
+		fc = &fieldCache{m: map[string]ref.Val{}, comma: comma}
+		l.caches[k] = fc
 	}
 	return fc
 }
@@ -42,7 +59,7 @@ func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fau
 	if v, ok := fc.m[s]; ok {
 		return v, fault{}
 	}
-	v, bad := l.parseValue(f, s)
+	v, bad := l.parseValue(f, s, fc.comma)
 	if bad.msg != "" {
 		return nil, bad
 	}
@@ -56,7 +73,33 @@ func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fau
 	return v, fault{}
 }
 
-func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
+// maxNumberChars is the most characters a number may have: far more than
+// any count or amount of money needs (£1,000,000,000,000.00 has 19), and
+// few enough that a cell of a million digits is refused at once instead
+// of being parsed.
+const maxNumberChars = 40
+
+// parseValue parses s as a value of field f; comma is set for a file whose
+// decimal mark is a comma.
+func (l *loader) parseValue(f *compiler.Field, s string, comma bool) (ref.Val, fault) {
+	v, bad := l.parseText(f, s, comma)
+	if comma && bad.msg != "" {
+		bad.msg = strings.Replace(bad.msg, l.expected(f), commaText(l.expected(f)), 1)
+	}
+	return v, bad
+}
+
+func (l *loader) parseText(f *compiler.Field, s string, comma bool) (ref.Val, fault) {
+	switch f.Kind {
+	case compiler.IntField, compiler.DecimalField, compiler.MoneyField:
+		if len(s) > maxNumberChars && utf8.RuneCountInString(s) > maxNumberChars {
+			code, what := "bad-number", "a number"
+			if f.Kind == compiler.MoneyField {
+				code, what = "bad-amount", "an amount"
+			}
+			return nil, fault{code, fmt.Sprintf("%s is too long for %s: a number has at most %d characters; %s", quote(s), what, maxNumberChars, l.expected(f))}
+		}
+	}
 	switch f.Kind {
 	case compiler.TextField:
 		return types.String(strings.Clone(s)), fault{}
@@ -72,34 +115,41 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 				return types.String(e), fault{}
 			}
 		}
-		msg := fmt.Sprintf("%q is not one of %s", s, words.Or(f.Enum))
+		msg := fmt.Sprintf("%s is not one of %s", quote(s), words.Or(f.Enum))
 		if sug := spell.Nearest(s, f.Enum); sug != "" {
 			msg += fmt.Sprintf("; did you mean %q?", sug)
 		}
 		return nil, fault{"bad-choice", msg}
 	case compiler.IntField:
-		n, ok := parseInt(s)
+		t := s
+		if comma {
+			var msg string
+			if t, msg = commaNumber(s, "a whole number"); msg != "" {
+				return nil, fault{"bad-number", msg + "; " + l.expected(f)}
+			}
+		}
+		n, ok := parseInt(t)
 		if !ok {
-			if d, msg := l.parseNumber(s, false); msg == "" && d.IsInteger() {
+			if d, msg := l.parseNumber(t, false); msg == "" && d.IsInteger() {
 				i, err := d.Int64()
 				if err != nil {
-					return nil, fault{"bad-number", fmt.Sprintf("%q is too large; %s", s, l.expected(f))}
+					return nil, fault{"bad-number", fmt.Sprintf("%s is too large; %s", quote(s), l.expected(f))}
 				}
 				n, ok = i, true
 			}
 		}
 		if !ok {
-			return nil, fault{"bad-number", fmt.Sprintf("%q is not a whole number; %s", s, l.expected(f))}
+			return nil, fault{"bad-number", fmt.Sprintf("%s is not a whole number; %s", quote(s), l.expected(f))}
 		}
 		return l.checkRange(f, s, types.Int(n))
 	case compiler.DecimalField:
-		d, msg := l.parseNumber(s, false)
+		d, msg := l.number(s, false, comma)
 		if msg != "" {
 			return nil, fault{"bad-number", msg + "; " + l.expected(f)}
 		}
 		return l.checkRange(f, s, d)
 	case compiler.MoneyField:
-		d, msg := l.parseNumber(s, true)
+		d, msg := l.number(s, true, comma)
 		if msg != "" {
 			return nil, fault{"bad-amount", msg + "; " + l.expected(f)}
 		}
@@ -115,7 +165,7 @@ func (l *loader) parseValue(f *compiler.Field, s string) (ref.Val, fault) {
 				return types.False, fault{}
 			}
 		}
-		return nil, fault{"bad-bool", fmt.Sprintf("%q is not yes or no; expected true, false, yes, no, y, n, 1 or 0", s)}
+		return nil, fault{"bad-bool", fmt.Sprintf("%s is not yes or no; expected true, false, yes, no, y, n, 1 or 0", quote(s))}
 	case compiler.DateField:
 		d, msg := parseDate(s, f.DateFormat)
 		if msg != "" {
@@ -159,6 +209,93 @@ func parseInt(s string) (int64, bool) {
 	return n, err == nil
 }
 
+// number parses a number as written in spreadsheets, with a decimal comma
+// when comma is set (see commaNumber), else as parseNumber does.
+func (l *loader) number(s string, money, comma bool) (value.Decimal, string) {
+	if !comma {
+		return l.parseNumber(s, money)
+	}
+	what := "a number"
+	if money {
+		what = "an amount of money"
+	}
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		ex := "-5,00"
+		if money {
+			ex = "-" + l.sym + "5,00"
+		}
+		return value.Decimal{}, fmt.Sprintf("%s is not %s: write a negative amount with a minus sign, like %s", quote(s), what, ex)
+	}
+	t, msg := commaNumber(s, what)
+	if msg != "" {
+		return value.Decimal{}, msg
+	}
+	d, msg := l.parseNumber(t, money)
+	if msg != "" {
+		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
+	}
+	return d, ""
+}
+
+// commaNumber rewrites a number written with a decimal comma, as in a file
+// separated by semicolons, in the form parseNumber reads: 12,5 as 12.5 and
+// 1.234,50 as 1234.50 (points group thousands). A point that could be
+// either a decimal point or a thousands separator (1.234) is refused as
+// unclear, and a decimal point (12.5) is refused with how to write it: a
+// number is never read in a way the file may not mean.
+func commaNumber(s, what string) (string, string) {
+	intPart, frac, hasComma := strings.Cut(s, ",")
+	if strings.ContainsAny(frac, ",.") {
+		return "", fmt.Sprintf("%s is not %s: write one decimal comma, and points only between thousands, like 1.234,50", quote(s), what)
+	}
+	dot := strings.IndexByte(intPart, '.')
+	if dot < 0 {
+		if hasComma {
+			return intPart + "." + frac, ""
+		}
+		return s, ""
+	}
+	groups := strings.Split(intPart, ".")
+	lead := groups[0]
+	i := len(lead)
+	for i > 0 && lead[i-1] >= '0' && lead[i-1] <= '9' {
+		i--
+	}
+	wellFormed := len(lead)-i >= 1 && len(lead)-i <= 3
+	for _, g := range groups[1:] {
+		wellFormed = wellFormed && len(g) == 3 && allDigits(g)
+	}
+	switch {
+	case len(groups) == 2 && !hasComma && wellFormed:
+		return "", fmt.Sprintf("%s is not clear: in a file separated by semicolons the decimal mark is a comma and a point separates thousands; write %s for a number with decimals, or %s for a whole number",
+			quote(s), strings.Replace(s, ".", ",", 1), strings.Replace(s, ".", "", 1))
+	case len(groups) == 2 && !hasComma:
+		return "", fmt.Sprintf("%s is not %s: in a file separated by semicolons the decimal mark is a comma; write %s", quote(s), what, strings.Replace(s, ".", ",", 1))
+	case !wellFormed:
+		return "", fmt.Sprintf("%s is not %s: thousands are grouped in threes, like 1.234,50", quote(s), what)
+	}
+	t := strings.ReplaceAll(intPart, ".", "")
+	if hasComma {
+		t += "." + frac
+	}
+	return t, ""
+}
+
+// commaText writes the numbers of a message with a decimal comma and
+// points between thousands: "like £1,234.50" becomes "like £1.234,50".
+// Only a point or comma between two digits is changed.
+func commaText(s string) string {
+	b := []byte(s)
+	for i := 1; i+1 < len(b); i++ {
+		if (b[i] == ',' || b[i] == '.') && isDigit(b[i-1]) && isDigit(b[i+1]) {
+			b[i] ^= ',' ^ '.'
+		}
+	}
+	return string(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // parseNumber parses a number as written in spreadsheets: an optional
 // sign, well-formed thousands commas and, for money, the currency symbol
 // (before or after the sign). The message, if any, says what is wrong.
@@ -172,7 +309,7 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		if money {
 			ex = "-" + l.sym + "5.00"
 		}
-		return value.Decimal{}, fmt.Sprintf("%q is not %s: write a negative amount with a minus sign, like %s", s, what, ex)
+		return value.Decimal{}, fmt.Sprintf("%s is not %s: write a negative amount with a minus sign, like %s", quote(s), what, ex)
 	}
 	t := s
 	neg, signed := false, false
@@ -196,14 +333,14 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		groups := strings.Split(intPart, ",")
 		for i, g := range groups {
 			if (i == 0 && (len(g) == 0 || len(g) > 3)) || (i > 0 && len(g) != 3) || !allDigits(g) {
-				return value.Decimal{}, fmt.Sprintf("%q is not %s: thousands are grouped in threes, like 1,234.50", s, what)
+				return value.Decimal{}, fmt.Sprintf("%s is not %s: thousands are grouped in threes, like 1,234.50", quote(s), what)
 			}
 		}
 	}
 	if t == s && !commas {
 		d, err := value.ParseDecimal(s)
 		if err != nil {
-			return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+			return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 		}
 		return d, ""
 	}
@@ -219,11 +356,11 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 	b = append(b, frac...)
 	l.numBuf = b
 	if len(b) == 0 || b[0] == '+' || (neg && len(b) > 1 && (b[1] == '-' || b[1] == '+')) {
-		return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 	}
 	d, err := value.ParseDecimal(string(b))
 	if err != nil {
-		return value.Decimal{}, fmt.Sprintf("%q is not %s", s, what)
+		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 	}
 	return d, ""
 }
@@ -247,7 +384,7 @@ func parseDate(s, layout string) (value.Date, string) {
 	if iso {
 		d, err := value.ParseDate(t, "")
 		if err != nil {
-			return value.Date{}, fmt.Sprintf("%q is not a valid date: %s", s, dateReason(err))
+			return value.Date{}, fmt.Sprintf("%s is not a valid date: %s", quote(s), dateReason(err))
 		}
 		return d, ""
 	}
@@ -255,19 +392,19 @@ func parseDate(s, layout string) (value.Date, string) {
 		d, err := value.ParseDate(t, "dd/mm/yyyy")
 		if layout == "dd/mm/yyyy" {
 			if err != nil {
-				return value.Date{}, fmt.Sprintf("%q is not a valid date: %s", s, dateReason(err))
+				return value.Date{}, fmt.Sprintf("%s is not a valid date: %s", quote(s), dateReason(err))
 			}
 			return d, ""
 		}
 		if err == nil {
-			return value.Date{}, fmt.Sprintf("%q is not a date in the form yyyy-mm-dd; for %d %s %d write %s", s, d.Day(), d.Month(), d.Year(), d)
+			return value.Date{}, fmt.Sprintf("%s is not a date in the form yyyy-mm-dd; for %d %s %d write %s", quote(s), d.Day(), d.Month(), d.Year(), d)
 		}
 	}
 	form := "yyyy-mm-dd"
 	if layout == "dd/mm/yyyy" {
 		form = "dd/mm/yyyy"
 	}
-	return value.Date{}, fmt.Sprintf("%q is not a date in the form %s", s, form)
+	return value.Date{}, fmt.Sprintf("%s is not a date in the form %s", quote(s), form)
 }
 
 // dateReason keeps the explanation of value.ParseDate's error.
@@ -314,7 +451,7 @@ func ukShape(s string) bool {
 // checkRange checks v against f's inclusive range.
 func (l *loader) checkRange(f *compiler.Field, s string, v ref.Val) (ref.Val, fault) {
 	if (f.Min != nil && compareVal(v, f.Min) < 0) || (f.Max != nil && compareVal(v, f.Max) > 0) {
-		return nil, fault{"out-of-range", fmt.Sprintf("%q is out of range; %s", s, l.expected(f))}
+		return nil, fault{"out-of-range", fmt.Sprintf("%s is out of range; %s", quote(s), l.expected(f))}
 	}
 	return v, fault{}
 }

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -81,12 +83,17 @@ func (b *recordBuilder) err(code, path, field, val, msg string) {
 // key resolves a property name; ok is false (and reported) when the
 // schema has no such field or the property is repeated.
 func (b *recordBuilder) key(name, path string) (target, bool) {
+	if int64(len(name)) > b.l.opts.limits.FieldBytes {
+		p := b.l.tooLarge(0, "property name", len(name))
+		b.err(p.code, path, "", "", p.msg)
+		return target{}, false
+	}
 	t, ok := b.info.names[normName(name)]
 	if ok && t.anc >= 0 && !b.top {
 		ok = false
 	}
 	if !ok {
-		msg := fmt.Sprintf("%s has no field %q", b.info.s.Name, name)
+		msg := fmt.Sprintf("%s has no field %s", b.info.s.Name, quote(name))
 		known := b.info.known
 		if !b.top {
 			known = nil
@@ -106,7 +113,7 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 		seen, i = b.nseen, t.anc
 	}
 	if seen[i] {
-		b.err("duplicate-field", path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", name))
+		b.err("duplicate-field", path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", clip(name)))
 		return t, false
 	}
 	seen[i] = true
@@ -116,11 +123,19 @@ func (b *recordBuilder) key(name, path string) (target, bool) {
 // scalar sets a target from a scalar's text; null is false for null.
 func (b *recordBuilder) scalar(t target, path, text string, null bool) {
 	field := b.info.fieldName(t)
+	if int64(len(text)) > b.l.opts.limits.FieldBytes {
+		p := b.l.tooLarge(0, "value", len(text))
+		b.err(p.code, path, field, "", p.msg)
+		if t.anc >= 0 {
+			b.ancBad = true
+		}
+		return
+	}
 	if t.f.Kind == compiler.ListField {
 		if null {
 			return
 		}
-		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %q", elemName(t.f), text))
+		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %s", elemName(t.f), quote(text)))
 		return
 	}
 	s := strings.TrimSpace(text)
@@ -285,9 +300,9 @@ func describeToken(t json.Token) string {
 		}
 		return "a list"
 	case string:
-		return fmt.Sprintf("the text %q", x)
+		return "the text " + quote(x)
 	case json.Number:
-		return "the number " + string(x)
+		return "the number " + clip(string(x))
 	case bool:
 		return strconv.FormatBool(x)
 	case nil:
@@ -305,7 +320,7 @@ func (j *jsonReader) object(s *compiler.Schema, path string, line int, top bool)
 			break
 		}
 		name, _ := kt.(string)
-		p := joinPath(path, name)
+		p := joinPath(path, clip(name))
 		t, ok := b.key(name, p)
 		vt, vok := j.token()
 		if !vok {
@@ -354,8 +369,7 @@ func (j *jsonReader) object(s *compiler.Schema, path string, line int, top bool)
 }
 
 func (l *loader) loadJSON(fs *fileState) {
-	data := trimBOM(fs.in.Data)
-	j := l.newJSONReader(fs, data, 1)
+	j := l.newJSONReader(fs, fs.doc, 1)
 	t, err := j.dec.Token()
 	if err == io.EOF {
 		l.report(fs, problem{code: "empty-file", msg: fmt.Sprintf("the file is empty; expected a list of %s records", fs.schema.Name)}, 0)
@@ -418,42 +432,114 @@ func (l *loader) loadJSON(fs *fileState) {
 	}
 }
 
-// loadJSONLines reads one object per line; a bad line does not stop the
-// file.
-func (l *loader) loadJSONLines(fs *fileState) {
-	data := trimBOM(fs.in.Data)
-	s := fs.schema
-	for lineNo := 1; len(data) > 0; lineNo++ {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
+// openJSONLines reads a JSON Lines file up to its first record, so that
+// the data it holds can be told from it. It reports whether the file can
+// be loaded.
+func (l *loader) openJSONLines(fs *fileState) bool {
+	fs.src.skipBOM()
+	fs.br = bufio.NewReaderSize(fs.src, csvBuffer)
+	for {
+		line, err := l.readLine(fs)
+		if err != nil {
+			if err != io.EOF {
+				l.jsonLineError(fs, err, fs.firstLine)
+				return false
+			}
+			return true
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
+		if len(bytes.TrimSpace(line)) > 0 {
+			fs.first = bytes.Clone(line)
+			return true
 		}
-		j := l.newJSONReader(fs, line, lineNo)
-		j.unit = "line"
-		t, ok := j.token()
-		if !ok {
-			continue
-		}
-		if t != json.Delim('{') {
-			l.report(fs, problem{code: "bad-record", row: lineNo, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
-			continue
-		}
-		n, anc, ancOK := j.object(s, "", lineNo, true)
-		if j.failed {
-			continue
-		}
-		if j.dec.More() {
-			l.report(fs, problem{code: "bad-json", row: lineNo, msg: "the line holds more than one value; JSON Lines has one record per line"}, 0)
-			continue
-		}
-		fs.info.Records++
-		l.commit(fs, n, anc, ancOK)
 	}
+}
+
+// readLine reads the next line of a JSON Lines file, counting it in
+// fs.firstLine until the first record is found and refusing one longer
+// than the row limit. The line is valid until the next read.
+func (l *loader) readLine(fs *fileState) ([]byte, error) {
+	max := l.opts.limits.RowBytes
+	line, err := fs.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		buf := append(fs.lineBuf[:0], line...)
+		for err == bufio.ErrBufferFull && int64(len(buf)) <= max {
+			line, err = fs.br.ReadSlice('\n')
+			buf = append(buf, line...)
+		}
+		fs.lineBuf, line = buf, buf
+	}
+	if fs.first == nil {
+		fs.firstLine++
+	}
+	if int64(len(bytes.TrimSuffix(line, newline))) > max {
+		return nil, errRowLimit
+	}
+	if err == io.EOF && len(line) > 0 {
+		err = nil
+	}
+	return line, err
+}
+
+// jsonLineError reports what stopped reading a JSON Lines file at line n.
+func (l *loader) jsonLineError(fs *fileState, err error, n int) {
+	if errors.Is(err, errNotUTF8) {
+		l.report(fs, notUTF8(fs, n), 0)
+		return
+	}
+	l.report(fs, l.limitProblem(err, n, "line", true), 0)
+}
+
+// loadJSONLines reads one object per line, a line at a time; a bad line
+// does not stop the file, but a line that is not UTF-8 or is longer than
+// the row limit does.
+func (l *loader) loadJSONLines(fs *fileState) {
+	s := fs.schema
+	lineNo := fs.firstLine
+	line := fs.first
+	var err error
+	for ; ; lineNo++ {
+		if line == nil {
+			if line, err = l.readLine(fs); err != nil {
+				if err != io.EOF {
+					l.jsonLineError(fs, err, lineNo)
+				}
+				return
+			}
+		}
+		if !utf8.Valid(line) {
+			l.jsonLineError(fs, errNotUTF8, lineNo)
+			return
+		}
+		l.jsonLine(fs, s, bytes.TrimSuffix(line, newline), lineNo)
+		line = nil
+	}
+}
+
+// jsonLine loads line lineNo of a JSON Lines file.
+func (l *loader) jsonLine(fs *fileState, s *compiler.Schema, line []byte, lineNo int) {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return
+	}
+	j := l.newJSONReader(fs, line, lineNo)
+	j.unit = "line"
+	t, ok := j.token()
+	if !ok {
+		return
+	}
+	if t != json.Delim('{') {
+		l.report(fs, problem{code: "bad-record", row: lineNo, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
+		return
+	}
+	n, anc, ancOK := j.object(s, "", lineNo, true)
+	if j.failed {
+		return
+	}
+	if j.dec.More() {
+		l.report(fs, problem{code: "bad-json", row: lineNo, msg: "the line holds more than one value; JSON Lines has one record per line"}, 0)
+		return
+	}
+	fs.info.Records++
+	l.commit(fs, n, anc, ancOK)
 }
 
 // jsonFirstKeys returns the property names of the first object in data.

@@ -213,7 +213,7 @@ func (l *loader) unitOf(r *value.Record) string {
 // where says where an earlier record is, relative to file fs.
 func (l *loader) where(fs *fileState, r *value.Record) string {
 	unit := l.unitOf(r)
-	if r.File() == fs.in.Path {
+	if r.File() == fs.name {
 		return fmt.Sprintf("%s %d", unit, r.Row)
 	}
 	return fmt.Sprintf("%s %s %d", r.File(), unit, r.Row)

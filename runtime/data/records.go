@@ -18,7 +18,7 @@ func (fs *fileState) origin(s *compiler.Schema) *value.Origin {
 		if fs.origins == nil {
 			fs.origins = map[*compiler.Schema]*value.Origin{}
 		}
-		o = &value.Origin{Schema: s.Type, File: fs.in.Path}
+		o = &value.Origin{Schema: s.Type, File: fs.name}
 		fs.origins[s] = o
 	}
 	return o

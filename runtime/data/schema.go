@@ -126,7 +126,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			for _, s := range l.c.Schemas {
 				names = append(names, s.Name)
 			}
-			msg := fmt.Sprintf("the contract has no data named %q", name)
+			msg := fmt.Sprintf("the contract has no data named %s", quote(name))
 			if sug := spell.Nearest(name, names); sug != "" {
 				msg += fmt.Sprintf("; did you mean %q?", sug)
 			} else {
@@ -143,14 +143,8 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 		return false
 	}
 	switch fs.format {
-	case "csv":
-		header, err := readCSVHeader(fs.in.Data)
-		if err != nil {
-			// Any schema will do: loadCSV reports the problem.
-			fs.schema = l.c.TopSchemas()[0]
-			return true
-		}
-		return l.detect(fs, header, l.c.Schemas, "header")
+	case "csv", "xlsx":
+		return l.detect(fs, fs.header, l.c.Schemas, "header")
 	case "yaml":
 		if !l.parseYAML(fs) {
 			return false
@@ -172,7 +166,11 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			fs.schema = tops[0]
 			return true
 		}
-		keys := jsonFirstKeys(trimBOM(fs.in.Data))
+		doc := fs.doc
+		if fs.format == "jsonl" {
+			doc = fs.first
+		}
+		keys := jsonFirstKeys(doc)
 		if len(keys) == 0 {
 			fs.schema = tops[0] // loadJSON reports the problem
 			return true
@@ -210,7 +208,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 				score++
 				have[t] = true
 			} else {
-				lk.unknown = append(lk.unknown, strings.TrimSpace(n))
+				lk.unknown = append(lk.unknown, clip(strings.TrimSpace(n)))
 			}
 		}
 		for _, t := range info.required() {
@@ -238,7 +236,7 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 		names2 = append(names2, s.Name)
 	}
 	if len(fits) > 1 {
-		l.report(fs, problem{code: "ambiguous-data", row: 1, msg: fmt.Sprintf("the %s fits %s alike; say which data the file holds", what, words.And(names2))}, 0)
+		l.report(fs, problem{code: "ambiguous-data", row: fs.headerRow, msg: fmt.Sprintf("the %s fits %s alike; say which data the file holds", what, words.And(names2))}, 0)
 		return false
 	}
 	if !tie && bestScore > 0 && 2*bestScore >= nonEmpty {
@@ -253,14 +251,11 @@ func (l *loader) detect(fs *fileState, names []string, cands []*compiler.Schema,
 			p = append(p, "lacks "+words.And(lk.missing))
 		}
 		if len(lk.unknown) > 0 {
-			p = append(p, "has no field "+words.Or(lk.unknown))
+			p = append(p, "has no field "+words.Or(some(lk.unknown)))
 		}
 		parts = append(parts, s.Name+" "+strings.Join(p, " and "))
 	}
-	row := 1
-	if fs.format != "csv" {
-		row = 0
-	}
+	row := fs.headerRow
 	l.report(fs, problem{code: "unknown-data", row: row, msg: fmt.Sprintf("cannot tell which data the file holds: the %s matches none of the contract's data (%s); say which data the file holds",
 		what, strings.Join(parts, "; "))}, 0)
 	return false

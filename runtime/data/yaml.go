@@ -17,7 +17,7 @@ func (l *loader) parseYAML(fs *fileState) bool {
 		return true
 	}
 	var root yaml.Node
-	if err := yaml.Unmarshal(trimBOM(fs.in.Data), &root); err != nil {
+	if err := yaml.Unmarshal(fs.doc, &root); err != nil {
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		line := 0
@@ -76,7 +76,7 @@ func describeYAML(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return quote(n.Value)
 	}
 	return "nothing"
 }
@@ -113,7 +113,7 @@ func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, pat
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := resolve(m.Content[i]), resolve(m.Content[i+1])
 		name := k.Value
-		p := joinPath(path, name)
+		p := joinPath(path, clip(name))
 		t, ok := b.key(name, p)
 		if !ok {
 			continue

@@ -287,7 +287,7 @@ func TestFixedScenarioMatchesEval(t *testing.T) {
 	sc := parse(t, c, fixedScenario)
 	res := run(t, c, sc, Options{Runs: 25, Seed: 11})
 	rv, gl := fixedCSV()
-	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Data: []byte(rv)}, {Path: "goals.csv", Data: []byte(gl)}})
+	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes([]byte(rv))}, {Path: "goals.csv", Open: data.Bytes([]byte(gl))}})
 	if errs != nil {
 		t.Fatal(errs)
 	}
@@ -513,7 +513,7 @@ func TestBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, errs := data.Load(c, []data.Input{{Path: "people.csv", Data: b}})
+	d, errs := data.Load(c, []data.Input{{Path: "people.csv", Open: data.Bytes(b)}})
 	if errs != nil {
 		t.Fatal(errs)
 	}
