@@ -104,21 +104,27 @@ func (ev *evaluation) instanceName(s scopeRef, i int) string {
 }
 
 // periodOf returns the settlement period a value of instance i belongs to:
-// the record's period, or the period holding the instance's last month.
+// the period holding its month (see monthOf).
 func (ev *evaluation) periodOf(s scopeRef, i int) int {
-	settle := ev.p.c.Settlement
+	return ev.cal.fromMonth(ev.monthOf(s, i), ev.p.c.Settlement)
+}
+
+// monthOf returns the month a value of instance i of scope s falls in: the
+// record's month, the month of the person's last record, or the last month
+// of a month, quarter, year or the term.
+func (ev *evaluation) monthOf(s scopeRef, i int) int {
 	switch s.kind {
 	case compiler.RecordScope:
-		return ev.cal.fromMonth(int(ev.recs[s.schema][i].month), settle)
+		return int(ev.recs[s.schema][i].month)
 	case compiler.PersonScope:
 		last := -1
 		if i >= 0 && i < len(ev.personLast) {
 			last = ev.personLast[i]
 		}
-		return ev.cal.fromMonth(max(last, 0), settle)
+		return max(last, 0)
 	}
 	_, last := ev.cal.monthRange(s.kind, i)
-	return ev.cal.fromMonth(last, settle)
+	return last
 }
 
 // activation resolves the names an expression reads for one instance.
