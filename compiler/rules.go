@@ -300,6 +300,23 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			}
 		}
 	}
+	// A cap or floor over sanctions limits their size, the money taken
+	// back; over the other rules, the money paid. One over both would
+	// net the two, so it is refused.
+	for _, pr := range pending {
+		var sanction, other *Rule
+		for _, c := range pr.r.Covers {
+			if c.Kind == lang.Sanction {
+				sanction = c
+			} else {
+				other = c
+			}
+		}
+		if sanction != nil && other != nil {
+			ck.errorf(pr.decl.Name.Span, "bad-covers", "%s %s covers both sanction %s and %s %s", pr.r.Kind, pr.r.Name, sanction.Name, other.Kind, other.Name).Detail =
+				"a cap or floor limits either the size of sanctions or the total of payments, incentives and shares; write one for each"
+		}
+	}
 	// A cap or floor over a subset of another's rules runs first, so the
 	// wider one sees its adjustments whatever the order of declaration; of
 	// two over the same rules, the one at the narrower scope runs first

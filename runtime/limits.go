@@ -28,7 +28,9 @@ type adjustment struct {
 // adds the adjustment that removes the excess (cap) or makes up the
 // shortfall (floor). A cap whose instance spans several settlement periods
 // removes the excess in the period where it arises; a floor makes up the
-// shortfall in the instance's last period.
+// shortfall in the instance's last period. Over sanctions, the lines'
+// size is limited (see coversSanctions), and a floor enlarges only
+// sanctions there are: an instance with none is left alone.
 func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 	r := rs.rule
 	n := len(st.vals)
@@ -44,10 +46,11 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 	if acc == nil {
 		return // a covered line could not be placed; the failure is recorded
 	}
+	sanctions := coversSanctions(r)
 	for k := 0; k < n; k++ {
 		if acc[k] == nil {
-			if r.Kind == lang.Cap {
-				continue // nothing covered: nothing to remove
+			if r.Kind == lang.Cap || sanctions {
+				continue // nothing covered: nothing to remove, no sanction to enlarge
 			}
 			acc[k] = ev.zeroSums(nPeriods)
 		}
@@ -60,6 +63,9 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 				break
 			}
 			covered[p] = value.MoneyOf(d)
+			if sanctions {
+				covered[p] = covered[p].Neg() // the size of the sanctions
+			}
 		}
 		if sumErr != nil {
 			ev.failAt(rs, k, "limit", nil, sumErr)
@@ -71,8 +77,20 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			continue
 		}
 		lim := v.(value.Money).Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
+		if sanctions && lim.Sign() < 0 {
+			ev.failAt(rs, k, "limit", r.Limit, fmt.Errorf("the limit is negative (%s); a %s over sanctions limits their size: write it as a positive sum", lim, r.Kind))
+			continue
+		}
 		first := len(st.adjust) // this instance's adjustments start here
 		ev.adjust(rs, st, k, covered, lim)
+		if sanctions {
+			// Sizes back to amounts: a cap gives back what it removes from
+			// the sanctions, a floor takes what it adds to them.
+			for j := first; j < len(st.adjust); j++ {
+				a := &st.adjust[j]
+				a.amount, a.covered = a.amount.Neg(), a.covered.Neg()
+			}
+		}
 		if len(st.adjust) > first {
 			sum := ev.zero
 			for _, a := range st.adjust[first:] {
@@ -82,6 +100,14 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			st.fired[k] = !sum.IsZero()
 		}
 	}
+}
+
+// coversSanctions reports whether cap or floor r covers sanctions, whose
+// lines are negative: it then limits their size, the most (a cap) or the
+// least (a floor) they take back. The compiler refuses one covering
+// sanctions and other rules together.
+func coversSanctions(r *compiler.Rule) bool {
+	return len(r.Covers) > 0 && r.Covers[0].Kind == lang.Sanction
 }
 
 // stacked returns the caps and floors applied before cap or floor r whose

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"occ/compiler"
 	"occ/lang"
 	"occ/runtime"
 	"occ/runtime/data"
@@ -263,5 +264,121 @@ cap person_cap "Per person" {
 				t.Fatalf("got %v, want one bad-covers diagnostic: %s", ds, tc.want)
 			}
 		})
+	}
+}
+
+// creditsContract pays hours and takes a service credit for missed visits,
+// with the caps and floors given after it.
+const creditsContract = `contract "Service credits" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data review "One monthly review" {
+  person text key
+  month  date key
+  hours  decimal
+  missed int
+}
+
+payment charge "Hours delivered" {
+  for    review
+  amount = review.hours * £20.00
+}
+
+sanction credit "Service credit for missed visits" {
+  for    review
+  when   review.missed > 0
+  amount = review.missed * £50.00
+}
+`
+
+// TestCapOverSanctions: a cap over sanctions limits their size, giving the
+// excess back; a floor over sanctions takes at least its limit where there
+// is a sanction, and leaves a period with none alone.
+func TestCapOverSanctions(t *testing.T) {
+	rules := `
+cap credit_cap "Service credits at most 10% of the monthly charge" {
+  per    month
+  covers credit
+  limit  = charge * 10%
+}
+
+floor min_credit "A month's service credits at least £75" {
+  per    month
+  covers credit
+  limit  = £75.00
+}
+`
+	reviews := "person,month,hours,missed\n" +
+		"P1,2026-05-01,40,2\nP2,2026-05-01,30,1\n" +
+		"P1,2026-06-01,40,1\nP2,2026-06-01,30,0\n" +
+		"P1,2026-07-01,10,0\n"
+	// May: charges 40 × 20 = 800 and 30 × 20 = 600, £1,400; credits 2 × 50
+	// = 100 and 50, £150, more than 10% of £1,400 = £140: the cap gives
+	// back £10. The floor sees credits of 150 - 10 = 140, at least 75.
+	// June: charges £1,400; one credit of £50, within £140; the floor
+	// takes £25 more to make £75. July: a charge of 10 × 20 = £200 and no
+	// credit: neither applies. Total 1,400 - 150 + 10 + 1,400 - 50 - 25
+	// + 200 = £2,785.00.
+	st := mustEvalText(t, creditsContract+rules, "2026-05..2026-07", "reviews.csv", reviews)
+	wantLines(t, st, []line{
+		{"charge", "payment", "P1", "800.00"},
+		{"charge", "payment", "P2", "600.00"},
+		{"credit", "sanction", "P1", "-100.00"},
+		{"credit", "sanction", "P2", "-50.00"},
+		{"credit_cap", "adjustment", "2026-05", "10.00"},
+		{"charge", "payment", "P1", "800.00"},
+		{"charge", "payment", "P2", "600.00"},
+		{"credit", "sanction", "P1", "-50.00"},
+		{"min_credit", "adjustment", "2026-06", "-25.00"},
+		{"charge", "payment", "P1", "200.00"},
+	})
+	wantTotal(t, st, "2785.00")
+	var caps []string
+	for _, c := range st.Caps {
+		caps = append(caps, fmt.Sprintf("%s %s covered %s limit %s adjustment %s", c.Rule, c.Instance,
+			c.Covered.Decimal().StringFixed(2), c.Limit.Decimal().StringFixed(2), c.Adjustment.Decimal().StringFixed(2)))
+	}
+	want := "credit_cap 2026-05 covered -150.00 limit 140.00 adjustment 10.00; min_credit 2026-06 covered -50.00 limit 75.00 adjustment -25.00"
+	if got := strings.Join(caps, "; "); got != want {
+		t.Errorf("caps:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestCapOverSanctionsAndPayments: a cap over both sanctions and other
+// rules would net one against the other; the contract is refused.
+func TestCapOverSanctionsAndPayments(t *testing.T) {
+	src := creditsContract + `
+cap net_cap "Everything at most £1,000 a month" {
+  per    month
+  covers charge, credit
+  limit  = £1,000.00
+}
+`
+	f, ds := lang.Parse("contract.occ", []byte(src))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	c, ds := compiler.Compile([]*lang.File{f})
+	if c != nil || len(ds) != 1 || ds[0].Code != "bad-covers" || ds[0].Message != "cap net_cap covers both sanction credit and payment charge" {
+		t.Fatalf("got %v, want one bad-covers error", ds)
+	}
+}
+
+// TestCapOverSanctionsNegativeLimit: a cap over sanctions limits their
+// size; a negative limit has no meaning and is refused.
+func TestCapOverSanctionsNegativeLimit(t *testing.T) {
+	rules := `
+cap credit_cap "Service credits" {
+  per    month
+  covers credit
+  limit  = £0.00 - £10.00
+}
+`
+	ds := evalDiagnostics(t, creditsContract+rules, "2026-05", "reviews.csv", "person,month,hours,missed\nP1,2026-05-01,40,2\n")
+	want := "cap credit_cap, 2026-05: limit: the limit is negative (-10.00); a cap over sanctions limits their size: write it as a positive sum"
+	if len(ds) != 1 || ds[0].Message != want {
+		t.Fatalf("got %v, want %s", ds, want)
 	}
 }
