@@ -99,7 +99,7 @@ func (ev *evaluation) instanceName(s scopeRef, i int) string {
 	case compiler.RecordScope:
 		return ev.recKey(s.schema, i)
 	case compiler.PersonScope:
-		return ev.persons[i]
+		return string(appendEscaped(nil, ev.persons[i]))
 	}
 	return ev.cal.label(s.kind, i)
 }
