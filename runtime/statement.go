@@ -20,9 +20,20 @@ const StatementVersion = 1
 // (see Lines), its subtotals, caps, standards, flags and exclusions, and the
 // total. The total is always the sum of the lines.
 type Statement struct {
-	Contract  ContractInfo
-	Data      []data.FileInfo
-	Period    string
+	Contract ContractInfo
+	Data     []data.FileInfo
+	Period   string
+	// Notes are what a reader of the statement must be told although
+	// nothing is wrong with it, each a sentence in lower case without a
+	// final full stop, such as "no record falls in 2026-05: the data has
+	// no records". A statement with notes is complete and correct, but
+	// may not be what was meant: show each note with the statement (on
+	// standard error too, where a program reads the statement itself).
+	// Empty for most statements. Today the one note says that no record
+	// fell in the statement's periods (Records.Evaluated is 0), so that a
+	// statement of £0.00 is never taken for a month of no work when the
+	// data was for another month, or empty.
+	Notes     []string
 	Periods   []PeriodTotal
 	Params    []ParamValue
 	ByKind    []Subtotal
@@ -130,10 +141,12 @@ type CapResult struct {
 
 // StandardResult is one standard measured in one instance.
 type StandardResult struct {
-	Rule        string
-	Title       string
-	Instance    string
-	Period      string
+	Rule     string
+	Title    string
+	Instance string
+	Period   string
+	// Measure is the measured value; zero, and no measure, when
+	// NotMeasured says there was nothing to measure.
 	Measure     value.Decimal
 	Numerator   *int64
 	Denominator *int64
@@ -285,7 +298,20 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		}
 	}
 	s.Records = ev.counts(d, per, s)
+	if s.Records.Evaluated == 0 {
+		s.Notes = append(s.Notes, noRecordsNote(per.label, s.Records))
+	}
 	return s
+}
+
+// noRecordsNote says that no record fell in the statement's period and
+// where the data's records are.
+func noRecordsNote(period string, rc RecordCounts) string {
+	if rc.Input == 0 {
+		return fmt.Sprintf("no record falls in %s: the data has no records", period)
+	}
+	return fmt.Sprintf("no record falls in %s: the data's %d records are %d earlier, %d later and %d excluded",
+		period, rc.Input, rc.Earlier, rc.Later, rc.Excluded)
 }
 
 // appendCaps appends the adjustments of cap or floor r in the periods of
