@@ -119,6 +119,14 @@ type jsonRecords struct {
 	Excluded  int `json:"excluded"`
 }
 
+// jsonBudget is the contract's budget beside the statement's total.
+type jsonBudget struct {
+	Amount    string `json:"amount"`
+	Total     string `json:"total"`
+	Headroom  string `json:"headroom"`
+	WholeTerm bool   `json:"whole_term"`
+}
+
 // MarshalJSON encodes the statement in the documented JSON form.
 func (s *Statement) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
@@ -199,6 +207,9 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 	j.field("excluded", excluded)
 	j.field("records", jsonRecords{Input: s.Records.Input, Evaluated: s.Records.Evaluated, Earlier: s.Records.Earlier,
 		Later: s.Records.Later, Excluded: s.Records.Excluded})
+	if b := s.Budget; b != nil {
+		j.field("budget", jsonBudget{Amount: m(b.Amount), Total: m(b.Total), Headroom: m(b.Headroom), WholeTerm: b.WholeTerm})
+	}
 	j.field("total", m(s.Total))
 	return j.end()
 }

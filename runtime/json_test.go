@@ -33,6 +33,7 @@ type jsonStatement struct {
 	Flags     []jsonFlag      `json:"flags"`
 	Excluded  []jsonExclusion `json:"excluded"`
 	Records   jsonRecords     `json:"records"`
+	Budget    *jsonBudget     `json:"budget,omitempty"`
 	Total     string          `json:"total"`
 }
 

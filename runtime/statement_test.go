@@ -100,3 +100,49 @@ func TestStandardNotMeasuredJSON(t *testing.T) {
 		t.Errorf("May: %v, want measure null, no percent, status not measured, and why", may)
 	}
 }
+
+// TestStatementBudget: the header's budget, for the whole term, is shown
+// beside the statement's total, with the headroom left after it.
+func TestStatementBudget(t *testing.T) {
+	contract := strings.Replace(visitsContract, "  settlement monthly\n", "  settlement monthly\n  budget     £25.00\n", 1)
+	visits := "visit,day,ok\nV1,2026-04-03,true\nV2,2026-05-09,true\nV3,2026-05-10,true\n"
+	for _, tc := range []struct {
+		period, total, headroom string
+		whole                   bool
+	}{
+		// May: two visits of £10: 25 - 20 = 5 left after this statement.
+		{"2026-05", "20.00", "5.00", false},
+		// The term: three visits, £30, £5 over the budget.
+		{"term", "30.00", "-5.00", true},
+	} {
+		st := mustEvalText(t, contract, tc.period, "visits.csv", visits)
+		b := st.Budget
+		if b == nil {
+			t.Fatalf("%s: no budget", tc.period)
+		}
+		got := []string{b.Amount.Decimal().StringFixed(2), b.Total.Decimal().StringFixed(2), b.Headroom.Decimal().StringFixed(2)}
+		if want := []string{"25.00", tc.total, tc.headroom}; strings.Join(got, " ") != strings.Join(want, " ") || b.WholeTerm != tc.whole {
+			t.Errorf("%s: budget %v whole term %v, want %v %v", tc.period, got, b.WholeTerm, want, tc.whole)
+		}
+		js, err := st.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct{ Budget map[string]any }
+		if err := json.Unmarshal(js, &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.Budget["amount"] != "25.00" || out.Budget["total"] != tc.total || out.Budget["headroom"] != tc.headroom || out.Budget["whole_term"] != tc.whole {
+			t.Errorf("%s: JSON budget %v", tc.period, out.Budget)
+		}
+	}
+	// No budget in the header, none in the statement.
+	st := mustEvalText(t, visitsContract, "2026-05", "visits.csv", visits)
+	js, err := st.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Budget != nil || strings.Contains(string(js), `"budget"`) {
+		t.Error("a budget in the statement of a contract without one")
+	}
+}
