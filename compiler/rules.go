@@ -302,11 +302,31 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			}
 		}
 	}
+	// A cap or floor over sanctions limits their size, the money taken
+	// back; over the other rules, the money paid. One over both would
+	// net the two, so it is refused.
+	for _, pr := range pending {
+		var sanction, other *Rule
+		for _, c := range pr.r.Covers {
+			if c.Kind == lang.Sanction {
+				sanction = c
+			} else {
+				other = c
+			}
+		}
+		if sanction != nil && other != nil {
+			ck.errorf(pr.decl.Name.Span, "bad-covers", "%s %s covers both sanction %s and %s %s", pr.r.Kind, pr.r.Name, sanction.Name, other.Kind, other.Name).Detail =
+				"a cap or floor limits either the size of sanctions or the total of payments, incentives and shares; write one for each"
+		}
+	}
 	// A cap or floor over a subset of another's rules runs first, so the
-	// wider one sees its adjustments whatever the order of declaration.
+	// wider one sees its adjustments whatever the order of declaration; of
+	// two over the same rules, the one at the narrower scope runs first
+	// (a cap per person before a cap on the term).
 	for _, a := range pending {
 		for _, b := range pending {
-			if a != b && len(a.r.Covers) > 0 && len(b.r.Covers) > 0 && strictSubset(b.r.Covers, a.r.Covers) {
+			if a != b && len(a.r.Covers) > 0 && len(b.r.Covers) > 0 && (strictSubset(b.r.Covers, a.r.Covers) ||
+				sameRules(b.r.Covers, a.r.Covers) && stackRank(b.r.Scope.Kind) < stackRank(a.r.Scope.Kind)) {
 				a.after = append(a.after, b.r.Name)
 			}
 		}
@@ -539,4 +559,36 @@ func strictSubset(a, b []*Rule) bool {
 		}
 	}
 	return len(a) < len(b)
+}
+
+// sameRules reports whether a and b name the same rules.
+func sameRules(a, b []*Rule) bool {
+	return subsetOf(a, b) && subsetOf(b, a)
+}
+
+// subsetOf reports whether every rule of a is in b.
+func subsetOf(a, b []*Rule) bool {
+	in := map[*Rule]bool{}
+	for _, r := range b {
+		in[r] = true
+	}
+	for _, r := range a {
+		if !in[r] {
+			return false
+		}
+	}
+	return true
+}
+
+// stackRank orders the scopes of caps and floors over the same rules,
+// narrowest first: a record, a person, a month, a quarter, a year, the
+// term. A wider one then counts the narrower one's adjustments.
+func stackRank(k ScopeKind) int {
+	switch k {
+	case RecordScope:
+		return 0
+	case PersonScope:
+		return 1
+	}
+	return 1 + int(k) // MonthScope is 1, TermScope 4
 }

@@ -353,24 +353,30 @@ func dateOf(r *value.Record, f *compiler.Field) value.Date {
 }
 
 // recordKey is how a record is named in a statement: its key fields other
-// than its period date, joined with "/", after its parent's key.
+// than its period date, each escaped as a key part (appendKeyPart), joined
+// with "/", after its parent's key; "row N" when it has none.
 func recordKey(s *compiler.Schema, r *value.Record, parent string) string {
-	var parts []string
-	if parent != "" {
-		parts = append(parts, parent)
-	}
+	b := []byte(parent)
+	sep, own := parent != "", false
 	for _, k := range s.Keys {
 		if k == s.PeriodField && len(s.Keys) > 1 {
 			continue
 		}
 		if v := r.Fields[k.Index]; v != nil {
-			parts = append(parts, fmt.Sprint(v.Value()))
+			if sep {
+				b = append(b, '/')
+			}
+			b = appendKeyPart(b, v)
+			sep, own = true, true
 		}
 	}
-	if len(parts) == (map[bool]int{true: 1, false: 0})[parent != ""] {
-		parts = append(parts, fmt.Sprintf("row %d", r.Row))
+	if !own {
+		if sep {
+			b = append(b, '/')
+		}
+		b = fmt.Appendf(b, "row %d", r.Row)
 	}
-	return strings.Join(parts, "/")
+	return string(b)
 }
 
 // source returns where record r was read: file:row, the file, or "".

@@ -19,7 +19,8 @@ const (
 	codeDivisionByZero = "division-by-zero" // a value divided by zero
 	codeMissingValue   = "missing-value"    // a blank field, or a rule with no value where it is read
 	codeOverflow       = "overflow"         // a number, date or length of time out of range
-	codeCostLimit      = "cost-limit"       // an expression that did more work than it may
+	codeCostLimit      = "cost-limit"       // an expression, or the whole evaluation, that did more work than it may
+	codeBadCovers      = "bad-covers"       // a cap or floor whose covered lines cannot be counted in its scope
 	codeEvalError      = "eval-error"       // anything else
 )
 
@@ -72,7 +73,10 @@ func (ev *evaluation) failed() int {
 // raised elsewhere (the compiler's field access, CEL itself) are matched.
 func codeOf(err error) string {
 	var cancelled interpreter.EvalCancelledError
+	var coded codedError
 	switch {
+	case errors.As(err, &coded):
+		return coded.code
 	case errors.Is(err, value.ErrDivisionByZero):
 		return codeDivisionByZero
 	case errors.Is(err, value.ErrOverflow):
@@ -93,3 +97,15 @@ func codeOf(err error) string {
 	}
 	return codeEvalError
 }
+
+// codedError is an error the evaluator raises with its diagnostic code.
+type codedError struct {
+	code string
+	err  error
+}
+
+func (e codedError) Error() string { return e.err.Error() }
+func (e codedError) Unwrap() error { return e.err }
+
+// withCode returns err reported with the diagnostic code code.
+func withCode(code string, err error) error { return codedError{code: code, err: err} }

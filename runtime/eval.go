@@ -26,7 +26,7 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*St
 		return nil, err
 	}
 	ev := &evaluation{p: p, ctx: ctx, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
-		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey][]ref.Val{},
+		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
 		zero: value.MoneyOf(value.DecimalFromInt(0))}
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
 	if p.hasPersonScope() {
@@ -92,7 +92,7 @@ type evaluation struct {
 	excluded []Exclusion
 	states   map[*compiler.Rule]*ruleState
 	sums     map[sumKey][]ref.Val
-	lists    map[listKey][]ref.Val
+	lists    map[listKey]*recordLists
 	mu       sync.Mutex
 	errs     lang.Diagnostics
 	zero     value.Money

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
@@ -116,6 +117,16 @@ func (st *Statement) noKey(key string) error {
 		}
 	}
 	msg := fmt.Sprintf("no line or flag has the key %q", key)
+	var escaped []string
+	for _, k := range keys {
+		if unescapeKey(k) == key && k != key {
+			escaped = append(escaped, strconv.Quote(k))
+		}
+	}
+	if len(escaped) > 0 {
+		// The key was typed with a value's "/", "@" or "%" as it is.
+		return errors.New(msg + "; a key writes / @ % inside a value as %2F %40 %25: did you mean " + strings.Join(escaped, " or ") + "?")
+	}
 	if sug := spell.Nearest(key, keys); sug != "" {
 		msg += fmt.Sprintf("; did you mean %q?", sug)
 	}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"strings"
 
+	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types/ref"
 
 	"occ/compiler"
@@ -15,6 +16,10 @@ type inputPath struct {
 	head  string // the name before the first dot
 	field int    // for name.field: the field's index, or -1 when the name has no such field
 	pair  bool   // the path is name.field
+	// inAggregate is set when the head is named only inside the body of
+	// aggregates over records, where a rule's value is each record's (see
+	// recordList), so the line read no single value of it.
+	inAggregate bool
 	// How the head resolves, as activation.ResolveName would resolve it
 	// for the expression's rule.
 	kind  headKind
@@ -101,9 +106,15 @@ func (ev *evaluation) inputPaths(e *compiler.Expression) []inputPath {
 // heads unresolved.
 func splitInputs(c *compiler.Contract, e *compiler.Expression) []inputPath {
 	ps := make([]inputPath, 0, len(e.Inputs))
+	var outside map[string]bool
+	if e.AST != nil {
+		outside = map[string]bool{}
+		namesOutsideAggregates(e.AST.NativeRep().Expr(), false, outside)
+	}
 	for _, path := range e.Inputs {
 		parts := strings.Split(path, ".")
 		ip := inputPath{path: path, head: parts[0], field: -1, pair: len(parts) == 2}
+		ip.inAggregate = outside != nil && !outside[ip.head]
 		if ip.pair {
 			if sc := c.Schema(parts[0]); sc != nil {
 				if f := sc.FieldByName(parts[1]); f != nil {
@@ -114,6 +125,52 @@ func splitInputs(c *compiler.Contract, e *compiler.Expression) []inputPath {
 		ps = append(ps, ip)
 	}
 	return ps
+}
+
+// namesOutsideAggregates adds to names the identifiers x reads outside the
+// bodies of aggregates over records (comprehensions over a schema's
+// records, as the compiler expands count, sum, avg, min, max and ratio);
+// inside is set within such a body.
+func namesOutsideAggregates(x ast.Expr, inside bool, names map[string]bool) {
+	switch x.Kind() {
+	case ast.IdentKind:
+		if !inside {
+			names[x.AsIdent()] = true
+		}
+	case ast.SelectKind:
+		namesOutsideAggregates(x.AsSelect().Operand(), inside, names)
+	case ast.CallKind:
+		call := x.AsCall()
+		if call.IsMemberFunction() {
+			namesOutsideAggregates(call.Target(), inside, names)
+		}
+		for _, a := range call.Args() {
+			namesOutsideAggregates(a, inside, names)
+		}
+	case ast.ListKind:
+		for _, el := range x.AsList().Elements() {
+			namesOutsideAggregates(el, inside, names)
+		}
+	case ast.MapKind:
+		for _, en := range x.AsMap().Entries() {
+			me := en.AsMapEntry()
+			namesOutsideAggregates(me.Key(), inside, names)
+			namesOutsideAggregates(me.Value(), inside, names)
+		}
+	case ast.StructKind:
+		for _, f := range x.AsStruct().Fields() {
+			namesOutsideAggregates(f.AsStructField().Value(), inside, names)
+		}
+	case ast.ComprehensionKind:
+		c := x.AsComprehension()
+		r := c.IterRange()
+		body := inside || r.Kind() == ast.IdentKind && strings.HasPrefix(r.AsIdent(), compiler.AllPrefix)
+		namesOutsideAggregates(r, inside, names)
+		namesOutsideAggregates(c.AccuInit(), inside, names)
+		namesOutsideAggregates(c.LoopCondition(), body, names)
+		namesOutsideAggregates(c.LoopStep(), body, names)
+		namesOutsideAggregates(c.Result(), inside, names)
+	}
 }
 
 // inputCtx returns the context for reading a rule's inputs, shared when
@@ -158,6 +215,9 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 	shared := ev.inputCtxs[r] == rs // the paths were resolved for rs
 	for _, e := range r.Expressions() {
 		for _, ip := range ev.inputPaths(e) {
+			if _, isRule := rs.reads[ip.head]; isRule && ip.inAggregate {
+				continue // each record's value, not one the line read
+			}
 			var v any
 			kind := ip.kind
 			if !shared || !fastHeads {

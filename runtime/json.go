@@ -84,20 +84,20 @@ type jsonCap struct {
 
 // jsonStandard is one standard measured in one instance.
 type jsonStandard struct {
-	Standard    string `json:"standard"`
-	Title       string `json:"title,omitempty"`
-	Instance    string `json:"instance"`
-	Period      string `json:"period"`
-	Measure     string `json:"measure"`
-	Percent     string `json:"percent,omitempty"`
-	Numerator   *int64 `json:"numerator,omitempty"`
-	Denominator *int64 `json:"denominator,omitempty"`
-	Op          string `json:"op"`
-	Target      string `json:"target"`
-	Status      string `json:"status"`
-	Consequence string `json:"consequence,omitempty"`
-	Consecutive int    `json:"consecutive_breaches"`
-	NotMeasured string `json:"not_measured,omitempty"`
+	Standard    string  `json:"standard"`
+	Title       string  `json:"title,omitempty"`
+	Instance    string  `json:"instance"`
+	Period      string  `json:"period"`
+	Measure     *string `json:"measure"` // null when not measured
+	Percent     string  `json:"percent,omitempty"`
+	Numerator   *int64  `json:"numerator,omitempty"`
+	Denominator *int64  `json:"denominator,omitempty"`
+	Op          string  `json:"op"`
+	Target      string  `json:"target"`
+	Status      string  `json:"status"`
+	Consequence string  `json:"consequence,omitempty"`
+	Consecutive int     `json:"consecutive_breaches"`
+	NotMeasured string  `json:"not_measured,omitempty"`
 }
 
 // jsonExclusion is one record left out, with the reason.
@@ -117,6 +117,14 @@ type jsonRecords struct {
 	Earlier   int `json:"earlier"`
 	Later     int `json:"later"`
 	Excluded  int `json:"excluded"`
+}
+
+// jsonBudget is the contract's budget beside the statement's total.
+type jsonBudget struct {
+	Amount    string `json:"amount"`
+	Total     string `json:"total"`
+	Headroom  string `json:"headroom"`
+	WholeTerm bool   `json:"whole_term"`
 }
 
 // MarshalJSON encodes the statement in the documented JSON form.
@@ -150,6 +158,9 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 	}
 	j.field("data", files)
 	j.field("period", s.Period)
+	if len(s.Notes) > 0 {
+		j.field("notes", s.Notes)
+	}
 	periods := []jsonPeriod{}
 	for _, p := range s.Periods {
 		periods = append(periods, jsonPeriod{Period: p.Period, From: p.From.String(), To: p.To.String(), Total: m(p.Total)})
@@ -178,9 +189,14 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 	j.field("caps", caps)
 	standards := []jsonStandard{}
 	for _, st := range s.Standards {
-		standards = append(standards, jsonStandard{Standard: st.Rule, Title: st.Title, Instance: st.Instance, Period: st.Period,
-			Measure: st.Measure.String(), Percent: st.PercentIfAny(), Numerator: st.Numerator, Denominator: st.Denominator,
-			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive, NotMeasured: st.NotMeasured})
+		js := jsonStandard{Standard: st.Rule, Title: st.Title, Instance: st.Instance, Period: st.Period,
+			Numerator: st.Numerator, Denominator: st.Denominator,
+			Op: st.Op, Target: st.Target.String(), Status: st.Status(), Consequence: st.Consequence, Consecutive: st.Consecutive, NotMeasured: st.NotMeasured}
+		if st.NotMeasured == "" {
+			measure := st.Measure.String()
+			js.Measure, js.Percent = &measure, st.PercentIfAny()
+		}
+		standards = append(standards, js)
 	}
 	j.field("standards", standards)
 	j.list("flags", len(s.Flags), s.writeFlags)
@@ -191,6 +207,9 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 	j.field("excluded", excluded)
 	j.field("records", jsonRecords{Input: s.Records.Input, Evaluated: s.Records.Evaluated, Earlier: s.Records.Earlier,
 		Later: s.Records.Later, Excluded: s.Records.Excluded})
+	if b := s.Budget; b != nil {
+		j.field("budget", jsonBudget{Amount: m(b.Amount), Total: m(b.Total), Headroom: m(b.Headroom), WholeTerm: b.WholeTerm})
+	}
 	j.field("total", m(s.Total))
 	return j.end()
 }

@@ -23,6 +23,7 @@ type jsonStatement struct {
 	Contract  jsonContract    `json:"contract"`
 	Data      []jsonFile      `json:"data"`
 	Period    string          `json:"period"`
+	Notes     []string        `json:"notes,omitempty"`
 	Periods   []jsonPeriod    `json:"periods"`
 	Params    []jsonParam     `json:"params"`
 	Lines     []jsonLine      `json:"lines"`
@@ -32,6 +33,7 @@ type jsonStatement struct {
 	Flags     []jsonFlag      `json:"flags"`
 	Excluded  []jsonExclusion `json:"excluded"`
 	Records   jsonRecords     `json:"records"`
+	Budget    *jsonBudget     `json:"budget,omitempty"`
 	Total     string          `json:"total"`
 }
 

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -32,6 +33,9 @@ func (ev *evaluation) appendFullKey(b []byte, l lineRef) []byte {
 	_, rs := ev.lineRule(l)
 	s, i := rs.schema, int(l.inst)
 	b = append(b, '@')
+	if l.aux&sourcedKey != 0 {
+		return appendSource(b, ev.recs[s][i].rec)
+	}
 	if root := s.Root(); root.PeriodField != nil {
 		return dateOf(ev.topRecord(s, i), root.PeriodField).AppendText(b)
 	}
@@ -44,7 +48,7 @@ func (ev *evaluation) appendInstanceName(b []byte, s scopeRef, i int) []byte {
 	case compiler.RecordScope:
 		return ev.appendRecKey(b, s.schema, i)
 	case compiler.PersonScope:
-		return append(b, ev.persons[i]...)
+		return appendEscaped(b, ev.persons[i])
 	}
 	return append(b, ev.cal.label(s.kind, i)...)
 }
@@ -89,11 +93,13 @@ func (ev *evaluation) appendRecKey(b []byte, s *compiler.Schema, i int) []byte {
 	return b
 }
 
-// appendKeyPart appends fmt.Sprint(v.Value()), quickly for the usual types.
+// appendKeyPart appends a key field's value as a part of a key:
+// fmt.Sprint(v.Value()), quickly for the usual types, with the characters
+// that separate a key's parts escaped (see appendEscaped).
 func appendKeyPart(b []byte, v ref.Val) []byte {
 	switch x := v.(type) {
 	case types.String:
-		return append(b, x...)
+		return appendEscaped(b, string(x))
 	case types.Int:
 		return strconv.AppendInt(b, int64(x), 10)
 	case value.Date:
@@ -103,7 +109,42 @@ func appendKeyPart(b []byte, v ref.Val) []byte {
 	case value.Money:
 		return x.AppendText(b)
 	}
-	return fmt.Append(b, v.Value())
+	return appendEscaped(b, fmt.Sprint(v.Value()))
+}
+
+// keyEscapes are the characters a key part escapes: "/" joins a record's
+// key to its parent's, "@" starts the date a repeated key carries, and "%"
+// starts an escape. Each is written as "%" and its code in two upper-case
+// hex digits.
+const keyEscapes = "/@%"
+
+// appendEscaped appends s as a key part: as it is, unless it holds one of
+// keyEscapes, each of which is then written %2F, %40 or %25. So the key
+// of P1/X's goal G1, P1%2FX/G1, is not that of P1's goal X/G1, P1/X%2FG1,
+// and a key holding none of them is its values joined, as ever.
+func appendEscaped(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, keyEscapes) {
+		return append(b, s...)
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '/', '@', '%':
+			b = append(b, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// unescapeKey returns a key with its parts' escapes undone: the values
+// it was made of, joined, for suggesting the key to someone who typed
+// them.
+func unescapeKey(k string) string {
+	if !strings.Contains(k, "%") {
+		return k
+	}
+	return strings.NewReplacer("%2F", "/", "%40", "@", "%25", "%").Replace(k)
 }
 
 // appendSource appends source(r).

@@ -28,11 +28,15 @@ type lineRef struct {
 }
 
 // datedKey marks, in lineRef.aux, a line whose key carries its record's
-// date.
-const datedKey = 1 << 30
+// date; sourcedKey one whose key carries, in place of the date, where its
+// record was read, because the date repeats too.
+const (
+	datedKey   = 1 << 30
+	sourcedKey = 1 << 29
+)
 
-// index returns the index in lineRef.aux, without the datedKey mark.
-func (l lineRef) index() int { return int(l.aux &^ datedKey) }
+// index returns the index in lineRef.aux, without the key's marks.
+func (l lineRef) index() int { return int(l.aux &^ (datedKey | sourcedKey)) }
 
 // eachLine calls fn for every line of the statement for per, rule by rule
 // in contract order and, within a rule, in the order of its instances.
@@ -147,6 +151,36 @@ func (ev *evaluation) markDuplicateKeys(refs []lineRef) {
 						group[i].aux |= datedKey
 					}
 				}
+			}
+		}
+		ev.markSourcedKeys(group)
+	}
+}
+
+// markSourcedKeys marks the lines of one rule and period whose keys repeat
+// even with their dates, so that their keys carry where their records
+// were read: records with no key fields, named by their rows, from two
+// files of the same data on the same day.
+func (ev *evaluation) markSourcedKeys(group []lineRef) {
+	var dated []int
+	for i, l := range group {
+		if l.aux&datedKey != 0 {
+			dated = append(dated, i)
+		}
+	}
+	if len(dated) < 2 {
+		return
+	}
+	seen := map[string][]int{}
+	var key []byte
+	for _, i := range dated {
+		key = ev.appendFullKey(key[:0], group[i])
+		seen[string(key)] = append(seen[string(key)], i)
+	}
+	for _, is := range seen {
+		if len(is) > 1 {
+			for _, i := range is {
+				group[i].aux |= sourcedKey
 			}
 		}
 	}

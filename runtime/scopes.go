@@ -6,6 +6,7 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/interpreter"
 
 	"occ/compiler"
@@ -98,27 +99,33 @@ func (ev *evaluation) instanceName(s scopeRef, i int) string {
 	case compiler.RecordScope:
 		return ev.recKey(s.schema, i)
 	case compiler.PersonScope:
-		return ev.persons[i]
+		return string(appendEscaped(nil, ev.persons[i]))
 	}
 	return ev.cal.label(s.kind, i)
 }
 
 // periodOf returns the settlement period a value of instance i belongs to:
-// the record's period, or the period holding the instance's last month.
+// the period holding its month (see monthOf).
 func (ev *evaluation) periodOf(s scopeRef, i int) int {
-	settle := ev.p.c.Settlement
+	return ev.cal.fromMonth(ev.monthOf(s, i), ev.p.c.Settlement)
+}
+
+// monthOf returns the month a value of instance i of scope s falls in: the
+// record's month, the month of the person's last record, or the last month
+// of a month, quarter, year or the term.
+func (ev *evaluation) monthOf(s scopeRef, i int) int {
 	switch s.kind {
 	case compiler.RecordScope:
-		return ev.cal.fromMonth(int(ev.recs[s.schema][i].month), settle)
+		return int(ev.recs[s.schema][i].month)
 	case compiler.PersonScope:
 		last := -1
 		if i >= 0 && i < len(ev.personLast) {
 			last = ev.personLast[i]
 		}
-		return ev.cal.fromMonth(max(last, 0), settle)
+		return max(last, 0)
 	}
 	_, last := ev.cal.monthRange(s.kind, i)
-	return ev.cal.fromMonth(last, settle)
+	return last
 }
 
 // activation resolves the names an expression reads for one instance.
@@ -126,6 +133,15 @@ type activation struct {
 	ev   *evaluation
 	rs   *ruleCtx
 	inst int
+	// each is the record an aggregate's body is evaluated for, while CEL
+	// folds the aggregate's records (see recordList).
+	each eachRecord
+}
+
+// eachRecord is record inst of schema, or none when schema is nil.
+type eachRecord struct {
+	schema *compiler.Schema
+	inst   int
 }
 
 // ruleCtx holds what every activation of one rule shares.
@@ -142,6 +158,10 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		return v, true
 	}
 	if t, ok := rs.reads[name]; ok {
+		if e := a.each; e.schema != nil && perRecord(t, e.schema) {
+			// Inside an aggregate's body: the value for the record.
+			return ev.read(t, scopeRef{kind: compiler.RecordScope, schema: e.schema}, e.inst), true
+		}
 		return ev.read(t, rs.scope, a.inst), true
 	}
 	switch {
@@ -150,7 +170,7 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		if s == nil {
 			return nil, false
 		}
-		return ev.records(s, rs.scope, a.inst), true
+		return ev.records(a, s, rs.scope, a.inst), true
 	case strings.HasPrefix(name, compiler.PrevPrefix):
 		t := ev.p.c.Rule(strings.TrimPrefix(name, compiler.PrevPrefix))
 		if t == nil || a.inst == 0 {
@@ -181,6 +201,20 @@ func (a *activation) ResolveName(name string) (any, bool) {
 
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
+
+// perRecord reports whether rule t, read inside an aggregate's body over
+// records of schema s, has a value for each record: a rule over the same
+// records, over records they are nested in or that are nested in them,
+// and any rule per a time scope or per person (each record lies in one
+// month, quarter, year and person). A rule over unrelated records gives
+// its value in the aggregate's own scope.
+func perRecord(t *compiler.Rule, s *compiler.Schema) bool {
+	if t.Scope.Kind != compiler.RecordScope {
+		return true
+	}
+	ts, rs := refOf(t.Scope), scopeRef{kind: compiler.RecordScope, schema: s}
+	return wider(ts, rs) || wider(rs, ts)
+}
 
 // sumKey identifies the sums of a rule's values over the instances of a
 // wider scope.
@@ -336,28 +370,65 @@ type listKey struct {
 	to     scopeRef
 }
 
-// records returns the records of schema s in instance i of scope to.
-func (ev *evaluation) records(s *compiler.Schema, to scopeRef, i int) ref.Val {
+// recordLists are the records of a schema in each instance of a scope, as
+// CEL lists, with each record's index among the schema's records.
+type recordLists struct {
+	lists []ref.Val
+	idx   [][]int32
+}
+
+// records returns the records of schema s in instance i of scope to, for
+// activation a to range over: as CEL folds the list, a knows which record
+// an aggregate's body is evaluated for (see recordList).
+func (ev *evaluation) records(a *activation, s *compiler.Schema, to scopeRef, i int) ref.Val {
 	key := listKey{schema: s, to: to}
 	ev.mu.Lock()
-	lists, ok := ev.lists[key]
+	rl, ok := ev.lists[key]
 	ev.mu.Unlock()
 	if !ok {
 		groups := make([][]ref.Val, ev.count(to))
+		idx := make([][]int32, len(groups))
 		from := scopeRef{kind: compiler.RecordScope, schema: s}
 		for j, ri := range ev.recs[s] {
 			k := ev.contain(from, j, to)
 			if k >= 0 && k < len(groups) {
 				groups[k] = append(groups[k], ri.rec)
+				idx[k] = append(idx[k], int32(j))
 			}
 		}
-		lists = make([]ref.Val, len(groups))
+		rl = &recordLists{lists: make([]ref.Val, len(groups)), idx: idx}
 		for k, g := range groups {
-			lists[k] = types.NewRefValList(types.DefaultTypeAdapter, g)
+			rl.lists[k] = types.NewRefValList(types.DefaultTypeAdapter, g)
 		}
 		ev.mu.Lock()
-		ev.lists[key] = lists
+		ev.lists[key] = rl
 		ev.mu.Unlock()
 	}
-	return lists[i]
+	return &recordList{Lister: rl.lists[i].(traits.Lister), act: a, schema: s, idx: rl.idx[i]}
+}
+
+// recordList is a list of records an aggregate ranges over. The
+// aggregates (count, sum, avg, min, max, ratio) fold it, and while CEL
+// evaluates their body for one record the activation that read the list
+// holds that record, so that a rule or let read by name there gives the
+// record's own value: in avg(review, star_gain), each review's star_gain,
+// not the scope's total.
+type recordList struct {
+	traits.Lister
+	act    *activation
+	schema *compiler.Schema
+	idx    []int32 // each record's index in the schema's records
+}
+
+// Fold implements traits.Foldable.
+func (l *recordList) Fold(f traits.Folder) {
+	a := l.act
+	saved := a.each
+	defer func() { a.each = saved }()
+	for k, j := range l.idx {
+		a.each = eachRecord{schema: l.schema, inst: int(j)}
+		if !f.FoldEntry(types.Int(k), l.Get(types.Int(k))) {
+			return
+		}
+	}
 }

