@@ -287,6 +287,12 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return evalError(err, stderr, diagFormat, src)
 	}
+	// What a reader must be told (no record in the period, say) goes to
+	// standard error too, whatever the format, so that a statement of
+	// nothing is never silent.
+	for _, n := range st.Notes {
+		fmt.Fprintf(stderr, "occ: note: %s\n", n)
+	}
 	// A statement made with --set is a what-if: every form of it says so,
 	// so that nobody pays from it by mistake.
 	whatIf := whatIfSettings(c, st)
@@ -425,6 +431,9 @@ func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) err
 	for _, f := range s.Data {
 		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", t(f.Path), t(f.Schema), f.Records, f.SHA256)
 	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "Note: %s\n", t(n))
+	}
 	fmt.Fprintln(w)
 	if err := writeLinesTable(w, s, m); err != nil {
 		return err
@@ -488,6 +497,17 @@ func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) err
 	mark := ""
 	if len(whatIf) > 0 {
 		mark = "  (WHAT-IF: not the contract's values)"
+	}
+	if b := s.Budget; b != nil {
+		section("Budget")
+		of := "this statement (" + t(s.Period) + " alone)"
+		if b.WholeTerm {
+			of = "the whole term"
+		}
+		fmt.Fprintf(w, "  term budget %s; %s %s; headroom %s\n", m(b.Amount), of, m(b.Total), m(b.Headroom))
+		if b.Headroom.Decimal().Sign() < 0 {
+			fmt.Fprintf(w, "  OVER BUDGET by %s\n", m(value.MoneyOf(b.Headroom.Decimal().Neg())))
+		}
 	}
 	_, err := fmt.Fprintf(w, "\nTOTAL %s %s%s\n", t(c.Currency), m(s.Total), mark)
 	return err
