@@ -37,7 +37,8 @@ func (l *loader) parseYAML(fs *fileState) bool {
 	return true
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
+// ResolveYAML follows YAML aliases to the node they stand for.
+func ResolveYAML(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -46,9 +47,9 @@ func resolve(n *yaml.Node) *yaml.Node {
 
 // yamlSeq returns the sequence of records in a parsed YAML document.
 func yamlSeq(root *yaml.Node) *yaml.Node {
-	n := resolve(root)
+	n := ResolveYAML(root)
 	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = resolve(n.Content[0])
+		n = ResolveYAML(n.Content[0])
 	}
 	return n
 }
@@ -58,7 +59,7 @@ func yamlFirstKeys(root *yaml.Node) []string {
 	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
 		return nil
 	}
-	m := resolve(n.Content[0])
+	m := ResolveYAML(n.Content[0])
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -69,16 +70,23 @@ func yamlFirstKeys(root *yaml.Node) []string {
 	return keys
 }
 
-func describeYAML(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
+// DescribeYAML says in words what a YAML node is, for a message that says
+// what was found instead of what was expected: "a mapping", "a list",
+// "nothing", or the scalar quoted (at most its first 40 characters).
+func DescribeYAML(n *yaml.Node) string {
+	switch {
+	case n == nil || n.Kind == 0:
+		return "nothing"
+	case n.Kind == yaml.MappingNode:
 		return "a mapping"
-	case yaml.SequenceNode:
+	case n.Kind == yaml.SequenceNode:
 		return "a list"
-	case yaml.ScalarNode:
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!null":
+		return "nothing"
+	case n.Kind == yaml.ScalarNode:
 		return quote(n.Value)
 	}
-	return "nothing"
+	return "something else"
 }
 
 func (l *loader) loadYAML(fs *fileState) {
@@ -92,14 +100,14 @@ func (l *loader) loadYAML(fs *fileState) {
 		return
 	}
 	if seq.Kind != yaml.SequenceNode {
-		l.report(fs, problem{code: "bad-record", row: seq.Line, msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, describeYAML(seq))}, 0)
+		l.report(fs, problem{code: "bad-record", row: seq.Line, msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, DescribeYAML(seq))}, 0)
 		return
 	}
 	for i, item := range seq.Content {
-		item = resolve(item)
+		item = ResolveYAML(item)
 		path := fmt.Sprintf("[%d]", i)
 		if item.Kind != yaml.MappingNode {
-			l.report(fs, problem{code: "bad-record", row: item.Line, column: path, msg: fmt.Sprintf("expected a %s record (a mapping), found %s", s.Name, describeYAML(item))}, 0)
+			l.report(fs, problem{code: "bad-record", row: item.Line, column: path, msg: fmt.Sprintf("expected a %s record (a mapping), found %s", s.Name, DescribeYAML(item))}, 0)
 			continue
 		}
 		n, anc, ancOK := l.yamlRecord(fs, s, item, path, true)
@@ -111,7 +119,7 @@ func (l *loader) loadYAML(fs *fileState) {
 func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, path string, top bool) (*node, []ref.Val, bool) {
 	b := l.newBuilder(fs, s, path, m.Line, top)
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := resolve(m.Content[i]), resolve(m.Content[i+1])
+		k, v := ResolveYAML(m.Content[i]), ResolveYAML(m.Content[i+1])
 		name := k.Value
 		p := joinPath(path, clip(name))
 		t, ok := b.key(name, p)
@@ -127,17 +135,17 @@ func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, pat
 				continue
 			}
 			for i, e := range v.Content {
-				e = resolve(e)
+				e = ResolveYAML(e)
 				ep := fmt.Sprintf("%s[%d]", p, i)
 				if e.Kind != yaml.MappingNode {
-					b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (a mapping), found %s", t.f.Elem.Name, describeYAML(e)))
+					b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (a mapping), found %s", t.f.Elem.Name, DescribeYAML(e)))
 					continue
 				}
 				kid, _, _ := l.yamlRecord(fs, t.f.Elem, e, ep, false)
 				b.n.kids = append(b.n.kids, kid)
 			}
 		default:
-			b.mismatch(t, p, describeYAML(v))
+			b.mismatch(t, p, DescribeYAML(v))
 		}
 	}
 	return b.finish()

@@ -13,6 +13,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang/words"
+	"occ/runtime/data"
 )
 
 // distKind is the shape of a distribution.
@@ -78,7 +79,7 @@ func (sp spec) numeric() bool {
 // with one of fixed, uniform, normal, categorical or bernoulli. keys holds
 // the mapping's entries when the caller has read them already.
 func (p *parser) parseDist(n *yaml.Node, where string, sp spec, keys map[string]*yaml.Node) *dist {
-	n = resolve(n)
+	n = data.ResolveYAML(n)
 	if keys == nil {
 		if n.Kind == yaml.ScalarNode {
 			keys = map[string]*yaml.Node{"fixed": n}
@@ -168,7 +169,7 @@ func (p *parser) distValue(n *yaml.Node, where string, sp spec) (ref.Val, value.
 func (p *parser) categories(d *dist, nodes []*yaml.Node, weights []uint64, where string, sp spec) bool {
 	var decs []value.Decimal
 	for _, n := range nodes {
-		v, dec, ok := p.distValue(resolve(n), where, sp)
+		v, dec, ok := p.distValue(data.ResolveYAML(n), where, sp)
 		if !ok {
 			return false
 		}
@@ -213,7 +214,7 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 	d.kind = dCategorical
 	where += ", categorical"
 	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
-		p.errorf(v, where, CodeBadValue, "categorical is a mapping of values to weights, like {achieved: 0.6, not_met: 0.4}; found %s", describe(v))
+		p.errorf(v, where, CodeBadValue, "categorical is a mapping of values to weights, like {achieved: 0.6, not_met: 0.4}; found %s", data.DescribeYAML(v))
 		return false
 	}
 	keys, ws, restAt, ok := p.weights(v, where)
@@ -229,7 +230,7 @@ func (p *parser) categorical(d *dist, v *yaml.Node, where string, sp spec) bool 
 		}
 		rest, _ := value.DecimalFromInt(1).Sub(sum)
 		if rest.Sign() < 0 {
-			p.errorf(resolve(v.Content[2*restAt+1]), where+", weight of "+keys[restAt].Value, CodeBadValue,
+			p.errorf(data.ResolveYAML(v.Content[2*restAt+1]), where+", weight of "+keys[restAt].Value, CodeBadValue,
 				"rest is 1 minus the other weights, but they add up to %s, more than 1", sum)
 			return false
 		}
@@ -249,7 +250,7 @@ func (p *parser) weights(v *yaml.Node, where string) (keys []*yaml.Node, ws []va
 	restAt, ok = -1, true
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, w := v.Content[i], resolve(v.Content[i+1])
+		k, w := v.Content[i], data.ResolveYAML(v.Content[i+1])
 		ww := where + ", weight of " + k.Value
 		if seen[k.Value] {
 			p.errorf(k, where, CodeDuplicate, "%s is listed twice", k.Value)
@@ -333,8 +334,8 @@ func (p *parser) bounds(v *yaml.Node, where string, extra ...string) (map[string
 // scaledBounds reads min and max as whole numbers of 10^-places, rounding
 // inward.
 func (p *parser) scaledBounds(d *dist, keys map[string]*yaml.Node, where string, sp spec) bool {
-	_, lo, ok1 := p.distValue(resolve(keys["min"]), where+", min", sp)
-	_, hi, ok2 := p.distValue(resolve(keys["max"]), where+", max", sp)
+	_, lo, ok1 := p.distValue(data.ResolveYAML(keys["min"]), where+", min", sp)
+	_, hi, ok2 := p.distValue(data.ResolveYAML(keys["max"]), where+", max", sp)
 	if !ok1 || !ok2 {
 		return false
 	}

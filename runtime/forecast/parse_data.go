@@ -15,14 +15,15 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang/words"
+	"occ/runtime/data"
 )
 
 // parseData reads the data block: the records of each top-level schema
 // and of the schemas nested in it. at is the data key, for positions.
 func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
-	n = resolve(n)
+	n = data.ResolveYAML(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "data", CodeBadValue, "data is a mapping of data names to their fields; found %s", describe(n))
+		p.errorf(n, "data", CodeBadValue, "data is a mapping of data names to their fields; found %s", data.DescribeYAML(n))
 		return
 	}
 	var names []string
@@ -32,7 +33,7 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	given := map[*compiler.Schema]*yaml.Node{}
 	keyOf := map[*compiler.Schema]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], data.ResolveYAML(n.Content[i+1])
 		sc := p.c.Schema(k.Value)
 		if sc == nil {
 			p.errorf(k, "data", CodeUnknownKey, "the contract has no data %q%s", k.Value, suggestOrList(k.Value, names, "its data are"))
@@ -180,7 +181,7 @@ func (p *parser) fieldNodes(s *compiler.Schema, node *yaml.Node, where string) (
 	}
 	if node.Kind != yaml.MappingNode {
 		if !(node.Kind == yaml.ScalarNode && node.Tag == "!!null") {
-			p.errorf(node, where, CodeBadValue, "expected a mapping of field names to distributions; found %s", describe(node))
+			p.errorf(node, where, CodeBadValue, "expected a mapping of field names to distributions; found %s", data.DescribeYAML(node))
 		}
 		return values, keys
 	}
@@ -189,7 +190,7 @@ func (p *parser) fieldNodes(s *compiler.Schema, node *yaml.Node, where string) (
 		names = append(names, f.Name)
 	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
-		k, v := node.Content[i], resolve(node.Content[i+1])
+		k, v := node.Content[i], data.ResolveYAML(node.Content[i+1])
 		f := s.FieldByName(k.Value)
 		if f == nil {
 			p.errorf(k, where, CodeUnknownKey, "data %s has no field %q%s", s.Name, k.Value, suggestOrList(k.Value, names, "its fields are"))

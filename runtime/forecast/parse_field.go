@@ -14,6 +14,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang/words"
+	"occ/runtime/data"
 )
 
 // field reads the generator of one field the scenario gives: blank, a
@@ -288,7 +289,7 @@ func (p *parser) when(fg *fieldGen, w *yaml.Node, s *compiler.Schema) {
 		return
 	}
 	if w.Kind != yaml.MappingNode || len(w.Content) == 0 {
-		p.errorf(w, where, CodeBadValue, "when is a mapping of another field of %s to the value (or list of values) it must have, like {status: achieved}; found %s", s.Name, describe(w))
+		p.errorf(w, where, CodeBadValue, "when is a mapping of another field of %s to the value (or list of values) it must have, like {status: achieved}; found %s", s.Name, data.DescribeYAML(w))
 		return
 	}
 	var names []string
@@ -296,7 +297,7 @@ func (p *parser) when(fg *fieldGen, w *yaml.Node, s *compiler.Schema) {
 		names = append(names, x.Name)
 	}
 	for i := 0; i+1 < len(w.Content); i += 2 {
-		k, v := w.Content[i], resolve(w.Content[i+1])
+		k, v := w.Content[i], data.ResolveYAML(w.Content[i+1])
 		gf := s.FieldByName(k.Value)
 		if gf == nil {
 			p.errorf(k, where, CodeUnknownKey, "data %s has no field %q%s", s.Name, k.Value, didYouMean(k.Value, names))
@@ -318,7 +319,7 @@ func (p *parser) when(fg *fieldGen, w *yaml.Node, s *compiler.Schema) {
 			items = v.Content
 		}
 		for _, it := range items {
-			if val, ok := p.fieldValue(resolve(it), gf, where+", "+gf.Name); ok {
+			if val, ok := p.fieldValue(data.ResolveYAML(it), gf, where+", "+gf.Name); ok {
 				g.vals = append(g.vals, val)
 			}
 		}

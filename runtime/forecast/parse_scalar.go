@@ -12,13 +12,14 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"occ/compiler/value"
+	"occ/runtime/data"
 )
 
 // text returns a scalar's text, with $name replaced by the var's value.
 func (p *parser) text(n *yaml.Node, where string) (string, bool) {
-	n = resolve(n)
+	n = data.ResolveYAML(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, where, CodeBadValue, "expected a value; found %s", describe(n))
+		p.errorf(n, where, CodeBadValue, "expected a value; found %s", data.DescribeYAML(n))
 		return "", false
 	}
 	t := strings.TrimSpace(n.Value)
@@ -148,13 +149,13 @@ var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // parseVars reads the vars block: names and numbers, each value
 // replaced by its override when there is one.
 func (p *parser) parseVars(n *yaml.Node, s *Scenario) {
-	n = resolve(n)
+	n = data.ResolveYAML(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "vars", CodeBadValue, "vars is a mapping of names to numbers; found %s", describe(n))
+		p.errorf(n, "vars", CodeBadValue, "vars is a mapping of names to numbers; found %s", data.DescribeYAML(n))
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], data.ResolveYAML(n.Content[i+1])
 		where := "vars, " + k.Value
 		if !identRE.MatchString(k.Value) {
 			p.errorf(k, "vars", CodeBadValue, "%q is not a var name; use letters, digits and _", k.Value)
@@ -165,7 +166,7 @@ func (p *parser) parseVars(n *yaml.Node, s *Scenario) {
 			continue
 		}
 		if v.Kind != yaml.ScalarNode || strings.HasPrefix(strings.TrimSpace(v.Value), "$") {
-			p.errorf(v, where, CodeBadValue, "a var is a number; found %s", describe(v))
+			p.errorf(v, where, CodeBadValue, "a var is a number; found %s", data.DescribeYAML(v))
 			continue
 		}
 		d, err := ParseNumber(strings.TrimSpace(v.Value))

@@ -17,6 +17,7 @@ import (
 	"occ/lang"
 	"occ/lang/spell"
 	"occ/lang/words"
+	"occ/runtime/data"
 )
 
 // Scenario describes the simulated cohorts of a forecast for one contract:
@@ -209,9 +210,9 @@ func parseScenario(c *compiler.Contract, file string, src []byte, over map[strin
 		p.errorf(nil, "", CodeMissing, "the scenario is empty; it needs a cohort and data")
 		return nil, p.errs
 	}
-	root := resolve(doc.Content[0])
+	root := data.ResolveYAML(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, "", CodeBadValue, "a scenario is a mapping with cohort, vars and data; found %s", describe(root))
+		p.errorf(root, "", CodeBadValue, "a scenario is a mapping with cohort, vars and data; found %s", data.DescribeYAML(root))
 		return nil, p.errs
 	}
 	keys := p.mapping(root, "", []string{"version", "description", "cohort", "vars", "data"})
@@ -305,28 +306,6 @@ func readFields(c *compiler.Contract) map[*compiler.Field]bool {
 	return out
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "something else"
-}
-
 // suggestOrList returns "; did you mean X?" when a candidate is close to
 // name, and otherwise "; WHAT a, b and c".
 func suggestOrList(name string, candidates []string, what string) string {
@@ -349,13 +328,13 @@ func didYouMean(name string, candidates []string) string {
 // returns the value nodes by key.
 func (p *parser) mapping(n *yaml.Node, where string, allowed []string) map[string]*yaml.Node {
 	out := map[string]*yaml.Node{}
-	n = resolve(n)
+	n = data.ResolveYAML(n)
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, where, CodeBadValue, "expected a mapping of %s; found %s", strings.Join(allowed, ", "), describe(n))
+		p.errorf(n, where, CodeBadValue, "expected a mapping of %s; found %s", strings.Join(allowed, ", "), data.DescribeYAML(n))
 		return out
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], data.ResolveYAML(n.Content[i+1])
 		if _, dup := out[k.Value]; dup {
 			p.errorf(k, where, CodeDuplicate, "%s is given twice", k.Value)
 			continue
@@ -377,7 +356,7 @@ func (p *parser) mapping(n *yaml.Node, where string, allowed []string) map[strin
 
 // keyNode returns the key node of key in mapping n, for positions.
 func keyNode(n *yaml.Node, key string) *yaml.Node {
-	n = resolve(n)
+	n = data.ResolveYAML(n)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
 			return n.Content[i]
