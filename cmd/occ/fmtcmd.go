@@ -63,7 +63,7 @@ func runFmt(p *fmtParams, stdout, stderr io.Writer) error {
 	var diags lang.Diagnostics
 	changed := false
 	for _, name := range files {
-		b, err := readSource(name)
+		b, err := lang.ReadFile(name)
 		if err != nil {
 			return &exitError{code: exitFindings, msg: err.Error()}
 		}

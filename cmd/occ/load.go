@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,9 +10,6 @@ import (
 	"occ/compiler"
 	"occ/lang"
 )
-
-// maxFileSize bounds the contract files occ reads.
-const maxFileSize = 64 << 20
 
 // unit is one contract: its main file and the test files beside it.
 type unit struct {
@@ -123,7 +119,7 @@ type loaded struct {
 func loadContract(u unit, src sources) *loaded {
 	srcs := make([]compiler.Source, len(u.files))
 	for i, name := range u.files {
-		b, err := readSource(name)
+		b, err := lang.ReadFile(name)
 		srcs[i] = compiler.Source{Name: name, Text: b, Err: err}
 		if err == nil {
 			src[name] = b
@@ -132,19 +128,4 @@ func loadContract(u unit, src sources) *loaded {
 	l := &loaded{unit: u}
 	l.files, l.contract, l.diags = compiler.CompileSources(srcs)
 	return l
-}
-
-func readSource(name string) ([]byte, error) {
-	info, err := os.Stat(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", name, err)
-	}
-	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s is %d MB; contract files are at most %d MB", name, info.Size()>>20, maxFileSize>>20)
-	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", name, err)
-	}
-	return b, nil
 }

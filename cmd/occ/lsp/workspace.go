@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,10 +9,6 @@ import (
 	"occ/compiler"
 	"occ/lang"
 )
-
-// maxFileSize bounds the contract files the server reads from disk, as occ
-// check does.
-const maxFileSize = 64 << 20
 
 // document is a file open in the editor, with the text the editor holds.
 type document struct {
@@ -153,18 +148,7 @@ func (w *workspace) read(name string) ([]byte, error) {
 	if d := w.docs[name]; d != nil {
 		return d.text.src, nil
 	}
-	info, err := os.Stat(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", name, err)
-	}
-	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s is %d MB; contract files are at most %d MB", name, info.Size()>>20, maxFileSize>>20)
-	}
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", name, err)
-	}
-	return b, nil
+	return lang.ReadFile(name)
 }
 
 // load reads, parses and compiles one contract the way occ check does
