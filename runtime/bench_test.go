@@ -64,7 +64,7 @@ func benchLoad(b *testing.B, c *compiler.Contract, in []data.Input) *data.Set {
 
 func benchEval(b *testing.B, p *runtime.Program, d *data.Set) *runtime.Statement {
 	b.Helper()
-	st, err := p.Eval(context.Background(), d, "")
+	st, err := p.Eval(context.Background(), d, compiler.Period{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestBenchDataEvaluates(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, period := range []string{"", "2026-05"} {
-			st, err := p.Eval(context.Background(), d, period)
+			st, err := p.Eval(context.Background(), d, settleOf(t, p, period))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -81,6 +81,12 @@ func (cal *calendar) parsePeriod(text string) (period, error) {
 	if err != nil {
 		return period{}, err
 	}
+	return cal.settlePeriod(p)
+}
+
+// settlePeriod returns the settlement periods a period covers, or why it covers
+// no whole ones.
+func (cal *calendar) settlePeriod(p compiler.Period) (period, error) {
 	first, last, err := cal.cal.Settle(p)
 	if err != nil {
 		return period{}, err

@@ -54,7 +54,7 @@ func TestEvalDiagnostics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := p.Eval(context.Background(), d, "")
+		st, err := p.Eval(context.Background(), d, settleOf(t, p, ""))
 		if st != nil {
 			t.Fatal("a statement despite the errors")
 		}

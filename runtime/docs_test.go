@@ -62,7 +62,7 @@ func docStatement(t *testing.T, dir, period string, files ...string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := p.Eval(context.Background(), d, period)
+	st, err := p.Eval(context.Background(), d, settleOf(t, p, period))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ payment visits "Visits" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := p.Eval(context.Background(), d, "2026-05")
+	st, err := p.Eval(context.Background(), d, settleOf(t, p, "2026-05"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,14 +14,14 @@ import (
 	"occ/runtime/data"
 )
 
-// Eval evaluates the contract on the data and returns the statement for the
-// named period (a settlement period, or a longer period made of whole
-// settlement periods), or for every period the data touches when period is
-// "". Rules that cannot be evaluated produce no statement: the error is
+// Eval evaluates the contract on the data and returns the statement for
+// the period settle, read with the contract's calendar (a settlement
+// period, or a longer period made of whole settlement periods), or for
+// every period the data touches when settle is the zero Period. Rules that cannot be evaluated produce no statement: the error is
 // then a lang.Diagnostics, one diagnostic for each rule and record (or
 // scope instance) that failed, sorted.
-func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*Statement, error) {
-	per, err := p.statementPeriod(d, periodText)
+func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period) (*Statement, error) {
+	per, err := p.statementPeriod(d, settle)
 	if err != nil {
 		return nil, err
 	}
@@ -56,9 +56,9 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, periodText string) (*St
 // statementPeriod returns the period a statement is for: the one named, or
 // when periodText is "" the settlement periods from the first to the last
 // the data touches.
-func (p *Program) statementPeriod(d *data.Set, periodText string) (period, error) {
-	if periodText != "" {
-		return p.cal.parsePeriod(periodText)
+func (p *Program) statementPeriod(d *data.Set, settle compiler.Period) (period, error) {
+	if !settle.IsZero() {
+		return p.cal.settlePeriod(settle)
 	}
 	ps := p.DataPeriods(d)
 	if len(ps) == 0 {

@@ -38,7 +38,7 @@ func load(t *testing.T, dir string, edit *strings.Replacer, files ...string) (*r
 
 func eval(t *testing.T, p *runtime.Program, d *data.Set, period string) *runtime.Statement {
 	t.Helper()
-	st, err := p.Eval(context.Background(), d, period)
+	st, err := p.Eval(context.Background(), d, settleOf(t, p, period))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func TestExplainUsesMinorUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := p.Eval(context.Background(), d, "2026-05")
+	st, err := p.Eval(context.Background(), d, settleOf(t, p, "2026-05"))
 	if err != nil {
 		t.Fatal(err)
 	}

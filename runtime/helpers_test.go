@@ -9,6 +9,7 @@ import (
 	"occ/compiler"
 	"occ/compiler/value"
 	"occ/lang"
+	"occ/runtime"
 	"occ/runtime/data"
 )
 
@@ -75,4 +76,19 @@ func sumStrings(t *testing.T, amounts []string) string {
 		}
 	}
 	return total.StringFixed(2)
+}
+
+// settleOf reads a period the way occ eval --period does, with the
+// program's contract's calendar; "" is the zero Period, every period the
+// data touches.
+func settleOf(t testing.TB, p *runtime.Program, text string) compiler.Period {
+	t.Helper()
+	if text == "" {
+		return compiler.Period{}
+	}
+	per, err := p.Contract().Calendar().Parse(text)
+	if err != nil {
+		t.Fatalf("period %q: %v", text, err)
+	}
+	return per
 }

@@ -189,7 +189,7 @@ func TestStreamedJSON(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, period := range []string{"", "2026-05", "2026-Q1", "term"} {
-					st, err := p.Eval(context.Background(), d, period)
+					st, err := p.Eval(context.Background(), d, settleOf(t, p, period))
 					if err != nil {
 						continue
 					}
@@ -249,7 +249,7 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 				t.Fatal(err)
 			}
 			render := func() []byte {
-				st, err := p.Eval(context.Background(), d, "")
+				st, err := p.Eval(context.Background(), d, settleOf(t, p, ""))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -275,4 +275,19 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 	if checked < 8 {
 		t.Fatalf("only %d data sets checked", checked)
 	}
+}
+
+// settleOf reads a period the way occ eval --period does, with the
+// program's contract's calendar; "" is the zero Period, every period the
+// data touches.
+func settleOf(t testing.TB, p *Program, text string) compiler.Period {
+	t.Helper()
+	if text == "" {
+		return compiler.Period{}
+	}
+	per, err := p.Contract().Calendar().Parse(text)
+	if err != nil {
+		t.Fatalf("period %q: %v", text, err)
+	}
+	return per
 }

@@ -30,7 +30,7 @@ func evalText(t *testing.T, contract, period string, files ...string) (*runtime.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p.Eval(context.Background(), d, period)
+	return p.Eval(context.Background(), d, settleOf(t, p, period))
 }
 
 // mustEvalText is evalText failing the test on an evaluation error, and

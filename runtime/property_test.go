@@ -188,7 +188,7 @@ func propEvalBytes(t *testing.T, c *compiler.Contract, d *data.Set, period strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := p.Eval(context.Background(), d, period)
+	st, err := p.Eval(context.Background(), d, settleOf(t, p, period))
 	if err != nil {
 		t.Fatalf("eval %s: %v", period, err)
 	}

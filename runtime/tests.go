@@ -91,7 +91,7 @@ func RunTest(ctx context.Context, c *compiler.Contract, t *compiler.Test, o Test
 	}
 	var st *Statement
 	if runErr == nil {
-		st, runErr = prog.Eval(ctx, d, t.Period)
+		st, runErr = prog.Eval(ctx, d, t.Settles)
 	}
 	if st != nil && o.Coverage != nil {
 		o.Coverage.observe(st)

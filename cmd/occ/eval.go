@@ -251,10 +251,11 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	}
 	// A period the contract does not have is a mistake in the command
 	// line, found before any data is read.
+	var settle compiler.Period // the zero Period: every period the data touches
 	if p.period != "" {
-		per, err := c.Calendar().Parse(p.period)
+		settle, err = c.Calendar().Parse(p.period)
 		if err == nil {
-			_, _, err = c.Calendar().Settle(per)
+			_, _, err = c.Calendar().Settle(settle)
 		}
 		if err != nil {
 			return usageError("%v", err)
@@ -280,7 +281,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	// The statement's lines are rendered as they are written, never held
 	// whole: a statement of millions of lines needs little memory beyond
 	// the evaluation. Evaluation errors come before anything is written.
-	st, err := prog.Eval(ctx, d, p.period)
+	st, err := prog.Eval(ctx, d, settle)
 	if sig := interruptedBy(ctx); sig != nil {
 		return interrupted(sig, "no statement written")
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"occ/compiler"
 	"occ/compiler/value"
 	"occ/runtime"
 	"occ/runtime/data"
@@ -115,7 +116,13 @@ func statementOf(t testing.TB, c xlsxCase) *runtime.Statement {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := prog.Eval(context.Background(), d, c.period)
+	var settle compiler.Period
+	if c.period != "" {
+		if settle, err = contract.Calendar().Parse(c.period); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := prog.Eval(context.Background(), d, settle)
 	if err != nil {
 		t.Fatalf("%s: %v", c.name, err)
 	}
@@ -767,7 +774,7 @@ func benchmarkStatementXLSX(b *testing.B, opts ...runtime.Option) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := prog.Eval(context.Background(), d, "")
+	st, err := prog.Eval(context.Background(), d, compiler.Period{})
 	if err != nil {
 		b.Fatal(err)
 	}

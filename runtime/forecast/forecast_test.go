@@ -295,7 +295,7 @@ func TestFixedScenarioMatchesEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := prog.Eval(context.Background(), d, "")
+	st, err := prog.Eval(context.Background(), d, compiler.Period{})
 	if err != nil {
 		t.Fatal(err)
 	}

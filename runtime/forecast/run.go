@@ -112,7 +112,7 @@ func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint
 	// all workers makes that a contended lock. A run takes milliseconds,
 	// so it is evaluated without cancellation, and runAll checks ctx
 	// between runs.
-	st, err := prog.Eval(context.WithoutCancel(ctx), d, "")
+	st, err := prog.Eval(context.WithoutCancel(ctx), d, compiler.Period{})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
