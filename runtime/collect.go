@@ -152,7 +152,9 @@ func (ev *evaluation) notePersonsLast() {
 func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *value.Record) (string, string) {
 	for _, x := range rules {
 		act := &recordActivation{ev: ev, schema: s, rec: r}
-		out, _, err := x.When.Program.ContextEval(ev.ctx, act)
+		ev.current = x
+		out, det, err := x.When.Program.ContextEval(ev.ctx, act)
+		ev.spend(det)
 		if err != nil {
 			ev.fail(x, x.When, "", recordKey(s, r, ""), r, err)
 			return "", ""

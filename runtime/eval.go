@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
+	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types/ref"
 
 	"occ/compiler"
@@ -25,9 +27,18 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 	if err != nil {
 		return nil, err
 	}
-	ev := &evaluation{p: p, ctx: ctx, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
+	// The evaluation's own context is cancelled, stopping its work, when
+	// it goes over its cost budget.
+	evCtx, cancel := context.WithCancelCause(ctx)
+	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
 		zero: value.MoneyOf(value.DecimalFromInt(0))}
+	defer func() {
+		// The statement keeps the evaluation, and explains its lines with
+		// the caller's context.
+		ev.ctx = ctx
+		cancel(nil)
+	}()
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
 	if p.hasPersonScope() {
 		// A person's scope is the whole term: later records count too.
@@ -38,13 +49,22 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if ev.overBudget.Load() {
+			break
+		}
 		if r.Kind == lang.Exclude {
 			continue
 		}
+		ev.current = r
 		ev.rule(r)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if ev.overBudget.Load() {
+		// Evaluations cut short by the cancelled context failed too; the
+		// budget is the one thing to report.
+		return nil, lang.Diagnostics{ev.budgetDiag}
 	}
 	if len(ev.errs) > 0 {
 		ev.errs.Sort()
@@ -101,6 +121,36 @@ type evaluation struct {
 	inputCtxs map[*compiler.Rule]*ruleCtx
 	// personLast holds each person's last month with a record.
 	personLast []int
+	// cost is the work done so far, in CEL's cost units; once it goes
+	// over the program's budget, overBudget is set, budgetDiag says so
+	// and cancel stops the evaluation. current is the rule being
+	// evaluated, which the diagnostic names.
+	cost       atomic.Uint64
+	overBudget atomic.Bool
+	budgetDiag lang.Diagnostic
+	cancel     context.CancelCauseFunc
+	current    *compiler.Rule
+}
+
+// errCostBudget is the cause of an evaluation's cancellation when it goes
+// over its cost budget.
+var errCostBudget = errors.New("the evaluation went over its cost budget")
+
+// spend adds the cost of one expression's evaluation, as CEL tracked it,
+// to the evaluation's; the first time the total goes over the budget it
+// records the diagnostic, naming the rule being evaluated (which lets and
+// other rules it read, evaluated on the way, does not change), and stops
+// the evaluation.
+func (ev *evaluation) spend(det *cel.EvalDetails) {
+	c := det.ActualCost()
+	if c == nil || ev.cost.Add(*c) <= ev.p.costBudget || ev.overBudget.Swap(true) {
+		return
+	}
+	r := ev.current
+	ev.budgetDiag = lang.Diagnostic{Severity: lang.Error, Code: codeCostLimit, Span: r.Span,
+		Message: fmt.Sprintf("%s %s: the evaluation went over its budget of %d steps of work while evaluating this rule", r.Kind, r.Name, ev.p.costBudget),
+		Detail:  "a rule over records that loops over long lists (exists, all, an aggregate over nested records) does that work for every record"}
+	ev.cancel(errCostBudget)
 }
 
 // value returns instance i of a rule's values, computing a let's value on

@@ -95,7 +95,7 @@ func (ev *evaluation) appendRecKey(b []byte, s *compiler.Schema, i int) []byte {
 
 // appendKeyPart appends a key field's value as a part of a key:
 // fmt.Sprint(v.Value()), quickly for the usual types, with the characters
-// that separate a key's parts escaped (see appendEscaped).
+// that structure a key escaped (see appendEscaped).
 func appendKeyPart(b []byte, v ref.Val) []byte {
 	switch x := v.(type) {
 	case types.String:
@@ -112,29 +112,23 @@ func appendKeyPart(b []byte, v ref.Val) []byte {
 	return appendEscaped(b, fmt.Sprint(v.Value()))
 }
 
-// keyEscapes are the characters a key part escapes: "/" joins a record's
-// key to its parent's, "@" starts the date a repeated key carries, and "%"
-// starts an escape. Each is written as "%" and its code in two upper-case
-// hex digits.
-const keyEscapes = "/@%"
-
-// appendEscaped appends s as a key part: as it is, unless it holds one of
-// keyEscapes, each of which is then written %2F, %40 or %25. So the key
-// of P1/X's goal G1, P1%2FX/G1, is not that of P1's goal X/G1, P1/X%2FG1,
-// and a key holding none of them is its values joined, as ever.
+// appendEscaped appends s as a key part: as it is, except that each of
+// the characters that structure a key is written as "%" and its code in
+// two upper-case hex digits: "/", which joins a record's key to its
+// parent's, as %2F; "@", which starts the date a repeated key carries, as
+// %40; and "%" itself as %25. So the key of P1/X's goal G1, P1%2FX/G1, is
+// not that of P1's goal X/G1, P1/X%2FG1, and a key holding none of them
+// is its values joined, as ever.
 func appendEscaped(b []byte, s string) []byte {
-	if !strings.ContainsAny(s, keyEscapes) {
-		return append(b, s...)
-	}
+	start := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '/', '@', '%':
+		if c := s[i]; c == '/' || c == '@' || c == '%' {
+			b = append(b, s[start:i]...)
 			b = append(b, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
-		default:
-			b = append(b, c)
+			start = i + 1
 		}
 	}
-	return b
+	return append(b, s[start:]...)
 }
 
 // unescapeKey returns a key with its parts' escapes undone: the values

@@ -22,6 +22,35 @@ type Program struct {
 	// noInputs skips listing each line's inputs, for callers such as
 	// forecasts that need only amounts.
 	noInputs bool
+	// costBudget bounds the work of one evaluation (see WithCostBudget).
+	costBudget uint64
+}
+
+// DefaultCostBudget is the most work one evaluation may do, in CEL's cost
+// units (about one a step: reading a value, a comparison, an arithmetic
+// operation, a turn of a loop), added up over every expression evaluated
+// for every record and scope instance, 10^9. Evaluating the
+// individual-outcomes contract on a million reviews costs about 550,000
+// (most records' results are remembered rather than evaluated again;
+// evaluating every one would cost about 44 million). A contract whose
+// rules over records loop over long lists inside long lists (ten reviews
+// of 3,400 goals, each goal compared with every other: about 2 × 10^9,
+// a minute or more of work) is stopped.
+const DefaultCostBudget = 1_000_000_000
+
+// WithCostBudget sets the most work one evaluation may do, in CEL's cost
+// units summed over every expression it evaluates (DefaultCostBudget
+// unless set). An evaluation that goes over it stops with a diagnostic
+// (code cost-limit) naming the rule being evaluated. Each expression is
+// also bounded on its own, by the compiler's cost limit.
+func WithCostBudget(n uint64) Option {
+	return func(p *Program) error {
+		if n < 1 {
+			return fmt.Errorf("the cost budget must be at least 1")
+		}
+		p.costBudget = n
+		return nil
+	}
 }
 
 // WithoutInputs leaves each line's Inputs empty. Statements are then
@@ -66,7 +95,8 @@ func WithWorkers(n int) Option {
 
 // New prepares a compiled contract for evaluation.
 func New(c *compiler.Contract, opts ...Option) (*Program, error) {
-	p := &Program{c: c, cal: newCalendar(c), params: map[string]ref.Val{}, set: map[string]bool{}, workers: goruntime.NumCPU()}
+	p := &Program{c: c, cal: newCalendar(c), params: map[string]ref.Val{}, set: map[string]bool{}, workers: goruntime.NumCPU(),
+		costBudget: DefaultCostBudget}
 	for _, prm := range c.Params {
 		p.params[prm.Name] = prm.Default
 	}

@@ -57,6 +57,9 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
 		eval := newWorker()
 		for i := 0; i < n; i++ {
+			if i%1024 == 0 && ev.ctx.Err() != nil {
+				return
+			}
 			eval(i)
 		}
 		return
@@ -89,7 +92,8 @@ func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, 
 	if ev.p.cov != nil {
 		return ev.p.cov.run(ev.ctx, rs.rule, e, act)
 	}
-	out, _, err := e.Program.ContextEval(ev.ctx, act)
+	out, det, err := e.Program.ContextEval(ev.ctx, act)
+	ev.spend(det)
 	if err != nil {
 		return nil, err
 	}
