@@ -1,4 +1,4 @@
-module occ
+module github.com/occ-lang/occ
 
 go 1.26.0
 

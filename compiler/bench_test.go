@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // benchHeader is the part of a generated contract that the rules read: the

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // Calendar lays a contract's term out in the time scopes rules run in and

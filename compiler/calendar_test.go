@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 const (

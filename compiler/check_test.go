@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // The checker cases live in testdata/check/*.occ. Each is a small contract

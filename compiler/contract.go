@@ -7,8 +7,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // Contract is a checked contract, ready to evaluate.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // TestDataPathSymlinks: a data file that is a symbolic link, or lies under

@@ -14,9 +14,9 @@ import (
 	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/spell"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/spell"
 )
 
 // parsed is an expression after rewriting and parsing, before checking.

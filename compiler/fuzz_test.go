@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // fuzzContract declares a param of every type a param can have.

@@ -10,9 +10,9 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/spell"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/spell"
 )
 
 // ruleExpr is one expression slot of a rule while it is being checked.

@@ -9,9 +9,9 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/spell"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/spell"
 )
 
 var fieldKinds = map[string]FieldKind{

@@ -15,9 +15,9 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/spell"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/spell"
 )
 
 // constantCostLimit bounds the work of evaluating a constant.

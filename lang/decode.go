@@ -2,8 +2,8 @@ package lang
 
 import (
 	"fmt"
-	"occ/lang/spell"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/lang/spell"
+	"github.com/occ-lang/occ/lang/words"
 	"strings"
 	"unicode/utf8"
 )

@@ -12,7 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 var update = flag.Bool("update", false, "rewrite the want.occ sections of testdata/format/*.txtar")

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // corpusFiles returns every .occ file under specs/ and testdata/.

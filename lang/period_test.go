@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // TestTestPeriod: a test's period is one word or a range of two, and the

@@ -3,7 +3,7 @@ package lang_test
 import (
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // TestPosAt: each character of a file with a byte order mark, CRLF line

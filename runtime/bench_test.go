@@ -9,10 +9,10 @@ import (
 	"sync"
 	"testing"
 
-	"occ/compiler"
-	"occ/runtime"
-	"occ/runtime/data"
-	"occ/runtime/gen"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
+	"github.com/occ-lang/occ/runtime/gen"
 )
 
 // The benchmarks evaluate the individual-outcomes contract on data from

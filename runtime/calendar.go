@@ -1,8 +1,8 @@
 package runtime
 
 import (
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // calendar is the evaluator's view of the contract's compiler.Calendar:

@@ -11,10 +11,10 @@ import (
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/interpreter"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // recInfo is one record taking part in an evaluation.

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // TestCostBudget: an evaluation that does more work, summed over every

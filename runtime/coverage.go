@@ -11,8 +11,8 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // Coverage records which rules, and which outcomes of their conditions, the

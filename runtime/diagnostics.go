@@ -7,9 +7,9 @@ import (
 
 	"cel.dev/cel-go/interpreter"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // An evaluation that fails returns its errors as lang.Diagnostics, one for

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"testing"
 
-	"occ/lang"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // failingContract has two rules that fail on some records, each dividing

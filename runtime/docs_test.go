@@ -16,9 +16,9 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 const statementDoc = "../docs/statement.md"

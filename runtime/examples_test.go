@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // load compiles specs/<dir>/contract.occ, with its text edited by the

@@ -8,10 +8,10 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/spell"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/spell"
 )
 
 // Explanation shows how one statement line was computed.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // yenContract is a contract in yen, whose currency has no minor unit: a

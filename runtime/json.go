@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // The JSON form of a statement, version 1, documented in docs/statement.md.

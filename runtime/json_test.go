@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
-	"occ/runtime/data"
-	"occ/runtime/gen"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime/data"
+	"github.com/occ-lang/occ/runtime/gen"
 )
 
 // jsonStatement is the statement's JSON object as one Go value, whose

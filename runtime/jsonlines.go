@@ -8,8 +8,8 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // lineCount returns the number of the statement's lines.

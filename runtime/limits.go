@@ -3,9 +3,9 @@ package runtime
 import (
 	"fmt"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // adjustment is one line of a cap or floor: the amount it removes (a cap,

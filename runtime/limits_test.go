@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // evalText compiles a contract, loads the CSV files given as name and

@@ -5,9 +5,9 @@ import (
 	"hash/maphash"
 	"sort"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // A statement can hold millions of lines. They are gathered as lineRefs,

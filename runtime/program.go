@@ -7,8 +7,8 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // Program evaluates one compiled contract. It is safe for concurrent use.

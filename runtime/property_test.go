@@ -31,9 +31,9 @@ import (
 	"testing"
 	"time"
 
-	"occ/compiler"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // propSeeds is how many seeds each property test runs.

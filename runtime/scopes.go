@@ -9,8 +9,8 @@ import (
 	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/interpreter"
 
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // scopeRef identifies a scope for the evaluator: a schema's records, or an

@@ -6,10 +6,10 @@ import (
 	"sort"
 	"strings"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // StatementVersion is the version of the statement's JSON schema, described

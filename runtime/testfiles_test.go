@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
-	occruntime "occ/runtime"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
+	occruntime "github.com/occ-lang/occ/runtime"
 )
 
 // secret is what the file outside the test's folder holds, in a cell

@@ -3,8 +3,8 @@ package runtime
 import (
 	"sort"
 
-	"occ/compiler/value"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // kindOrder is the order of the subtotals by kind.

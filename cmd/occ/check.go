@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // checkParams are the inputs of occ check.

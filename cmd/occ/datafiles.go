@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"occ/lang"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // addDataLimitFlags adds the flags that bound reading data files.

@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"occ/lang"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // sources maps a file name (as in Span.File) to its contents, for quoting lines.

@@ -17,7 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/diagnostics")

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
-	"occ/runtime"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime"
 )
 
 // The documentation's examples are checked here, so that they stay true as

@@ -17,12 +17,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/words"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // evalParams are the inputs of occ eval and occ explain.

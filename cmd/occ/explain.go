@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"occ/compiler/value"
-	"occ/runtime"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime"
 )
 
 // writeExplain prints how each line with the given key was computed. Text

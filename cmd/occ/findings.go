@@ -10,8 +10,8 @@ import (
 	"io"
 	"slices"
 
-	"occ/lang"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
 
 	"github.com/spf13/cobra"
 )

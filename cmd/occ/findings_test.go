@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 	"os"
 	"path/filepath"
 	"strings"

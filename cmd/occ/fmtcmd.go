@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // fmtParams are the inputs of occ fmt.

@@ -16,12 +16,12 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"github.com/spf13/cobra"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/words"
-	"occ/runtime/data"
-	"occ/runtime/forecast"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
+	"github.com/occ-lang/occ/runtime/data"
+	"github.com/occ-lang/occ/runtime/forecast"
 )
 
 // forecastParams are the inputs of occ forecast.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 const (

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // unit is one contract: its main file and the test files beside it.

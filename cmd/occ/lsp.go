@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/cmd/occ/lsp"
+	"github.com/occ-lang/occ/cmd/occ/lsp"
 )
 
 // lspParams are the inputs of occ lsp.

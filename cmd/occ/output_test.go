@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"occ/runtime/gen"
+	"github.com/occ-lang/occ/runtime/gen"
 )
 
 // TestOutputThroughSymlink: -o onto a symbolic link replaces the link's

@@ -11,10 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"occ/compiler"
-	"occ/lang"
-	"occ/lang/words"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // progress draws how far a long job has gone on one line of standard

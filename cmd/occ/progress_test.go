@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"io"
-	"occ/runtime/data"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // fakeClock is a clock the test moves by hand.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/compiler"
+	"github.com/occ-lang/occ/compiler"
 )
 
 // schemaParams are the inputs of occ schema.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"occ/lang/words"
-	"occ/runtime"
+	"github.com/occ-lang/occ/lang/words"
+	"github.com/occ-lang/occ/runtime"
 )
 
 // testParams are the inputs of occ test.

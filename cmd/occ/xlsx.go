@@ -30,9 +30,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"occ/compiler/value"
-	"occ/runtime"
-	"occ/runtime/forecast"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/forecast"
 )
 
 // xlsxMaxRows is the most rows a worksheet holds, its header row included

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // xlsxStatementJSON is the part of the statement JSON the test compares.

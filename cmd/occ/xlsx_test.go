@@ -22,11 +22,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/runtime"
-	"occ/runtime/data"
-	"occ/runtime/gen"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
+	"github.com/occ-lang/occ/runtime/gen"
 )
 
 // xlsxCase is a contract and data evaluated into a statement for the

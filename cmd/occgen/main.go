@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"occ/runtime/gen"
+	"github.com/occ-lang/occ/runtime/gen"
 )
 
 func main() {

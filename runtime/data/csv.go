@@ -13,10 +13,10 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang/spell"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang/spell"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // column is what one CSV column holds.

@@ -14,9 +14,9 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // dataDir holds the loader's test contract, data files and cases.

@@ -13,9 +13,9 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang/spell"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang/spell"
 )
 
 // node is a record read from JSON or YAML with the nested records read

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"occ/lang/words"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // Limits bound what one Load reads, so that no input, however large or

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"occ/compiler"
+	"github.com/occ-lang/occ/compiler"
 )
 
 // endless is an input that never ends, like /dev/zero: it gives fill

@@ -18,9 +18,9 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v3"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // Input is one data file given to the evaluator.

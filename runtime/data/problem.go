@@ -5,8 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"occ/lang"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // problem is one fault in the input data, as the loader finds it.

@@ -6,8 +6,8 @@ import (
 
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // origin returns the Origin shared by the records of schema s read from

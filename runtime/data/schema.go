@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"occ/compiler"
-	"occ/lang/spell"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang/spell"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // schemaInfo describes how records of one schema appear in files.

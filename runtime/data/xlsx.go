@@ -15,10 +15,10 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"github.com/xuri/excelize/v2"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang/spell"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang/spell"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // book is a workbook being read. Its sheets are read with excelize's

@@ -8,7 +8,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v3"
 
-	"occ/compiler"
+	"github.com/occ-lang/occ/compiler"
 )
 
 // parseYAML parses the file into fs.yaml; it reports syntax errors.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // withBudget returns the individual-outcomes contract with a budget in

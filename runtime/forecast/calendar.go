@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // calendar is the forecast's view of the contract's compiler.Calendar, the

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"occ/runtime"
+	"github.com/occ-lang/occ/runtime"
 )
 
 // TestCalendarAsEvaluator: the forecast names and lays out settlement

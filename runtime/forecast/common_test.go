@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // TestVaryIsCommonRandom: every step of a sweep of a scenario var draws

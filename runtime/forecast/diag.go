@@ -10,9 +10,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/words"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/words"
 )
 
 // The codes of the diagnostics about a scenario file. Each has the span in

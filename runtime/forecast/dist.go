@@ -10,10 +10,10 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v3"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang/words"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang/words"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // distKind is the shape of a distribution.

@@ -11,11 +11,11 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/runtime"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // Version is the version of the forecast's JSON schema, described in

@@ -7,9 +7,9 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // generator makes the data of simulated runs from a scenario. Each worker

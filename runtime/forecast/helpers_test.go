@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // compileSpec compiles specs/<dir>/contract.occ.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // WriteHTML writes the forecast as one self-contained page: inline CSS and

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // svgChart is what the structural test learns about one chart.

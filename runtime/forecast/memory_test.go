@@ -11,7 +11,7 @@ import (
 	"time"
 	"weak"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // TestRunDataIsNotKept: once a run's data has been evaluated, nothing the

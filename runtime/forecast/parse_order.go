@@ -4,8 +4,8 @@ package forecast
 // and working out the range of values that depend on other fields.
 
 import (
-	"occ/compiler"
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // order resolves references between a schema's fields, puts every field

@@ -11,8 +11,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"occ/compiler/value"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // text returns a scalar's text, with $name replaced by the var's value.

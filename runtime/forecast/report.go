@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // The JSON form of a forecast, described in docs/forecast.md. Objects are

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/runtime"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime"
 )
 
 // Running a forecast: every run of every config on a pool of workers, each

@@ -12,12 +12,12 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"go.yaml.in/yaml/v3"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
-	"occ/lang/spell"
-	"occ/lang/words"
-	"occ/runtime/data"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/lang/spell"
+	"github.com/occ-lang/occ/lang/words"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // Scenario describes the simulated cohorts of a forecast for one contract:

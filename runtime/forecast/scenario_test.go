@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // baseScenario is a valid scenario for the individual-outcomes contract;

@@ -3,7 +3,7 @@ package forecast
 import (
 	"sort"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // Stats summarises one amount over the runs of a forecast. Every figure is

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"occ/compiler/value"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // WriteText writes the terminal summary: the term's and each period's

@@ -3,7 +3,7 @@ package lsp
 import (
 	"slices"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // The words the language takes in each place, for completion. They follow

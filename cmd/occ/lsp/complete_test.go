@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // unknownWords returns the keywords lang.Parse refuses in src: unknown

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"occ/compiler"
-	"occ/compiler/value"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 func (s *server) hover(p textDocumentPositionParams) *hover {

@@ -3,7 +3,7 @@ package lsp
 import (
 	"sort"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // symbolKind says what a name declares.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // scanNames finds the names an expression reads, and the fields it selects

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // ErrNoShutdown is returned by Serve when the client sent exit without

@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"occ/cmd/occ/lsp"
+	"github.com/occ-lang/occ/cmd/occ/lsp"
 )
 
 // client is the test's end of a session.

@@ -1,6 +1,6 @@
 package lsp
 
-import "occ/lang"
+import "github.com/occ-lang/occ/lang"
 
 // documentSymbols answers textDocument/documentSymbol: the file's
 // declarations in order, each data schema with its fields.

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"unicode/utf8"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // text is the content of one file with the byte offsets of its lines, for

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"occ/lang"
+	"github.com/occ-lang/occ/lang"
 )
 
 // The conversions between occ positions (1-based lines, 1-based columns in

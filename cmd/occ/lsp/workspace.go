@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"occ/compiler"
-	"occ/lang"
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/lang"
 )
 
 // document is a file open in the editor, with the text the editor holds.
