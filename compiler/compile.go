@@ -160,6 +160,9 @@ func (ck *checker) checkHeader() {
 	if h.Provider != nil {
 		c.Provider = h.Provider.Unquoted()
 	}
+	if h.Reference != nil {
+		c.Reference = h.Reference.Unquoted()
+	}
 	if h.Version != nil {
 		c.Version = h.Version.Unquoted()
 	}

@@ -17,11 +17,15 @@ type Contract struct {
 	Model        string
 	Commissioner string
 	Provider     string
-	Version      string
-	TermFrom     value.Date
-	TermTo       value.Date
-	Settlement   ScopeKind
-	Currency     string
+	// Reference is the contract's reference in the commissioner's
+	// finance system, from the header's reference setting; "" when the
+	// header has none.
+	Reference  string
+	Version    string
+	TermFrom   value.Date
+	TermTo     value.Date
+	Settlement ScopeKind
+	Currency   string
 	// MinorUnits is the number of decimal places of the currency (2 for GBP).
 	MinorUnits int32
 	Rounding   value.Rounding

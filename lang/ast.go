@@ -41,6 +41,7 @@ type Contract struct {
 	Model        *Word
 	Commissioner *Word
 	Provider     *Word
+	Reference    *Word
 	Version      *Word
 	TermFrom     *Word
 	TermTo       *Word

@@ -11,22 +11,6 @@ import (
 // Decl is a top-level declaration: *Contract, *Param, *Data, *Rule or *Test.
 type Decl interface{ declSpan() Span }
 
-var topKeywords = []string{"contract", "param", "data", "test", "payment", "incentive", "sanction", "share", "cap", "floor", "standard", "flag", "exclude", "let"}
-
-// ruleClauses lists the clauses each rule kind accepts.
-var ruleClauses = map[RuleKind][]string{
-	Payment:   {"for", "per", "when", "amount", "instalments"},
-	Incentive: {"for", "per", "when", "amount", "instalments"},
-	Sanction:  {"for", "per", "when", "amount"},
-	Share:     {"for", "per", "when", "basis", "part"},
-	Cap:       {"per", "covers", "limit"},
-	Floor:     {"per", "covers", "limit"},
-	Standard:  {"per", "measure", "target", "breach", "repeated"},
-	Flag:      {"for", "per", "when"},
-	Exclude:   {"for", "when", "reason"},
-	Let:       {"for", "per", "value"},
-}
-
 // decoder turns the generic statements into typed declarations.
 type decoder struct {
 	diags *Diagnostics
@@ -245,7 +229,6 @@ func (d decoder) contract(s *Stmt) Decl {
 	if !d.needBlock(s, "contract") {
 		return c
 	}
-	known := []string{"model", "commissioner", "provider", "version", "term", "settlement", "currency", "rounding", "budget"}
 	seen := map[string]bool{}
 	for _, st := range s.Block.Stmts {
 		key := st.Head.Text
@@ -266,13 +249,15 @@ func (d decoder) contract(s *Stmt) Decl {
 			case "rounding":
 				c.Rounding = w
 			}
-		case "commissioner", "provider", "version":
+		case "commissioner", "provider", "reference", "version":
 			w := d.one(st, StringWord)
 			switch key {
 			case "commissioner":
 				c.Commissioner = w
 			case "provider":
 				c.Provider = w
+			case "reference":
+				c.Reference = w
 			case "version":
 				c.Version = w
 			}
@@ -287,7 +272,7 @@ func (d decoder) contract(s *Stmt) Decl {
 			}
 			c.TermFrom, c.TermTo = &a[0], &a[2]
 		default:
-			d.unknown(st.Head, "contract setting", known)
+			d.unknown(st.Head, "contract setting", headerSettings)
 		}
 	}
 	return c
@@ -319,8 +304,6 @@ func (d decoder) nameTitleBeforeOp(s *Stmt, what string) (Word, *Word, bool) {
 	}
 	return d.nameTitle(s, what, true)
 }
-
-var fieldTypes = []string{"text", "int", "decimal", "money", "bool", "date", "list"}
 
 func (d decoder) data(s *Stmt) Decl {
 	name, title, ok := d.nameTitle(s, "data", true)
@@ -405,7 +388,7 @@ func (d decoder) field(s *Stmt) *Field {
 			diag := d.errorf(w.Span, "bad-field", "unexpected %s in field %s", describe(w), s.Head.Text)
 			diag.Detail = "after the type a field may have: key, period, a range `0 .. 400`, `max N` for lists, `format \"dd/mm/yyyy\"` for dates, and a \"title\""
 			if w.Kind == IdentWord {
-				if sug := spell.Nearest(w.Text, []string{"key", "period", "max", "format", "optional"}); sug != "" {
+				if sug := spell.Nearest(w.Text, fieldModifiers); sug != "" {
 					diag.Detail = fmt.Sprintf("did you mean %q?", sug)
 				}
 			}
@@ -574,7 +557,7 @@ func (d decoder) test(s *Stmt) Decl {
 				t.Records = append(t.Records, d.record(st))
 				continue
 			}
-			d.unknown(st.Head, "test statement", []string{"period", "set", "data", "expect"})
+			d.unknown(st.Head, "test statement", testStatements)
 		}
 	}
 	return t

@@ -20,6 +20,7 @@ type jsonContract struct {
 	Model        string   `json:"model,omitempty"`
 	Commissioner string   `json:"commissioner,omitempty"`
 	Provider     string   `json:"provider,omitempty"`
+	Reference    string   `json:"reference,omitempty"`
 	Version      string   `json:"version,omitempty"`
 	Term         jsonTerm `json:"term"`
 	Settlement   string   `json:"settlement"`
@@ -147,7 +148,7 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 	j.field("version", StatementVersion)
 	j.field("contract", jsonContract{
 		Title: s.Contract.Title, Model: s.Contract.Model, Commissioner: s.Contract.Commissioner,
-		Provider: s.Contract.Provider, Version: s.Contract.Version,
+		Provider: s.Contract.Provider, Reference: s.Contract.Reference, Version: s.Contract.Version,
 		Term:       jsonTerm{From: s.Contract.TermFrom.String(), To: s.Contract.TermTo.String()},
 		Settlement: s.Contract.Settlement, Currency: s.Contract.Currency, Rounding: s.Contract.Rounding,
 		SpecSHA256: s.Contract.SpecSHA256,

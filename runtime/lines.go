@@ -241,10 +241,25 @@ func (ev *evaluation) line(l lineRef) Line {
 	if r.HasLines() && r.Instalments == 0 {
 		out.Source = ev.sourceOf(rs, int(l.inst))
 	}
+	out.Person = ev.personOf(rs, int(l.inst))
 	if !ev.p.noInputs {
 		out.Inputs = ev.inputs(&out)
 	}
 	return out
+}
+
+// personOf returns the person of instance i of scope s, or "" when it is
+// not one person's.
+func (ev *evaluation) personOf(s scopeRef, i int) string {
+	switch s.kind {
+	case compiler.RecordScope:
+		if p := ev.recs[s.schema][i].person; p >= 0 {
+			return ev.persons[p]
+		}
+	case compiler.PersonScope:
+		return ev.persons[i]
+	}
+	return ""
 }
 
 // sourceOf returns where instance i of scope s was read, for a record, or

@@ -75,11 +75,14 @@ type ContractInfo struct {
 	Model        string
 	Commissioner string
 	Provider     string
-	Version      string
-	TermFrom     value.Date
-	TermTo       value.Date
-	Settlement   string
-	Currency     string
+	// Reference is the contract's reference, from its header; "" when
+	// it has none.
+	Reference  string
+	Version    string
+	TermFrom   value.Date
+	TermTo     value.Date
+	Settlement string
+	Currency   string
 	// MinorUnits is the number of decimal places amounts are shown with.
 	MinorUnits int32
 	Rounding   string
@@ -88,7 +91,11 @@ type ContractInfo struct {
 
 // PeriodTotal is the total of one settlement period in the statement.
 type PeriodTotal struct {
-	Period   string
+	Period string
+	// Number is the period's place among the term's settlement periods,
+	// from 1: in a monthly contract from April, May's statement is
+	// number 2. It is the statement number finance systems file by.
+	Number   int
 	From, To value.Date
 	Total    value.Money
 }
@@ -110,6 +117,11 @@ type Line struct {
 	Amount value.Money
 	// Source is the file and row of the record the line is for, if any.
 	Source string
+	// Person is the person the line is for: the person field of its
+	// record (a nested record's is its parent's), or the person of a per
+	// person rule; "" for a line of no one person, such as a per period
+	// rule's.
+	Person string
 	// Inputs are the values the rule read, in order.
 	Inputs []LineInput
 
@@ -277,7 +289,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	c := ev.p.c
 	s := &Statement{Period: per.label, Data: d.Files, ev: ev}
 	s.Contract = ContractInfo{
-		Title: c.Title, Model: c.Model, Commissioner: c.Commissioner, Provider: c.Provider, Version: c.Version,
+		Title: c.Title, Model: c.Model, Commissioner: c.Commissioner, Provider: c.Provider, Reference: c.Reference, Version: c.Version,
 		TermFrom: c.TermFrom, TermTo: c.TermTo, Settlement: c.Settlement.SettlementWord(),
 		Currency: c.Currency, MinorUnits: c.MinorUnits, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
 	}

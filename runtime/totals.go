@@ -31,7 +31,7 @@ func (ev *evaluation) subtotals(s *Statement, per period) {
 			t = ev.zero
 		}
 		dates := ev.cal.dates(c.Settlement, p)
-		s.Periods = append(s.Periods, PeriodTotal{Period: label, From: dates.from, To: dates.to, Total: t})
+		s.Periods = append(s.Periods, PeriodTotal{Period: label, Number: p + 1, From: dates.from, To: dates.to, Total: t})
 	}
 }
 

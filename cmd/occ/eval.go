@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +31,7 @@ type evalParams struct {
 	period  string
 	set     []string
 	format  string
+	sheet   string // which table --format csv writes
 	output  string
 	explain string
 	workers int
@@ -69,6 +69,7 @@ a contract year (2026/27) or term, or a run of them written FROM..TO
 	}
 	addEvalFlags(cmd, p)
 	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json, csv or xlsx (a workbook: needs -o FILE.xlsx, or -o - for standard output)")
+	cmd.Flags().StringVar(&p.sheet, "sheet", "", "with --format csv, the table to write: lines (the default), caps, standards, flags or exclusions")
 	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically; never over an input) instead of standard output; - is standard output")
 	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
 	return cmd
@@ -231,6 +232,16 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	default:
 		return usageError("unknown format %q: use table, json, csv or xlsx", p.format)
 	}
+	sheet := statementSheets[0]
+	if p.sheet != "" {
+		var ok bool
+		if sheet, ok = sheetNamed(p.sheet); !ok {
+			return usageError("unknown --sheet %q: use %s", p.sheet, strings.Join(sheetNames(), ", "))
+		}
+		if p.format != "csv" {
+			return usageError("--sheet picks the table --format csv writes; --format %s writes every table", p.format)
+		}
+	}
 	ctx, stop := notifyContext(ctx)
 	defer stop()
 	stderr = quiet(stderr, p.quiet)
@@ -311,14 +322,14 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		})
 	}
 	if p.format == "xlsx" {
-		return writeStatementXLSXOutput(ctx, p.output, stdout, st)
+		return writeStatementXLSXOutput(ctx, p.output, stdout, st, whatIf)
 	}
 	return writeOutput(ctx, p.output, stdout, func(w io.Writer) error {
 		switch p.format {
 		case "json":
 			return st.WriteJSON(w)
 		case "csv":
-			return writeStatementCSV(w, st, whatIf)
+			return writeStatementCSV(w, st, sheet, whatIf)
 		}
 		return writeStatementTable(w, st, whatIf)
 	})
@@ -426,6 +437,9 @@ func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) err
 	fmt.Fprintf(w, "%s\n", t(c.Title))
 	if c.Commissioner != "" || c.Provider != "" {
 		fmt.Fprintf(w, "%s / %s\n", t(c.Commissioner), t(c.Provider))
+	}
+	if c.Reference != "" {
+		fmt.Fprintf(w, "Contract reference %s\n", t(c.Reference))
 	}
 	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", t(s.Period), c.Settlement, t(c.Currency), c.Rounding)
 	fmt.Fprintf(w, "Spec sha256 %s\n", c.SpecSHA256)
@@ -557,27 +571,4 @@ func writeLinesTable(w io.Writer, s *runtime.Statement, m func(value.Money) stri
 		}
 	}
 	return nil
-}
-
-// writeStatementCSV writes one row per line, for finance systems. Text
-// cells go through csvText, so that a spreadsheet opening the file runs no
-// formula from the data; amounts are plain decimals. The last column,
-// what_if, is empty in a statement of the contract as written and holds
-// the --set values (whatIf, from whatIfSettings) on every row of a
-// what-if, so that no row of it can be taken for the real thing.
-func writeStatementCSV(w io.Writer, s *runtime.Statement, whatIf []string) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"period", "rule", "kind", "key", "amount", "currency", "title", "source", "what_if"})
-	rec := make([]string, 9)
-	t := csvText
-	rec[8] = t(strings.Join(whatIf, "; "))
-	for l := range s.Lines() {
-		rec[0], rec[1], rec[2], rec[3] = t(l.Period), t(l.Rule), t(l.Kind), t(l.Key)
-		rec[4], rec[5], rec[6], rec[7] = l.Amount.Decimal().StringFixed(s.Contract.MinorUnits), t(s.Contract.Currency), t(l.Title), t(l.Source)
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }

@@ -536,8 +536,8 @@ func xlsxFailed(err error) error {
 // writeStatementXLSXOutput writes the statement's workbook to the -o file,
 // atomically, or to standard output for -o -. runEval has refused xlsx
 // without -o.
-func writeStatementXLSXOutput(ctx context.Context, output string, stdout io.Writer, s *runtime.Statement) error {
-	return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeStatementXLSX(w, s, xlsxOptions{}) })
+func writeStatementXLSXOutput(ctx context.Context, output string, stdout io.Writer, s *runtime.Statement, whatIf []string) error {
+	return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeStatementXLSX(w, s, whatIf, xlsxOptions{}) })
 }
 
 // checkXLSXOutput refuses a workbook with nowhere to go: a workbook is
@@ -549,26 +549,23 @@ func checkXLSXOutput(output string) error {
 	return nil
 }
 
-// The columns of a statement's tables.
-var (
-	xlsxLineCols = []xlsxCol{{"Rule", 18}, {"Kind", 11}, {"Period", 12}, {"From", 11}, {"To", 11}, {"Key", 18},
-		{"Amount", 14}, {"Title", 36}, {"Source", 34}, {"Inputs", 60}}
-	xlsxCapCols = []xlsxCol{{"Rule", 18}, {"Kind", 8}, {"Instance", 14}, {"Period", 12}, {"Covered", 14},
-		{"Limit", 14}, {"Adjustment", 14}}
-	xlsxStandardCols = []xlsxCol{{"Standard", 18}, {"Title", 36}, {"Instance", 14}, {"Period", 12}, {"Measure", 11},
-		{"Numerator", 11}, {"Denominator", 12}, {"Op", 5}, {"Target", 10}, {"Status", 13}, {"Consequence", 30},
-		{"Consecutive breaches", 12}}
-	xlsxFlagCols      = []xlsxCol{{"Rule", 18}, {"Title", 36}, {"Period", 12}, {"Key", 18}, {"Source", 34}}
-	xlsxExclusionCols = []xlsxCol{{"Data", 12}, {"Key", 18}, {"Source", 34}, {"Period", 12}, {"Rule", 18}, {"Reason", 50}}
-)
-
-// writeStatementXLSX writes a statement as a workbook: Summary, Lines (on
-// as many sheets as it takes), Caps, Standards, Flags and Exclusions.
-func writeStatementXLSX(w io.Writer, s *runtime.Statement, opts xlsxOptions) error {
-	return xlsxFailed(statementXLSX(w, s, opts))
+// writeStatementXLSX writes a statement as a workbook: Summary, then each
+// of the statement's tables (statementSheets: Lines, Caps, Standards,
+// Flags and Exclusions), each on as many sheets as it takes.
+func writeStatementXLSX(w io.Writer, s *runtime.Statement, whatIf []string, opts xlsxOptions) error {
+	return xlsxFailed(statementXLSX(w, s, whatIf, opts))
 }
 
-func statementXLSX(w io.Writer, s *runtime.Statement, opts xlsxOptions) error {
+// xlsxCols are a statement table's columns in the workbook.
+func xlsxCols(sh statementSheet) []xlsxCol {
+	cols := make([]xlsxCol, len(sh.cols))
+	for i, c := range sh.cols {
+		cols[i] = xlsxCol{c.header, c.width}
+	}
+	return cols
+}
+
+func statementXLSX(w io.Writer, s *runtime.Statement, whatIf []string, opts xlsxOptions) error {
 	c := s.Contract
 	b, err := newXLSXBook(c.Currency, c.MinorUnits, opts)
 	if err != nil {
@@ -576,86 +573,53 @@ func statementXLSX(w io.Writer, s *runtime.Statement, opts xlsxOptions) error {
 	}
 	defer b.close()
 	lines := 0
-	for _, k := range s.ByKind {
-		lines += k.Lines
+	for range s.Lines() {
+		lines++
 	}
-	lineSheets := b.sheetNames("Lines", lines)
-	capSheets := b.sheetNames("Caps", len(s.Caps))
-	stdSheets := b.sheetNames("Standards", len(s.Standards))
-	flagSheets := b.sheetNames("Flags", len(s.Flags))
-	exclSheets := b.sheetNames("Exclusions", len(s.Excluded))
-	if err := b.addSheets("Summary", lineSheets, capSheets, stdSheets, flagSheets, exclSheets); err != nil {
+	counts := []int{lines, len(s.Caps), len(s.Standards), len(s.Flags), len(s.Excluded)}
+	names := make([][]string, len(statementSheets))
+	for i, sh := range statementSheets {
+		names[i] = b.sheetNames(sh.title, counts[i])
+	}
+	if err := b.addSheets("Summary", names...); err != nil {
 		return err
 	}
+	sc := newSheetContext(s, whatIf)
 	// The lines first, so that an amount the workbook cannot hold is
 	// reported by its line rather than by a total.
-	err = statementLines(b, s, lineSheets)
-	if err == nil {
-		err = statementSummary(b, s, lines, lineSheets)
-	}
-	if err == nil {
-		err = b.fill(capSheets, xlsxCapCols, func(add func(...any) error) error {
-			for _, cp := range s.Caps {
-				if err := add(cp.Rule, cp.Kind, cp.Instance, cp.Period,
-					xlsxMoney(cp.Covered.Decimal()), xlsxMoney(cp.Limit.Decimal()), xlsxMoney(cp.Adjustment.Decimal())); err != nil {
-					return err
+	for i, sh := range statementSheets {
+		err = b.fill(names[i], xlsxCols(sh), func(add func(...any) error) error {
+			return sh.rows(s, sc, func(cells ...any) error {
+				for j, v := range cells {
+					if m, ok := v.(value.Money); ok {
+						cells[j] = xlsxMoney(m.Decimal())
+					}
 				}
-			}
-			return nil
+				return add(cells...)
+			})
 		})
-	}
-	if err == nil {
-		err = b.fill(stdSheets, xlsxStandardCols, func(add func(...any) error) error {
-			for _, st := range s.Standards {
-				var num, den, measure any
-				if st.Numerator != nil {
-					num, den = int(*st.Numerator), int(*st.Denominator)
-				}
-				if st.NotMeasured == "" {
-					measure = xlsxMeasure{st.Measure, st.AsPercent}
-				}
-				if err := add(st.Rule, st.Title, st.Instance, st.Period, measure, num, den, st.Op,
-					xlsxMeasure{st.Target, st.AsPercent}, st.Status(), st.Consequence, st.Consecutive); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err == nil {
-		err = b.fill(flagSheets, xlsxFlagCols, func(add func(...any) error) error {
-			for _, f := range s.Flags {
-				if err := add(f.Rule, f.Title, f.Period, f.Key, f.Source); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err == nil {
-		err = b.fill(exclSheets, xlsxExclusionCols, func(add func(...any) error) error {
-			for _, x := range s.Excluded {
-				if err := add(x.Data, x.Key, x.Source, x.Period, x.Rule, x.Reason); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err != nil {
-		return err
+		if err == nil && i == 0 {
+			err = statementSummary(b, s, lines, names[0], sc.whatIf)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	_ = b.f.SetDocProps(&excelize.DocProperties{Creator: "occ", Title: c.Title, Subject: "Statement for " + s.Period})
 	return b.write(w)
 }
 
 // statementSummary writes the Summary sheet of a statement.
-func statementSummary(b *xlsxBook, s *runtime.Statement, lines int, lineSheets []string) error {
+func statementSummary(b *xlsxBook, s *runtime.Statement, lines int, lineSheets []string, whatIf string) error {
 	c := s.Contract
 	fm := b.form("Summary", 24, 44, 14, 14, 14, 14, 14)
+	if whatIf != "" {
+		fm.field("WHAT-IF", whatIf+" (not the contract's values; do not pay from this statement)")
+	}
 	fm.field("Statement", c.Title)
 	fm.field("Commissioner", c.Commissioner)
 	fm.field("Provider", c.Provider)
+	fm.field("Reference", c.Reference)
 	fm.field("Model", c.Model)
 	fm.field("Version", c.Version)
 	fm.field("Term from", xlsxDate(c.TermFrom))
@@ -696,38 +660,6 @@ func statementSummary(b *xlsxBook, s *runtime.Statement, lines int, lineSheets [
 		fm.line(0, p.Name, p.Value, p.Set)
 	}
 	return fm.err
-}
-
-// statementLines streams the statement's lines onto the Lines sheets.
-func statementLines(b *xlsxBook, s *runtime.Statement, sheets []string) error {
-	periods := map[string]runtime.PeriodTotal{}
-	for _, p := range s.Periods {
-		periods[p.Period] = p
-	}
-	t, err := b.table(sheets, xlsxLineCols)
-	if err != nil {
-		return err
-	}
-	var in strings.Builder
-	for l := range s.Lines() {
-		var from, to any
-		if p, ok := periods[l.Period]; ok {
-			from, to = xlsxDate(p.From), xlsxDate(p.To)
-		}
-		in.Reset()
-		for i, x := range l.Inputs {
-			if i > 0 {
-				in.WriteString("; ")
-			}
-			in.WriteString(x.Name)
-			in.WriteString(" = ")
-			in.WriteString(x.Value)
-		}
-		if err := t.add(l.Rule, l.Kind, l.Period, from, to, l.Key, xlsxMoney(l.Amount.Decimal()), l.Title, l.Source, in.String()); err != nil {
-			return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
-		}
-	}
-	return t.finish()
 }
 
 // writeForecastXLSXFile writes the forecast's workbook to name, atomically.

@@ -203,7 +203,7 @@ func TestXLSXInLibreOffice(t *testing.T) {
 	// read Lines (2), Lines (3).
 	split := &book{c: books[0].c, path: filepath.Join(dir, "split.xlsx"), json: books[0].json, csv: books[0].csv, sheet: "Lines"}
 	var buf bytes.Buffer
-	if err := writeStatementXLSX(&buf, statementOf(t, split.c), xlsxOptions{rowsPerSheet: 5}); err != nil {
+	if err := writeStatementXLSX(&buf, statementOf(t, split.c), nil, xlsxOptions{rowsPerSheet: 5}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(split.path, buf.Bytes(), 0o644); err != nil {
@@ -249,21 +249,29 @@ func checkStatementInLibreOffice(t *testing.T, js xlsxStatementJSON, cs [][]stri
 		}
 	}
 
-	// Lines, against the CSV statement (period,rule,kind,key,amount,
-	// currency,title,source) and the JSON's dates and inputs.
+	// Lines, against the CSV statement, column by column, and the JSON's
+	// dates and inputs. The workbook's Lines sheet has the CSV's columns,
+	// in its order, and then the inputs.
 	var lines [][]string
+	var header []string
 	if split {
 		for _, name := range []string{"Lines", "Lines (2)", "Lines (3)"} {
 			rows := sheet(name)
 			if len(rows)-1 > 4 {
 				t.Errorf("%s holds %d lines, more than 4", name, len(rows)-1)
 			}
+			header = rows[0]
 			lines = append(lines, rows[1:]...)
 		}
 	} else {
 		rows := sheet("Lines")
-		same("Lines header", strings.Join(rows[0], ","), "Rule,Kind,Period,From,To,Key,Amount,Title,Source,Inputs")
+		header = rows[0]
+		same("Lines header", strings.Join(rows[0], ","),
+			"Contract,Statement,Line id,Period,From,To,Payer,Person,Key,Kind,Rule,Amount,Currency,Title,Source,What-if,Inputs")
 		lines = rows[1:]
+	}
+	if len(cs) == 0 || len(cs[0]) != len(header)-1 {
+		t.Fatalf("the CSV statement has the columns %q; the workbook's Lines sheet %q", cs[0], header)
 	}
 	if len(lines) != len(cs)-1 || len(lines) != len(js.Lines) {
 		t.Fatalf("LibreOffice read %d lines; the CSV statement has %d, the JSON %d", len(lines), len(cs)-1, len(js.Lines))
@@ -275,20 +283,26 @@ func checkStatementInLibreOffice(t *testing.T, js xlsxStatementJSON, cs [][]stri
 	for i, r := range lines {
 		c, l := cs[i+1], js.Lines[i]
 		at := "Lines row " + strconv.Itoa(i+2)
-		same(at+" rule", cellAt(r, 0), c[1])
-		same(at+" kind", cellAt(r, 1), c[2])
-		same(at+" period", cellAt(r, 2), c[0])
-		same(at+" from", cellAt(r, 3), dates[l.Period][0])
-		same(at+" to", cellAt(r, 4), dates[l.Period][1])
-		same(at+" key", cellAt(r, 5), c[3])
-		money(at+" amount", cellAt(r, 6), c[4])
-		same(at+" title", cellAt(r, 7), c[6])
-		same(at+" source", cellAt(r, 8), c[7])
+		for j, name := range cs[0] {
+			switch name {
+			case "amount":
+				money(at+" amount", cellAt(r, j), c[j])
+			case "period_start":
+				same(at+" from", cellAt(r, j), dates[l.Period][0])
+				same(at+" from (CSV)", c[j], dates[l.Period][0])
+			case "period_end":
+				same(at+" to", cellAt(r, j), dates[l.Period][1])
+				same(at+" to (CSV)", c[j], dates[l.Period][1])
+			default:
+				same(at+" "+name, cellAt(r, j), c[j])
+			}
+		}
+		same(at+" rule (JSON)", c[10], l.Rule)
 		var in []string
 		for _, x := range l.Inputs {
 			in = append(in, x.Name+" = "+x.Value)
 		}
-		same(at+" inputs", cellAt(r, 9), strings.Join(in, "; "))
+		same(at+" inputs", cellAt(r, len(cs[0])), strings.Join(in, "; "))
 	}
 
 	// Summary.
@@ -341,62 +355,71 @@ func checkStatementInLibreOffice(t *testing.T, js xlsxStatementJSON, cs [][]stri
 		}
 	}
 
-	// Caps, Standards, Flags, Exclusions.
-	caps := sheet("Caps")[1:]
+	// Caps, Standards, Flags, Exclusions, by their columns' headers.
+	table := func(name string) (map[string]int, [][]string) {
+		rows := sheet(name)
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		return col, rows[1:]
+	}
+	cc, caps := table("Caps")
 	if len(caps) != len(js.Caps) {
 		t.Errorf("Caps has %d rows, want %d", len(caps), len(js.Caps))
 	}
 	for i := range min(len(caps), len(js.Caps)) {
 		c, r := js.Caps[i], caps[i]
-		same("Caps rule", cellAt(r, 0), c.Rule)
-		same("Caps instance", cellAt(r, 2), c.Instance)
-		same("Caps period", cellAt(r, 3), c.Period)
-		money("Caps covered", cellAt(r, 4), c.Covered)
-		money("Caps limit", cellAt(r, 5), c.Limit)
-		money("Caps adjustment", cellAt(r, 6), c.Adjustment)
+		same("Caps rule", cellAt(r, cc["Rule"]), c.Rule)
+		same("Caps instance", cellAt(r, cc["Instance"]), c.Instance)
+		same("Caps period", cellAt(r, cc["Period"]), c.Period)
+		money("Caps covered", cellAt(r, cc["Covered"]), c.Covered)
+		money("Caps limit", cellAt(r, cc["Limit"]), c.Limit)
+		money("Caps adjustment", cellAt(r, cc["Adjustment"]), c.Adjustment)
 	}
-	stds := sheet("Standards")[1:]
+	sc, stds := table("Standards")
 	if len(stds) != len(js.Standards) {
 		t.Errorf("Standards has %d rows, want %d", len(stds), len(js.Standards))
 	}
 	for i := range min(len(stds), len(js.Standards)) {
 		s, r := js.Standards[i], stds[i]
-		same("Standards standard", cellAt(r, 0), s.Standard)
-		same("Standards instance", cellAt(r, 2), s.Instance)
-		same("Standards period", cellAt(r, 3), s.Period)
-		same("Standards status", cellAt(r, 9), s.Status)
-		same("Standards consecutive breaches", cellAt(r, 11), strconv.Itoa(s.Consecutive))
+		same("Standards standard", cellAt(r, sc["Standard"]), s.Standard)
+		same("Standards instance", cellAt(r, sc["Instance"]), s.Instance)
+		same("Standards period", cellAt(r, sc["Period"]), s.Period)
+		same("Standards status", cellAt(r, sc["Status"]), s.Status)
+		same("Standards consecutive breaches", cellAt(r, sc["Consecutive breaches"]), strconv.Itoa(s.Consecutive))
 		if s.Numerator != nil {
-			same("Standards numerator", cellAt(r, 5), strconv.Itoa(*s.Numerator))
-			same("Standards denominator", cellAt(r, 6), strconv.Itoa(*s.Denominator))
+			same("Standards numerator", cellAt(r, sc["Numerator"]), strconv.Itoa(*s.Numerator))
+			same("Standards denominator", cellAt(r, sc["Denominator"]), strconv.Itoa(*s.Denominator))
 		}
 		// The measure, to the 15 significant digits a spreadsheet keeps.
-		if want := roundSignificant(value.MustParseDecimal(s.Measure), 15).String(); !sameNumber(fromPercent(cellAt(r, 4)), want) {
-			t.Errorf("Standards measure: LibreOffice read %q, the statement says %s (%s to 15 digits)", cellAt(r, 4), s.Measure, want)
+		m := cellAt(r, sc["Measure"])
+		if want := roundSignificant(value.MustParseDecimal(s.Measure), 15).String(); !sameNumber(fromPercent(m), want) {
+			t.Errorf("Standards measure: LibreOffice read %q, the statement says %s (%s to 15 digits)", m, s.Measure, want)
 		}
 	}
-	flags := sheet("Flags")[1:]
+	fc, flags := table("Flags")
 	if len(flags) != len(js.Flags) {
 		t.Errorf("Flags has %d rows, want %d", len(flags), len(js.Flags))
 	}
 	for i := range min(len(flags), len(js.Flags)) {
 		f, r := js.Flags[i], flags[i]
-		same("Flags rule", cellAt(r, 0), f.Rule)
-		same("Flags period", cellAt(r, 2), f.Period)
-		same("Flags key", cellAt(r, 3), f.Key)
-		same("Flags source", cellAt(r, 4), f.Source)
+		same("Flags rule", cellAt(r, fc["Rule"]), f.Rule)
+		same("Flags period", cellAt(r, fc["Period"]), f.Period)
+		same("Flags key", cellAt(r, fc["Key"]), f.Key)
+		same("Flags source", cellAt(r, fc["Source"]), f.Source)
 	}
-	excl := sheet("Exclusions")[1:]
+	xc, excl := table("Exclusions")
 	if len(excl) != len(js.Excluded) {
 		t.Errorf("Exclusions has %d rows, want %d", len(excl), len(js.Excluded))
 	}
 	for i := range min(len(excl), len(js.Excluded)) {
 		x, r := js.Excluded[i], excl[i]
-		same("Exclusions data", cellAt(r, 0), x.Data)
-		same("Exclusions key", cellAt(r, 1), x.Key)
-		same("Exclusions source", cellAt(r, 2), x.Source)
-		same("Exclusions period", cellAt(r, 3), x.Period)
-		same("Exclusions reason", cellAt(r, 5), x.Reason)
+		same("Exclusions data", cellAt(r, xc["Data"]), x.Data)
+		same("Exclusions key", cellAt(r, xc["Key"]), x.Key)
+		same("Exclusions source", cellAt(r, xc["Source"]), x.Source)
+		same("Exclusions period", cellAt(r, xc["Period"]), x.Period)
+		same("Exclusions reason", cellAt(r, xc["Reason"]), x.Reason)
 	}
 }
 

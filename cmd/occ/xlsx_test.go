@@ -133,7 +133,7 @@ func statementOf(t testing.TB, c xlsxCase) *runtime.Statement {
 func workbook(t testing.TB, st *runtime.Statement, opts xlsxOptions) (*excelize.File, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := writeStatementXLSX(&buf, st, opts); err != nil {
+	if err := writeStatementXLSX(&buf, st, nil, opts); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
@@ -182,6 +182,21 @@ func sameNumber(a, b string) bool {
 
 // checkTableSheet checks a table sheet's header row, that it is frozen,
 // and that its autofilter covers the header and rows rows.
+// columnsOf maps a table's header row to each column's index.
+func columnsOf(header []string) map[string]int {
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	return col
+}
+
+// cellOf names the cell of column index col (from 0) and row (from 1).
+func cellOf(col, row int) string {
+	ref, _ := excelize.CoordinatesToCellName(col+1, row)
+	return ref
+}
+
 func checkTableSheet(t *testing.T, f *excelize.File, sheet string, cols []xlsxCol, rows int) {
 	t.Helper()
 	got, err := f.GetRows(sheet)
@@ -239,8 +254,10 @@ func TestStatementXLSX(t *testing.T) {
 			for l := range st.Lines() {
 				lines = append(lines, l)
 			}
-			checkTableSheet(t, f, "Lines", xlsxLineCols, len(lines))
+			lineCols := xlsxCols(statementSheets[0])
+			checkTableSheet(t, f, "Lines", lineCols, len(lines))
 			rows, _ := f.GetRows("Lines", excelize.Options{RawCellValue: true})
+			col := columnsOf(rows[0])
 			periods := map[string]runtime.PeriodTotal{}
 			for _, p := range st.Periods {
 				periods[p.Period] = p
@@ -248,19 +265,24 @@ func TestStatementXLSX(t *testing.T) {
 			for i, l := range lines {
 				r := i + 2
 				row := rows[i+1]
-				for len(row) < len(xlsxLineCols) {
+				for len(row) < len(lineCols) {
 					row = append(row, "")
 				}
-				if row[0] != l.Rule || row[1] != l.Kind || row[2] != l.Period || row[5] != l.Key || row[7] != l.Title || row[8] != l.Source {
+				at := func(name string) string { return row[col[name]] }
+				if at("Rule") != l.Rule || at("Kind") != l.Kind || at("Period") != l.Period || at("Key") != l.Key ||
+					at("Title") != l.Title || at("Source") != l.Source || at("Person") != l.Person ||
+					at("Line id") != l.Period+":"+l.Rule+":"+l.Key || at("Contract") != st.Contract.Title ||
+					at("Payer") != st.Contract.Commissioner || at("Currency") != st.Contract.Currency ||
+					at("Statement") != strconv.Itoa(periods[l.Period].Number) || at("What-if") != "" {
 					t.Errorf("Lines row %d: %q, want the line %+v", r, row, *l)
 				}
-				if !sameNumber(row[6], l.Amount.String()) {
-					t.Errorf("Lines row %d: amount %s, want %s", r, row[6], l.Amount)
+				if !sameNumber(at("Amount"), l.Amount.String()) {
+					t.Errorf("Lines row %d: amount %s, want %s", r, at("Amount"), l.Amount)
 				}
-				if len(l.Inputs) > 0 && !strings.HasPrefix(row[9], l.Inputs[0].Name+" = "+l.Inputs[0].Value) {
-					t.Errorf("Lines row %d: inputs %q, want them to start with %s = %s", r, row[9], l.Inputs[0].Name, l.Inputs[0].Value)
+				if len(l.Inputs) > 0 && !strings.HasPrefix(at("Inputs"), l.Inputs[0].Name+" = "+l.Inputs[0].Value) {
+					t.Errorf("Lines row %d: inputs %q, want them to start with %s = %s", r, at("Inputs"), l.Inputs[0].Name, l.Inputs[0].Value)
 				}
-				g := "G" + strconv.Itoa(r)
+				g := cellOf(col["Amount"], r)
 				if ct, _ := f.GetCellType("Lines", g); ct != excelize.CellTypeUnset && ct != excelize.CellTypeNumber {
 					t.Errorf("Lines %s is of type %v, want a number", g, ct)
 				}
@@ -268,8 +290,8 @@ func TestStatementXLSX(t *testing.T) {
 					t.Errorf("Lines %s has format %q, want %q", g, got, moneyFmt)
 				}
 				p := periods[l.Period]
-				for col, d := range map[string]value.Date{"D": p.From, "E": p.To} {
-					ref := col + strconv.Itoa(r)
+				for name, d := range map[string]value.Date{"From": p.From, "To": p.To} {
+					ref := cellOf(col[name], r)
 					if got := cellFormat(t, f, "Lines", ref); got != "yyyy-mm-dd" {
 						t.Errorf("Lines %s has format %q, want yyyy-mm-dd", ref, got)
 					}
@@ -283,8 +305,8 @@ func TestStatementXLSX(t *testing.T) {
 				}
 			}
 			if len(lines) > 0 {
-				if shown, _ := f.GetCellValue("Lines", "G2"); !strings.HasPrefix(shown, moneyFmt[1:2]) && !strings.HasPrefix(shown, "-"+moneyFmt[1:2]) {
-					t.Errorf("Lines G2 shows %q, not in the currency", shown)
+				if shown, _ := f.GetCellValue("Lines", cellOf(col["Amount"], 2)); !strings.HasPrefix(shown, moneyFmt[1:2]) && !strings.HasPrefix(shown, "-"+moneyFmt[1:2]) {
+					t.Errorf("Lines amount of row 2 shows %q, not in the currency", shown)
 				}
 			}
 
@@ -344,43 +366,47 @@ func TestStatementXLSX(t *testing.T) {
 				}
 			}
 
-			checkTableSheet(t, f, "Caps", xlsxCapCols, len(st.Caps))
-			checkTableSheet(t, f, "Standards", xlsxStandardCols, len(st.Standards))
-			checkTableSheet(t, f, "Flags", xlsxFlagCols, len(st.Flags))
-			checkTableSheet(t, f, "Exclusions", xlsxExclusionCols, len(st.Excluded))
+			checkTableSheet(t, f, "Caps", xlsxCols(statementSheets[1]), len(st.Caps))
+			checkTableSheet(t, f, "Standards", xlsxCols(statementSheets[2]), len(st.Standards))
+			checkTableSheet(t, f, "Flags", xlsxCols(statementSheets[3]), len(st.Flags))
+			checkTableSheet(t, f, "Exclusions", xlsxCols(statementSheets[4]), len(st.Excluded))
 			caps, _ := f.GetRows("Caps", excelize.Options{RawCellValue: true})
+			cc := columnsOf(caps[0])
 			for i, cp := range st.Caps {
 				r := caps[i+1]
-				if r[0] != cp.Rule || r[2] != cp.Instance || !sameNumber(r[4], cp.Covered.String()) ||
-					!sameNumber(r[5], cp.Limit.String()) || !sameNumber(r[6], cp.Adjustment.String()) {
+				if r[cc["Rule"]] != cp.Rule || r[cc["Instance"]] != cp.Instance || !sameNumber(r[cc["Covered"]], cp.Covered.String()) ||
+					!sameNumber(r[cc["Limit"]], cp.Limit.String()) || !sameNumber(r[cc["Adjustment"]], cp.Adjustment.String()) {
 					t.Errorf("Caps row %d: %q, want %+v", i+2, r, cp)
 				}
 			}
 			stds, _ := f.GetRows("Standards", excelize.Options{RawCellValue: true})
+			sc := columnsOf(stds[0])
 			for i, sd := range st.Standards {
 				r := stds[i+1]
-				if r[0] != sd.Rule || r[2] != sd.Instance || r[9] != sd.Status() {
+				if r[sc["Standard"]] != sd.Rule || r[sc["Instance"]] != sd.Instance || r[sc["Status"]] != sd.Status() {
 					t.Errorf("Standards row %d: %q, want %+v", i+2, r, sd)
 				}
 				// The measure to 15 significant digits, rounded.
-				if want := roundSignificant(sd.Measure, 15).String(); sd.NotMeasured == "" && !sameNumber(r[4], want) {
-					t.Errorf("Standards row %d: measure %s, want %s (%s)", i+2, r[4], want, sd.Measure)
+				if want := roundSignificant(sd.Measure, 15).String(); sd.NotMeasured == "" && !sameNumber(r[sc["Measure"]], want) {
+					t.Errorf("Standards row %d: measure %s, want %s (%s)", i+2, r[sc["Measure"]], want, sd.Measure)
 				}
 				if sd.AsPercent {
-					if got := cellFormat(t, f, "Standards", "E"+strconv.Itoa(i+2)); got != "#10" {
-						t.Errorf("Standards E%d has format %s, want 0.00%% (#10)", i+2, got)
+					if got := cellFormat(t, f, "Standards", cellOf(sc["Measure"], i+2)); got != "#10" {
+						t.Errorf("Standards measure of row %d has format %s, want 0.00%% (#10)", i+2, got)
 					}
 				}
 			}
 			flags, _ := f.GetRows("Flags")
+			fc := columnsOf(flags[0])
 			for i, fl := range st.Flags {
-				if r := flags[i+1]; r[0] != fl.Rule || r[3] != fl.Key {
+				if r := flags[i+1]; r[fc["Rule"]] != fl.Rule || r[fc["Key"]] != fl.Key {
 					t.Errorf("Flags row %d: %q, want %+v", i+2, r, fl)
 				}
 			}
 			excl, _ := f.GetRows("Exclusions")
+			xc := columnsOf(excl[0])
 			for i, x := range st.Excluded {
-				if r := excl[i+1]; r[0] != x.Data || r[1] != x.Key || r[len(r)-1] != x.Reason {
+				if r := excl[i+1]; r[xc["Data"]] != x.Data || r[xc["Key"]] != x.Key || r[xc["Reason"]] != x.Reason {
 					t.Errorf("Exclusions row %d: %q, want %+v", i+2, r, x)
 				}
 			}
@@ -423,9 +449,10 @@ func TestStatementXLSXGoesOnOverSheets(t *testing.T) {
 	for _, sheet := range want[1:4] {
 		rows, _ := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 		n := len(rows) - 1
-		checkTableSheet(t, f, sheet, xlsxLineCols, n)
+		checkTableSheet(t, f, sheet, xlsxCols(statementSheets[0]), n)
+		col := columnsOf(rows[0])
 		for _, r := range rows[1:] {
-			keys = append(keys, r[0]+" "+r[5]+" "+r[6])
+			keys = append(keys, r[col["Rule"]]+" "+r[col["Key"]]+" "+r[col["Amount"]])
 		}
 	}
 	var all []string
@@ -611,11 +638,11 @@ func TestEvalXLSXOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if v, _ := f.GetCellValue("Summary", "B13", excelize.Options{RawCellValue: true}); v != "3153.64" {
-		t.Errorf("Summary B13 (the total) = %q", v)
+	if v, _ := f.GetCellValue("Summary", "B14", excelize.Options{RawCellValue: true}); v != "3153.64" {
+		t.Errorf("Summary B14 (the total) = %q", v)
 	}
-	if v, _ := f.GetCellValue("Lines", "J2"); v != "review.actual_hours = 40; hourly_rate = 19.60" {
-		t.Errorf("Lines J2 (the first line's inputs) = %q", v)
+	if v, _ := f.GetCellValue("Lines", "Q2"); v != "review.actual_hours = 40; hourly_rate = 19.60" {
+		t.Errorf("Lines Q2 (the first line's inputs) = %q", v)
 	}
 	code, _, stderr = evalRun(t, evalOutcomesArgs("--format", "xls", "-o", out)...)
 	if code != exitUsage || !strings.Contains(stderr, `unknown format "xls": use table, json, csv or xlsx`) {
@@ -780,7 +807,7 @@ func benchmarkStatementXLSX(b *testing.B, opts ...runtime.Option) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := writeStatementXLSX(io.Discard, st, xlsxOptions{}); err != nil {
+		if err := writeStatementXLSX(io.Discard, st, nil, xlsxOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

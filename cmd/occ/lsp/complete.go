@@ -6,29 +6,22 @@ import (
 	"github.com/occ-lang/occ/lang"
 )
 
-// The words the language takes in each place, for completion. They follow
-// lang's decoder (lang/decode.go), which keeps its lists unexported;
+// The words the language takes in each place, for completion: the
+// declarations, header settings, rule clauses, field words and test
+// statements are lang's own lists (lang/keywords.go), and
 // TestKeywordsAccepted checks each one against lang.Parse.
 var (
-	topKeywords = []string{"contract", "param", "data", "test", "payment", "incentive", "sanction", "share", "cap", "floor", "standard", "flag", "exclude", "let"}
-
-	headerKeywords = []string{"model", "commissioner", "provider", "version", "term", "settlement", "currency", "rounding", "budget"}
-
-	ruleClauses = map[lang.RuleKind][]string{
-		lang.Payment:   {"for", "per", "when", "amount", "instalments"},
-		lang.Incentive: {"for", "per", "when", "amount", "instalments"},
-		lang.Sanction:  {"for", "per", "when", "amount"},
-		lang.Share:     {"for", "per", "when", "basis", "part"},
-		lang.Cap:       {"per", "covers", "limit"},
-		lang.Floor:     {"per", "covers", "limit"},
-		lang.Standard:  {"per", "measure", "target", "breach", "repeated"},
-		lang.Flag:      {"for", "per", "when"},
-		lang.Exclude:   {"for", "when", "reason"},
-		lang.Let:       {"for", "per", "value"},
-	}
-
-	fieldWords   = []string{"text", "int", "decimal", "money", "bool", "date", "list", "optional", "key", "period", "max", "format"}
-	testKeywords = []string{"period", "set", "data", "expect"}
+	topKeywords    = lang.Declarations()
+	headerKeywords = lang.HeaderSettings()
+	ruleClauses    = func() map[lang.RuleKind][]string {
+		m := map[lang.RuleKind][]string{}
+		for _, k := range lang.RuleKinds {
+			m[k] = lang.RuleClauses(k)
+		}
+		return m
+	}()
+	fieldWords   = lang.FieldWords()
+	testKeywords = lang.TestStatements()
 	expectWords  = []string{"total", "line", "lines", "subtotal", "standard", "excluded", "flag", "no", "error"}
 	perScopes    = []string{"period", "month", "quarter", "year", "term", "person"}
 	settlements  = []string{"monthly", "quarterly", "yearly", "term"}

@@ -248,7 +248,7 @@ decl('contract', R`^\s*(contract)\b`, { 1: { name: 'storage.type.contract.occ' }
     captures: { 1: { name: 'keyword.other.setting.occ' }, 2: { name: 'constant.other.model.occ' } },
   },
   {
-    match: S + R`(commissioner|provider|version|term|settlement|currency|rounding|budget)\b`,
+    match: S + R`(commissioner|provider|reference|version|term|settlement|currency|rounding|budget)\b`,
     captures: { 1: { name: 'keyword.other.setting.occ' } },
   },
   { match: R`\b(?:monthly|quarterly|yearly|annually|term)\b`, name: 'constant.language.settlement.occ' },

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime"
+)
+
+// The tables of a statement, defined once: `occ eval --format csv` writes
+// one of them (--sheet, the lines by default) and the workbook holds each
+// on its sheets, with the same columns in the same order. The columns are
+// a finance team's import specification, documented in docs/statement.md.
+
+// sheetCol is a column of a statement table: its CSV header, its workbook
+// header and width, and whether only the workbook has it.
+type sheetCol struct {
+	csv, header string
+	width       float64
+	bookOnly    bool
+}
+
+// statementSheet is one table of a statement.
+type statementSheet struct {
+	name  string // as --sheet takes it
+	title string // the workbook's sheet name
+	cols  []sheetCol
+	// rows calls add with each row's cells, in the order of cols: string,
+	// int, bool, nil (an empty cell), value.Money, xlsxDate or
+	// xlsxMeasure.
+	rows func(s *runtime.Statement, sc *sheetContext, add func(cells ...any) error) error
+}
+
+// sheetContext holds what every row of a statement's tables repeats: the
+// contract's reference, its payer, each period's number and dates, and
+// the what-if settings.
+type sheetContext struct {
+	ref, payer string
+	periods    map[string]runtime.PeriodTotal
+	whatIf     string
+}
+
+func newSheetContext(s *runtime.Statement, whatIf []string) *sheetContext {
+	sc := &sheetContext{ref: contractRef(s.Contract), payer: s.Contract.Commissioner,
+		periods: map[string]runtime.PeriodTotal{}, whatIf: strings.Join(whatIf, "; ")}
+	for _, p := range s.Periods {
+		sc.periods[p.Period] = p
+	}
+	return sc
+}
+
+// contractRef is the contract's reference as the tables show it: the
+// header's reference, or its title when it has none.
+func contractRef(c runtime.ContractInfo) string {
+	if c.Reference != "" {
+		return c.Reference
+	}
+	return c.Title
+}
+
+// number is the statement number of a period's rows, or nil (an empty
+// cell) for a record outside the term.
+func (sc *sheetContext) number(period string) any {
+	if p, ok := sc.periods[period]; ok {
+		return p.Number
+	}
+	return nil
+}
+
+// lineID is a line's stable id: its period, rule and key, joined by colons.
+// No two lines of a statement have the same period, rule and key, a rule's
+// name has no colon and a period's none, so the id is unique and can be
+// read back: the key is everything after the second colon. It does not
+// change when other lines come or go, or when the amount changes.
+func lineID(l *runtime.Line) string { return l.Period + ":" + l.Rule + ":" + l.Key }
+
+var statementSheets = []statementSheet{
+	{name: "lines", title: "Lines", cols: []sheetCol{
+		{"contract", "Contract", 24, false}, {"statement", "Statement", 10, false}, {"line_id", "Line id", 28, false},
+		{"period", "Period", 12, false}, {"period_start", "From", 11, false}, {"period_end", "To", 11, false},
+		{"payer", "Payer", 24, false}, {"person", "Person", 14, false}, {"key", "Key", 18, false},
+		{"kind", "Kind", 11, false}, {"rule", "Rule", 18, false}, {"amount", "Amount", 14, false},
+		{"currency", "Currency", 9, false}, {"title", "Title", 36, false}, {"source", "Source", 34, false},
+		{"what_if", "What-if", 14, false}, {"inputs", "Inputs", 60, true}},
+		rows: func(s *runtime.Statement, sc *sheetContext, add func(...any) error) error {
+			var in strings.Builder
+			for l := range s.Lines() {
+				var from, to any
+				if p, ok := sc.periods[l.Period]; ok {
+					from, to = xlsxDate(p.From), xlsxDate(p.To)
+				}
+				in.Reset()
+				for i, x := range l.Inputs {
+					if i > 0 {
+						in.WriteString("; ")
+					}
+					in.WriteString(x.Name)
+					in.WriteString(" = ")
+					in.WriteString(x.Value)
+				}
+				if err := add(sc.ref, sc.number(l.Period), lineID(l), l.Period, from, to, sc.payer, l.Person, l.Key,
+					l.Kind, l.Rule, l.Amount, s.Contract.Currency, l.Title, l.Source, sc.whatIf, in.String()); err != nil {
+					return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
+				}
+			}
+			return nil
+		}},
+	{name: "caps", title: "Caps", cols: []sheetCol{
+		{"contract", "Contract", 24, false}, {"statement", "Statement", 10, false}, {"rule", "Rule", 18, false},
+		{"kind", "Kind", 8, false}, {"instance", "Instance", 14, false}, {"period", "Period", 12, false},
+		{"covered", "Covered", 14, false}, {"limit", "Limit", 14, false}, {"adjustment", "Adjustment", 14, false},
+		{"currency", "Currency", 9, false}, {"what_if", "What-if", 14, false}},
+		rows: func(s *runtime.Statement, sc *sheetContext, add func(...any) error) error {
+			for _, cp := range s.Caps {
+				if err := add(sc.ref, sc.number(cp.Period), cp.Rule, cp.Kind, cp.Instance, cp.Period,
+					cp.Covered, cp.Limit, cp.Adjustment, s.Contract.Currency, sc.whatIf); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	{name: "standards", title: "Standards", cols: []sheetCol{
+		{"contract", "Contract", 24, false}, {"statement", "Statement", 10, false}, {"standard", "Standard", 18, false},
+		{"title", "Title", 36, false}, {"instance", "Instance", 14, false}, {"period", "Period", 12, false},
+		{"measure", "Measure", 11, false}, {"numerator", "Numerator", 11, false}, {"denominator", "Denominator", 12, false},
+		{"op", "Op", 5, false}, {"target", "Target", 10, false}, {"status", "Status", 13, false},
+		{"consequence", "Consequence", 30, false}, {"consecutive_breaches", "Consecutive breaches", 12, false},
+		{"what_if", "What-if", 14, false}},
+		rows: func(s *runtime.Statement, sc *sheetContext, add func(...any) error) error {
+			for _, st := range s.Standards {
+				var num, den, measure any
+				if st.Numerator != nil {
+					num, den = int(*st.Numerator), int(*st.Denominator)
+				}
+				if st.NotMeasured == "" {
+					measure = xlsxMeasure{st.Measure, st.AsPercent}
+				}
+				if err := add(sc.ref, sc.number(st.Period), st.Rule, st.Title, st.Instance, st.Period, measure, num, den, st.Op,
+					xlsxMeasure{st.Target, st.AsPercent}, st.Status(), st.Consequence, st.Consecutive, sc.whatIf); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	{name: "flags", title: "Flags", cols: []sheetCol{
+		{"contract", "Contract", 24, false}, {"statement", "Statement", 10, false}, {"rule", "Rule", 18, false},
+		{"title", "Title", 36, false}, {"period", "Period", 12, false}, {"key", "Key", 18, false},
+		{"source", "Source", 34, false}, {"what_if", "What-if", 14, false}},
+		rows: func(s *runtime.Statement, sc *sheetContext, add func(...any) error) error {
+			for _, f := range s.Flags {
+				if err := add(sc.ref, sc.number(f.Period), f.Rule, f.Title, f.Period, f.Key, f.Source, sc.whatIf); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	{name: "exclusions", title: "Exclusions", cols: []sheetCol{
+		{"contract", "Contract", 24, false}, {"statement", "Statement", 10, false}, {"data", "Data", 12, false},
+		{"key", "Key", 18, false}, {"source", "Source", 34, false}, {"period", "Period", 12, false},
+		{"rule", "Rule", 18, false}, {"reason", "Reason", 50, false}, {"what_if", "What-if", 14, false}},
+		rows: func(s *runtime.Statement, sc *sheetContext, add func(...any) error) error {
+			for _, x := range s.Excluded {
+				if err := add(sc.ref, sc.number(x.Period), x.Data, x.Key, x.Source, x.Period, x.Rule, x.Reason, sc.whatIf); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+}
+
+// sheetNames are the names --sheet takes, in order.
+func sheetNames() []string {
+	names := make([]string, len(statementSheets))
+	for i, sh := range statementSheets {
+		names[i] = sh.name
+	}
+	return names
+}
+
+// sheetNamed returns the statement table --sheet names.
+func sheetNamed(name string) (statementSheet, bool) {
+	for _, sh := range statementSheets {
+		if sh.name == name {
+			return sh, true
+		}
+	}
+	return statementSheet{}, false
+}
+
+// writeStatementCSV writes one table of a statement as CSV, for finance
+// systems: a header, then one row per line (or cap, standard, flag or
+// exclusion). Text cells go through csvText, so that a spreadsheet opening
+// the file runs no formula from the data; amounts are plain decimals,
+// dates ISO. The what_if column is empty in a statement of the contract as
+// written and holds the --set values (whatIf, from whatIfSettings) on
+// every row of a what-if, so that no row of it can be taken for the real
+// thing.
+func writeStatementCSV(w io.Writer, s *runtime.Statement, sh statementSheet, whatIf []string) error {
+	places := s.Contract.MinorUnits
+	cw := csv.NewWriter(w)
+	var header []string
+	for _, c := range sh.cols {
+		if !c.bookOnly {
+			header = append(header, c.csv)
+		}
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	rec := make([]string, len(header))
+	err := sh.rows(s, newSheetContext(s, whatIf), func(cells ...any) error {
+		n := 0
+		for i, v := range cells {
+			if sh.cols[i].bookOnly {
+				continue
+			}
+			rec[n] = csvCell(v, places)
+			n++
+		}
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvCell is a table cell as CSV text: money to the currency's places (as
+// the JSON statement writes it), a measure exactly, a date ISO.
+func csvCell(v any, places int32) string {
+	switch v := v.(type) {
+	case string:
+		return csvText(v)
+	case int:
+		return strconv.Itoa(v)
+	case bool:
+		return strconv.FormatBool(v)
+	case value.Money:
+		return v.Round(places, value.HalfEven).Decimal().StringFixed(places)
+	case xlsxMeasure:
+		return v.d.String()
+	case xlsxDate:
+		return value.Date(v).String()
+	}
+	return ""
+}
