@@ -130,6 +130,14 @@ type Line struct {
 	inst  int
 }
 
+// ID is the line's stable id: its period, rule and key, joined by colons
+// (2026-05:hours:P1). No two lines of a statement have the same period,
+// rule and key, and neither a rule's name nor a period's has a colon, so
+// the id is unique within the statement and reads back: the key is all
+// after the second colon. It stays the same when other lines come or go or
+// the line's amount changes.
+func (l *Line) ID() string { return l.Period + ":" + l.Rule + ":" + l.Key }
+
 // LineInput is one value a line's rule read.
 type LineInput struct {
 	Name  string

@@ -71,13 +71,6 @@ func (sc *sheetContext) number(period string) any {
 	return nil
 }
 
-// lineID is a line's stable id: its period, rule and key, joined by colons.
-// No two lines of a statement have the same period, rule and key, a rule's
-// name has no colon and a period's none, so the id is unique and can be
-// read back: the key is everything after the second colon. It does not
-// change when other lines come or go, or when the amount changes.
-func lineID(l *runtime.Line) string { return l.Period + ":" + l.Rule + ":" + l.Key }
-
 var statementSheets = []statementSheet{
 	{name: "lines", title: "Lines", cols: []sheetCol{
 		{"contract", "Contract", 24, false}, {"statement", "Statement", 10, false}, {"line_id", "Line id", 28, false},
@@ -102,7 +95,7 @@ var statementSheets = []statementSheet{
 					in.WriteString(" = ")
 					in.WriteString(x.Value)
 				}
-				if err := add(sc.ref, sc.number(l.Period), lineID(l), l.Period, from, to, sc.payer, l.Person, l.Key,
+				if err := add(sc.ref, sc.number(l.Period), l.ID(), l.Period, from, to, sc.payer, l.Person, l.Key,
 					l.Kind, l.Rule, l.Amount, s.Contract.Currency, l.Title, l.Source, sc.whatIf, in.String()); err != nil {
 					return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
 				}
