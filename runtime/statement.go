@@ -134,8 +134,11 @@ type Line struct {
 // (2026-05:hours:P1). No two lines of a statement have the same period,
 // rule and key, and neither a rule's name nor a period's has a colon, so
 // the id is unique within the statement and reads back: the key is all
-// after the second colon. It stays the same when other lines come or go or
-// the line's amount changes.
+// after the second colon. It stays the same when the line's amount
+// changes and when other lines come or go, with one exception: a key that
+// comes to repeat within its rule and period (a second review of P1 in
+// May) gets its record's date, so both lines' ids change (see the Keys
+// section of docs/statement.md).
 func (l *Line) ID() string { return l.Period + ":" + l.Rule + ":" + l.Key }
 
 // LineInput is one value a line's rule read.
