@@ -1,0 +1,3 @@
+package compiler
+
+func (ck *checker) lintCliffs() {}
