@@ -45,6 +45,8 @@ type atom struct {
 	id int64
 	// param is the param the threshold is, or nil.
 	param *Param
+	// expr is the expression holding the comparison, once known.
+	expr *Expression
 }
 
 var compareOps = map[string]string{
