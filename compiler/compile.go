@@ -79,6 +79,10 @@ type checker struct {
 	// warnedShare holds the params already reported as whole-number
 	// shares.
 	warnedShare map[string]bool
+	// lintSrc and subjects serve the lints that find money traps
+	// (lint_*.go).
+	lintSrc  map[*Expression]lintSource
+	subjects map[string]*subject
 }
 
 func (ck *checker) errorf(span lang.Span, code, format string, args ...any) *lang.Diagnostic {
@@ -123,6 +127,7 @@ func (ck *checker) run() {
 	ck.checkParams()
 	ck.checkSchemas()
 	ck.checkRules()
+	ck.lintTraps()
 	ck.checkTests()
 	ck.lintUnused()
 }

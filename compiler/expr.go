@@ -357,6 +357,10 @@ func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[
 		}
 	}
 	e.env = env
+	if ck.lintSrc == nil {
+		ck.lintSrc = map[*Expression]lintSource{}
+	}
+	ck.lintSrc[e] = lintSource{p: p, vars: vars}
 	e.Parts = parts(p)
 	e.Branches = branches(p)
 	e.Reads = slices.Sorted(maps.Keys(names))
