@@ -71,7 +71,7 @@ var expectArity = map[string]string{
 	"flag":     `expect flag RULE "KEY"`,
 	"no":       `expect no line RULE "KEY" (or: expect no flag RULE "KEY")`,
 	"error":    `expect error "part of the message"`,
-	"lines":    `expect lines RULE == 3`,
+	"lines":    `expect lines RULE == 3 (a rule or a kind name)`,
 }
 
 func (ck *checker) checkTests() {
@@ -395,7 +395,8 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 			return nil
 		}
 	case "lines":
-		if len(args) != 1 || !needRule(args[0].Text, args[0].Span, false) || !compare(want{types: []*types.Type{types.IntType}, desc: "a whole number"}) {
+		if len(args) != 1 || !containsStr(kindNames, args[0].Text) && !needRule(args[0].Text, args[0].Span, false) ||
+			!compare(want{types: []*types.Type{types.IntType}, desc: "a whole number"}) {
 			return nil
 		}
 	case "subtotal":

@@ -290,7 +290,7 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 	case "lines":
 		n := 0
 		for l := range st.Lines() {
-			if l.Rule == x.Args[0] {
+			if l.Kind == x.Args[0] || l.Rule == x.Args[0] {
 				n++
 			}
 		}
