@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,6 +54,8 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 		x := ev.explain(l)
 		if l.Kind == "adjustment" {
 			x.Notes = st.capNotes(l)
+		} else {
+			x.Notes = st.boundNotes(l)
 		}
 		out = append(out, x)
 	})
@@ -95,6 +98,42 @@ func (st *Statement) capNotes(l Line) []string {
 			fmt.Sprintf("the lines of %s total %s in %s so far; the %s allows %s %s",
 				strings.Join(covers, ", "), m(c.Covered), c.Instance, c.Kind, word, m(c.Limit)),
 			fmt.Sprintf("the adjustment %s: %s", verb, m(c.Adjustment)))
+	}
+	return notes
+}
+
+// boundNotes says which caps and floors covering a line's rule adjusted
+// the instance the line counts in: the line stands as computed, and the
+// cap's or floor's own line takes off the excess (or adds the shortfall)
+// of all the lines it covers there.
+func (st *Statement) boundNotes(l Line) []string {
+	ev := st.ev
+	r := l.rule
+	if r == nil || !r.HasLines() || r.Instalments != 0 {
+		return nil
+	}
+	m := func(v value.Money) string { return value.Format(v, st.Contract.MinorUnits) }
+	ls := refOf(r.Scope)
+	var notes []string
+	for _, c := range ev.p.c.Rules {
+		if (c.Kind != lang.Cap && c.Kind != lang.Floor) || !slices.Contains(c.Covers, r) {
+			continue
+		}
+		cs := refOf(c.Scope)
+		k := ev.countIn(ls, l.inst, ev.monthOf(ls, l.inst), cs)
+		for _, a := range ev.states[c].adjust {
+			if a.inst != k {
+				continue
+			}
+			inst := ev.instanceName(cs, a.inst)
+			period := ev.cal.label(ev.p.c.Settlement, a.period)
+			word, verb := "capped", "at most"
+			if c.Kind == lang.Floor {
+				word, verb = "floored", "at least"
+			}
+			notes = append(notes, fmt.Sprintf("%s: %s %s allows %s %s for %s; the lines it covers there came to %s by %s, so its line %s:%s adjusts them by %s",
+				word, c.Kind, c.Name, verb, m(a.limit), inst, m(a.covered), period, c.Name, inst, m(a.amount)))
+		}
 	}
 	return notes
 }

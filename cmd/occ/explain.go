@@ -47,19 +47,26 @@ func writeExplain(w io.Writer, st *runtime.Statement, key string) error {
 			}
 			fmt.Fprintf(w, "    => %s\n", t(s.Value))
 		}
-		for _, n := range x.Notes {
-			fmt.Fprintf(w, "  %s\n", t(n))
+		notes := func() {
+			for _, n := range x.Notes {
+				fmt.Fprintf(w, "  %s\n", t(n))
+			}
 		}
 		if l.Kind == "sanction" {
 			fmt.Fprintln(w, "  a sanction is shown as a negative line")
 		}
+		// A cap's notes say how its adjustment follows, before it; a
+		// line's say which cap or floor adjusted it, after its amount.
 		switch l.Kind {
 		case "flag":
+			notes()
 			fmt.Fprintln(w, "  flagged for attention; a flag pays nothing")
 		case "adjustment":
+			notes()
 			fmt.Fprintf(w, "  adjustment line %s\n", m(l.Amount))
 		default:
 			fmt.Fprintf(w, "  rounded %s to %s\n", t(st.Contract.Rounding), m(l.Amount))
+			notes()
 		}
 	}
 	return nil
