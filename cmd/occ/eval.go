@@ -384,15 +384,7 @@ func contractValue(prm *compiler.Param, v string, c *compiler.Contract) string {
 	_, money := prm.Default.(value.Money)
 	switch {
 	case money:
-		g := value.MoneyOf(d).Grouped(c.MinorUnits)
-		sym, ok := value.CurrencySymbols[c.Currency]
-		if !ok {
-			return g + " " + c.Currency
-		}
-		if neg, ok := strings.CutPrefix(g, "-"); ok {
-			return "-" + sym + neg
-		}
-		return sym + g
+		return moneyText(value.MoneyOf(d), c.Currency, c.MinorUnits)
 	case prm.Percent:
 		x, err := d.Mul(value.DecimalFromInt(100))
 		if err != nil {
