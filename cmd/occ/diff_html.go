@@ -292,14 +292,14 @@ func (h *diffHTML) periodsChart() {
 	n := int64(len(ps))
 	plot := int64(width - left - right)
 	bar := func(s scale, x, w int64, v value.Decimal, colour, mark, tip string) {
-		a, b := s.at(zero), s.at(v)
-		if v.Sign() < 0 {
+		// The bar runs from zero to v: on screen, y grows downwards.
+		a, _ := value.ParseDecimal(s.at(zero))
+		b, _ := value.ParseDecimal(s.at(v))
+		if b.Cmp(a) < 0 {
 			a, b = b, a
 		}
-		top, _ := value.ParseDecimal(a)
-		bot, _ := value.ParseDecimal(b)
-		ht, _ := bot.Sub(top)
-		h.p("<rect data-mark=\"%s\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\" fill=\"%s\"><title>%s</title></rect>\n", mark, x, a, w, ht.String(), colour, esc(tip))
+		ht, _ := b.Sub(a)
+		h.p("<rect data-mark=\"%s\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\" fill=\"%s\"><title>%s</title></rect>\n", mark, x, a.String(), w, ht.String(), colour, esc(tip))
 	}
 	for i, p := range ps {
 		x0 := left + plot*int64(i)/n
