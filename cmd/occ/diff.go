@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"regexp"
 	"strings"
 
@@ -230,6 +231,10 @@ func assignData(sides []*diffSide, specs []string, lim data.Limits) error {
 			continue
 		}
 		path, sheet := splitSheet(spec)
+		if _, err := os.Stat(path); err != nil && hasName {
+			return usageError("--data %s: neither contract has data named %s (the old has %s; the new has %s)",
+				spec, name, dataNames(sides[0].c), dataNames(sides[1].c))
+		}
 		var holders []*diffSide
 		notTheirs := true
 		for _, s := range sides {
@@ -244,10 +249,6 @@ func assignData(sides []*diffSide, specs []string, lim data.Limits) error {
 			}
 		}
 		if len(holders) == 0 && notTheirs {
-			if hasName {
-				return usageError("--data %s: neither contract has data named %s (the old has %s; the new has %s)",
-					spec, name, dataNames(sides[0].c), dataNames(sides[1].c))
-			}
 			return usageError("--data %s: neither contract reads this file's data (the old reads %s; the new reads %s); write NAME=FILE to say which data it holds",
 				spec, dataNames(sides[0].c), dataNames(sides[1].c))
 		}
