@@ -307,11 +307,16 @@ type (
 		NewSet bool   `json:"new_set,omitempty"`
 	}
 	jsonRuleChange struct {
-		Name   string            `json:"name"`
-		Change string            `json:"change"`
-		Kind   string            `json:"kind"`
-		Title  string            `json:"title,omitempty"`
-		Parts  []diff.PartChange `json:"parts,omitempty"`
+		Name   string     `json:"name"`
+		Change string     `json:"change"`
+		Kind   string     `json:"kind"`
+		Title  string     `json:"title,omitempty"`
+		Parts  []jsonPart `json:"parts,omitempty"`
+	}
+	jsonPart struct {
+		Clause string `json:"clause"`
+		Old    string `json:"old"`
+		New    string `json:"new"`
 	}
 	jsonFailOver struct {
 		Limit   string   `json:"limit"`
@@ -358,7 +363,11 @@ func writeDiffJSON(w io.Writer, r *diffReport) error {
 			OldSet: p.OldSet, NewSet: p.NewSet})
 	}
 	for _, rc := range d.RuleChanges {
-		out.RuleChanges = append(out.RuleChanges, jsonRuleChange{Name: rc.Name, Change: rc.Change, Kind: rc.Kind, Title: rc.Title, Parts: rc.Parts})
+		jr := jsonRuleChange{Name: rc.Name, Change: rc.Change, Kind: rc.Kind, Title: rc.Title}
+		for _, p := range rc.Parts {
+			jr.Parts = append(jr.Parts, jsonPart(p))
+		}
+		out.RuleChanges = append(out.RuleChanges, jr)
 	}
 	if r.limit != nil {
 		out.FailOver = &jsonFailOver{Limit: r.plain(*r.limit), Periods: []string{}}
