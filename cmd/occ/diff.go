@@ -296,18 +296,3 @@ func parseAmount(text, currency string) (value.Money, error) {
 	}
 	return value.ParseMoney(strings.ReplaceAll(t, ",", ""))
 }
-
-// moneyText writes an amount with its currency's symbol and its thousands
-// grouped, to places decimal places: £1,250.50, -£3.20; a currency with no
-// symbol of its own by its code: 1,250.50 CHF.
-func moneyText(m value.Money, currency string, places int32) string {
-	g := m.Grouped(places)
-	sym, ok := value.CurrencySymbols[currency]
-	if !ok {
-		return g + " " + currency
-	}
-	if neg, ok := strings.CutPrefix(g, "-"); ok {
-		return "-" + sym + neg
-	}
-	return sym + g
-}

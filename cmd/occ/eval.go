@@ -399,6 +399,21 @@ func contractValue(prm *compiler.Param, v string, c *compiler.Contract) string {
 	return v
 }
 
+// moneyText writes an amount with its currency's symbol and its thousands
+// grouped, to places decimal places: £1,250.50, -£3.20; a currency with no
+// symbol of its own by its code: 1,250.50 CHF.
+func moneyText(m value.Money, currency string, places int32) string {
+	g := m.Grouped(places)
+	sym, ok := value.CurrencySymbols[currency]
+	if !ok {
+		return g + " " + currency
+	}
+	if neg, ok := strings.CutPrefix(g, "-"); ok {
+		return "-" + sym + neg
+	}
+	return sym + g
+}
+
 // whatIfBanner is the line that heads a what-if statement's table.
 func whatIfBanner(settings []string) string {
 	return "WHAT-IF: " + tableText(strings.Join(settings, ", ")) + " (not the contract's values; do not pay from this statement)"
