@@ -28,6 +28,7 @@
 //	inputs.go       the values a line's rule read
 //	totals.go       totals, subtotals and record counts
 //	statement.go    Statement and its parts, assembled from the evaluation
+//	person.go       the person a line is for
 //	json.go         the JSON statement, written field by field
 //	jsonlines.go    lines and flags rendered as JSON, in parallel
 //	explain.go      how a line or flag was computed

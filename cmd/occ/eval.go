@@ -395,15 +395,7 @@ func contractValue(prm *compiler.Param, v string, c *compiler.Contract) string {
 	_, money := prm.Default.(value.Money)
 	switch {
 	case money:
-		g := value.MoneyOf(d).Grouped(c.MinorUnits)
-		sym, ok := value.CurrencySymbols[c.Currency]
-		if !ok {
-			return g + " " + c.Currency
-		}
-		if neg, ok := strings.CutPrefix(g, "-"); ok {
-			return "-" + sym + neg
-		}
-		return sym + g
+		return moneyText(value.MoneyOf(d), c.Currency, c.MinorUnits)
 	case prm.Percent:
 		x, err := d.Mul(value.DecimalFromInt(100))
 		if err != nil {
@@ -416,6 +408,21 @@ func contractValue(prm *compiler.Param, v string, c *compiler.Contract) string {
 		return t + "%"
 	}
 	return v
+}
+
+// moneyText writes an amount with its currency's symbol and its thousands
+// grouped, to places decimal places: £1,250.50, -£3.20; a currency with no
+// symbol of its own by its code: 1,250.50 CHF.
+func moneyText(m value.Money, currency string, places int32) string {
+	g := m.Grouped(places)
+	sym, ok := value.CurrencySymbols[currency]
+	if !ok {
+		return g + " " + currency
+	}
+	if neg, ok := strings.CutPrefix(g, "-"); ok {
+		return "-" + sym + neg
+	}
+	return sym + g
 }
 
 // whatIfBanner is the line that heads a what-if statement's table.

@@ -13,7 +13,8 @@ import (
 // The layers of occ, lowest first. lang reads contracts and knows nothing of
 // CEL, with its helpers lang/spell and lang/words below it; compiler/value is
 // the value library; compiler checks contracts with CEL; runtime/data reads
-// and validates data files; runtime evaluates; cmd/... is the command line,
+// and validates data files; runtime evaluates; runtime/diff compares two
+// statements; cmd/... is the command line,
 // which nothing imports but the command it belongs to (cmd/occ imports its
 // own cmd/occ/lsp).
 //
@@ -110,6 +111,10 @@ func importRule(pkg, imp string) string {
 		return "compiler imports only lang and compiler/value among occ packages"
 	case under(pkg, "occ/runtime/data") && under(imp, "occ/runtime") && !under(imp, "occ/runtime/data"):
 		return "data reads files and evaluates nothing"
+	case pkg == "occ/runtime" && under(imp, "occ/runtime/diff"):
+		return "the runtime evaluates; diff, above it, compares what it gives"
+	case pkg == "occ/runtime/diff" && (under(imp, "occ/runtime/data") || under(imp, "occ/runtime/forecast")):
+		return "diff compares statements: it reads no data and forecasts nothing"
 	case under(pkg, "occ/runtime") && under(imp, "github.com/alecthomas/participle"):
 		return "only lang parses"
 	}
@@ -118,7 +123,7 @@ func importRule(pkg, imp string) string {
 
 func TestImportDirection(t *testing.T) {
 	pkgs := occPackages(t)
-	for _, want := range []string{"occ/lang", "occ/compiler", "occ/compiler/value", "occ/runtime", "occ/cmd/occ"} {
+	for _, want := range []string{"occ/lang", "occ/compiler", "occ/compiler/value", "occ/runtime", "occ/runtime/diff", "occ/cmd/occ"} {
 		if _, ok := pkgs[want]; !ok {
 			t.Errorf("package %s not found; the layering this test checks has changed", want)
 		}
@@ -159,6 +164,8 @@ func TestImportRules(t *testing.T) {
 		{"occ/cmd/occ/lsp", "occ/cmd/occ"},
 		{"occ/cmd/occgen", "occ/cmd/occ/lsp"},
 		{"occ/compiler", "occ/cmd/occ/lsp"},
+		{"occ/runtime/diff", "occ/runtime/data"},
+		{"occ/runtime", "occ/runtime/diff"},
 	}
 	for _, b := range bad {
 		if importRule(b[0], b[1]) == "" {
@@ -178,6 +185,8 @@ func TestImportRules(t *testing.T) {
 		{"occ/runtime", "occ/lang"},
 		{"occ/cmd/occ", "occ/runtime"},
 		{"occ/cmd/occ", "occ/cmd/occ/lsp"},
+		{"occ/runtime/diff", "occ/runtime"},
+		{"occ/cmd/occ", "occ/runtime/diff"},
 	}
 	for _, g := range good {
 		if why := importRule(g[0], g[1]); why != "" {

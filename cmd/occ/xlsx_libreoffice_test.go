@@ -221,12 +221,40 @@ func TestXLSXInLibreOffice(t *testing.T) {
 	}
 	paths = append(paths, fcPath)
 
+	// A comparison of two contracts.
+	diffPath := filepath.Join(dir, "diff.xlsx")
+	if code, _, stderr := evalRun(t, shadowDiffArgs("--format", "xlsx", "-o", diffPath)...); code != 0 {
+		t.Fatalf("diff: exit %d: %s", code, stderr)
+	}
+	diffCSV := shadowDiffCSV(t)
+	paths = append(paths, diffPath)
+
 	sheet := libreOffice(t, bin, dir, paths...)
 	for _, bk := range books {
 		t.Run(filepath.Base(bk.path), func(t *testing.T) {
 			checkStatementInLibreOffice(t, bk.json, bk.csv, func(name string) [][]string { return sheet(bk.path, name) }, bk.sheet != "")
 		})
 	}
+	t.Run("diff.xlsx", func(t *testing.T) {
+		// Each period's, rule's and person's amounts as LibreOffice reads
+		// them, against the CSV comparison.
+		for _, s := range []struct {
+			sheet, by string
+			at        int
+		}{{"By period", "period", 3}, {"By rule", "rule", 1}, {"By person", "person", 1}} {
+			rows := sheet(diffPath, s.sheet)[1:]
+			if len(rows) != len(diffCSV[s.by]) {
+				t.Fatalf("%s: LibreOffice read %d rows, the CSV has %d", s.sheet, len(rows), len(diffCSV[s.by]))
+			}
+			for i, r := range rows {
+				for j := 0; j < 3; j++ {
+					if got, want := cellAt(r, s.at+j), diffCSV[s.by][i][1+j]; !sameNumber(got, want) {
+						t.Errorf("%s row %d: LibreOffice read %q, the comparison says %s", s.sheet, i+2, got, want)
+					}
+				}
+			}
+		}
+	})
 	t.Run("forecast.xlsx", func(t *testing.T) {
 		checkForecastInLibreOffice(t, parseForecastJSON(t, fcOut), func(name string) [][]string { return sheet(fcPath, name) })
 	})

@@ -17,6 +17,7 @@
 //	limits.go   Limits, the other options, and the problems of a limit
 //	problem.go  a problem in the data and the diagnostic it becomes
 //	schema.go   which data a file holds, from its header or first record
+//	holds.go    Holds: which data a file holds, without loading it
 //	cells.go    one cell's text as a typed value, with what was expected
 //	keys.go     record keys: hashing, equality and descriptions
 //	records.go  adding records, duplicate keys, nested lists and joins
