@@ -226,8 +226,7 @@ func byLine(s *runtime.Statement) (payers, persons sums, err error) {
 		if err = payers.add(payer, l.Amount, 1); err != nil {
 			return
 		}
-		person, _ := s.PersonOf(l)
-		if err = persons.add(person, l.Amount, 1); err != nil {
+		if err = persons.add(l.Person, l.Amount, 1); err != nil {
 			return
 		}
 	}

@@ -34,9 +34,8 @@ payment visits "` + title + `" {
 }
 
 // visits has two clients, B before A, with one visit each in May and
-// one more for A in June. The data has no field named person, so each
-// line is for the client named by its record's first key field, the
-// visit's ref.
+// one more for A in June. The data has no field named person, so no line
+// is for one person: the persons' breakdown has one row, for no one.
 const visits = "ref,client,date\nV2,B,2026-05-02\nV1,A,2026-05-01\nV3,A,2026-06-01\n"
 
 func writeVisits(t *testing.T) string {
@@ -66,9 +65,9 @@ func TestVersions(t *testing.T) {
 		ps = append(ps, p.Change)
 	}
 	want(t, "periods", rows(ps), "2026-05 20.00 24.00 4.00\n2026-06 10.00 12.00 2.00")
-	// Each visit is its own "person" (the first key, ref): three changes
-	// of £2.00 alike, ordered by name.
-	want(t, "persons", rows(d.Persons), "V1 10.00 12.00 2.00\nV2 10.00 12.00 2.00\nV3 10.00 12.00 2.00")
+	// No field names a person: all three visits, +£6.00, are for no one
+	// person.
+	want(t, "persons", rows(d.Persons), " 30.00 36.00 6.00")
 	if len(d.Params) != 1 || d.Params[0].Name != "rate" || d.Params[0].Old != "10.00" || d.Params[0].New != "12.00" || d.Params[0].Change() != "changed" {
 		t.Errorf("params: %+v", d.Params)
 	}
