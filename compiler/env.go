@@ -152,6 +152,15 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 				return nil, err
 			}
 			if s == "" {
+				// min(a, b, c, ...) is min(min(a, b), c) ..., so that
+				// the two-value overloads type any number of values.
+				if (fn == "min" || fn == "max") && len(args) > 2 {
+					e := eh.NewCall(fn, args[0], args[1])
+					for _, a := range args[2:] {
+						e = eh.NewCall(fn, e, a)
+					}
+					return e, nil
+				}
 				return nil, nil // min(a, b) and friends: an ordinary call
 			}
 			if len(args) != 2 && len(args) != 3 {

@@ -610,10 +610,18 @@ func parts(p *parsed) []Part {
 		if macro[x.ID()] {
 			// Show an aggregate as written: sum(review, review.hours).
 			sp := p.nodeSpan(x.ID())
-			if call, ok := p.ast.NativeRep().SourceInfo().GetMacroCall(x.ID()); ok {
+			call, ok := p.ast.NativeRep().SourceInfo().GetMacroCall(x.ID())
+			if ok {
 				sp = macroSpan(p, call, sp)
 			}
 			out = append(out, Part{ID: x.ID(), Text: string(p.file.Src[sp.Start.Offset:sp.End.Offset]), Span: sp})
+			// min(a, b, c) folds into min(min(a, b), c): show the values
+			// it was given, as for min(a, b).
+			if ok && folded(call, x) {
+				for _, a := range call.AsCall().Args() {
+					visit(a)
+				}
+			}
 			return
 		}
 		switch x.Kind() {
@@ -640,6 +648,18 @@ func parts(p *parsed) []Part {
 	}
 	visit(p.ast.NativeRep().Expr())
 	return out
+}
+
+// folded reports whether x is the expansion of a call of min or max with
+// more than two values (not an aggregate, which expands into a call on a
+// list).
+func folded(call, x ast.Expr) bool {
+	if call.Kind() != ast.CallKind || x.Kind() != ast.CallKind {
+		return false
+	}
+	fn := call.AsCall().FunctionName()
+	return (fn == "min" || fn == "max") && len(call.AsCall().Args()) > 2 &&
+		x.AsCall().FunctionName() == fn && len(x.AsCall().Args()) == 2
 }
 
 // macroSpan widens a macro's span to cover the call as written, up to its
