@@ -68,8 +68,8 @@ type Example struct {
 	// are rather than run together as a paragraph.
 	Note    []string
 	Aligned bool
-	Sets  []Fact
-	Files []string
+	Sets    []Fact
+	Files   []string
 	// Tables hold the test's own records, one table a schema.
 	Tables  []Table
 	Expects []string
