@@ -298,4 +298,3 @@ func (h *htmlWriter) statsTable(first string, rows []KindStats) {
 	}
 	h.p("</tbody>\n</table>\n")
 }
-
