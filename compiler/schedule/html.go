@@ -95,11 +95,8 @@ func (s *Schedule) WriteHTML(w io.Writer) error {
 		if d.In != "" {
 			p("<p>Listed in each %s.</p>\n", e(d.In))
 		}
-		var rows [][]string
-		for _, f := range d.Fields {
-			rows = append(rows, []string{"<code>" + e(f.Name) + "</code>", e(f.Holds), e(f.Title)})
-		}
-		htmlTable(ew, []string{"field", "holds", "meaning"}, rows)
+		header, rows := fieldRows(d, func(s string) string { return "<code>" + e(s) + "</code>" }, e)
+		htmlTable(ew, header, rows)
 	}
 	p("</section>\n")
 

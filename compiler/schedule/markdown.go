@@ -28,11 +28,8 @@ func (s *Schedule) WriteMarkdown(w io.Writer) error {
 		if d.In != "" {
 			p("Listed in each %s.\n\n", md(d.In))
 		}
-		var rows [][]string
-		for _, f := range d.Fields {
-			rows = append(rows, []string{"`" + f.Name + "`", f.Holds, f.Title})
-		}
-		s.mdTable(ew, []string{"field", "holds", "meaning"}, rows, false)
+		header, rows := fieldRows(d, func(s string) string { return "`" + s + "`" }, func(s string) string { return s })
+		s.mdTable(ew, header, rows, false)
 	}
 	for _, g := range s.Groups {
 		p("## %s\n\n", md(g.Heading))
@@ -134,4 +131,27 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	n, err := e.w.Write(b)
 	e.err = err
 	return n, err
+}
+
+// fieldRows lays out a schema's fields as table rows, with a column of
+// their titles only when some field has one; name and text format the
+// cells.
+func fieldRows(d Data, name, text func(string) string) ([]string, [][]string) {
+	titled := false
+	for _, f := range d.Fields {
+		titled = titled || f.Title != ""
+	}
+	header := []string{"field", "holds"}
+	if titled {
+		header = append(header, "meaning")
+	}
+	var rows [][]string
+	for _, f := range d.Fields {
+		row := []string{name(f.Name), text(f.Holds)}
+		if titled {
+			row = append(row, text(f.Title))
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
 }
