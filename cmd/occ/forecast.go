@@ -40,6 +40,7 @@ type forecastParams struct {
 	format      string
 	html        string
 	xlsx        string
+	date        string
 	workers     int
 	quiet       bool
 	limits      data.Limits
@@ -88,6 +89,7 @@ what the value changes moves.`,
 	f.StringVar(&p.format, "format", "text", "output format: text or json")
 	f.StringVar(&p.html, "html", "", "also write a self-contained HTML report with charts to this file")
 	f.StringVar(&p.xlsx, "xlsx", "", "also write the forecast as a workbook (.xlsx) to this file")
+	f.StringVar(&p.date, "date", "", "the date the --html board paper is dated, yyyy-mm-dd (default: none shown; never the clock)")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the runs are made")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
@@ -173,6 +175,11 @@ func checkForecastParams(p *forecastParams) error {
 	}
 	if p.runs < 1 {
 		return usageError("--runs must be at least 1")
+	}
+	if p.date != "" {
+		if _, err := value.ParseDate(p.date, ""); err != nil {
+			return usageError("--date %q is not a date: write yyyy-mm-dd, e.g. 2026-12-03", p.date)
+		}
 	}
 	if p.runs > forecast.MaxRuns {
 		return usageError("--runs must be at most %s", words.Number(forecast.MaxRuns))
@@ -378,7 +385,12 @@ func scenarioFailed(err error, p *forecastParams, src sources, stderr io.Writer)
 func writeForecast(ctx context.Context, res *forecast.Result, p *forecastParams, stdout io.Writer) error {
 	if p.html != "" {
 		var buf bytes.Buffer
-		if err := res.WriteHTML(&buf, forecast.HTMLOptions{SweepHint: "give --vary NAME=FROM..TO to see how the total moves with a param or scenario var"}); err != nil {
+		opts := forecast.HTMLOptions{SweepHint: "give --vary NAME=FROM..TO to see how the total moves with a param or scenario var", Version: currentVersion().Version}
+		if p.date != "" {
+			d, _ := value.ParseDate(p.date, "") // checked in checkForecastParams
+			opts.Date = &d
+		}
+		if err := res.WriteHTML(&buf, opts); err != nil {
 			return err
 		}
 		if err := writeFileAtomic(ctx, p.html, func(w io.Writer) error {

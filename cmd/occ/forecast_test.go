@@ -424,3 +424,25 @@ scenario: 1 error; no forecast produced
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, stderr, want)
 	}
 }
+
+// TestForecastDate: --date dates the board paper's footer, as given and
+// never from the clock; a date that is not one is a usage error, found
+// before any run is made.
+func TestForecastDate(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "paper.html")
+	code, _, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", outcomesDir+"/scenario.yaml", "--runs", "3", "-q", "--html", page, "--date", "2026-12-03")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "Dated 3 December 2026.") {
+		t.Error("the paper is not dated 3 December 2026")
+	}
+	code, _, stderr = evalRun(t, "forecast", outcomesDir, "--scenario", outcomesDir+"/scenario.yaml", "--html", page, "--date", "03/12/2026")
+	if code != 2 || !strings.Contains(stderr, `--date "03/12/2026" is not a date: write yyyy-mm-dd`) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

@@ -109,6 +109,8 @@ func importRule(pkg, imp string) string {
 		return "compiler/value imports no occ package"
 	case pkg == "occ/compiler" && isOcc(imp) && !under(imp, "occ/lang") && imp != "occ/compiler/value":
 		return "compiler imports only lang and compiler/value among occ packages"
+	case under(pkg, "occ/compiler") && under(imp, "occ/runtime"):
+		return "the compiler and its packages read no data and evaluate nothing"
 	case under(pkg, "occ/runtime/data") && under(imp, "occ/runtime") && !under(imp, "occ/runtime/data"):
 		return "data reads files and evaluates nothing"
 	case pkg == "occ/runtime" && under(imp, "occ/runtime/diff"):
@@ -166,6 +168,7 @@ func TestImportRules(t *testing.T) {
 		{"occ/compiler", "occ/cmd/occ/lsp"},
 		{"occ/runtime/diff", "occ/runtime/data"},
 		{"occ/runtime", "occ/runtime/diff"},
+		{"occ/compiler/prose", "occ/runtime"},
 	}
 	for _, b := range bad {
 		if importRule(b[0], b[1]) == "" {
@@ -187,6 +190,8 @@ func TestImportRules(t *testing.T) {
 		{"occ/cmd/occ", "occ/cmd/occ/lsp"},
 		{"occ/runtime/diff", "occ/runtime"},
 		{"occ/cmd/occ", "occ/runtime/diff"},
+		{"occ/compiler/prose", "occ/compiler"},
+		{"occ/runtime/forecast", "occ/compiler/prose"},
 	}
 	for _, g := range good {
 		if why := importRule(g[0], g[1]); why != "" {

@@ -33,7 +33,9 @@
 //
 // A Result is written as text (WriteText), as JSON (MarshalJSON; the schema
 // is in docs/forecast.md, with its Version), or as a self-contained HTML
-// page with SVG charts (WriteHTML).
+// board paper with SVG charts (WriteHTML: html.go lays out the page,
+// html_summary.go writes its summary in words, notes and footer, and
+// html_charts.go draws the charts, with the budget on them).
 //
 // The package reads the compiler's contract and the runtime's evaluator;
 // it never depends on the command line.

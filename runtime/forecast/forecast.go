@@ -12,6 +12,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/prose"
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/lang"
 	"github.com/occ-lang/occ/runtime"
@@ -213,6 +214,11 @@ type ParamValue struct {
 	Name  string
 	Value string
 	Set   bool
+	// Title is the param's title, and Shown its value as a commissioner
+	// writes it (£19.60, 25%, 1 April 2026), for the board paper; the
+	// JSON form keeps Value.
+	Title string
+	Shown string
 }
 
 // Forecast simulates opts.Runs runs of the contract on data from src,
@@ -368,10 +374,11 @@ func describeInputs(res *Result, c *compiler.Contract, src Source, params map[st
 			res.Source.Files = append(res.Source.Files, FileRef{Path: f.Path, SHA256: f.SHA256})
 		}
 	}
+	words := prose.New(c)
 	for _, prm := range c.Params {
-		pv := ParamValue{Name: prm.Name, Value: formatVal(prm.Default)}
+		pv := ParamValue{Name: prm.Name, Value: formatVal(prm.Default), Title: prm.Title, Shown: words.Param(prm)}
 		if v, ok := params[prm.Name]; ok {
-			pv.Value, pv.Set = formatVal(v), true
+			pv.Value, pv.Set, pv.Shown = formatVal(v), true, words.Value(v, prm.Percent)
 		}
 		res.Params = append(res.Params, pv)
 	}

@@ -31,6 +31,13 @@ type HTMLOptions struct {
 	// SweepHint says how to ask for a sweep, in the note a page without
 	// one shows: "No sweep was run; " and the hint.
 	SweepHint string
+	// Date is the date the paper is dated, shown in its footer; nil shows
+	// none. It is given, never read from the clock, so the same inputs
+	// give the same page.
+	Date *value.Date
+	// Version is the version of occ that made the forecast, for the
+	// footer; "" shows none.
+	Version string
 }
 
 type htmlWriter struct {
@@ -59,6 +66,11 @@ var kindColours = map[string]string{
 const pageCSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a202c; margin: 0; background: #f7fafc; }
 main { max-width: 960px; margin: 0 auto; padding: 24px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print { body { background: #fff; } main { padding: 0; } section { break-inside: avoid; border: none; padding: 0; } }
+#board-summary p { font-size: 15px; margin: 6px 0; }
+footer { color: #4a5568; font-size: 12px; border-top: 1px solid #e2e8f0; margin-top: 24px; padding-top: 8px; }
+footer code, .hash { font: 11px ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; }
 p.meta { color: #4a5568; margin: 2px 0; }
@@ -120,6 +132,7 @@ func (h *htmlWriter) page() {
 	h.p("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
 	h.p("<title>Forecast: %s</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<main>\n", esc(c.Title), pageCSS, pageScript)
 	h.header()
+	h.boardSummary()
 
 	h.p("<section id=\"summary\">\n<h2>Total for %s</h2>\n", esc(r.termName()))
 	h.statsTable("", append([]KindStats{{Kind: "total", Stats: r.Term.Total}}, r.Term.ByKind...))
@@ -127,7 +140,7 @@ func (h *htmlWriter) page() {
 
 	h.p("<section id=\"distribution\">\n<h2>Distribution of the total</h2>\n")
 	h.histogramChart()
-	h.p("<p class=\"note\">Each bar counts the runs whose total falls in its range; the lines mark P10, P50 and P90.</p>\n</section>\n")
+	h.p("<p class=\"note\">Each bar counts the runs whose total falls in its range; the dashed lines mark P10, P50 and P90%s.</p>\n</section>\n", h.budgetNote())
 
 	h.p("<section id=\"kinds\">\n<h2>Split by kind</h2>\n")
 	h.kindsChart()
@@ -136,6 +149,11 @@ func (h *htmlWriter) page() {
 	if len(r.Periods) > 0 {
 		h.p("<section id=\"periods\">\n<h2>Total by period</h2>\n")
 		h.periodsChart()
+		note := "Columns are each period's mean total; whiskers run from P10 to P90"
+		if h.r.Budget != nil {
+			note += "; the red line across a column is the period's share of the budget"
+		}
+		h.p("<p class=\"note\">%s.</p>\n", note)
 		var rows []KindStats
 		for _, p := range r.Periods {
 			rows = append(rows, KindStats{Kind: p.Period, Stats: p.Total})
@@ -147,6 +165,8 @@ func (h *htmlWriter) page() {
 	h.budget()
 	h.chances()
 	h.inputs()
+	h.notes()
+	h.footer()
 	h.p("</main>\n</body>\n</html>\n")
 }
 
@@ -240,26 +260,30 @@ func (h *htmlWriter) chances() {
 	h.p("</tbody>\n</table>\n<p class=\"note\">The chance is the share of runs in which it happens in at least one period.</p>\n</section>\n")
 }
 
-// inputs writes the table of params and vars, and the method.
+// inputs writes the table of params, as the contract writes them, and
+// of the scenario's vars.
 func (h *htmlWriter) inputs() {
 	r := h.r
-	c := r.Contract
-	h.p("<section id=\"inputs\">\n<h2>Params and method</h2>\n<table>\n<thead><tr><th>name</th><th>value</th><th>source</th></tr></thead>\n<tbody>\n")
+	h.p("<section id=\"inputs\">\n<h2>Params</h2>\n<table>\n<thead><tr><th>param</th><th>what</th><th>value</th><th>source</th></tr></thead>\n<tbody>\n")
 	for _, p := range r.Params {
 		src := "contract"
 		if p.Set {
-			src = "set"
+			src = "set for this forecast"
 		}
-		h.p("<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(p.Name), esc(p.Value), src)
+		shown := p.Shown
+		if shown == "" {
+			shown = p.Value
+		}
+		h.p("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(p.Name), esc(p.Title), esc(shown), src)
 	}
 	for _, v := range r.Vars {
 		src := "scenario var"
 		if v.Set {
-			src = "scenario var, set"
+			src = "scenario var, set for this forecast"
 		}
-		h.p("<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", esc(v.Name), esc(v.Value.String()), src)
+		h.p("<tr><td>%s</td><td></td><td>%s</td><td>%s</td></tr>\n", esc(v.Name), esc(v.Value.String()), src)
 	}
-	h.p("</tbody>\n</table>\n<p class=\"note\">Percentiles: %s. Contract sha256 %s.</p>\n</section>\n", esc(PercentileMethod), esc(c.SpecSHA256))
+	h.p("</tbody>\n</table>\n</section>\n")
 }
 
 func (h *htmlWriter) statsTable(first string, rows []KindStats) {
@@ -273,222 +297,4 @@ func (h *htmlWriter) statsTable(first string, rows []KindStats) {
 			h.money(k.Mean), h.money(k.P10), h.money(k.P50), h.money(k.P90), h.money(k.Min), h.money(k.Max))
 	}
 	h.p("</tbody>\n</table>\n")
-}
-
-// axis maps amounts in [lo, hi] to pixels in [p0, p1], exactly.
-type axis struct {
-	lo, hi value.Decimal
-	p0, p1 int64
-}
-
-func newAxis(lo, hi value.Decimal, p0, p1 int64) axis {
-	if lo.Cmp(hi) == 0 {
-		one := value.DecimalFromInt(1)
-		lo, _ = lo.Sub(one)
-		hi, _ = hi.Add(one)
-	}
-	return axis{lo: lo, hi: hi, p0: p0, p1: p1}
-}
-
-func (a axis) at(x value.Decimal) value.Decimal {
-	num, _ := x.Sub(a.lo)
-	num, _ = num.Mul(value.DecimalFromInt(a.p1 - a.p0))
-	span, _ := a.hi.Sub(a.lo)
-	q, _ := num.Quo(span)
-	q, _ = q.Add(value.DecimalFromInt(a.p0))
-	return value.Round(q, 1, value.HalfUp)
-}
-
-func px(d value.Decimal) string { return trimZeros(d, 0).String() }
-
-func dec(n int64) value.Decimal { return value.DecimalFromInt(n) }
-
-func absDiff(a, b value.Decimal) value.Decimal {
-	d, _ := a.Sub(b)
-	return d.Abs()
-}
-
-func minDec(a, b value.Decimal) value.Decimal {
-	if a.Cmp(b) < 0 {
-		return a
-	}
-	return b
-}
-
-func maxDec(a, b value.Decimal) value.Decimal {
-	if a.Cmp(b) > 0 {
-		return a
-	}
-	return b
-}
-
-const (
-	chartW = 720
-	left   = 90
-	right  = 20
-)
-
-func (h *htmlWriter) svgOpen(id, title string, height int) {
-	h.p("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"%s\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">\n<title>%s</title>\n",
-		id, chartW, height, chartW, height, esc(title), esc(title))
-}
-
-// histogramChart draws the distribution of the term total.
-func (h *htmlWriter) histogramChart() {
-	r := h.r
-	bins := r.Histogram
-	const height, top, bottom = 280, 16, 236
-	h.svgOpen("total", "Distribution of the total over "+fmt.Sprint(r.Runs)+" runs", height)
-	most := 0
-	for _, b := range bins {
-		most = max(most, b.Count)
-	}
-	plotW := int64(chartW - left - right)
-	h.p("<path data-mark=\"axis\" d=\"M%d %d H%d M%d %d V%d\" stroke=\"#a0aec0\" fill=\"none\"/>\n", left, bottom, chartW-right, left, top, bottom)
-	h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d</text>\n<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n", left-6, top+4, most, left-6, bottom+4)
-	h.p("<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">runs</text>\n", (top+bottom)/2, (top+bottom)/2)
-	if len(bins) == 0 || most == 0 {
-		h.p("</svg>\n")
-		return
-	}
-	n := int64(len(bins))
-	for i, b := range bins {
-		x0 := left + plotW*int64(i)/n
-		x1 := left + plotW*int64(i+1)/n
-		bh := int64(bottom-top) * int64(b.Count) / int64(most)
-		if b.Count > 0 && bh == 0 {
-			bh = 1
-		}
-		h.p("<rect data-mark=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#4299e1\"><title>%s to %s: %d runs</title></rect>\n",
-			x0+1, bottom-bh, max(x1-x0-2, 1), bh, h.money(b.From), h.money(b.To), b.Count)
-	}
-	ax := newAxis(bins[0].From, bins[len(bins)-1].To, left, chartW-right)
-	h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"start\">%s</text>\n", left, bottom+18, h.money(bins[0].From))
-	h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", chartW-right, bottom+18, h.money(bins[len(bins)-1].To))
-	for _, m := range []struct {
-		name string
-		v    value.Decimal
-	}{{"P10", r.Term.Total.P10}, {"P50", r.Term.Total.P50}, {"P90", r.Term.Total.P90}} {
-		x := px(ax.at(m.v))
-		h.p("<path data-mark=\"%s\" d=\"M%s %d V%d\" stroke=\"#1a202c\" stroke-dasharray=\"4 3\" fill=\"none\"/>\n", strings.ToLower(m.name), x, top, bottom)
-		h.p("<text x=\"%s\" y=\"%d\" text-anchor=\"middle\">%s %s</text>\n", x, bottom+34, m.name, h.money(m.v))
-	}
-	h.p("</svg>\n")
-}
-
-// kindsChart draws each kind's mean as a horizontal bar from zero, with a
-// whisker from P10 to P90.
-func (h *htmlWriter) kindsChart() {
-	r := h.r
-	kinds := r.Term.ByKind
-	const rowH, top = 34, 12
-	height := top + rowH*len(kinds) + 30
-	h.svgOpen("kinds", "Split of the total by kind", height)
-	lo, hi := dec(0), dec(0)
-	for _, k := range kinds {
-		lo = minDec(lo, minDec(k.P10, k.Mean))
-		hi = maxDec(hi, maxDec(k.P90, k.Mean))
-	}
-	ax := newAxis(lo, hi, left+20, chartW-right-90)
-	zero := px(ax.at(dec(0)))
-	bottom := top + rowH*len(kinds)
-	h.p("<path data-mark=\"axis\" d=\"M%s %d V%d\" stroke=\"#a0aec0\" fill=\"none\"/>\n", zero, top-4, bottom)
-	for i, k := range kinds {
-		y := top + rowH*i
-		x0, x1 := ax.at(minDec(dec(0), k.Mean)), ax.at(maxDec(dec(0), k.Mean))
-		w := absDiff(x1, x0)
-		h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left+12, y+rowH/2+4, esc(k.Kind))
-		h.p("<rect data-mark=\"bar\" x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" fill=\"%s\"><title>%s: mean %s, P10 %s, P90 %s</title></rect>\n",
-			px(x0), y+8, px(w), rowH-16, kindColours[k.Kind], esc(k.Kind), h.money(k.Mean), h.money(k.P10), h.money(k.P90))
-		cy := y + rowH/2
-		h.p("<path data-mark=\"whisker\" d=\"M%s %d H%s M%s %d V%d M%s %d V%d\" stroke=\"#1a202c\" fill=\"none\"/>\n",
-			px(ax.at(k.P10)), cy, px(ax.at(k.P90)), px(ax.at(k.P10)), cy-5, cy+5, px(ax.at(k.P90)), cy-5, cy+5)
-		h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", chartW-right, cy+4, h.money(k.Mean))
-	}
-	h.p("<text x=\"%s\" y=\"%d\" text-anchor=\"middle\">0</text>\n", zero, bottom+16)
-	h.p("</svg>\n")
-}
-
-// periodsChart draws each period's mean total as a column from zero, with
-// a whisker from P10 to P90.
-func (h *htmlWriter) periodsChart() {
-	r := h.r
-	ps := r.Periods
-	const height, top, bottom = 260, 16, 220
-	h.svgOpen("periods", "Total by period", height)
-	lo, hi := dec(0), dec(0)
-	for _, p := range ps {
-		lo = minDec(lo, minDec(p.Total.P10, p.Total.Mean))
-		hi = maxDec(hi, maxDec(p.Total.P90, p.Total.Mean))
-	}
-	ay := newAxis(lo, hi, bottom, top)
-	zero := px(ay.at(dec(0)))
-	plotW := int64(chartW - left - right)
-	n := int64(len(ps))
-	h.p("<path data-mark=\"axis\" d=\"M%d %s H%d M%d %d V%d\" stroke=\"#a0aec0\" fill=\"none\"/>\n", left, zero, chartW-right, left, top, bottom)
-	h.p("<text x=\"%d\" y=\"%s\" text-anchor=\"end\">%s</text>\n", left-6, px(ay.at(hi)), h.money(hi))
-	h.p("<text x=\"%d\" y=\"%s\" text-anchor=\"end\">%s</text>\n", left-6, zero, h.money(dec(0)))
-	for i, p := range ps {
-		x0 := left + plotW*int64(i)/n
-		x1 := left + plotW*int64(i+1)/n
-		bw := max((x1-x0)*6/10, 1)
-		bx := x0 + (x1-x0-bw)/2
-		y0, y1 := ay.at(maxDec(dec(0), p.Total.Mean)), ay.at(minDec(dec(0), p.Total.Mean))
-		h.p("<rect data-mark=\"bar\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\" fill=\"#4299e1\"><title>%s: mean %s, P10 %s, P90 %s</title></rect>\n",
-			bx, px(y0), bw, px(absDiff(y1, y0)), esc(p.Period), h.money(p.Total.Mean), h.money(p.Total.P10), h.money(p.Total.P90))
-		cx := (x0 + x1) / 2
-		h.p("<path data-mark=\"whisker\" d=\"M%d %s V%s M%d %s H%d M%d %s H%d\" stroke=\"#1a202c\" fill=\"none\"/>\n",
-			cx, px(ay.at(p.Total.P10)), px(ay.at(p.Total.P90)), cx-4, px(ay.at(p.Total.P10)), cx+4, cx-4, px(ay.at(p.Total.P90)), cx+4)
-		if n <= 12 || i%int(n/12+1) == 0 {
-			h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", cx, bottom+16, esc(p.Period))
-		}
-	}
-	h.p("</svg>\n")
-}
-
-// sensitivityChart draws the mean total at each step as a line, in a band
-// from P10 to P90.
-func (h *htmlWriter) sensitivityChart() {
-	r := h.r
-	steps := r.Sensitivity.Steps
-	const height, top, bottom = 280, 16, 236
-	h.svgOpen("sensitivity", "Sensitivity of the total to "+r.Sensitivity.Name, height)
-	lo, hi := steps[0].Total.P10, steps[0].Total.P90
-	for _, s := range steps {
-		lo = minDec(lo, minDec(s.Total.P10, s.Total.Mean))
-		hi = maxDec(hi, maxDec(s.Total.P90, s.Total.Mean))
-	}
-	ay := newAxis(lo, hi, bottom, top)
-	n := int64(len(steps))
-	xAt := func(i int) int64 {
-		if n == 1 {
-			return (left + chartW - right) / 2
-		}
-		return left + 10 + int64(chartW-left-right-20)*int64(i)/(n-1)
-	}
-	h.p("<path data-mark=\"axis\" d=\"M%d %d H%d M%d %d V%d\" stroke=\"#a0aec0\" fill=\"none\"/>\n", left, bottom, chartW-right, left, top, bottom)
-	h.p("<text x=\"%d\" y=\"%s\" text-anchor=\"end\">%s</text>\n", left-6, px(ay.at(hi)), h.money(hi))
-	h.p("<text x=\"%d\" y=\"%s\" text-anchor=\"end\">%s</text>\n", left-6, px(ay.at(lo)), h.money(lo))
-	var band, line strings.Builder
-	for i, s := range steps {
-		cmd := "L"
-		if i == 0 {
-			cmd = "M"
-		}
-		fmt.Fprintf(&band, "%s%d %s ", cmd, xAt(i), px(ay.at(s.Total.P90)))
-		fmt.Fprintf(&line, "%s%d %s ", cmd, xAt(i), px(ay.at(s.Total.Mean)))
-	}
-	for i := len(steps) - 1; i >= 0; i-- {
-		fmt.Fprintf(&band, "L%d %s ", xAt(i), px(ay.at(steps[i].Total.P10)))
-	}
-	band.WriteString("Z")
-	h.p("<path data-mark=\"band\" d=\"%s\" fill=\"#bee3f8\" stroke=\"none\"><title>P10 to P90</title></path>\n", band.String())
-	h.p("<path data-mark=\"mean\" d=\"%s\" fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"2\"/>\n", strings.TrimSpace(line.String()))
-	for i, s := range steps {
-		h.p("<circle data-mark=\"point\" cx=\"%d\" cy=\"%s\" r=\"3.5\" fill=\"#2b6cb0\"><title>%s = %s: mean %s, P10 %s, P90 %s</title></circle>\n",
-			xAt(i), px(ay.at(s.Total.Mean)), esc(r.Sensitivity.Name), esc(s.Value), h.money(s.Total.Mean), h.money(s.Total.P10), h.money(s.Total.P90))
-		h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xAt(i), bottom+16, esc(s.Value))
-	}
-	h.p("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", (left+chartW-right)/2, bottom+34, esc(r.Sensitivity.Name))
-	h.p("</svg>\n")
 }
