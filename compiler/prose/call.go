@@ -51,6 +51,13 @@ func (x *expr) function(fn string, args []ast.Expr) phrase {
 		return open("the smaller of " + x.sub(args[0], precMul) + " and " + x.sub(args[1], precMul))
 	case fn == "max" && len(args) == 2:
 		return open("the larger of " + x.sub(args[0], precMul) + " and " + x.sub(args[1], precMul))
+	case (fn == "min" || fn == "max") && len(args) > 2:
+		items := make([]string, len(args))
+		for i, a := range args {
+			items[i] = x.sub(a, precMul)
+		}
+		most := map[string]string{"min": "the smallest of ", "max": "the largest of "}[fn]
+		return open(most + words.And(items))
 	case fn == "abs" && len(args) == 1:
 		return open(arg(0) + " without its sign")
 	case (fn == "round" || fn == "round_half_even") && len(args) == 2:

@@ -120,6 +120,7 @@ func TestExpr(t *testing.T) {
 		{forReview("rate * (review.verified ? 2 : 1)"), "£19.60 × (if verified is yes then 2, otherwise 1)"},
 		// Functions.
 		{forReview("min(review.hours, 10.0)"), "the smaller of the hours and 10.0"},
+		{forReview("max(review.hours, 10.0, 2 * review.hours)"), "the largest of the hours, 10.0 and 2 × the hours"},
 		{forReview("max(review.hours - 10, 0) * rate"), "(the larger of (the hours - 10) and 0) × £19.60"},
 		{forReview("abs(review.hours - 10)"), "(the hours - 10) without its sign"},
 		{forReview("round(review.hours * rate, 2)"), "(the hours × £19.60) rounded half up to 2 decimal places"},
