@@ -108,6 +108,8 @@ func importRule(pkg, imp string) string {
 		return "compiler/value imports no occ package"
 	case pkg == "occ/compiler" && isOcc(imp) && !under(imp, "occ/lang") && imp != "occ/compiler/value":
 		return "compiler imports only lang and compiler/value among occ packages"
+	case pkg == "occ/compiler/bound" && isOcc(imp) && !under(imp, "occ/lang") && imp != "occ/compiler" && imp != "occ/compiler/value":
+		return "compiler/bound analyses contracts without data: it imports only lang, compiler and compiler/value"
 	case under(pkg, "occ/runtime/data") && under(imp, "occ/runtime") && !under(imp, "occ/runtime/data"):
 		return "data reads files and evaluates nothing"
 	case under(pkg, "occ/runtime") && under(imp, "github.com/alecthomas/participle"):
@@ -159,6 +161,8 @@ func TestImportRules(t *testing.T) {
 		{"occ/cmd/occ/lsp", "occ/cmd/occ"},
 		{"occ/cmd/occgen", "occ/cmd/occ/lsp"},
 		{"occ/compiler", "occ/cmd/occ/lsp"},
+		{"occ/compiler/bound", "occ/runtime"},
+		{"occ/compiler", "occ/compiler/bound"},
 	}
 	for _, b := range bad {
 		if importRule(b[0], b[1]) == "" {
@@ -178,6 +182,8 @@ func TestImportRules(t *testing.T) {
 		{"occ/runtime", "occ/lang"},
 		{"occ/cmd/occ", "occ/runtime"},
 		{"occ/cmd/occ", "occ/cmd/occ/lsp"},
+		{"occ/compiler/bound", "occ/compiler"},
+		{"occ/cmd/occ", "occ/compiler/bound"},
 	}
 	for _, g := range good {
 		if why := importRule(g[0], g[1]); why != "" {

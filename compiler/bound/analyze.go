@@ -214,4 +214,3 @@ func endOf(x Extreme, inf int) End {
 	}
 	return point(&x.Amount)
 }
-

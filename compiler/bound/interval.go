@@ -51,7 +51,9 @@ func intEnd(n int64, why ...string) End {
 func infEnd(s int, why ...string) End { return End{Inf: s, Why: mergeWhy(why)} }
 
 // exact returns the interval holding only d.
-func exact(d *apd.Decimal, why ...string) Interval { return Interval{point(d, why...), point(d, why...)} }
+func exact(d *apd.Decimal, why ...string) Interval {
+	return Interval{point(d, why...), point(d, why...)}
+}
 
 // unbounded returns the interval of every number, for the reason given.
 func unbounded(why string) Interval { return Interval{infEnd(-1, why), infEnd(1, why)} }

@@ -133,7 +133,13 @@ func (a *analysis) constVal(v ref.Val, name string) val {
 		if name == "" {
 			return num(nt, exact(d))
 		}
-		return num(nt, exact(d, name+" = "+a.show(nt, d)))
+		shown := a.show(nt, d)
+		if p := a.c.Param(name); p != nil && p.Percent {
+			pct := new(apd.Decimal)
+			ctxUp.Mul(pct, d, apd.New(100, 0))
+			shown = decimalValue(pct).String() + "%"
+		}
+		return num(nt, exact(d, name+" = "+shown))
 	}
 	switch x := v.(type) {
 	case types.Bool:
