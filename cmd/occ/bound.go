@@ -141,14 +141,14 @@ func writeBoundText(w io.Writer, rep *bound.Report, opt bound.Options) {
 	writeAssumptions(w, c, opt)
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "rule\tkind\tscope\tleast a period\tmost a period\tleast over the term\tmost over the term\t")
+	fmt.Fprintln(tw, "rule\tkind\tscope\tleast a period\tmost a period\tleast over the term\tmost over the term")
 	for _, rb := range rep.Rules {
 		r := rb.Rule
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, r.Kind, scopeText(r),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, scopeText(r),
 			amountText(rep, rb.PerPeriod.Least), amountText(rep, rb.PerPeriod.Most),
 			amountText(rep, rb.Term.Least), amountText(rep, rb.Term.Most))
 	}
-	fmt.Fprintf(tw, "total\t\t\t%s\t%s\t%s\t%s\t\n", amountText(rep, rep.PerPeriod.Least), amountText(rep, rep.PerPeriod.Most),
+	fmt.Fprintf(tw, "total\t\t\t%s\t%s\t%s\t%s\n", amountText(rep, rep.PerPeriod.Least), amountText(rep, rep.PerPeriod.Most),
 		amountText(rep, rep.Term.Least), amountText(rep, rep.Term.Most))
 	tw.Flush()
 	var each []bound.RuleBound

@@ -137,6 +137,7 @@ func (a *analysis) constVal(v ref.Val, name string) val {
 		if p := a.c.Param(name); p != nil && p.Percent {
 			pct := new(apd.Decimal)
 			ctxUp.Mul(pct, d, apd.New(100, 0))
+			pct.Reduce(pct)
 			shown = decimalValue(pct).String() + "%"
 		}
 		return num(nt, exact(d, name+" = "+shown))
