@@ -137,7 +137,11 @@ func scopeText(r *compiler.Rule) string {
 func writeBoundText(w io.Writer, rep *bound.Report, opt bound.Options) {
 	c := rep.Contract
 	fmt.Fprintf(w, "%s\n", c.Title)
-	fmt.Fprintf(w, "Settled %s, %s from %s to %s.\n", c.Settlement.SettlementWord(), plural(len(rep.Periods), "period"), rep.Periods[0], rep.Periods[len(rep.Periods)-1])
+	if len(rep.Periods) == 1 {
+		fmt.Fprintf(w, "Settled %s; the bounds a period are for %s.\n", c.Settlement.SettlementWord(), rep.Periods[0])
+	} else {
+		fmt.Fprintf(w, "Settled %s, %s from %s to %s.\n", c.Settlement.SettlementWord(), plural(len(rep.Periods), "period"), rep.Periods[0], rep.Periods[len(rep.Periods)-1])
+	}
 	writeAssumptions(w, c, opt)
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
