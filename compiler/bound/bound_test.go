@@ -197,3 +197,33 @@ func money(t *testing.T, s string) ref.Val {
 	}
 	return m
 }
+
+func TestRatio(t *testing.T) {
+	// ratio(item, cond) lies in 0 .. 1: × £100.00 is 0 .. 100.00. A ratio of
+	// two counts that are not one within the other (items over reviews'
+	// scores of 5, say) may exceed 1: it has no bound.
+	rep := analyze(t, `payment r "Rule" {
+  for review
+  amount = ratio(item, item.price > £2.00) * £100.00
+}
+
+payment s "Share of items among" {
+  for review
+  amount = ratio(item, item.price > £2.00, item.price > £1.50) * £100.00
+}
+`, bound.Options{})
+	for _, name := range []string{"r", "s"} {
+		rb := ruleBound(t, rep, name)
+		if got := text(rb.Each.Most); got != "100.00" {
+			t.Errorf("%s: most %s, want 100.00", name, got)
+		}
+	}
+	rep = analyze(t, `payment r "Rule" {
+  per month
+  amount = ratio(count(item), count(review, review.score == 5)) * £100.00
+}
+`, bound.Options{MaxRecords: map[string]int64{"review": 2}})
+	if rb := ruleBound(t, rep, "r"); rb.PerPeriod.Most.Finite {
+		t.Errorf("a ratio of unrelated counts: most %s, want no bound", text(rb.PerPeriod.Most))
+	}
+}

@@ -244,7 +244,7 @@ func (f *frame) call(c ast.CallExpr) val {
 		}
 		return num(tInt, Interval{intEnd(0), l.size})
 	case fn == "ratio" && len(vals) == 2:
-		if counts(args[0]) && counts(args[1]) {
+		if subCount(args[0], args[1]) {
 			// ratio(review, cond): a count of some of the records over
 			// the count of them all, or of a subset (the third argument)
 			// that holds the first's records.
@@ -290,21 +290,73 @@ func (f *frame) call(c ast.CallExpr) val {
 	return f.cannot(fn + "()")
 }
 
-// counts reports whether e counts records: size(@all_x) or a count with
-// a condition over @all_x, as count and ratio expand to.
-func counts(e ast.Expr) bool {
-	switch e.Kind() {
+// subCount reports whether num counts some of the records den counts, as
+// ratio expands to: den is size(@all_x) and num a count over @all_x, or
+// both count over @all_x and num's condition is den's condition && more.
+// The ratio then lies between 0 and 1.
+func subCount(num, den ast.Expr) bool {
+	if num.Kind() != ast.ComprehensionKind {
+		return false
+	}
+	nc := num.AsComprehension()
+	switch den.Kind() {
 	case ast.CallKind:
-		c := e.AsCall()
-		return c.FunctionName() == "size" && len(c.Args()) == 1 && isAll(c.Args()[0])
+		c := den.AsCall()
+		return c.FunctionName() == "size" && len(c.Args()) == 1 && isAll(c.Args()[0]) && isAll(nc.IterRange()) &&
+			c.Args()[0].AsIdent() == nc.IterRange().AsIdent()
 	case ast.ComprehensionKind:
-		return isAll(e.AsComprehension().IterRange())
+		dc := den.AsComprehension()
+		if !isAll(nc.IterRange()) || !isAll(dc.IterRange()) || nc.IterRange().AsIdent() != dc.IterRange().AsIdent() || nc.IterVar() != dc.IterVar() {
+			return false
+		}
+		ncond, dcond := countCond(nc), countCond(dc)
+		if ncond == nil || dcond == nil || ncond.Kind() != ast.CallKind || ncond.AsCall().FunctionName() != operators.LogicalAnd {
+			return false
+		}
+		return sameExpr(ncond.AsCall().Args()[0], dcond)
 	}
 	return false
 }
 
-func isAll(e ast.Expr) bool {
-	return e.Kind() == ast.IdentKind && strings.HasPrefix(e.AsIdent(), compiler.AllPrefix)
+// countCond returns the condition of a count's loop: cond ? accu + 1 : accu.
+func countCond(c ast.ComprehensionExpr) ast.Expr {
+	step := c.LoopStep()
+	if step.Kind() != ast.CallKind || step.AsCall().FunctionName() != operators.Conditional {
+		return nil
+	}
+	return step.AsCall().Args()[0]
+}
+
+// sameExpr reports whether two expressions are written alike: the same
+// names, fields, literals and calls.
+func sameExpr(a, b ast.Expr) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch a.Kind() {
+	case ast.IdentKind:
+		return a.AsIdent() == b.AsIdent()
+	case ast.LiteralKind:
+		return a.AsLiteral().Equal(b.AsLiteral()) == types.True
+	case ast.SelectKind:
+		x, y := a.AsSelect(), b.AsSelect()
+		return x.FieldName() == y.FieldName() && x.IsTestOnly() == y.IsTestOnly() && sameExpr(x.Operand(), y.Operand())
+	case ast.CallKind:
+		x, y := a.AsCall(), b.AsCall()
+		if x.FunctionName() != y.FunctionName() || len(x.Args()) != len(y.Args()) || x.IsMemberFunction() != y.IsMemberFunction() {
+			return false
+		}
+		if x.IsMemberFunction() && !sameExpr(x.Target(), y.Target()) {
+			return false
+		}
+		for i := range x.Args() {
+			if !sameExpr(x.Args()[i], y.Args()[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // roundIv rounds both ends of iv to places decimal places with mode; every
@@ -504,4 +556,9 @@ func (f *frame) comprehension(c ast.ComprehensionExpr) val {
 		}
 	}
 	return f.cannot("a loop")
+}
+
+// isAll reports whether e names the records of a scope instance, @all_x.
+func isAll(e ast.Expr) bool {
+	return e.Kind() == ast.IdentKind && strings.HasPrefix(e.AsIdent(), compiler.AllPrefix)
 }
