@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/bound"
 	"github.com/occ-lang/occ/lang"
 )
 
@@ -127,5 +128,18 @@ func loadContract(u unit, src sources) *loaded {
 	}
 	l := &loaded{unit: u}
 	l.files, l.contract, l.diags = compiler.CompileSources(srcs)
+	l.diags = withLints(l.contract, l.diags)
 	return l
+}
+
+// withLints adds to a contract's diagnostics the warnings of the bound
+// analysis (caps that never bind, floors that always do), sorted with
+// them. The language server adds the same bound.Lint warnings.
+func withLints(c *compiler.Contract, diags lang.Diagnostics) lang.Diagnostics {
+	if c == nil {
+		return diags
+	}
+	diags = append(diags, bound.Lint(c)...)
+	diags.Sort()
+	return diags
 }

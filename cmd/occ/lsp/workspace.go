@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/bound"
 	"github.com/occ-lang/occ/lang"
 )
 
@@ -167,6 +168,12 @@ func (w *workspace) load(names []string) *unit {
 	}
 	var files []*lang.File
 	files, u.contract, u.diags = compiler.CompileSources(srcs)
+	if u.contract != nil {
+		// The same warnings occ check adds: caps that never bind and
+		// floors that always do.
+		u.diags = append(u.diags, bound.Lint(u.contract)...)
+		u.diags.Sort()
+	}
 	for _, f := range files {
 		u.files[f.Name] = f
 	}
