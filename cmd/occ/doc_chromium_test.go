@@ -67,14 +67,16 @@ func TestDocHTMLInChromium(t *testing.T) {
 }
 
 // The documentation's screenshots: the schedule occ doc writes for
-// specs/individual-outcomes and the board paper of its scenario, at
-// these sizes.
+// specs/individual-outcomes, the board paper of its scenario, and the
+// comparison of time-and-task with it on the shadow data that docs/ci.md
+// shows as a CI job's report, at these sizes.
 var docScreenshots = []struct {
 	png, doc      string
 	width, height int
 	args          []string
 }{
 	{"doc.png", "doc.md", 900, 2400, []string{"doc", outcomesDir, "--format", "html", "-o"}},
+	{"diff.png", "ci.md", 1000, 1400, shadowDiffArgs("--format", "html", "-o")},
 	{"forecast.png", "forecast.md", 1000, 2300, []string{"forecast", outcomesDir, "--scenario", outcomesDir + "/scenario.yaml", "--runs", "200", "-q", "--date", "2026-12-03", "--html"}},
 }
 
