@@ -58,6 +58,11 @@ type ContractVersion struct {
 	Effective string // ISO date from which it applies, by a period's start
 	Title     string
 	Reference string `json:",omitempty"`
+	// Commissioner is the contract's payer; Currency and MinorUnits its
+	// money.
+	Commissioner string
+	Currency     string
+	MinorUnits   int32
 	// Files are the contract's source files, by base name, from which
 	// a period under this version is recomputed.
 	Files []SourceFile

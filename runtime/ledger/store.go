@@ -283,12 +283,12 @@ func (l *Ledger) entries(ctx context.Context, q queryer) ([]*Entry, error) {
 // ErrChanged is returned by Append when check refuses the entry.
 var ErrChanged = errors.New("the ledger changed")
 
-// Append adds an entry in one transaction. Under the ledger's write lock
-// it reads the ledger, gives its state to check, which may refuse the
-// entry (its error is returned as is), and writes the entry with its
-// lines, numbered after the last and chained to its hash. The entry's
-// Seq, Prev and Hash are set.
-func (l *Ledger) Append(ctx context.Context, e *Entry, check func(*State) error) error {
+// Append adds entries in one transaction. Under the ledger's write lock
+// it reads the ledger, gives its state to check, which may refuse (its
+// error is returned as is), and writes each entry with its lines,
+// numbered after the last and chained to its hash. The entries' Seq, Prev
+// and Hash are set.
+func (l *Ledger) Append(ctx context.Context, check func(*State) error, es ...*Entry) error {
 	tx, err := l.begin(ctx)
 	if err != nil {
 		return err
@@ -299,42 +299,45 @@ func (l *Ledger) Append(ctx context.Context, e *Entry, check func(*State) error)
 	if err != nil {
 		return err
 	}
-	st := NewState(entries)
-	if err := check(st); err != nil {
+	if err := check(NewState(entries)); err != nil {
 		return err
 	}
-	e.Seq, e.Prev = 1, ""
+	seq, prev := 0, ""
 	if n := len(entries); n > 0 {
-		e.Seq, e.Prev = entries[n-1].Seq+1, entries[n-1].Hash
+		seq, prev = entries[n-1].Seq, entries[n-1].Hash
 	}
-	if e.body, err = e.encodeBody(); err != nil {
-		return err
-	}
-	e.Hash = e.hash()
-	if err := ex.exec(`INSERT INTO occ_entries (seq, kind, period, on_date, by_name, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		e.Seq, e.Kind, e.Period, e.On, e.By, e.body, e.Prev, e.Hash); err != nil {
-		if isUnique(err) {
-			return fmt.Errorf("%s is already settled", e.Period)
+	for _, e := range es {
+		seq++
+		e.Seq, e.Prev = seq, prev
+		if e.body, err = e.encodeBody(); err != nil {
+			return err
 		}
-		return fmt.Errorf("cannot write ledger %s: %v", l.name, plain(err))
-	}
-	for i := range e.Lines {
-		ln := &e.Lines[i]
-		args := []any{e.Seq, i}
-		for _, f := range lineFields(ln) {
-			args = append(args, f)
-		}
-		if err := ex.exec(`INSERT INTO occ_lines (entry_seq, n, line_id, period, rule, kind, line_key, person, title, source, amount, status, cause)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, args...); err != nil {
+		e.Hash = e.hash()
+		prev = e.Hash
+		if err := ex.exec(`INSERT INTO occ_entries (seq, kind, period, on_date, by_name, body, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			e.Seq, e.Kind, e.Period, e.On, e.By, e.body, e.Prev, e.Hash); err != nil {
+			if isUnique(err) {
+				return fmt.Errorf("%s is already settled", e.Period)
+			}
 			return fmt.Errorf("cannot write ledger %s: %v", l.name, plain(err))
 		}
+		for i := range e.Lines {
+			args := []any{e.Seq, i}
+			for _, f := range lineFields(&e.Lines[i]) {
+				args = append(args, f)
+			}
+			if err := ex.exec(`INSERT INTO occ_lines (entry_seq, n, line_id, period, rule, kind, line_key, person, title, source, amount, status, cause)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, args...); err != nil {
+				return fmt.Errorf("cannot write ledger %s: %v", l.name, plain(err))
+			}
+		}
 	}
-	if err := ex.exec(`UPDATE occ_meta SET value = $1 WHERE name = 'entries'`, strconv.Itoa(e.Seq)); err != nil {
+	if err := ex.exec(`UPDATE occ_meta SET value = $1 WHERE name = 'entries'`, strconv.Itoa(seq)); err != nil {
 		return fmt.Errorf("cannot write ledger %s: %v", l.name, plain(err))
 	}
 	if err := tx.Commit(); err != nil {
-		if isUnique(err) {
-			return fmt.Errorf("%s is already settled", e.Period)
+		if isUnique(err) && len(es) > 0 {
+			return fmt.Errorf("%s is already settled", es[len(es)-1].Period)
 		}
 		return fmt.Errorf("cannot write ledger %s: %v", l.name, plain(err))
 	}

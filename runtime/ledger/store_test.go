@@ -40,13 +40,13 @@ func TestAppendAndRead(t *testing.T) {
 		ctx := context.Background()
 		arg := b.new(t)
 		l := open(t, arg)
-		if err := l.Append(ctx, &Entry{Kind: KindContract, On: "2026-04-30", Contract: &ContractVersion{Version: 1, Hash: "abc", Effective: "2026-04-01"}}, func(*State) error { return nil }); err != nil {
+		if err := l.Append(ctx, func(*State) error { return nil }, &Entry{Kind: KindContract, On: "2026-04-30", Contract: &ContractVersion{Version: 1, Hash: "abc", Effective: "2026-04-01"}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.Append(ctx, settleEntry("2026-04", 3), refuseSettled("2026-04")); err != nil {
+		if err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 3)); err != nil {
 			t.Fatal(err)
 		}
-		err := l.Append(ctx, settleEntry("2026-04", 1), refuseSettled("2026-04"))
+		err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 1))
 		if err == nil || !strings.Contains(err.Error(), "2026-04 is already settled") {
 			t.Fatalf("settling 2026-04 twice: %v", err)
 		}
@@ -87,7 +87,7 @@ func TestVerifyFindsEdits(t *testing.T) {
 				arg := b.new(t)
 				l := open(t, arg)
 				for _, p := range []string{"2026-04", "2026-05", "2026-06"} {
-					if err := l.Append(ctx, settleEntry(p, 2), refuseSettled(p)); err != nil {
+					if err := l.Append(ctx, refuseSettled(p), settleEntry(p, 2)); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -127,7 +127,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		ctx := context.Background()
 		arg := b.new(t)
 		l := open(t, arg)
-		if err := l.Append(ctx, settleEntry("2026-04", 2), refuseSettled("2026-04")); err != nil {
+		if err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 2)); err != nil {
 			t.Fatal(err)
 		}
 		l.Close()
@@ -164,7 +164,7 @@ func TestConcurrentSettles(t *testing.T) {
 					return
 				}
 				defer l.Close()
-				errs[i] = l.Append(ctx, settleEntry("2026-04", 40), refuseSettled("2026-04"))
+				errs[i] = l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 40))
 			}()
 		}
 		wg.Wait()
@@ -198,7 +198,7 @@ func TestKilledSettle(t *testing.T) {
 	if arg := os.Getenv("OCC_LEDGER_TEST_SETTLE"); arg != "" {
 		l, err := Open(context.Background(), arg, true)
 		if err == nil {
-			err = l.Append(context.Background(), settleEntry("2026-05", 30), refuseSettled("2026-05"))
+			err = l.Append(context.Background(), refuseSettled("2026-05"), settleEntry("2026-05", 30))
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -212,7 +212,7 @@ func TestKilledSettle(t *testing.T) {
 		for after := 1; after <= 33; after++ {
 			arg := b.new(t)
 			l := open(t, arg)
-			if err := l.Append(ctx, settleEntry("2026-04", 5), refuseSettled("2026-04")); err != nil {
+			if err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 5)); err != nil {
 				t.Fatal(err)
 			}
 			l.Close()
@@ -286,7 +286,7 @@ func TestOpenFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if err := l.Append(ctx, settleEntry("2026-04", 1), refuseSettled("2026-04")); err == nil || !strings.Contains(err.Error(), "cannot write ledger") {
+	if err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 1)); err == nil || !strings.Contains(err.Error(), "cannot write ledger") {
 		t.Errorf("writing a read-only ledger: %v", err)
 	}
 }
