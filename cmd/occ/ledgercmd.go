@@ -436,24 +436,40 @@ func runReproduce(ctx context.Context, p *settleParams, stdout, stderr io.Writer
 // settlement's: data files by name, then lines of the period by id.
 func reproduceDiffs(e *ledger.Entry, files []ledger.DataFile, comp ledger.Computed) []string {
 	var out []string
-	given := map[string]ledger.DataFile{}
-	for _, f := range files {
-		given[f.Path] = f
+	// A settled file pairs with the given file of its name, or else with
+	// a given file of the same data: what matters is the content.
+	used := make([]bool, len(files))
+	pair := func(f ledger.DataFile, same func(g ledger.DataFile) bool) int {
+		for i, g := range files {
+			if !used[i] && same(g) {
+				used[i] = true
+				return i
+			}
+		}
+		return -1
 	}
-	settled := map[string]bool{}
-	for _, f := range e.Settlement.Data {
-		settled[f.Path] = true
-		g, ok := given[f.Path]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("data file %s (%s) was settled but is not given", f.Path, f.Schema))
-		case g.SHA256 != f.SHA256:
-			out = append(out, fmt.Sprintf("data file %s differs: settled sha256 %s (%d records), given %s (%d records)", f.Path, f.SHA256[:12], f.Records, g.SHA256[:12], g.Records))
+	at := make([]int, len(e.Settlement.Data))
+	for i, f := range e.Settlement.Data {
+		at[i] = pair(f, func(g ledger.DataFile) bool { return g.Path == f.Path })
+	}
+	for i, f := range e.Settlement.Data {
+		if at[i] < 0 {
+			at[i] = pair(f, func(g ledger.DataFile) bool { return g.Schema == f.Schema })
 		}
 	}
-	for _, f := range files {
-		if !settled[f.Path] {
-			out = append(out, fmt.Sprintf("data file %s (%s) is given but was not settled", f.Path, f.Schema))
+	for i, f := range e.Settlement.Data {
+		if at[i] < 0 {
+			out = append(out, fmt.Sprintf("data file %s (%s) was settled but no file of %s is given", f.Path, f.Schema, f.Schema))
+			continue
+		}
+		if g := files[at[i]]; g.SHA256 != f.SHA256 {
+			out = append(out, fmt.Sprintf("data file %s differs from %s as settled: sha256 %s (%d records) where %s (%d records) was settled",
+				g.Path, f.Path, g.SHA256[:12], g.Records, f.SHA256[:12], f.Records))
+		}
+	}
+	for i, g := range files {
+		if !used[i] {
+			out = append(out, fmt.Sprintf("data file %s (%s) is given but was not settled", g.Path, g.Schema))
 		}
 	}
 	was := map[string]value.Money{}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -103,12 +104,19 @@ func writeDueTable(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry, prev
 		fmt.Fprintf(w, "Settled as entry %d on %s%s\n", e.Seq, e.On, t(byWhom(e.By)))
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var rows bytes.Buffer
+	tw := tabwriter.NewWriter(&rows, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE ID\tKIND\tSTATUS\tAMOUNT\tCAUSE")
 	for _, l := range e.Lines {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t(l.ID), t(l.Kind), l.Status, m(l.Amount), t(l.Cause))
 	}
 	tw.Flush()
+	// A line with no cause ends in the padding of its amount.
+	for _, r := range strings.SplitAfter(rows.String(), "\n") {
+		if r != "" {
+			fmt.Fprintln(w, strings.TrimRight(r, " \n"))
+		}
+	}
 	count := func(pick func(ledger.Line) bool) int {
 		n := 0
 		for _, l := range e.Lines {
