@@ -34,6 +34,8 @@ type evalParams struct {
 	sheet   string // which table --format csv writes
 	output  string
 	explain string
+	// ledger, with eval, shows what settling the period now would record.
+	ledger  string
 	workers int
 	// quiet turns off the progress line on a terminal.
 	quiet bool
@@ -72,6 +74,7 @@ a contract year (2026/27) or term, or a run of them written FROM..TO
 	cmd.Flags().StringVar(&p.sheet, "sheet", "", "with --format csv, the table to write: lines (the default), caps, standards, flags or exclusions")
 	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically; never over an input) instead of standard output; - is standard output")
 	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
+	cmd.Flags().StringVar(&p.ledger, "ledger", "", "with --period, show what settling it into this ledger would record: its lines, prior-period adjustments and held lines (docs/ledger.md)")
 	return cmd
 }
 
@@ -223,6 +226,13 @@ func programFor(c *compiler.Contract, set []string, workers int, more ...runtime
 }
 
 func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error {
+	if p.ledger != "" {
+		if p.sheet != "" || p.explain != "" {
+			return usageError("--ledger shows what is due; it takes no --sheet or --explain")
+		}
+		return runSettle(ctx, &settleParams{spec: p.spec, data: p.data, period: p.period, ledger: p.ledger, set: p.set,
+			format: p.format, output: p.output, quiet: p.quiet, diagnostics: p.diagnostics, limits: p.limits}, stdout, stderr, false)
+	}
 	switch p.format {
 	case "table", "json", "csv":
 	case "xlsx":

@@ -162,6 +162,7 @@ func TestImportRules(t *testing.T) {
 		{"occ/compiler/value", "occ/lang"},
 		{"occ/compiler", "occ/runtime"},
 		{"occ/runtime", "occ/cmd/occ"},
+		{"occ/runtime/ledger", "occ/cmd/occ"},
 		{"occ/runtime", "github.com/alecthomas/participle/v2"},
 		{"occ/runtime/gen", "github.com/alecthomas/participle/v2/lexer"},
 		{"occ/cmd/occgen", "occ/cmd/occ"},

@@ -84,7 +84,7 @@ against review data into a statement that reconciles to the penny.`,
 	// Every command, in the order of the README's command table; each
 	// is built by the file of its name.
 	for _, add := range []func(stdout, stderr io.Writer) *cobra.Command{
-		newCheckCmd, newFmtCmd, newTestCmd, newEvalCmd, newExplainCmd, newSchemaCmd, newForecastCmd, newDiffCmd, newDocCmd, newBoundCmd, newLspCmd,
+		newCheckCmd, newFmtCmd, newTestCmd, newEvalCmd, newExplainCmd, newSchemaCmd, newForecastCmd, newDiffCmd, newDocCmd, newBoundCmd, newSettleCmd, newLedgerCmd, newLspCmd,
 		newVersionCmd,
 	} {
 		root.AddCommand(add(stdout, stderr))
