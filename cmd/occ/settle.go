@@ -165,6 +165,12 @@ func workDue(ctx context.Context, p *settleParams, l *ledger.Ledger, stderr io.W
 		return nil, err
 	}
 	d.st = st
+	// A period settled with no record in it is most often data for
+	// another month: say so, as eval does, so that a settlement of nothing
+	// is never silent.
+	for _, n := range st.Notes {
+		fmt.Fprintf(stderr, "occ: note: %s\n", n)
+	}
 	for _, pv := range st.Params {
 		d.params = append(d.params, ledger.Param{Name: pv.Name, Value: pv.Value, Set: pv.Set})
 	}
