@@ -204,3 +204,29 @@ func TestForecastLedgerReports(t *testing.T) {
 		t.Errorf("May's mean is %q in the workbook, want 3379.04", v)
 	}
 }
+
+// TestLedgerProgressQuiet: occ settle and occ ledger reproduce take -q, and
+// with standard error a file rather than a terminal they draw no progress
+// line, with or without it.
+func TestLedgerProgressQuiet(t *testing.T) {
+	dir, led := settleAprilMay(t)
+	f, err := os.Create(filepath.Join(dir, "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data := []string{"--data", "review=" + filepath.Join(dir, "reviews-04.csv"), "--data", "goal=" + filepath.Join(dir, "goals-04.csv")}
+	for _, args := range [][]string{
+		append([]string{"ledger", "reproduce", led, "--period", "2026-04"}, data...),
+		append([]string{"ledger", "reproduce", led, "--period", "2026-04", "-q"}, data...),
+		append([]string{"settle", outcomesDir, "--period", "2026-06", "--ledger", led, "--on", "2026-07-01", "--quiet"}, data...),
+	} {
+		var stdout strings.Builder
+		if code := run(args, &stdout, f); code != 0 || stdout.Len() == 0 {
+			t.Errorf("occ %s: exit %d, %d bytes of output", strings.Join(args, " "), code, stdout.Len())
+		}
+	}
+	if b, _ := os.ReadFile(f.Name()); len(b) > 0 {
+		t.Errorf("written to standard error, a file: %q", b)
+	}
+}
