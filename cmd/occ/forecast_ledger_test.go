@@ -178,6 +178,10 @@ func TestForecastLedgerReports(t *testing.T) {
 	if n := strings.Count(string(page), `data-basis="paid"`); n != 2 {
 		t.Errorf("the HTML has %d paid columns, want 2", n)
 	}
+	// Paid so far: 3,153.64 + 3,379.04 = 6,532.68 (see settleAprilMay).
+	if !strings.Contains(string(page), "Of this, <strong>£6,532.68</strong> has been paid for the 2 periods settled (2026-04, 2026-05, from the settlement ledger)") {
+		t.Error("the HTML's summary does not say what has been paid so far, £6,532.68")
+	}
 	if !strings.Contains(string(page), "<td>2026-05 (paid)</td><td>£3,379.04</td>") {
 		t.Error("the HTML's table of periods does not show May as paid, £3,379.04")
 	}
