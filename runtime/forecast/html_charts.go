@@ -197,8 +197,10 @@ func (h *htmlWriter) periodsChart() {
 				bx, px(y0), bw, px(absDiff(y1, y0)), esc(p.Period), h.money(p.Total.Mean), h.money(p.Total.P10), h.money(p.Total.P90))
 		}
 		cx := (x0 + x1) / 2
-		h.p("<path data-mark=\"whisker\" d=\"M%d %s V%s M%d %s H%d M%d %s H%d\" stroke=\"#1a202c\" fill=\"none\"/>\n",
-			cx, px(ay.at(p.Total.P10)), px(ay.at(p.Total.P90)), cx-4, px(ay.at(p.Total.P10)), cx+4, cx-4, px(ay.at(p.Total.P90)), cx+4)
+		if p.Paid == nil {
+			h.p("<path data-mark=\"whisker\" d=\"M%d %s V%s M%d %s H%d M%d %s H%d\" stroke=\"#1a202c\" fill=\"none\"/>\n",
+				cx, px(ay.at(p.Total.P10)), px(ay.at(p.Total.P90)), cx-4, px(ay.at(p.Total.P10)), cx+4, cx-4, px(ay.at(p.Total.P90)), cx+4)
+		}
 		if b, ok := budgets[p.Period]; ok {
 			h.p("<path data-mark=\"budget\" d=\"M%d %s H%d\" stroke=\"#c53030\" stroke-width=\"2\" fill=\"none\"><title>%s: budget %s</title></path>\n",
 				x0+2, px(ay.at(b)), x1-2, esc(p.Period), h.money(b))
