@@ -22,6 +22,7 @@ import (
 	"github.com/occ-lang/occ/lang/words"
 	"github.com/occ-lang/occ/runtime/data"
 	"github.com/occ-lang/occ/runtime/forecast"
+	"github.com/occ-lang/occ/runtime/ledger"
 )
 
 // forecastParams are the inputs of occ forecast.
@@ -43,6 +44,7 @@ type forecastParams struct {
 	date        string
 	workers     int
 	quiet       bool
+	ledger      string
 	limits      data.Limits
 }
 
@@ -71,7 +73,13 @@ the data covers.
 --vary NAME=FROM..TO[:STEPS] also reports the total at evenly spaced values
 of a contract param (hourly_rate=£18.00..£22.00) or scenario var
 (achieved=0.3..0.8:6), each step drawing the same random numbers, so only
-what the value changes moves.`,
+what the value changes moves.
+
+--ledger LEDGER forecasts from where the contract is: every period the
+ledger has settled is reported as it was paid (its lines due and the
+prior-period adjustments paid in it, the same in every run), and only the
+rest of the term is forecast, so the term's total is what has been paid so
+far plus the forecast of the rest.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
@@ -92,6 +100,7 @@ what the value changes moves.`,
 	f.StringVar(&p.date, "date", "", "the date the --html board paper is dated, yyyy-mm-dd (default: none shown; never the clock)")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the runs are made")
+	f.StringVar(&p.ledger, "ledger", "", "report the periods this settlement ledger has settled as paid, and forecast the rest: a file or postgres://...")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
 	addDataLimitFlags(f, &p.limits)
 	return cmd
@@ -120,6 +129,9 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		if p.scenario != "" {
 			inputs[p.scenario] = "the scenario"
 		}
+		if p.ledger != "" && !ledger.IsPostgres(p.ledger) {
+			inputs[p.ledger] = "the ledger"
+		}
 		for _, out := range []struct{ flag, path string }{{"--html", p.html}, {"--xlsx", p.xlsx}} {
 			if out.path == "" {
 				continue
@@ -142,6 +154,11 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	opts, err := forecastOptions(c, src, p)
 	if err != nil {
 		return err
+	}
+	if p.ledger != "" {
+		if opts.Settled, err = ledgerSettled(ctx, p.ledger, c); err != nil {
+			return err
+		}
 	}
 	bar := newProgress(stderr, "forecast", unitRuns)
 	if bar != nil {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // TestForecastHTMLInChromium renders the forecast's board paper in
@@ -73,5 +75,53 @@ func TestForecastHTMLInChromium(t *testing.T) {
 	}
 	if n := countColour(img, 0xc5, 0x30, 0x30); n < 100 {
 		t.Errorf("the screenshot has %d pixels of the budget's red", n)
+	}
+}
+
+// TestForecastLedgerHTMLInChromium renders the board paper of a forecast
+// from a ledger (testdata/script/forecast_ledger.txtar's: April paid
+// 600.00, May 640.00, each month after 400.00) in headless Chromium: it
+// loads, every chart draws, the summary says what has been paid, and the
+// settled periods' grey columns are on screen.
+func TestForecastLedgerHTMLInChromium(t *testing.T) {
+	bin := chromiumBin(t)
+	ar, err := txtar.ParseFile("../../testdata/script/forecast_ledger.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := func(name string) string { return filepath.Join(dir, name) }
+	led := in("payments.db")
+	for _, s := range [][]string{{"2026-04", "reviews-04.csv", "2026-05-05"}, {"2026-05", "reviews-05.csv", "2026-06-03"}} {
+		if code, _, stderr := evalRun(t, "settle", in("contract.occ"), "--data", in(s[1]), "--period", s[0], "--ledger", led, "--on", s[2], "-q"); code != 0 {
+			t.Fatalf("settle %s: exit %d: %s", s[0], code, stderr)
+		}
+	}
+	page := in("report.html")
+	if code, _, stderr := evalRun(t, "forecast", in("contract.occ"), "--scenario", in("scenario.yaml"), "--runs", "5", "--ledger", led, "--html", page, "-q"); code != 0 {
+		t.Fatalf("forecast: exit %d: %s", code, stderr)
+	}
+	dom := dumpDOM(t, bin, dir, page)
+	for _, m := range regexp.MustCompile(`<svg[^>]*data-chart="([^"]+)"[^>]*data-drawn="(\d+)"`).FindAllStringSubmatch(dom, -1) {
+		if m[2] == "0" && m[1] != "sensitivity" {
+			t.Errorf("chart %s drew nothing in chromium", m[1])
+		}
+	}
+	// 600.00 + 640.00 = 1,240.00 paid so far.
+	if !strings.Contains(dom, "Of this, <strong>£1,240.00</strong> has been paid for the 2 periods settled (2026-04, 2026-05") {
+		t.Error("the summary does not say £1,240.00 has been paid")
+	}
+	img := screenshot(t, bin, dir, page, in("shot.png"), 1000, 2400)
+	// The settled columns' grey (#718096) and the forecast ones' blue.
+	if n := countColour(img, 0x71, 0x80, 0x96); n < 500 {
+		t.Errorf("the screenshot has %d pixels of the settled columns' grey", n)
+	}
+	if n := countColour(img, 0x42, 0x99, 0xe1); n < 500 {
+		t.Errorf("the screenshot has %d pixels of the forecast columns' blue", n)
 	}
 }

@@ -389,6 +389,7 @@ settled, or which data file, contract or line differs (exit 1).`,
 	}
 	cmd.Flags().StringArrayVar(&p.data, "data", nil, "a data file, or NAME=FILE, or FILE#SHEET (repeatable)")
 	cmd.Flags().StringVar(&p.period, "period", "", "the settled period")
+	cmd.Flags().BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the data are read and checked")
 	addDataLimitFlags(cmd.Flags(), &p.limits)
 	return cmd
 }
@@ -397,6 +398,7 @@ func runReproduce(ctx context.Context, p *settleParams, stdout, stderr io.Writer
 	if p.period == "" {
 		return usageError("give the settled period with --period")
 	}
+	stderr = quiet(stderr, p.quiet)
 	l, s, err := ledgerState(ctx, p.ledger)
 	if err != nil {
 		return err

@@ -670,7 +670,7 @@ func writeForecastXLSXFile(ctx context.Context, name string, r *forecast.Result)
 // The columns of a forecast's tables.
 var (
 	xlsxStatsCols         = []xlsxCol{{"Mean", 14}, {"P10", 14}, {"P50", 14}, {"P90", 14}, {"Min", 14}, {"Max", 14}}
-	xlsxPeriodCols        = append([]xlsxCol{{"Period", 12}, {"From", 11}, {"To", 11}, {"Line kind", 12}}, xlsxStatsCols...)
+	xlsxPeriodCols        = append(append([]xlsxCol{{"Period", 12}, {"From", 11}, {"To", 11}, {"Line kind", 12}}, xlsxStatsCols...), xlsxCol{"Basis", 10})
 	xlsxBinCols           = []xlsxCol{{"From", 14}, {"To", 14}, {"Runs", 10}, {"Share of runs", 14}}
 	xlsxChanceCols        = []xlsxCol{{"Rule", 18}, {"Kind", 9}, {"Title", 36}, {"Period", 22}, {"Runs", 10}, {"Chance", 10}}
 	xlsxSweepCols         = append([]xlsxCol{{"Name", 18}, {"Kind", 8}, {"Value", 14}}, xlsxStatsCols...)
@@ -715,11 +715,13 @@ func forecastXLSX(w io.Writer, r *forecast.Result, opts xlsxOptions) error {
 	if err == nil {
 		err = b.fill(periodSheets, xlsxPeriodCols, func(add func(...any) error) error {
 			for _, p := range r.Periods {
-				if err := add(append([]any{p.Period, xlsxDate(p.From), xlsxDate(p.To), "total"}, statsCells(p.Total)...)...); err != nil {
+				// Basis says whether the period was paid (settled, from a
+				// ledger) or is forecast.
+				if err := add(append(append([]any{p.Period, xlsxDate(p.From), xlsxDate(p.To), "total"}, statsCells(p.Total)...), p.Basis())...); err != nil {
 					return err
 				}
 				for _, k := range p.ByKind {
-					if err := add(append([]any{p.Period, xlsxDate(p.From), xlsxDate(p.To), k.Kind}, statsCells(k.Stats)...)...); err != nil {
+					if err := add(append(append([]any{p.Period, xlsxDate(p.From), xlsxDate(p.To), k.Kind}, statsCells(k.Stats)...), p.Basis())...); err != nil {
 						return err
 					}
 				}
@@ -811,6 +813,9 @@ func forecastSummary(b *xlsxBook, r *forecast.Result) error {
 	fm.field("Periods", r.Term.Period)
 	fm.field("From", xlsxDate(r.Term.From))
 	fm.field("To", xlsxDate(r.Term.To))
+	if r.Settled > 0 {
+		fm.field("Settled (as paid)", strings.Join(r.SettledPeriods(), ", "))
+	}
 	fm.field("Percentiles", forecast.PercentileMethod)
 	fm.heading("File", "SHA-256")
 	for _, f := range r.Source.Files {

@@ -229,6 +229,16 @@ func TestXLSXInLibreOffice(t *testing.T) {
 	diffCSV := shadowDiffCSV(t)
 	paths = append(paths, diffPath)
 
+	// A payment schedule: June of the ledger's worked example, with
+	// current lines, prior-period adjustments and a held line.
+	_, led := workedLedgerJune(t)
+	schedPath := filepath.Join(dir, "schedule.xlsx")
+	if code, _, stderr := evalRun(t, "ledger", "schedule", led, "--period", "2026-06", "--format", "xlsx", "-o", schedPath); code != 0 {
+		t.Fatalf("schedule: exit %d: %s", code, stderr)
+	}
+	schedCSV := scheduleCSV(t, led, "2026-06")
+	paths = append(paths, schedPath)
+
 	sheet := libreOffice(t, bin, dir, paths...)
 	for _, bk := range books {
 		t.Run(filepath.Base(bk.path), func(t *testing.T) {
@@ -252,6 +262,29 @@ func TestXLSXInLibreOffice(t *testing.T) {
 						t.Errorf("%s row %d: LibreOffice read %q, the comparison says %s", s.sheet, i+2, got, want)
 					}
 				}
+			}
+		}
+	})
+	t.Run("schedule.xlsx", func(t *testing.T) {
+		// Every cell as LibreOffice reads it against the CSV schedule:
+		// amounts as numbers, the rest (dates too) as the same text.
+		rows := sheet(schedPath, "Schedule")
+		if len(rows) != len(schedCSV) || len(schedCSV) != 1+len(juneSchedule) {
+			t.Fatalf("LibreOffice read %d rows of the schedule, the CSV has %d, want %d", len(rows), len(schedCSV), 1+len(juneSchedule))
+		}
+		for i, r := range rows[1:] {
+			for j, name := range schedCSV[0] {
+				got, want := cellAt(r, j), schedCSV[i+1][j]
+				if name == "amount" && !sameNumber(got, want) || name != "amount" && got != want {
+					t.Errorf("Schedule row %d, %s: LibreOffice read %q, the CSV says %q", i+2, name, got, want)
+				}
+			}
+		}
+		sum := sheet(schedPath, "Summary")
+		// June: 200.00 this period, -200.00 of adjustments, 0.00 due.
+		for label, want := range map[string]string{"This period": "200", "Prior-period adjustments": "-200", "Held in dispute": "300", "Due": "0"} {
+			if got := summaryField(sum, label); !sameNumber(got, want) {
+				t.Errorf("Summary %s: LibreOffice read %q, want %s", label, got, want)
 			}
 		}
 	})

@@ -73,6 +73,12 @@ type Options struct {
 	// Vary, when not nil, also reports the term total at evenly spaced
 	// values of a param or var.
 	Vary *Vary
+	// Settled are periods already settled (from a settlement ledger):
+	// each one in the periods reported is reported as paid, the same in
+	// every run, and only the others are forecast. The runs still simulate
+	// the cohort from the start of its data, so that the periods forecast
+	// see the people as they would be by then.
+	Settled []Settled
 	// Progress, when set, is called as runs finish, with the number done
 	// and the total. It may be called from several goroutines at once.
 	Progress func(done, total int)
@@ -89,6 +95,9 @@ type Result struct {
 	// them.
 	Periods []PeriodResult
 	Term    PeriodResult
+	// Settled counts the periods reported that are settled (paid, from
+	// Options.Settled); their PeriodResult has Paid set.
+	Settled int
 	// Caps and Standards list every cap, floor and standard of the
 	// contract, in contract order.
 	Caps      []Chance
@@ -141,6 +150,9 @@ type PeriodResult struct {
 	Total    Stats
 	// ByKind has one entry per kind, in the order of Kinds.
 	ByKind []KindStats
+	// Paid is what a settled period paid, nil for a period forecast; a
+	// settled period's statistics are all that amount.
+	Paid *Paid
 }
 
 // KindStats are the statistics of one kind of line.
@@ -258,6 +270,9 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	for p := first; p <= last; p++ {
 		w.index[cal.labels[p]] = p - first
 	}
+	if w.settled, err = w.settledSlots(opts.Settled); err != nil {
+		return nil, err
+	}
 	results, err := runAll(ctx, cfgs, opts, lastMonth, w)
 	if err != nil {
 		return nil, err
@@ -266,6 +281,11 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	describeInputs(res, c, src, opts.Params)
 	res.Source.FirstMonth, res.Source.LastMonth = cal.monthLabel(dFirst), cal.monthLabel(dLast)
 	w.summarize(res, results[0])
+	for p, s := range w.settled {
+		res.Periods[p].Paid = &Paid{Current: s.Current.Decimal(), Adjustments: s.Adjustments.Decimal(), Held: s.Held.Decimal()}
+		res.Periods[p].Paid.Total = res.Periods[p].Total.Mean
+		res.Settled++
+	}
 	if c.Budget != nil {
 		res.Budget = w.budget(results[0], c.Budget.Decimal(), res.Places)
 	}

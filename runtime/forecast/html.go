@@ -153,10 +153,17 @@ func (h *htmlWriter) page() {
 		if h.r.Budget != nil {
 			note += "; the red line across a column is the period's share of the budget"
 		}
+		if r.Settled > 0 {
+			note += "; grey columns are periods already settled, as paid (from the ledger: " + esc(strings.Join(r.SettledPeriods(), ", ")) + "), the same in every run"
+		}
 		h.p("<p class=\"note\">%s.</p>\n", note)
 		var rows []KindStats
 		for _, p := range r.Periods {
-			rows = append(rows, KindStats{Kind: p.Period, Stats: p.Total})
+			name := p.Period
+			if r.Settled > 0 {
+				name += " (" + p.Basis() + ")"
+			}
+			rows = append(rows, KindStats{Kind: name, Stats: p.Total})
 		}
 		h.statsTable("period", rows)
 		h.p("</section>\n")

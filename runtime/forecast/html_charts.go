@@ -188,11 +188,19 @@ func (h *htmlWriter) periodsChart() {
 		bw := max((x1-x0)*6/10, 1)
 		bx := x0 + (x1-x0-bw)/2
 		y0, y1 := ay.at(maxDec(base, p.Total.Mean)), ay.at(minDec(base, p.Total.Mean))
-		h.p("<rect data-mark=\"bar\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\" fill=\"#4299e1\"><title>%s: mean %s, P10 %s, P90 %s</title></rect>\n",
-			bx, px(y0), bw, px(absDiff(y1, y0)), esc(p.Period), h.money(p.Total.Mean), h.money(p.Total.P10), h.money(p.Total.P90))
+		if p.Paid != nil {
+			// A settled period: what was paid, the same in every run.
+			h.p("<rect data-mark=\"bar\" data-basis=\"paid\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\" fill=\"#718096\"><title>%s: paid %s</title></rect>\n",
+				bx, px(y0), bw, px(absDiff(y1, y0)), esc(p.Period), h.money(p.Total.Mean))
+		} else {
+			h.p("<rect data-mark=\"bar\" x=\"%d\" y=\"%s\" width=\"%d\" height=\"%s\" fill=\"#4299e1\"><title>%s: mean %s, P10 %s, P90 %s</title></rect>\n",
+				bx, px(y0), bw, px(absDiff(y1, y0)), esc(p.Period), h.money(p.Total.Mean), h.money(p.Total.P10), h.money(p.Total.P90))
+		}
 		cx := (x0 + x1) / 2
-		h.p("<path data-mark=\"whisker\" d=\"M%d %s V%s M%d %s H%d M%d %s H%d\" stroke=\"#1a202c\" fill=\"none\"/>\n",
-			cx, px(ay.at(p.Total.P10)), px(ay.at(p.Total.P90)), cx-4, px(ay.at(p.Total.P10)), cx+4, cx-4, px(ay.at(p.Total.P90)), cx+4)
+		if p.Paid == nil {
+			h.p("<path data-mark=\"whisker\" d=\"M%d %s V%s M%d %s H%d M%d %s H%d\" stroke=\"#1a202c\" fill=\"none\"/>\n",
+				cx, px(ay.at(p.Total.P10)), px(ay.at(p.Total.P90)), cx-4, px(ay.at(p.Total.P10)), cx+4, cx-4, px(ay.at(p.Total.P90)), cx+4)
+		}
 		if b, ok := budgets[p.Period]; ok {
 			h.p("<path data-mark=\"budget\" d=\"M%d %s H%d\" stroke=\"#c53030\" stroke-width=\"2\" fill=\"none\"><title>%s: budget %s</title></path>\n",
 				x0+2, px(ay.at(b)), x1-2, esc(p.Period), h.money(b))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/occ-lang/occ/compiler/prose"
+	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/lang/words"
 )
 
@@ -19,6 +20,11 @@ func (h *htmlWriter) boardSummary() {
 		esc(r.termName()), h.money(t.Mean), words.Number(r.Runs))
 	h.p("<p data-summary=\"range\">In 8 runs out of 10 the total lies between <strong>%s</strong> and <strong>%s</strong> (the 80%% range, P10 to P90); the median run (P50) pays %s.</p>\n",
 		h.money(t.P10), h.money(t.P90), h.money(t.P50))
+	if r.Settled > 0 {
+		paid := h.r.paidSoFar()
+		h.p("<p data-summary=\"paid\">Of this, <strong>%s</strong> has been paid for the %s settled (%s, from the settlement ledger), the same in every run; the rest is forecast.</p>\n",
+			h.money(paid), words.Count(r.Settled, "period"), esc(strings.Join(r.SettledPeriods(), ", ")))
+	}
 	if b := r.Budget; b != nil {
 		h.p("<p data-summary=\"budget\">The budget for %s is %s: the total exceeds it in <strong>%s</strong> of runs (%s of %s).</p>\n",
 			esc(r.termName()), h.money(b.Term.Budget), percent(b.Term.Chance), words.Number(b.Term.Runs), words.Number(r.Runs))
@@ -110,4 +116,15 @@ func (h *htmlWriter) footer() {
 		h.p("<p>%s sha256 <code>%s</code></p>\n", esc(f.Path), esc(f.SHA256))
 	}
 	h.p("</footer>\n")
+}
+
+// paidSoFar is what the settled periods reported paid together.
+func (r *Result) paidSoFar() value.Decimal {
+	sum := value.DecimalFromInt(0)
+	for _, p := range r.Periods {
+		if p.Paid != nil {
+			sum, _ = sum.Add(p.Paid.Total)
+		}
+	}
+	return sum
 }

@@ -21,6 +21,7 @@ type jsonForecast struct {
 	Vars             []jsonParam      `json:"vars"`
 	Term             jsonPeriod       `json:"term"`
 	Periods          []jsonPeriod     `json:"periods"`
+	Settled          int              `json:"settled,omitempty"`
 	Caps             []jsonChance     `json:"caps"`
 	Standards        []jsonChance     `json:"standards"`
 	Budget           *jsonBudget      `json:"budget"`
@@ -81,6 +82,15 @@ type jsonPeriod struct {
 	To     string    `json:"to"`
 	Total  jsonStats `json:"total"`
 	ByKind jsonKinds `json:"by_kind"`
+	// Paid is present only for a settled period: what it paid.
+	Paid *jsonPaid `json:"paid,omitempty"`
+}
+
+type jsonPaid struct {
+	Current     string `json:"current"`
+	Adjustments string `json:"adjustments"`
+	Held        string `json:"held"`
+	Total       string `json:"total"`
 }
 
 type jsonChance struct {
@@ -141,6 +151,9 @@ func (r *Result) jsonStats(s Stats) jsonStats {
 
 func (r *Result) jsonPeriod(p PeriodResult) jsonPeriod {
 	jp := jsonPeriod{Period: p.Period, From: p.From.String(), To: p.To.String(), Total: r.jsonStats(p.Total)}
+	if pd := p.Paid; pd != nil {
+		jp.Paid = &jsonPaid{Current: r.amount(pd.Current), Adjustments: r.amount(pd.Adjustments), Held: r.amount(pd.Held), Total: r.amount(pd.Total)}
+	}
 	for _, k := range p.ByKind {
 		s := r.jsonStats(k.Stats)
 		switch k.Kind {
@@ -182,7 +195,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		Source: jsonSource{Kind: r.Source.Kind, Files: []jsonFile{}, People: r.Source.People,
 			FirstMonth: r.Source.FirstMonth, LastMonth: r.Source.LastMonth},
 		Params: []jsonParam{}, Vars: []jsonParam{}, Periods: []jsonPeriod{}, Histogram: []jsonBin{},
-		Term: r.jsonPeriod(r.Term), Caps: jsonChances(r.Caps), Standards: jsonChances(r.Standards),
+		Term: r.jsonPeriod(r.Term), Settled: r.Settled, Caps: jsonChances(r.Caps), Standards: jsonChances(r.Standards),
 	}
 	for _, f := range r.Source.Files {
 		j.Source.Files = append(j.Source.Files, jsonFile{Path: f.Path, SHA256: f.SHA256})

@@ -37,6 +37,9 @@ type window struct {
 	index       map[string]int // period label to position in the window
 	caps, stds  []*compiler.Rule
 	zero        value.Money
+	// settled are the periods paid, by position in the window, whose
+	// amounts every run reports as paid.
+	settled map[int]*Settled
 }
 
 func (w *window) periods() int { return w.last - w.first + 1 }
@@ -105,7 +108,8 @@ func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint
 		}
 	}
 	if empty {
-		return rr, nil // nobody served: nothing is paid
+		w.fix(rr)
+		return rr, nil // nobody served: nothing more is paid
 	}
 	// The evaluator hands its context to every CEL expression, which
 	// derives a cancellable child from it; a cancellable parent shared by
@@ -120,6 +124,7 @@ func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint
 		return nil, &RunError{Run: run + 1, Seed: seed, Err: err}
 	}
 	w.tally(rr, st)
+	w.fix(rr)
 	return rr, nil
 }
 

@@ -47,6 +47,29 @@ func (r *Result) textHeader(ew io.Writer) {
 			r.Source.FirstMonth, r.Source.LastMonth)
 	}
 	fmt.Fprintf(ew, "%d runs, seed %d; periods %s (settled %s, %s)\n", r.Runs, r.Seed, r.periodSpan(), c.Settlement, c.Currency)
+	if r.Settled > 0 {
+		fmt.Fprintf(ew, "%s: as paid (from the ledger); the rest forecast\n", strings.Join(r.SettledPeriods(), ", "))
+	}
+}
+
+// SettledPeriods names the periods reported that are settled (paid), in
+// order.
+func (r *Result) SettledPeriods() []string {
+	var names []string
+	for _, p := range r.Periods {
+		if p.Paid != nil {
+			names = append(names, p.Period)
+		}
+	}
+	return names
+}
+
+// Basis says whether a period reported was paid (settled) or is forecast.
+func (p PeriodResult) Basis() string {
+	if p.Paid != nil {
+		return "paid"
+	}
+	return "forecast"
 }
 
 // textStats writes the statistics of the term, by kind, and of the total
@@ -70,7 +93,11 @@ func (r *Result) textStats(ew io.Writer) {
 		tw = tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprint(tw, head)
 		for _, p := range r.Periods {
-			row(tw, p.Period, p.Total)
+			name := p.Period
+			if r.Settled > 0 {
+				name += " (" + p.Basis() + ")"
+			}
+			row(tw, name, p.Total)
 		}
 		tw.Flush()
 	}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime/forecast"
+	"github.com/occ-lang/occ/runtime/ledger"
+)
+
+// ledgerSettled reads the periods a ledger has settled for occ forecast
+// --ledger: what each paid, by kind. The contract forecast must be a
+// version the ledger has registered, so that its periods and rules are the
+// ledger's.
+func ledgerSettled(ctx context.Context, arg string, c *compiler.Contract) ([]forecast.Settled, error) {
+	l, s, err := ledgerState(ctx, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	if len(s.Versions) > 0 && s.VersionByHash(c.Hash) == nil {
+		return nil, &exitError{code: exitFindings, msg: fmt.Sprintf("the contract (sha256 %s) is no version the ledger %s has registered: it has %s; forecast with a registered version, or register this one with occ ledger vary",
+			c.Hash[:12], l.Name(), s.VersionList())}
+	}
+	var out []forecast.Settled
+	for _, e := range s.Settled {
+		out = append(out, settledPaid(c, e))
+	}
+	return out, nil
+}
+
+// settledPaid is what a settlement paid: its lines due by kind, each
+// prior-period adjustment under the kind of the rule it adjusts (an
+// adjustment when the contract has no such rule now), and nothing held.
+func settledPaid(c *compiler.Contract, e *ledger.Entry) forecast.Settled {
+	zero := value.MoneyOf(value.DecimalFromInt(0))
+	st := forecast.Settled{Period: e.Period, ByKind: make([]value.Money, len(forecast.Kinds))}
+	for k := range st.ByKind {
+		st.ByKind[k] = zero
+	}
+	st.Current, st.Adjustments, st.Held, _ = ledger.Totals(e.Lines)
+	for _, ln := range e.Lines {
+		if ln.Status == ledger.StatusHeld {
+			continue
+		}
+		kind := ln.Kind
+		if kind == ledger.KindPriorPeriod {
+			kind = "adjustment"
+			if r := c.Rule(ln.Rule); r != nil {
+				kind = string(r.Kind)
+			}
+		}
+		k := slices.Index(forecast.Kinds, kind)
+		if k < 0 {
+			k = slices.Index(forecast.Kinds, "adjustment")
+		}
+		// Amounts of one currency always add.
+		st.ByKind[k], _ = st.ByKind[k].Add(ln.Amount)
+	}
+	return st
+}
