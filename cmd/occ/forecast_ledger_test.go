@@ -211,7 +211,8 @@ func TestForecastLedgerReports(t *testing.T) {
 
 // TestLedgerProgressQuiet: occ settle and occ ledger reproduce take -q, and
 // with standard error a file rather than a terminal they draw no progress
-// line, with or without it.
+// line, with or without it. June has no record in these files, which
+// settle says in a note, the one line standard error gets.
 func TestLedgerProgressQuiet(t *testing.T) {
 	dir, led := settleAprilMay(t)
 	f, err := os.Create(filepath.Join(dir, "stderr"))
@@ -230,7 +231,8 @@ func TestLedgerProgressQuiet(t *testing.T) {
 			t.Errorf("occ %s: exit %d, %d bytes of output", strings.Join(args, " "), code, stdout.Len())
 		}
 	}
-	if b, _ := os.ReadFile(f.Name()); len(b) > 0 {
-		t.Errorf("written to standard error, a file: %q", b)
+	want := "occ: note: no record falls in 2026-06: the data's 4 records are 4 earlier, 0 later and 0 excluded\n"
+	if b, _ := os.ReadFile(f.Name()); string(b) != want {
+		t.Errorf("written to standard error, a file: %q, want only the note %q", b, want)
 	}
 }
