@@ -315,6 +315,11 @@ var (
 func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[string]*Schema) *Expression {
 	checked, iss := env.Check(p.ast)
 	if iss != nil && iss.Err() != nil {
+		if w := widenLiterals(env, p, len(iss.Errors())); w != nil {
+			checked, iss = w, nil
+		}
+	}
+	if iss != nil && iss.Err() != nil {
 		for _, ce := range iss.Errors() {
 			ck.diags = append(ck.diags, ck.checkError(p, ce, vars))
 		}
@@ -475,6 +480,10 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 		m := reOverload.FindStringSubmatch(msg)
 		fn, args := m[1], m[2]
 		d.Code = "type-mismatch"
+		if fn == "_?_:_" {
+			// The first of the three is the condition: name the branches.
+			args = strings.TrimPrefix(args, "bool, ")
+		}
 		if verb, ok := operatorWords[fn]; ok {
 			d.Message = fmt.Sprintf("cannot %s %s", verb, strings.ReplaceAll(args, ", ", " and "))
 			d.Detail = operatorHint(fn, args)
@@ -496,7 +505,9 @@ func operatorHint(fn, args string) string {
 	case fn == "_+_" || fn == "_-_" || fn == "_*_" || fn == "_/_":
 		return "both sides must be numbers, amounts of money, dates or days that fit together"
 	case (fn == "_==_" || fn == "_!=_") && strings.Contains(args, "decimal") && strings.Contains(args, "int"):
-		return "a whole number equals a decimal only when written as one: compare with 30.0 or decimal(30)"
+		return "a whole number equals a decimal only as a decimal: convert a whole-number field with decimal(...), e.g. decimal(review.visits); a number written in the contract, such as 30, is converted by itself"
+	case fn == "_?_:_":
+		return "both branches of ? : must be alike: money with money, numbers with numbers; a whole number written in the contract, such as 0, is converted by itself"
 	case strings.HasPrefix(fn, "_") && strings.Contains("_<_ _<=_ _>_ _>=_ _==_ _!=_", fn):
 		return "compare like with like: money with money, numbers with numbers, dates with dates"
 	}
@@ -622,6 +633,11 @@ func parts(p *parsed) []Part {
 					visit(a)
 				}
 			}
+			return
+		}
+		if _, parsedNode := p.nodes[x.ID()]; !parsedNode && x.Kind() == ast.CallKind {
+			// A literal widened after the parse (see widenLiterals): it
+			// shows as the literal it was written as, which is no part.
 			return
 		}
 		switch x.Kind() {

@@ -1,0 +1,83 @@
+package runtime_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
+)
+
+// TestWidenedLiterals evaluates whole-number literals the compiler widens:
+// a 0 branch beside money is £0.00, and 30 compared with a decimal is 30.0,
+// on either side, with == and !=. Worked by hand for hours h, at a fee of
+// £5.00:
+//
+//	a = h > 2 ? £5.00 : 0          P1 (30) 5.00, P2 (12) 5.00, P3 (1.5) 0.00
+//	b when h == 30 || 12 != h      P1 yes, P2 no (12 is 12), P3 yes: 5.00 each
+//	c = h == 1.5 ? 0 : h * £5.00   P1 150.00, P2 60.00, P3 0.00
+//
+// If the evaluator compared the int with the decimal as CEL does, 30 == h
+// would be false for P1 and 12 != h true for P2.
+func TestWidenedLiterals(t *testing.T) {
+	c := compileText(t, "w.occ", []byte(`contract "W" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+param fee "Fee" = £5.00
+
+data review "R" {
+  person text key
+  month  date key
+  hours  decimal 0 .. 400
+}
+
+payment a "A" {
+  for    review
+  amount = review.hours > 2 ? fee : 0
+}
+
+payment b "B" {
+  for    review
+  when   review.hours == 30 || 12 != review.hours
+  amount = fee
+}
+
+payment c "C" {
+  for    review
+  amount = review.hours == 1.5 ? 0 : review.hours * fee
+}
+`))
+	csv := "person,month,hours\nP1,2026-05-01,30\nP2,2026-05-01,12\nP3,2026-05-01,1.5\n"
+	d, errs := data.Load(c, []data.Input{{Path: "r.csv", Open: data.Bytes([]byte(csv))}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	prog, err := runtime.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := prog.Eval(context.Background(), d, compiler.Period{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"a:P1": "5.00", "a:P2": "5.00", "a:P3": "0.00",
+		"b:P1": "5.00", "b:P3": "5.00",
+		"c:P1": "150.00", "c:P2": "60.00", "c:P3": "0.00",
+	}
+	got := map[string]string{}
+	for l := range st.Lines() {
+		got[l.Rule+":"+l.Key] = l.Amount.Decimal().StringFixed(2)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %q, want %s", k, got[k], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d lines, want %d: %v", len(got), len(want), got)
+	}
+}
