@@ -208,7 +208,35 @@ func (s *Statement) eachKey(fn func(string)) {
 func (ev *evaluation) explain(l Line) Explanation {
 	r := l.rule
 	x := Explanation{Line: l, Rule: r}
-	rs := &ruleCtx{rule: r, scope: l.scope, reads: map[string]*compiler.Rule{}}
+	x.Steps = ev.steps(r, l.scope, l.inst, "")
+	// The lets the rule read, and the lets they read, each once, computed
+	// for the instance of their scope that holds the line's.
+	seen := map[*compiler.Rule]bool{}
+	var lets func(r *compiler.Rule, s scopeRef, inst int)
+	lets = func(r *compiler.Rule, s scopeRef, inst int) {
+		for _, d := range r.Deps {
+			if d.Kind != lang.Let || seen[d] {
+				continue
+			}
+			seen[d] = true
+			ds := refOf(d.Scope)
+			di := ev.contain(s, inst, ds)
+			if di < 0 {
+				continue
+			}
+			x.Steps = append(x.Steps, ev.steps(d, ds, di, "let "+d.Name+" ")...)
+			lets(d, ds, di)
+		}
+	}
+	lets(r, l.scope, l.inst)
+	return x
+}
+
+// steps evaluates rule r's expressions again for instance inst of scope s,
+// recording every part's value; each step's clause is prefixed.
+func (ev *evaluation) steps(r *compiler.Rule, s scopeRef, inst int, prefix string) []Step {
+	var out []Step
+	rs := &ruleCtx{rule: r, scope: s, reads: map[string]*compiler.Rule{}}
 	for _, d := range r.Deps {
 		rs.reads[d.Name] = d
 	}
@@ -220,19 +248,19 @@ func (ev *evaluation) explain(l Line) Explanation {
 		if c.e == nil {
 			continue
 		}
-		step := Step{Clause: c.name, Source: c.e.Source}
+		step := Step{Clause: prefix + c.name, Source: c.e.Source}
 		prg, err := c.e.TraceProgram()
 		if err != nil {
 			step.Value = "error: " + err.Error()
-			x.Steps = append(x.Steps, step)
+			out = append(out, step)
 			continue
 		}
-		act := &activation{ev: ev, rs: rs, inst: l.inst}
-		out, det, err := prg.ContextEval(ev.ctx, act)
+		act := &activation{ev: ev, rs: rs, inst: inst}
+		v, det, err := prg.ContextEval(ev.ctx, act)
 		if err != nil {
 			step.Value = "error: " + err.Error()
 		} else {
-			step.Value = value.Format(out, ev.p.c.MinorUnits)
+			step.Value = value.Format(v, ev.p.c.MinorUnits)
 		}
 		if det != nil {
 			for _, part := range c.e.Parts {
@@ -243,9 +271,9 @@ func (ev *evaluation) explain(l Line) Explanation {
 				step.Parts = append(step.Parts, PartValue{Text: oneLine(part.Text), Span: part.Span, Value: ev.formatPart(v)})
 			}
 		}
-		x.Steps = append(x.Steps, step)
+		out = append(out, step)
 	}
-	return x
+	return out
 }
 
 // formatPart renders the value a sub-expression had, or says that it was
