@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/occ-lang/occ/compiler/value"
@@ -273,20 +274,82 @@ func TestOpenFaults(t *testing.T) {
 			t.Errorf("Open(%s) shows the password: %v", c.arg, err)
 		}
 	}
-	// A read-only ledger file opens for reading, and refuses a write.
-	if os.Geteuid() == 0 {
-		t.Log("running as root: a read-only file is writable; not tested")
-		return
+}
+
+// TestReadOnlyLedger: a ledger file its user cannot write opens for
+// reading, and refuses a write with a plain error. Root writes any file,
+// so run as root (as CI is) the test runs its check as the user nobody,
+// in a child process.
+func TestReadOnlyLedger(t *testing.T) {
+	if ro := os.Getenv("OCC_LEDGER_TEST_READONLY"); ro != "" {
+		if err := writeReadOnly(ro); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	// The test's temporary folder, which anyone may write (so that it is
+	// the file that is read-only, not the folder), and the one testing
+	// made for it, which anyone may enter.
+	for p, mode := range map[string]os.FileMode{filepath.Dir(dir): 0o755, dir: 0o777} {
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ro := filepath.Join(dir, "ro.db")
 	open(t, ro).Close()
-	os.Chmod(ro, 0o444)
-	l, err := Open(ctx, ro, true)
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() != 0 {
+		if err := writeReadOnly(ro); err != nil {
+			t.Error(err)
+		}
+		return
+	}
+	// As nobody: a copy of this test binary it can run, in a folder it
+	// can read.
+	self, err := os.ReadFile(os.Args[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	if err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 1)); err == nil || !strings.Contains(err.Error(), "cannot write ledger") {
-		t.Errorf("writing a read-only ledger: %v", err)
+	bin := filepath.Join(dir, "ledger.test")
+	if err := os.WriteFile(bin, self, 0o755); err != nil {
+		t.Fatal(err)
 	}
+	if fi, err := os.Stat(filepath.Dir(filepath.Dir(dir))); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
+		t.Skipf("%s is not open to other users, so nobody cannot reach the ledger", filepath.Dir(filepath.Dir(dir)))
+	}
+	cmd := exec.Command(bin, "-test.run=^TestReadOnlyLedger$")
+	cmd.Env = append(os.Environ(), "OCC_LEDGER_TEST_READONLY="+ro, "HOME="+dir)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		t.Errorf("as nobody: %v\n%s", err, out)
+	case err != nil:
+		// A temporary folder mounted noexec, say.
+		t.Skipf("cannot run the check as nobody: %v", err)
+	}
+}
+
+// writeReadOnly opens the read-only ledger ro, which must work, and
+// appends to it, which must fail with a plain error.
+func writeReadOnly(ro string) error {
+	ctx := context.Background()
+	l, err := Open(ctx, ro, true)
+	if err != nil {
+		return fmt.Errorf("opening a read-only ledger: %v", err)
+	}
+	defer l.Close()
+	if _, err := l.Entries(ctx); err != nil {
+		return fmt.Errorf("reading a read-only ledger: %v", err)
+	}
+	if err := l.Append(ctx, refuseSettled("2026-04"), settleEntry("2026-04", 1)); err == nil || !strings.Contains(err.Error(), "cannot write ledger") {
+		return fmt.Errorf("writing a read-only ledger: %v, want a plain \"cannot write ledger\" error", err)
+	}
+	return nil
 }
