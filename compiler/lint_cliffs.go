@@ -46,6 +46,8 @@ type cliffLint struct {
 	// intents holds, for each subject, the directions standards want it,
 	// and the standard that says so.
 	intents map[string]map[int]*Rule
+	// reps holds each subject's representative value, once worked out.
+	reps map[*subject]value.Decimal
 }
 
 // probeRule is one rule being probed: its leaves, the inputs a probe
@@ -59,10 +61,13 @@ type probeRule struct {
 	atoms    []*atom
 	// standards are the standards the rule reads.
 	standards []*Rule
+	// combos holds the settings combos has worked out, by the input left
+	// out: slope and cliffs probe each input with the same settings.
+	combos map[string][]map[string]ref.Val
 }
 
 func (ck *checker) lintCliffs() {
-	cl := &cliffLint{ck: ck, slopes: map[string]map[int]*Rule{}, intents: map[string]map[int]*Rule{}}
+	cl := &cliffLint{ck: ck, slopes: map[string]map[int]*Rule{}, intents: map[string]map[int]*Rule{}, reps: map[*subject]value.Decimal{}}
 	for _, r := range ck.c.Rules {
 		if r.Kind == lang.Standard && r.Measure != nil && r.Measure.AST != nil {
 			if e := r.Measure.AST.NativeRep().Expr(); e.Kind() == ast.IdentKind {
@@ -120,7 +125,7 @@ func (cl *cliffLint) direction(key string) (int, *Rule) {
 // prepare lists what a rule reads and the thresholds it compares.
 func (cl *cliffLint) prepare(r *Rule) *probeRule {
 	ck := cl.ck
-	pr := &probeRule{r: r, leaves: map[string]ref.Val{}, subjects: map[string]*subject{}}
+	pr := &probeRule{r: r, leaves: map[string]ref.Val{}, subjects: map[string]*subject{}, combos: map[string][]map[string]ref.Val{}}
 	vars := map[string]*Schema{}
 	for _, s := range recordVars(r.Scope) {
 		vars[s.Name] = s
@@ -212,7 +217,19 @@ func tenth(n int) value.Decimal {
 }
 
 // rep is a representative value of a subject: the middle of its range.
+// Every rule that reads the subject probes it at the same value, so it is
+// worked out once.
 func (cl *cliffLint) rep(s *subject) value.Decimal {
+	if d, ok := cl.reps[s]; ok {
+		return d
+	}
+	d := cl.middle(s)
+	cl.reps[s] = d
+	return d
+}
+
+// middle works out the value rep returns.
+func (cl *cliffLint) middle(s *subject) value.Decimal {
 	one := value.DecimalFromInt(1)
 	if s.kind == numMoney {
 		one = value.DecimalFromInt(100)
@@ -276,8 +293,19 @@ func (cl *cliffLint) crossing(pr *probeRule, a *atom) (lo, hi value.Decimal, ok 
 // combos returns the settings of the rule's other inputs to probe with:
 // each subject at its representative value, and the others of its own
 // thresholds' sides and each standard met and not, as long as there are
-// few enough of them.
+// few enough of them. The settings are worked out once for each input
+// left out; a probe copies them and does not change them.
 func (cl *cliffLint) combos(pr *probeRule, except string) []map[string]ref.Val {
+	if out, ok := pr.combos[except]; ok {
+		return out
+	}
+	out := cl.settings(pr, except)
+	pr.combos[except] = out
+	return out
+}
+
+// settings works out the settings combos returns.
+func (cl *cliffLint) settings(pr *probeRule, except string) []map[string]ref.Val {
 	base := map[string]ref.Val{}
 	var keys []string
 	choices := map[string][]ref.Val{}
