@@ -29,9 +29,9 @@ func widenLiterals(env *cel.Env, p *parsed, errs int) *cel.Ast {
 	}
 	nat := p.ast.NativeRep()
 	var sites []site
-	next := int64(0)
+	// New nodes take ids no node has, macro calls' included.
+	next := ast.MaxID(nat)
 	ast.PreOrderVisit(nat.Expr(), ast.NewExprVisitor(func(x ast.Expr) {
-		next = max(next, x.ID()+1)
 		if x.Kind() != ast.CallKind {
 			return
 		}
