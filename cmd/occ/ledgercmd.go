@@ -278,6 +278,11 @@ original_period and cause after them.`,
 			if format != "csv" && format != "json" && format != "xlsx" {
 				return usageError("unknown format %q: use csv, json or xlsx", format)
 			}
+			in := map[string]string{}
+			addLedgerInput(in, args[0])
+			if err := checkNotInput("-o "+output, output, in); err != nil {
+				return err
+			}
 			l, s, err := ledgerState(cmd.Context(), args[0])
 			if err != nil {
 				return err
