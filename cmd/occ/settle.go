@@ -273,7 +273,7 @@ func (cs *contracts) contract(v *ledger.ContractVersion) (*compiler.Contract, er
 	for i, f := range v.Files {
 		srcs[i] = compiler.Source{Name: f.Name, Text: []byte(f.Text)}
 	}
-	_, c, ds := compiler.CompileSources(srcs)
+	_, c, ds := compiler.CompileSources(srcs, compiler.WithoutDisk())
 	if c == nil || ds.HasErrors() {
 		return nil, &exitError{code: exitFindings, msg: fmt.Sprintf("contract version %d in the ledger no longer compiles: %v", v.Version, ds)}
 	}
