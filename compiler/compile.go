@@ -23,7 +23,14 @@ type Option func(*options)
 type options struct {
 	costLimit  uint64
 	maxRecords uint64
+	noDisk     bool
 }
+
+// WithoutDisk compiles source that is not in a folder on disk, such as a
+// contract version kept in a settlement ledger: nothing on disk is looked
+// at, so a test's data file is checked by its name alone, never against
+// whatever folder occ happens to run in.
+func WithoutDisk() Option { return func(o *options) { o.noDisk = true } }
 
 // WithCostLimit sets the largest static cost an expression may have. The
 // default is 10^10.

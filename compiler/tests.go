@@ -152,6 +152,9 @@ func (ck *checker) checkDataPath(dir string, w lang.Word) {
 		ck.errorf(w.Span, "data-path-outside", "data file %q is outside the contract's folder", name).Detail = hint
 		return
 	}
+	if ck.c.opts.noDisk {
+		return
+	}
 	// Follow symbolic links, where the folder is on disk: os.Root refuses
 	// a path that resolves outside it.
 	root, err := os.OpenRoot(dir)

@@ -191,11 +191,11 @@ the agreed amount (--agree £120.00).`,
 			}
 			defer l.Close()
 			if agree != "" {
-				places := int32(2)
+				places, sym := int32(2), ""
 				if len(st.Versions) > 0 {
-					places = st.Versions[0].MinorUnits
+					places, sym = st.Versions[0].MinorUnits, value.CurrencySymbols[st.Versions[0].Currency]
 				}
-				m, err := parseAgreed(agree, places)
+				m, err := parseAgreed(agree, sym, places)
 				if err != nil {
 					return err
 				}
@@ -222,16 +222,30 @@ the agreed amount (--agree £120.00).`,
 	return cmd
 }
 
-// parseAgreed reads an agreed amount: £1,250.00 or 1250.00, to at most
-// the currency's places.
-func parseAgreed(s string, places int32) (value.Money, error) {
-	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	for _, sym := range value.CurrencySymbols {
+// parseAgreed reads an agreed amount: £1,250.00 or 1250.00, in the
+// ledger's currency (sym is its symbol, "" for none), commas grouping
+// thousands in threes, to at most the currency's places. Anything else is
+// refused rather than read as some other amount: 12,50 is not £1,250.
+func parseAgreed(s, sym string, places int32) (value.Money, error) {
+	bad := usageError("--agree %q is not an amount: write it like %s120.00", s, sym)
+	t := strings.TrimSpace(s)
+	if sym != "" {
 		t = strings.TrimPrefix(t, sym)
 	}
-	m, err := value.ParseMoney(t)
+	intPart, frac, _ := strings.Cut(t, ".")
+	if strings.Contains(frac, ",") {
+		return value.Money{}, bad
+	}
+	if groups := strings.Split(intPart, ","); len(groups) > 1 {
+		for i, g := range groups {
+			if len(g) == 0 || len(g) > 3 || (i > 0 && len(g) != 3) || strings.Trim(g, "0123456789") != "" {
+				return value.Money{}, usageError("--agree %q is not an amount: commas group thousands in threes, like %s1,250.00", s, sym)
+			}
+		}
+	}
+	m, err := value.ParseMoney(strings.ReplaceAll(t, ",", ""))
 	if err != nil {
-		return value.Money{}, usageError("--agree %q is not an amount: write it like £120.00", s)
+		return value.Money{}, bad
 	}
 	if m.Round(places, value.HalfEven).Cmp(m) != 0 {
 		return value.Money{}, usageError("--agree %q has more than %d decimal places", s, places)
@@ -277,6 +291,11 @@ original_period and cause after them.`,
 			}
 			if format != "csv" && format != "json" && format != "xlsx" {
 				return usageError("unknown format %q: use csv, json or xlsx", format)
+			}
+			in := map[string]string{}
+			addLedgerInput(in, args[0])
+			if err := checkNotInput("-o "+output, output, in); err != nil {
+				return err
 			}
 			l, s, err := ledgerState(cmd.Context(), args[0])
 			if err != nil {

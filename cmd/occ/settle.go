@@ -273,7 +273,7 @@ func (cs *contracts) contract(v *ledger.ContractVersion) (*compiler.Contract, er
 	for i, f := range v.Files {
 		srcs[i] = compiler.Source{Name: f.Name, Text: []byte(f.Text)}
 	}
-	_, c, ds := compiler.CompileSources(srcs)
+	_, c, ds := compiler.CompileSources(srcs, compiler.WithoutDisk())
 	if c == nil || ds.HasErrors() {
 		return nil, &exitError{code: exitFindings, msg: fmt.Sprintf("contract version %d in the ledger no longer compiles: %v", v.Version, ds)}
 	}
@@ -344,6 +344,9 @@ func runSettle(ctx context.Context, p *settleParams, stdout, stderr io.Writer, r
 	if err != nil {
 		return err
 	}
+	if err := checkNotInput("-o "+p.output, p.output, dueInputs(d.c, p)); err != nil {
+		return err
+	}
 	e := d.entry(on, p.by)
 	if record {
 		var es []*ledger.Entry
@@ -368,6 +371,29 @@ func runSettle(ctx context.Context, p *settleParams, stdout, stderr io.Writer, r
 		}
 	}
 	return writeDue(ctx, p.format, p.output, stdout, d.version, e, !record)
+}
+
+// dueInputs are the files occ settle and occ eval --ledger read, which
+// their output must not be written over: the contract's, the data and a
+// SQLite ledger.
+func dueInputs(c *compiler.Contract, p *settleParams) map[string]string {
+	in := map[string]string{}
+	for _, f := range c.Files {
+		in[f.Name] = "the contract file"
+	}
+	for _, s := range p.data {
+		in[dataPath(c, s)] = "the data file"
+	}
+	addLedgerInput(in, p.ledger)
+	return in
+}
+
+// addLedgerInput adds a SQLite ledger to a command's inputs; a postgres://
+// ledger is no file.
+func addLedgerInput(in map[string]string, arg string) {
+	if arg != "" && !ledger.IsPostgres(arg) {
+		in[arg] = "the ledger"
+	}
 }
 
 // entry is the settle entry of the due lines.
