@@ -1,8 +1,10 @@
 package runtime_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -91,4 +93,29 @@ func settleOf(t testing.TB, p *runtime.Program, text string) compiler.Period {
 		t.Fatalf("period %q: %v", text, err)
 	}
 	return per
+}
+
+// wantRuleKeyAmounts checks that st's lines are exactly those of want,
+// each named rule:key with its amount to the penny: no line missing, none
+// more, and no two lines of the same rule and key.
+func wantRuleKeyAmounts(t *testing.T, st *runtime.Statement, want map[string]string) {
+	t.Helper()
+	got := map[string]string{}
+	n := 0
+	for l := range st.Lines() {
+		k := l.Rule + ":" + l.Key
+		if _, dup := got[k]; dup {
+			t.Errorf("two lines %s", k)
+		}
+		got[k] = l.Amount.Decimal().StringFixed(2)
+		n++
+	}
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if got[k] != want[k] {
+			t.Errorf("%s = %q, want %s", k, got[k], want[k])
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d lines, want %d: %v", n, len(want), got)
+	}
 }

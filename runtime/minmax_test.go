@@ -1,13 +1,6 @@
 package runtime_test
 
-import (
-	"context"
-	"testing"
-
-	"github.com/occ-lang/occ/compiler"
-	"github.com/occ-lang/occ/runtime"
-	"github.com/occ-lang/occ/runtime/data"
-)
+import "testing"
 
 // TestMinMaxOfMany evaluates min and max of more than two values, which
 // fold into nested pairs, mixing whole numbers and decimals as the pairs
@@ -25,7 +18,7 @@ import (
 //
 // n is paid as n pounds, so that it shows in a line.
 func TestMinMaxOfMany(t *testing.T) {
-	c := compileText(t, "m.occ", []byte(`contract "M" {
+	contract := `contract "M" {
   term       2026-04-01 .. 2027-03-31
   settlement monthly
 }
@@ -52,35 +45,13 @@ payment n "N" {
   for    review
   amount = money(max(1, review.hours, 3, 2.5))
 }
-`))
+`
 	csv := "person,month,hours\nP1,2026-05-01,1.2\nP2,2026-05-01,9\nP3,2026-05-01,30\n"
-	d, errs := data.Load(c, []data.Input{{Path: "r.csv", Open: data.Bytes([]byte(csv))}})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	prog, err := runtime.New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := prog.Eval(context.Background(), d, compiler.Period{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustEvalText(t, contract, "", "r.csv", csv)
 	want := map[string]string{
 		"top:P1": "10.00", "top:P2": "45.00", "top:P3": "150.00",
 		"low:P1": "2.20", "low:P2": "10.00", "low:P3": "25.00",
 		"n:P1": "3.00", "n:P2": "9.00", "n:P3": "30.00",
 	}
-	got := map[string]string{}
-	for l := range st.Lines() {
-		got[l.Rule+":"+l.Key] = l.Amount.Decimal().StringFixed(2)
-	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s = %q, want %s", k, got[k], w)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d lines, want %d: %v", len(got), len(want), got)
-	}
+	wantRuleKeyAmounts(t, st, want)
 }

@@ -1,13 +1,6 @@
 package runtime_test
 
-import (
-	"context"
-	"testing"
-
-	"github.com/occ-lang/occ/compiler"
-	"github.com/occ-lang/occ/runtime"
-	"github.com/occ-lang/occ/runtime/data"
-)
+import "testing"
 
 // TestWidenedLiterals evaluates whole-number literals the compiler widens:
 // a 0 branch beside money is £0.00, and 30 compared with a decimal is 30.0,
@@ -21,7 +14,7 @@ import (
 // If the evaluator compared the int with the decimal as CEL does, 30 == h
 // would be false for P1 and 12 != h true for P2.
 func TestWidenedLiterals(t *testing.T) {
-	c := compileText(t, "w.occ", []byte(`contract "W" {
+	contract := `contract "W" {
   term       2026-04-01 .. 2027-03-31
   settlement monthly
 }
@@ -49,35 +42,13 @@ payment c "C" {
   for    review
   amount = review.hours == 1.5 ? 0 : review.hours * fee
 }
-`))
+`
 	csv := "person,month,hours\nP1,2026-05-01,30\nP2,2026-05-01,12\nP3,2026-05-01,1.5\n"
-	d, errs := data.Load(c, []data.Input{{Path: "r.csv", Open: data.Bytes([]byte(csv))}})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	prog, err := runtime.New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := prog.Eval(context.Background(), d, compiler.Period{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustEvalText(t, contract, "", "r.csv", csv)
 	want := map[string]string{
 		"a:P1": "5.00", "a:P2": "5.00", "a:P3": "0.00",
 		"b:P1": "5.00", "b:P3": "5.00",
 		"c:P1": "150.00", "c:P2": "60.00", "c:P3": "0.00",
 	}
-	got := map[string]string{}
-	for l := range st.Lines() {
-		got[l.Rule+":"+l.Key] = l.Amount.Decimal().StringFixed(2)
-	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s = %q, want %s", k, got[k], w)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d lines, want %d: %v", len(got), len(want), got)
-	}
+	wantRuleKeyAmounts(t, st, want)
 }

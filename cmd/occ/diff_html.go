@@ -17,6 +17,7 @@ import (
 
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/runtime/diff"
+	"github.com/occ-lang/occ/runtime/forecast"
 )
 
 const diffCSS = `
@@ -39,31 +40,6 @@ svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, A
 .swatch { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; border-radius: 2px; }
 .note { color: #4a5568; font-size: 12px; }
 @media print { main { padding: 0; max-width: none; } section { border: none; padding: 0; } }
-`
-
-// diffScript records in data-status whether every chart drew something,
-// as the forecast page's script does. It holds no less-than sign or
-// ampersand.
-const diffScript = `
-(function () {
-  var root = document.documentElement;
-  window.addEventListener("error", function (e) { root.setAttribute("data-status", "error: " + e.message); });
-  window.addEventListener("load", function () {
-    var empty = [];
-    document.querySelectorAll("svg[data-chart]").forEach(function (svg) {
-      var drawn = 0;
-      svg.querySelectorAll("[data-mark]").forEach(function (m) {
-        var b = m.getBBox();
-        if (b.width + b.height > 0) { drawn++; }
-      });
-      svg.setAttribute("data-drawn", String(drawn));
-      if (drawn === 0) { empty.push(svg.getAttribute("data-chart")); }
-    });
-    if (root.getAttribute("data-status") === "loading") {
-      root.setAttribute("data-status", empty.length ? "empty: " + empty.join(" ") : "ok");
-    }
-  });
-})();
 `
 
 // The chart's colours: old, new, a rise and a fall.
@@ -102,7 +78,7 @@ func (h *diffHTML) page() {
 	h.p("<!DOCTYPE html>\n<html lang=\"en\" data-status=\"loading\">\n<head>\n<meta charset=\"utf-8\"/>\n")
 	h.p("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\"/>\n")
 	h.p("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-	h.p("<title>%s</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<main>\n", esc(title), diffCSS, diffScript)
+	h.p("<title>%s</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<main>\n", esc(title), diffCSS, forecast.ChartsScript)
 	h.p("<h1>What changes: %s</h1>\n", esc(title))
 	for _, s := range r.sides() {
 		if wi := whatIfSettings(s.c, s.st); len(wi) > 0 {

@@ -145,14 +145,16 @@ func compileSpec(spec string, stderr io.Writer, errFormat string) (*compiler.Con
 
 // evalInputs returns the files a command reads, to be kept from being
 // written over: the contract's files (the keys of src) and the data files
-// of the --data values specs, each with what it is.
+// of the --data values specs (the workbook of FILE#SHEET), each with what
+// it is.
 func evalInputs(c *compiler.Contract, src sources, specs []string) map[string]string {
 	in := map[string]string{}
 	for name := range src {
 		in[name] = "the contract file"
 	}
 	for _, s := range specs {
-		in[dataPath(c, s)] = "the data file"
+		file, _ := splitSheet(dataPath(c, s))
+		in[file] = "the data file"
 	}
 	return in
 }

@@ -88,6 +88,38 @@ func TestOutputOntoHardLink(t *testing.T) {
 	}
 }
 
+// TestOutputOntoSheetsWorkbook: -o onto the workbook of a --data
+// FILE#SHEET is refused, for eval and diff (forecast --html and --xlsx
+// share the same inputs check), and the workbook is left as it was. The
+// check once compared the output with "FILE#SHEET", and so wrote the
+// statement over the workbook.
+func TestOutputOntoSheetsWorkbook(t *testing.T) {
+	const dataDir = "../../testdata/data"
+	dir := t.TempDir()
+	book := filepath.Join(dir, "visits.xlsx")
+	orig, err := os.ReadFile(dataDir + "/visits.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(book, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := dataDir + "/contract.occ"
+	for _, args := range [][]string{
+		{"eval", spec, "--data", book + "#Visits", "-o", book},
+		{"eval", spec, "--data", "visit=" + book + "#Visits", "-o", book},
+		{"diff", spec, spec, "--data", book + "#Visits", "-o", book},
+	} {
+		code, _, stderr := evalRun(t, args...)
+		if code != 2 || !strings.Contains(stderr, "is the data file "+book+": occ never writes over its inputs") {
+			t.Errorf("%v: exit %d:\n%s", args, code, stderr)
+		}
+		if got, _ := os.ReadFile(book); !bytes.Equal(got, orig) {
+			t.Fatalf("%v: the workbook was written over", args)
+		}
+	}
+}
+
 // TestFmtThroughSymlink: occ fmt -w on a symbolic link rewrites its
 // target and keeps the link.
 func TestFmtThroughSymlink(t *testing.T) {

@@ -417,70 +417,75 @@ func checkStatementInLibreOffice(t *testing.T, js xlsxStatementJSON, cs [][]stri
 	}
 
 	// Caps, Standards, Flags, Exclusions, by their columns' headers.
-	table := func(name string) (map[string]int, [][]string) {
-		rows := sheet(name)
-		col := map[string]int{}
-		for i, h := range rows[0] {
-			col[h] = i
-		}
-		return col, rows[1:]
-	}
-	cc, caps := table("Caps")
-	if len(caps) != len(js.Caps) {
-		t.Errorf("Caps has %d rows, want %d", len(caps), len(js.Caps))
-	}
-	for i := range min(len(caps), len(js.Caps)) {
-		c, r := js.Caps[i], caps[i]
-		same("Caps rule", cellAt(r, cc["Rule"]), c.Rule)
-		same("Caps instance", cellAt(r, cc["Instance"]), c.Instance)
-		same("Caps period", cellAt(r, cc["Period"]), c.Period)
-		money("Caps covered", cellAt(r, cc["Covered"]), c.Covered)
-		money("Caps limit", cellAt(r, cc["Limit"]), c.Limit)
-		money("Caps adjustment", cellAt(r, cc["Adjustment"]), c.Adjustment)
-	}
-	sc, stds := table("Standards")
-	if len(stds) != len(js.Standards) {
-		t.Errorf("Standards has %d rows, want %d", len(stds), len(js.Standards))
-	}
-	for i := range min(len(stds), len(js.Standards)) {
-		s, r := js.Standards[i], stds[i]
-		same("Standards standard", cellAt(r, sc["Standard"]), s.Standard)
-		same("Standards instance", cellAt(r, sc["Instance"]), s.Instance)
-		same("Standards period", cellAt(r, sc["Period"]), s.Period)
-		same("Standards status", cellAt(r, sc["Status"]), s.Status)
-		same("Standards consecutive breaches", cellAt(r, sc["Consecutive breaches"]), strconv.Itoa(s.Consecutive))
+	eachSheetRow(t, sheet("Caps"), "Caps", len(js.Caps), func(i int, cell func(string) string) {
+		c := js.Caps[i]
+		same("Caps rule", cell("Rule"), c.Rule)
+		same("Caps instance", cell("Instance"), c.Instance)
+		same("Caps period", cell("Period"), c.Period)
+		money("Caps covered", cell("Covered"), c.Covered)
+		money("Caps limit", cell("Limit"), c.Limit)
+		money("Caps adjustment", cell("Adjustment"), c.Adjustment)
+	})
+	eachSheetRow(t, sheet("Standards"), "Standards", len(js.Standards), func(i int, cell func(string) string) {
+		s := js.Standards[i]
+		same("Standards standard", cell("Standard"), s.Standard)
+		same("Standards instance", cell("Instance"), s.Instance)
+		same("Standards period", cell("Period"), s.Period)
+		same("Standards status", cell("Status"), s.Status)
+		same("Standards consecutive breaches", cell("Consecutive breaches"), strconv.Itoa(s.Consecutive))
 		if s.Numerator != nil {
-			same("Standards numerator", cellAt(r, sc["Numerator"]), strconv.Itoa(*s.Numerator))
-			same("Standards denominator", cellAt(r, sc["Denominator"]), strconv.Itoa(*s.Denominator))
+			same("Standards numerator", cell("Numerator"), strconv.Itoa(*s.Numerator))
+			same("Standards denominator", cell("Denominator"), strconv.Itoa(*s.Denominator))
 		}
 		// The measure, to the 15 significant digits a spreadsheet keeps.
-		m := cellAt(r, sc["Measure"])
+		m := cell("Measure")
 		if want := roundSignificant(value.MustParseDecimal(s.Measure), 15).String(); !sameNumber(fromPercent(m), want) {
 			t.Errorf("Standards measure: LibreOffice read %q, the statement says %s (%s to 15 digits)", m, s.Measure, want)
 		}
+	})
+	eachSheetRow(t, sheet("Flags"), "Flags", len(js.Flags), func(i int, cell func(string) string) {
+		f := js.Flags[i]
+		same("Flags rule", cell("Rule"), f.Rule)
+		same("Flags period", cell("Period"), f.Period)
+		same("Flags key", cell("Key"), f.Key)
+		same("Flags source", cell("Source"), f.Source)
+	})
+	eachSheetRow(t, sheet("Exclusions"), "Exclusions", len(js.Excluded), func(i int, cell func(string) string) {
+		x := js.Excluded[i]
+		same("Exclusions data", cell("Data"), x.Data)
+		same("Exclusions key", cell("Key"), x.Key)
+		same("Exclusions source", cell("Source"), x.Source)
+		same("Exclusions period", cell("Period"), x.Period)
+		same("Exclusions reason", cell("Reason"), x.Reason)
+	})
+}
+
+// eachSheetRow checks that the sheet rows, named name, has n rows below
+// its header row, and calls check for each of them with its index and its
+// cell under a header; a header the sheet lacks is an error, not column A.
+func eachSheetRow(t *testing.T, rows [][]string, name string, n int, check func(i int, cell func(head string) string)) {
+	t.Helper()
+	if len(rows) == 0 {
+		t.Errorf("%s is empty, want a header row and %d rows", name, n)
+		return
 	}
-	fc, flags := table("Flags")
-	if len(flags) != len(js.Flags) {
-		t.Errorf("Flags has %d rows, want %d", len(flags), len(js.Flags))
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
 	}
-	for i := range min(len(flags), len(js.Flags)) {
-		f, r := js.Flags[i], flags[i]
-		same("Flags rule", cellAt(r, fc["Rule"]), f.Rule)
-		same("Flags period", cellAt(r, fc["Period"]), f.Period)
-		same("Flags key", cellAt(r, fc["Key"]), f.Key)
-		same("Flags source", cellAt(r, fc["Source"]), f.Source)
+	rows = rows[1:]
+	if len(rows) != n {
+		t.Errorf("%s has %d rows, want %d", name, len(rows), n)
 	}
-	xc, excl := table("Exclusions")
-	if len(excl) != len(js.Excluded) {
-		t.Errorf("Exclusions has %d rows, want %d", len(excl), len(js.Excluded))
-	}
-	for i := range min(len(excl), len(js.Excluded)) {
-		x, r := js.Excluded[i], excl[i]
-		same("Exclusions data", cellAt(r, xc["Data"]), x.Data)
-		same("Exclusions key", cellAt(r, xc["Key"]), x.Key)
-		same("Exclusions source", cellAt(r, xc["Source"]), x.Source)
-		same("Exclusions period", cellAt(r, xc["Period"]), x.Period)
-		same("Exclusions reason", cellAt(r, xc["Reason"]), x.Reason)
+	for i := range min(len(rows), n) {
+		check(i, func(head string) string {
+			c, ok := col[head]
+			if !ok {
+				t.Errorf("%s has no column %q", name, head)
+				return ""
+			}
+			return cellAt(rows[i], c)
+		})
 	}
 }
 

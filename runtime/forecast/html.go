@@ -85,10 +85,13 @@ svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, A
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
 `
 
-// pageScript records in data-status whether every chart drew something.
-// It contains no less-than sign or ampersand, so the page stays
+// ChartsScript is the script of a page of charts (the forecast's, and
+// occ diff's): it records in the root element's data-status whether every
+// svg[data-chart] drew something, "ok", "empty: CHARTS" or "error: ...",
+// and each chart's data-drawn, so that a headless browser can check the
+// page. It contains no less-than sign or ampersand, so the page stays
 // well-formed XML.
-const pageScript = `
+const ChartsScript = `
 (function () {
   var root = document.documentElement;
   window.addEventListener("error", function (e) {
@@ -130,7 +133,7 @@ func (h *htmlWriter) page() {
 	h.p("<!DOCTYPE html>\n<html lang=\"en\" data-status=\"loading\">\n<head>\n<meta charset=\"utf-8\"/>\n")
 	h.p("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\"/>\n")
 	h.p("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
-	h.p("<title>Forecast: %s</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<main>\n", esc(c.Title), pageCSS, pageScript)
+	h.p("<title>Forecast: %s</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n<main>\n", esc(c.Title), pageCSS, ChartsScript)
 	h.header()
 	h.boardSummary()
 
