@@ -140,6 +140,10 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 				return err
 			}
 		}
+		// One file for both would keep only the workbook, written last.
+		if p.html != "" && p.xlsx != "" && sameFile(p.html, p.xlsx) {
+			return usageError("--html and --xlsx name one file, %s: give each its own", p.xlsx)
+		}
 	}
 	src, scenarioSrc, err := forecastSource(c, p, stderr)
 	if err != nil {

@@ -446,3 +446,18 @@ func TestForecastDate(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+// TestForecastOneFileForTwoReports: --html and --xlsx naming one file is a
+// usage error, found before anything runs, so that neither report is
+// silently lost under the other.
+func TestForecastOneFileForTwoReports(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	code, _, stderr := evalRun(t, "forecast", outcomesDir, "--scenario", outcomesDir+"/scenario.yaml", "--runs", "3", "-q",
+		"--html", out, "--xlsx", out)
+	if code != exitUsage || !strings.Contains(stderr, "--html and --xlsx name one file") {
+		t.Errorf("exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was written: %v", out, err)
+	}
+}
