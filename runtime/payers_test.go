@@ -1,0 +1,153 @@
+package runtime_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/occ-lang/occ/runtime"
+)
+
+// twoPayers shares a rate card between a council and an ICB, 60/40 until
+// September and 50/50 from October; the ICB alone pays a bonus, and a cap
+// limits the ICB's parts of the outcome fees to £250.00 a month.
+const twoPayers = `contract "Two payers" {
+  model        rate_card
+  commissioner "Example City Council"
+  term         2026-04-01 .. 2027-03-31
+  settlement   monthly
+  payer        council "Example City Council"
+  payer        icb "NHS Example ICB"
+  split        council 60%, icb 40%
+  split        from 2026-10-01 council 50%, icb 50%
+}
+
+param fee = £100.01
+
+data claim {
+  id     text key
+  person text
+  month  date period
+  units  int 0 .. 100
+}
+
+payment outcome "Outcome fee" {
+  for    claim
+  amount = fee * claim.units
+}
+
+payment bonus "Health bonus" {
+  for    claim
+  when   claim.units >= 5
+  amount = £10.00
+  split  icb 100%
+}
+
+cap icb_cap "The ICB pays at most £250.00 a month of outcome fees" {
+  per    month
+  covers outcome
+  payer  icb
+  limit  = £250.00
+}
+`
+
+const twoPayersClaims = "id,person,month,units\nP1,P1,2026-05-01,2\nP2,P2,2026-05-01,5\nP3,P3,2026-05-01,1\nP4,P1,2026-10-01,1\n"
+
+// parts renders a line's parts as "council 120.01, icb 80.01".
+func parts(l *runtime.Line) string {
+	var s []string
+	for _, p := range l.Parts {
+		s = append(s, p.Payer+" "+p.Amount.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+func TestTwoPayersWithACapForOne(t *testing.T) {
+	st := mustEvalText(t, twoPayers, "2026-05", "claims.csv", twoPayersClaims)
+	// Worked by hand, in pence. May's split is 60/40.
+	//   P1 outcome £200.02 = 20002p: council 12001.2, icb 8000.8; floors
+	//     12001 + 8000 leave 1p, to the larger remainder (icb .8):
+	//     council 120.01, icb 80.01.
+	//   P2 outcome £500.05: council 300.03, icb 200.02, exactly.
+	//   P3 outcome £100.01 = 10001p: council 6000.6, icb 4000.4; the 1p
+	//     left goes to council (.6): council 60.01, icb 40.00.
+	//   P2 bonus £10.00, split icb 100%: icb 10.00 (council has no part).
+	//   icb_cap counts the ICB's parts of the outcome fees alone:
+	//     80.01 + 200.02 + 40.00 = 320.03 over £250.00, so -70.03, all
+	//     the ICB's.
+	// Total 200.02 + 500.05 + 100.01 + 10.00 - 70.03 = 740.05; council
+	// 120.01 + 300.03 + 60.01 = 480.05; icb 80.01 + 200.02 + 40.00 +
+	// 10.00 - 70.03 = 260.00; 480.05 + 260.00 = 740.05.
+	want := map[string]string{
+		"outcome P1":      "council 120.01, icb 80.01",
+		"outcome P2":      "council 300.03, icb 200.02",
+		"outcome P3":      "council 60.01, icb 40.00",
+		"bonus P2":        "icb 10.00",
+		"icb_cap 2026-05": "icb -70.03",
+	}
+	got := map[string]string{}
+	for l := range st.Lines() {
+		got[l.Rule+" "+l.Key] = parts(l)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: parts %q, want %q", k, got[k], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("lines %v, want %d", got, len(want))
+	}
+	if st.Total.String() != "740.05" {
+		t.Errorf("total %s, want 740.05", st.Total)
+	}
+	var byPayer []string
+	for _, p := range st.ByPayer {
+		byPayer = append(byPayer, p.Payer+" "+p.Amount.String())
+	}
+	if g := strings.Join(byPayer, ", "); g != "council 480.05, icb 260.00" {
+		t.Errorf("by payer %s, want council 480.05, icb 260.00", g)
+	}
+
+	// The ICB's statement: its parts as the lines' amounts, and the
+	// totals of them; the council's has no line of the bonus or the cap.
+	icb, err := st.ForPayer("icb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReconciles(t, icb)
+	if icb.Total.String() != "260.00" {
+		t.Errorf("icb total %s, want 260.00", icb.Total)
+	}
+	council, err := st.ForPayer("council")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReconciles(t, council)
+	n := 0
+	for l := range council.Lines() {
+		n++
+		if l.Rule != "outcome" {
+			t.Errorf("council's statement has a line of %s", l.Rule)
+		}
+	}
+	if n != 3 || council.Total.String() != "480.05" {
+		t.Errorf("council: %d lines, total %s; want 3 lines, 480.05", n, council.Total)
+	}
+	if _, err := st.ForPayer("nhs"); err == nil || !strings.Contains(err.Error(), "council, icb") {
+		t.Errorf("an unknown payer: %v, want an error naming council, icb", err)
+	}
+}
+
+func TestSplitByDate(t *testing.T) {
+	// From October the split is 50/50. P4's £100.01 = 10001p is 5000.5
+	// each: the remainders tie, and the payer declared first, council,
+	// takes the penny: council 50.01, icb 50.00. The ICB's part is under
+	// the cap: no adjustment.
+	st := mustEvalText(t, twoPayers, "2026-10", "claims.csv", twoPayersClaims)
+	var got []string
+	for l := range st.Lines() {
+		got = append(got, l.Rule+" "+l.Key+": "+parts(l))
+	}
+	if g := strings.Join(got, "; "); g != "outcome P4: council 50.01, icb 50.00" {
+		t.Errorf("lines %s", g)
+	}
+}
