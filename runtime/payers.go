@@ -184,6 +184,12 @@ func (s *Statement) amountOf(l lineRef) value.Money {
 func (ev *evaluation) payerTotals(s *Statement) {
 	c := ev.p.c
 	s.ByPayer = nil
+	if len(c.Payers) == 1 {
+		// One payer pays every line: its total is the statement's.
+		p := c.Payers[0]
+		s.ByPayer = []PayerTotal{{Payer: p.Name, Title: p.Title, Amount: s.Total, Lines: len(s.refs)}}
+		return
+	}
 	sums := make([]value.Money, len(c.Payers))
 	lines := make([]int, len(c.Payers))
 	for i := range sums {
@@ -191,11 +197,8 @@ func (ev *evaluation) payerTotals(s *Statement) {
 	}
 	for _, l := range s.refs {
 		r := c.Rules[l.rule]
-		if len(c.Payers) == 1 || s.payer != nil {
-			i := 0
-			if s.payer != nil {
-				i = s.payer.Index
-			}
+		if s.payer != nil {
+			i := s.payer.Index
 			sums[i], _ = sums[i].Add(s.amountOf(l))
 			lines[i]++
 			continue

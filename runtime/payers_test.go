@@ -151,3 +151,92 @@ func TestSplitByDate(t *testing.T) {
 		t.Errorf("lines %s", g)
 	}
 }
+
+// halves shares every line equally between payers a and b: a sanction, and
+// a cap over both payers, are split like any line.
+const halves = `contract "Halves" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+  payer      a "Payer A"
+  payer      b "Payer B"
+  split      a 50%, b 50%
+}
+
+data claim {
+  id     text key
+  month  date period
+  amount money
+  late   bool
+}
+
+payment fee "Fee" {
+  for    claim
+  amount = claim.amount
+}
+
+sanction credit "Late claim" {
+  for    claim
+  when   claim.late
+  amount = £0.05
+}
+
+cap month_cap "At most £100.00 of fees a month" {
+  per    month
+  covers fee
+  limit  = £100.00
+}
+`
+
+func TestSplitSanctionsAndCapsOverEveryPayer(t *testing.T) {
+	claims := "id,month,amount,late\nC1,2026-05-01,60.01,true\nC2,2026-05-01,50.00,false\nC3,2026-06-01,0.01,false\n"
+	st := mustEvalText(t, halves, "2026-05..2026-06", "claims.csv", claims)
+	// Worked by hand, in pence, 50/50; a tie goes to a, declared first.
+	//   C1 fee 6001p: 3000.5 each, a 30.01, b 30.00.
+	//   C1 credit -5p: split by its size, 2.5 each, a 3, b 2, negated:
+	//     a -0.03, b -0.02.
+	//   C2 fee 5000p: 25.00 each.
+	//   month_cap, May: fees 60.01 + 50.00 = 110.01, 10.01 over £100.00:
+	//     -1001p, 500.5 each, a -5.01, b -5.00.
+	//   C3 fee 1p in June: a 0.01, b 0.00.
+	// May 110.01 - 0.05 - 10.01 = 99.95, June 0.01, total 99.96;
+	// a 30.01 - 0.03 + 25.00 - 5.01 + 0.01 = 49.98, b 30.00 - 0.02 +
+	// 25.00 - 5.00 + 0.00 = 49.98.
+	want := map[string]string{
+		"fee C1":            "a 30.01, b 30.00",
+		"credit C1":         "a -0.03, b -0.02",
+		"fee C2":            "a 25.00, b 25.00",
+		"month_cap 2026-05": "a -5.01, b -5.00",
+		"fee C3":            "a 0.01, b 0.00",
+	}
+	got := map[string]string{}
+	for l := range st.Lines() {
+		got[l.Rule+" "+l.Key] = parts(l)
+	}
+	if len(got) != len(want) {
+		t.Errorf("lines %v", got)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: parts %q, want %q", k, got[k], w)
+		}
+	}
+	if st.Total.String() != "99.96" {
+		t.Errorf("total %s, want 99.96", st.Total)
+	}
+	b, err := st.ForPayer("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReconciles(t, b)
+	var periods []string
+	for _, p := range b.Periods {
+		periods = append(periods, p.Period+" "+p.Total.String())
+	}
+	// b's June line is £0.00, its part of C3's penny: b pays half of it.
+	if g := strings.Join(periods, ", "); g != "2026-05 49.98, 2026-06 0.00" || b.Total.String() != "49.98" {
+		t.Errorf("b's periods %s, total %s; want 2026-05 49.98, 2026-06 0.00, total 49.98", g, b.Total)
+	}
+	if len(b.Caps) != 1 || b.Caps[0].Adjustment.String() != "-5.00" {
+		t.Errorf("b's caps %+v, want month_cap's adjustment -5.00", b.Caps)
+	}
+}
