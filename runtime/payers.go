@@ -112,22 +112,68 @@ func (ev *evaluation) splitOf(r *compiler.Rule, p int) *compiler.Split {
 }
 
 // partsOf returns each payer's part, by payer index, of amount amt of
-// rule r in settlement period p: a cap's or floor's for one payer is all
-// that payer's; any other is split by the split in force (splitAmount).
+// rule r in settlement period p (see payerParts).
 func (ev *evaluation) partsOf(r *compiler.Rule, p int, amt value.Money) []value.Money {
 	c := ev.p.c
 	if len(c.Payers) == 1 {
 		return []value.Money{amt}
 	}
-	if r.Payer != nil {
+	return payerParts(c, r, ev.splitOf(r, p), amt)
+}
+
+// payerParts returns each payer's part, by payer index, of amount amt of
+// rule r whose split is sp: a cap's or floor's for one payer is all that
+// payer's; any other is split by sp (splitAmount).
+func payerParts(c *compiler.Contract, r *compiler.Rule, sp *compiler.Split, amt value.Money) []value.Money {
+	if r != nil && r.Payer != nil {
+		zero := value.MoneyOf(value.Round(value.DecimalFromInt(0), c.MinorUnits, value.HalfEven))
 		parts := make([]value.Money, len(c.Payers))
 		for i := range parts {
-			parts[i] = ev.zero
+			parts[i] = zero
 		}
 		parts[r.Payer.Index] = amt
 		return parts
 	}
-	return splitAmount(amt, ev.splitOf(r, p).Shares, c.MinorUnits)
+	return splitAmount(amt, sp.Shares, c.MinorUnits)
+}
+
+// SplitLine returns the parts of a line of contract c, each payer's with a
+// part of it, as a statement's line carries them (Line.Parts): the line of
+// the rule named rule, or of a rule c no longer has, in the settlement
+// period labelled period, of amount amount. It returns nil for a contract
+// with one payer, or a period c does not have. A ledger's schedule splits
+// its lines, and its prior-period adjustments by their original periods,
+// with it.
+func SplitLine(c *compiler.Contract, rule, period string, amount value.Money) []PayerPart {
+	if len(c.Payers) < 2 {
+		return nil
+	}
+	cal := c.Calendar()
+	day, found := c.TermFrom, false
+	for i := range cal.Count(c.Settlement) {
+		if cal.Label(c.Settlement, i) == period {
+			day, _ = cal.Dates(c.Settlement, i)
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil
+	}
+	r := c.Rule(rule)
+	sp := c.SplitOn(r, day)
+	parts := payerParts(c, r, sp, amount)
+	var out []PayerPart
+	for i, p := range c.Payers {
+		pays := sp.Shares[i].Sign() > 0
+		if r != nil && r.Payer != nil {
+			pays = r.Payer == p
+		}
+		if pays {
+			out = append(out, PayerPart{Payer: p.Name, Amount: parts[i]})
+		}
+	}
+	return out
 }
 
 // partOf returns payer i's part of amount amt of rule r in period p.

@@ -10,6 +10,7 @@ import (
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/lang/words"
 	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/ledger"
 )
 
 // checkPayer refuses a --payer that names none of the contract's payers,
@@ -89,4 +90,74 @@ func writeLineParts(w io.Writer, st *runtime.Statement, l runtime.Line, m func(v
 		}
 	}
 	fmt.Fprintf(w, "  split  %s (largest remainder, to the minor unit)\n", strings.Join(parts, ", "))
+}
+
+// jsonDue is what a settlement makes due to one payer, in the schedule's
+// JSON.
+type jsonDue struct {
+	Payer string `json:"payer"`
+	Due   string `json:"due"`
+}
+
+// linePayers returns the parts of a settled line by payer, each named as
+// the schedule's payer column shows it: one part, the commissioner's,
+// under a contract with one payer (or none compiled, c nil); under
+// several, each payer's part (runtime.SplitLine), named by its title.
+func linePayers(v *ledger.ContractVersion, c *compiler.Contract, l ledger.Line) []runtime.PayerPart {
+	one := []runtime.PayerPart{{Payer: v.Commissioner, Amount: l.Amount}}
+	if c == nil {
+		return one
+	}
+	if len(c.Payers) == 1 {
+		if p := c.Payers[0]; p.Name != compiler.CommissionerPayer {
+			one[0].Payer = payerTitle(p)
+		}
+		return one
+	}
+	parts := runtime.SplitLine(c, l.Rule, l.Period, l.Amount)
+	if len(parts) == 0 {
+		return one
+	}
+	for i := range parts {
+		parts[i].Payer = payerTitle(c.PayerNamed(parts[i].Payer))
+	}
+	return parts
+}
+
+// payerTitle is a payer's title, or its name when it has none.
+func payerTitle(p *compiler.Payer) string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return p.Name
+}
+
+// dueByPayer returns what a settlement makes due to each payer: the sum
+// of its parts of the lines due (not those held), in the order the
+// contract declares its payers. Under one payer it is one sum, the
+// settlement's total.
+func dueByPayer(v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry) []runtime.PayerPart {
+	var out []runtime.PayerPart
+	at := map[string]int{}
+	if c != nil && len(c.Payers) > 1 {
+		for _, p := range c.Payers {
+			at[payerTitle(p)] = len(out)
+			out = append(out, runtime.PayerPart{Payer: payerTitle(p), Amount: value.MoneyOf(value.DecimalFromInt(0))})
+		}
+	}
+	for _, l := range e.Lines {
+		if l.Status != ledger.StatusDue {
+			continue
+		}
+		for _, pt := range linePayers(v, c, l) {
+			i, ok := at[pt.Payer]
+			if !ok {
+				at[pt.Payer] = len(out)
+				i = len(out)
+				out = append(out, runtime.PayerPart{Payer: pt.Payer, Amount: value.MoneyOf(value.DecimalFromInt(0))})
+			}
+			out[i].Amount, _ = out[i].Amount.Add(pt.Amount)
+		}
+	}
+	return out
 }
