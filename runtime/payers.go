@@ -26,10 +26,11 @@ type PayerTotal struct {
 	Lines int
 }
 
-// splitAmount splits amount between payers whose shares, fractions of one
-// that add to exactly one, are shares (indexed by payer, in declaration
-// order), and returns each payer's part. The parts are whole minor units
-// of the currency (places decimal places) and add to amount exactly.
+// splitAmount splits amount between the payers and returns each payer's
+// part. shares holds each payer's share, a fraction of one, indexed by
+// payer in declaration order; the shares add to exactly one. The parts are
+// whole minor units of the currency (places decimal places) and add to
+// amount exactly.
 //
 // The method is the largest remainder (Hamilton's method). amount is
 // counted in minor units, u; payer i's exact share is u×s_i, a whole
@@ -269,9 +270,8 @@ func (ev *evaluation) payerTotals(s *Statement) {
 // part of, with that part as its amount, and the subtotals, period totals
 // and total of those parts. Caps and floors show the payer's part of
 // their adjustments (a cap for another payer alone is left out); the
-// budget, the whole contract's, is not compared. A statement's payers are
-// its contract's (Statement.Payers); another name is an error naming
-// them.
+// budget, the whole contract's, is not compared. A name that is not one
+// of the contract's payers is an error naming them.
 func (s *Statement) ForPayer(name string) (*Statement, error) {
 	ev := s.ev
 	c := ev.p.c
@@ -309,9 +309,6 @@ func (s *Statement) ForPayer(name string) (*Statement, error) {
 	ev.payerTotals(&out)
 	return &out, nil
 }
-
-// Payers returns the contract's payers' names, in declaration order.
-func (s *Statement) Payers() []string { return s.ev.p.c.PayerNames() }
 
 // capPayer returns the payer index whose parts cap or floor r limits, or
 // -1 for one over every payer's.

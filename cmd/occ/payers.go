@@ -85,11 +85,13 @@ func writeLineParts(w io.Writer, st *runtime.Statement, l runtime.Line, m func(v
 	var parts []string
 	for _, p := range l.Parts {
 		parts = append(parts, tableText(p.Payer)+" "+m(p.Amount))
-		if p.Payer == st.Payer {
-			defer fmt.Fprintf(w, "  payer  %s pays %s of it\n", tableText(p.Payer), m(p.Amount))
-		}
 	}
 	fmt.Fprintf(w, "  split  %s (largest remainder, to the minor unit)\n", strings.Join(parts, ", "))
+	for _, p := range l.Parts {
+		if p.Payer == st.Payer {
+			fmt.Fprintf(w, "  payer  %s pays %s of it\n", tableText(p.Payer), m(p.Amount))
+		}
+	}
 }
 
 // jsonDue is what a settlement makes due to one payer, in the schedule's
