@@ -240,3 +240,52 @@ func TestSplitSanctionsAndCapsOverEveryPayer(t *testing.T) {
 		t.Errorf("b's caps %+v, want month_cap's adjustment -5.00", b.Caps)
 	}
 }
+
+func TestCapsForOnePayerStack(t *testing.T) {
+	// twoPayers with two more caps over the outcome fees, applied after
+	// icb_cap: one for the council's parts, and one over every payer's.
+	contract := twoPayers + `
+cap council_cap "The council pays at most £400.00 a month of outcome fees" {
+  per    month
+  covers outcome
+  payer  council
+  limit  = £400.00
+}
+
+cap month_cap "At most £600.00 a month of outcome fees" {
+  per    month
+  covers outcome
+  limit  = £600.00
+}
+`
+	st := mustEvalText(t, contract, "2026-05", "claims.csv", twoPayersClaims)
+	// Worked by hand from TestTwoPayersWithACapForOne's parts:
+	//   icb_cap: the ICB's parts 320.03, -70.03, all the ICB's.
+	//   council_cap counts the council's parts, 120.01 + 300.03 + 60.01 =
+	//     480.05, and the council's part of icb_cap's adjustment, none:
+	//     -80.05, all the council's.
+	//   month_cap counts the fees, 800.08, and both adjustments below it:
+	//     800.08 - 70.03 - 80.05 = 650.00, so -50.00, split 60/40:
+	//     council -30.00, icb -20.00.
+	// Total 740.05 - 80.05 - 50.00 = 610.00; council 480.05 - 80.05 -
+	// 30.00 = 370.00; icb 260.00 - 20.00 = 240.00.
+	got := map[string]string{}
+	for l := range st.Lines() {
+		if l.Kind == "adjustment" {
+			got[l.Rule] = parts(l)
+		}
+	}
+	want := map[string]string{"icb_cap": "icb -70.03", "council_cap": "council -80.05", "month_cap": "council -30.00, icb -20.00"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+	var byPayer []string
+	for _, p := range st.ByPayer {
+		byPayer = append(byPayer, p.Payer+" "+p.Amount.String())
+	}
+	if g := strings.Join(byPayer, ", "); g != "council 370.00, icb 240.00" || st.Total.String() != "610.00" {
+		t.Errorf("by payer %s, total %s; want council 370.00, icb 240.00, total 610.00", g, st.Total)
+	}
+}
