@@ -64,7 +64,11 @@ and FILE#SHEET for one sheet of a workbook. --max-field-bytes,
 
 --period settles one period: a month (2026-05), a contract quarter (2026-Q1),
 a contract year (2026/27) or term, or a run of them written FROM..TO
-(2026-04..2026-06). Without it, every period the data touches.`,
+(2026-04..2026-06). Without it, every period the data touches.
+
+--payer NAME gives one payer's statement, for a contract several payers
+share: each line's amount is that payer's part of it, and the totals are
+sums of the parts.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
