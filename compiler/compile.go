@@ -130,6 +130,7 @@ func (ck *checker) run() {
 	if ck.termSet {
 		c.cal = NewCalendar(c.TermFrom, c.TermTo, c.Settlement)
 	}
+	ck.checkPayers()
 	ck.declareNames()
 	ck.checkParams()
 	ck.checkSchemas()

@@ -31,6 +31,12 @@ type Contract struct {
 	Rounding   value.Rounding
 	// Budget is the optional contract budget from the header.
 	Budget *value.Money
+	// Payers are the header's payers in declaration order, or the one
+	// payer CommissionerPayer when it declares none; Splits are the
+	// header's splits, the first in force from the term's start and each
+	// later one from its From date (see payers.go).
+	Payers []*Payer
+	Splits []*Split
 
 	Params  []*Param
 	Schemas []*Schema
@@ -172,6 +178,11 @@ type Rule struct {
 	// the last taking the remainder.
 	Instalments ScopeKind
 	Reason      string
+	// Split is the rule's own split between payers, or nil for the
+	// contract's; Payer, for a cap or floor, the one payer whose parts it
+	// limits, or nil (see payers.go).
+	Split *Split
+	Payer *Payer
 
 	// Type is what the rule's name evaluates to: money for rules with
 	// lines, bool for a standard, the value's type for a let.

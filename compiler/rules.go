@@ -250,6 +250,7 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 			r.Instalments = k
 		}
 	}
+	ck.rulePayers(d, r)
 }
 
 // attempted reports whether the rule has a statement for clause that lang

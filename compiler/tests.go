@@ -72,6 +72,7 @@ var expectArity = map[string]string{
 	"no":       `expect no line RULE "KEY" (or: expect no flag RULE "KEY")`,
 	"error":    `expect error "part of the message"`,
 	"lines":    `expect lines RULE == 3 (a rule or a kind name)`,
+	"payer":    "expect payer NAME == £12.34 (the sum of the payer's parts of the lines)",
 }
 
 func (ck *checker) checkTests() {
@@ -400,6 +401,18 @@ func (ck *checker) expect(env *cel.Env, e *lang.Expect) *Expect {
 	case "lines":
 		if len(args) != 1 || !containsStr(kindNames, args[0].Text) && !needRule(args[0].Text, args[0].Span, false) ||
 			!compare(want{types: []*types.Type{types.IntType}, desc: "a whole number"}) {
+			return nil
+		}
+	case "payer":
+		if len(args) != 1 {
+			return bad()
+		}
+		if ck.c.PayerNamed(args[0].Text) == nil {
+			ck.errorf(args[0].Span, "unknown-payer", "%s is not a payer of the contract", args[0].Text).Detail =
+				"the payers are " + strings.Join(ck.c.PayerNames(), ", ")
+			return nil
+		}
+		if !compare(wantMoney) {
 			return nil
 		}
 	case "subtotal":

@@ -34,6 +34,9 @@ var RuleKinds = []RuleKind{Payment, Incentive, Sanction, Share, Cap, Floor, Stan
 //	  settlement   monthly
 //	  currency     GBP
 //	  rounding     half_up
+//	  payer        council "Example County Council"
+//	  payer        icb     "NHS Example Integrated Care Board"
+//	  split        council 60%, icb 40%
 //	}
 type Contract struct {
 	Stmt         *Stmt
@@ -49,6 +52,10 @@ type Contract struct {
 	Currency     *Word
 	Rounding     *Word
 	Budget       *Word
+	// Payers and Splits are the header's payer and split settings, in
+	// the order written (see payers.go).
+	Payers []*PayerDecl
+	Splits []*SplitDecl
 }
 
 // Param is a named constant that evaluation may override.
@@ -122,12 +129,14 @@ type Rule struct {
 	Measure     *Expr // standard
 	TargetOp    *Word
 	Target      *Expr
-	Breach      *Word // standard: the consequence of a breach
-	RepeatCount *Word // standard: consecutive breaches that escalate
-	Repeated    *Word // standard: the escalated consequence
-	Instalments *Word // monthly or quarterly
-	Value       *Expr // let
-	Reason      *Word // exclude: the reason shown (defaults to the title)
+	Breach      *Word      // standard: the consequence of a breach
+	RepeatCount *Word      // standard: consecutive breaches that escalate
+	Repeated    *Word      // standard: the escalated consequence
+	Instalments *Word      // monthly or quarterly
+	Value       *Expr      // let
+	Reason      *Word      // exclude: the reason shown (defaults to the title)
+	Split       *SplitDecl // the rule's own split between payers
+	Payer       *Word      // cap, floor: the one payer whose parts it limits
 }
 
 // Test is a test of the contract: data, a period and expectations.

@@ -232,7 +232,7 @@ func (d decoder) contract(s *Stmt) Decl {
 	seen := map[string]bool{}
 	for _, st := range s.Block.Stmts {
 		key := st.Head.Text
-		if seen[key] {
+		if seen[key] && key != "payer" && key != "split" {
 			d.errorf(st.Head.Span, "duplicate", "%q is set twice in the contract header", key)
 		}
 		seen[key] = true
@@ -271,6 +271,14 @@ func (d decoder) contract(s *Stmt) Decl {
 				continue
 			}
 			c.TermFrom, c.TermTo = &a[0], &a[2]
+		case "payer":
+			if p := d.payer(st); p != nil {
+				c.Payers = append(c.Payers, p)
+			}
+		case "split":
+			if sp := d.split(st); sp != nil {
+				c.Splits = append(c.Splits, sp)
+			}
 		default:
 			d.unknown(st.Head, "contract setting", headerSettings)
 		}
@@ -459,6 +467,10 @@ func (d decoder) rule(s *Stmt, kind RuleKind) Decl {
 			r.Breach = d.one(st, StringWord)
 		case "reason":
 			r.Reason = d.one(st, StringWord)
+		case "payer":
+			r.Payer = d.one(st, IdentWord)
+		case "split":
+			r.Split = d.split(st)
 		case "when":
 			if st.Expr == nil {
 				d.errorf(st.Head.Span, "missing-expression", "expected a condition after when")

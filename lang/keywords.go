@@ -8,16 +8,16 @@ import "slices"
 var (
 	topKeywords = []string{"contract", "param", "data", "test", "payment", "incentive", "sanction", "share", "cap", "floor", "standard", "flag", "exclude", "let"}
 
-	headerSettings = []string{"model", "commissioner", "provider", "reference", "version", "term", "settlement", "currency", "rounding", "budget"}
+	headerSettings = []string{"model", "commissioner", "provider", "reference", "version", "term", "settlement", "currency", "rounding", "budget", "payer", "split"}
 
 	// ruleClauses lists the clauses each rule kind accepts.
 	ruleClauses = map[RuleKind][]string{
-		Payment:   {"for", "per", "when", "amount", "instalments"},
-		Incentive: {"for", "per", "when", "amount", "instalments"},
-		Sanction:  {"for", "per", "when", "amount"},
-		Share:     {"for", "per", "when", "basis", "part"},
-		Cap:       {"per", "covers", "limit"},
-		Floor:     {"per", "covers", "limit"},
+		Payment:   {"for", "per", "when", "amount", "instalments", "split"},
+		Incentive: {"for", "per", "when", "amount", "instalments", "split"},
+		Sanction:  {"for", "per", "when", "amount", "split"},
+		Share:     {"for", "per", "when", "basis", "part", "split"},
+		Cap:       {"per", "covers", "limit", "split", "payer"},
+		Floor:     {"per", "covers", "limit", "split", "payer"},
 		Standard:  {"per", "measure", "target", "breach", "repeated"},
 		Flag:      {"for", "per", "when"},
 		Exclude:   {"for", "when", "reason"},

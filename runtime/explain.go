@@ -131,8 +131,12 @@ func (st *Statement) boundNotes(l Line) []string {
 			if c.Kind == lang.Floor {
 				word, verb = "floored", "at least"
 			}
-			notes = append(notes, fmt.Sprintf("%s: %s %s allows %s %s for %s; the lines it covers there came to %s by %s, so its line %s:%s adjusts them by %s",
-				word, c.Kind, c.Name, verb, m(a.limit), inst, m(a.covered), period, c.Name, inst, m(a.amount)))
+			covered := "the lines it covers"
+			if c.Payer != nil {
+				covered = "payer " + c.Payer.Name + "'s parts of the lines it covers"
+			}
+			notes = append(notes, fmt.Sprintf("%s: %s %s allows %s %s for %s; %s there came to %s by %s, so its line %s:%s adjusts them by %s",
+				word, c.Kind, c.Name, verb, m(a.limit), inst, covered, m(a.covered), period, c.Name, inst, m(a.amount)))
 		}
 	}
 	return notes

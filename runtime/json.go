@@ -72,6 +72,14 @@ type jsonSubtotal struct {
 	Lines  int    `json:"lines"`
 }
 
+// jsonPayer is one payer's total: the sum of its parts of the lines.
+type jsonPayer struct {
+	Payer string `json:"payer"`
+	Title string `json:"title,omitempty"`
+	Total string `json:"total"`
+	Lines int    `json:"lines"`
+}
+
 // jsonCap is one adjustment of a cap or floor.
 type jsonCap struct {
 	Rule       string `json:"rule"`
@@ -159,6 +167,9 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 	}
 	j.field("data", files)
 	j.field("period", s.Period)
+	if s.Payer != "" {
+		j.field("payer", s.Payer)
+	}
 	if len(s.Notes) > 0 {
 		j.field("notes", s.Notes)
 	}
@@ -182,6 +193,13 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 		subtotals.ByRule = append(subtotals.ByRule, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})
 	}
 	j.field("subtotals", subtotals)
+	if len(s.ByPayer) > 1 || s.Payer != "" {
+		payers := []jsonPayer{}
+		for _, p := range s.ByPayer {
+			payers = append(payers, jsonPayer{Payer: p.Payer, Title: p.Title, Total: m(p.Amount), Lines: p.Lines})
+		}
+		j.field("payers", payers)
+	}
 	caps := []jsonCap{}
 	for _, c := range s.Caps {
 		caps = append(caps, jsonCap{Rule: c.Rule, Kind: c.Kind, Instance: c.Instance, Period: c.Period,

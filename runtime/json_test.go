@@ -23,11 +23,13 @@ type jsonStatement struct {
 	Contract  jsonContract    `json:"contract"`
 	Data      []jsonFile      `json:"data"`
 	Period    string          `json:"period"`
+	Payer     string          `json:"payer,omitempty"`
 	Notes     []string        `json:"notes,omitempty"`
 	Periods   []jsonPeriod    `json:"periods"`
 	Params    []jsonParam     `json:"params"`
 	Lines     []jsonLine      `json:"lines"`
 	Subtotals jsonSubtotals   `json:"subtotals"`
+	Payers    []jsonPayer     `json:"payers,omitempty"`
 	Caps      []jsonCap       `json:"caps"`
 	Standards []jsonStandard  `json:"standards"`
 	Flags     []jsonFlag      `json:"flags"`
@@ -45,7 +47,13 @@ type jsonLine struct {
 	Amount string      `json:"amount"`
 	Title  string      `json:"title,omitempty"`
 	Source string      `json:"source,omitempty"`
+	Parts  []jsonPart  `json:"parts,omitempty"`
 	Inputs []jsonInput `json:"inputs"`
+}
+
+type jsonPart struct {
+	Payer  string `json:"payer"`
+	Amount string `json:"amount"`
 }
 
 type jsonInput struct {

@@ -126,7 +126,7 @@ func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 	b = r.head(b, rule.Name, lineKind(rule), r.period(l.period))
 	r.key = ev.appendFullKey(r.key[:0], l)
 	b = appendJSONString(b, r.key)
-	b = r.amount(b, ev.lineAmount(l))
+	b = r.amount(b, r.s.amountOf(l))
 	if rule.Title != "" {
 		b = append(b, `,"title":`...)
 		b = appendJSONString(b, rule.Title)
@@ -136,6 +136,19 @@ func (r *lineRenderer) ref(b []byte, l lineRef) []byte {
 			b = append(b, `,"source":`...)
 			b = appendJSONString(b, r.src)
 		}
+	}
+	if parts := ev.lineParts(l); r.s.payer == nil && len(parts) > 0 {
+		for i, p := range parts {
+			if i == 0 {
+				b = append(b, `,"parts":[{"payer":`...)
+			} else {
+				b = append(b, `,{"payer":`...)
+			}
+			b = appendJSONString(b, p.Payer)
+			b = r.amount(b, p.Amount)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
 	}
 	b = append(b, `,"inputs":`...)
 	if ev.p.noInputs {

@@ -273,13 +273,20 @@ func (ev *evaluation) adjust(rs *ruleCtx, st *ruleState, k int, covered []value.
 // where it comes from (instance i of scope from), the instance k of rs's
 // scope it counts in and its settlement period p: the covered rules'
 // lines, and the adjustments of the caps and floors stacked below it.
-func (ev *evaluation) gatherCovered(rs *ruleCtx, stacked []*compiler.Rule, add func(from scopeRef, i, k, p int, amt value.Money)) {
+func (ev *evaluation) gatherCovered(rs *ruleCtx, stacked []*compiler.Rule, addAll func(from scopeRef, i, k, p int, amt value.Money)) {
+	add := func(r *compiler.Rule, from scopeRef, i, k, p int, amt value.Money) { addAll(from, i, k, p, amt) }
+	if payer := capPayer(rs.rule); payer >= 0 {
+		// A cap or floor for one payer counts that payer's parts alone.
+		add = func(r *compiler.Rule, from scopeRef, i, k, p int, amt value.Money) {
+			addAll(from, i, k, p, ev.partOf(r, p, amt, payer))
+		}
+	}
 	for _, c := range rs.rule.Covers {
 		cst := ev.states[c]
 		cs := refOf(c.Scope)
 		if c.Instalments != 0 {
 			for _, in := range cst.instalments {
-				add(cs, in.inst, ev.countIn(cs, in.inst, in.month, rs.scope), in.period, in.amount)
+				add(c, cs, in.inst, ev.countIn(cs, in.inst, in.month, rs.scope), in.period, in.amount)
 			}
 			continue
 		}
@@ -288,13 +295,13 @@ func (ev *evaluation) gatherCovered(rs *ruleCtx, stacked []*compiler.Rule, add f
 				continue
 			}
 			m := ev.monthOf(cs, j)
-			add(cs, j, ev.countIn(cs, j, m, rs.scope), ev.cal.fromMonth(m, ev.p.c.Settlement), cst.val(j).(value.Money))
+			add(c, cs, j, ev.countIn(cs, j, m, rs.scope), ev.cal.fromMonth(m, ev.p.c.Settlement), cst.val(j).(value.Money))
 		}
 	}
 	for _, o := range stacked {
 		os := refOf(o.Scope)
 		for _, a := range ev.states[o].adjust {
-			add(os, a.inst, ev.countIn(os, a.inst, a.month, rs.scope), a.period, a.amount)
+			add(o, os, a.inst, ev.countIn(os, a.inst, a.month, rs.scope), a.period, a.amount)
 		}
 	}
 }

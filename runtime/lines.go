@@ -242,6 +242,7 @@ func (ev *evaluation) line(l lineRef) Line {
 		out.Source = ev.sourceOf(rs, int(l.inst))
 	}
 	out.Person = ev.personOf(rs, int(l.inst))
+	out.Parts = ev.lineParts(l)
 	if !ev.p.noInputs {
 		out.Inputs = ev.inputs(&out)
 	}

@@ -33,11 +33,15 @@ type Statement struct {
 	// fell in the statement's periods (Records.Evaluated is 0), so that a
 	// statement of £0.00 is never taken for a month of no work when the
 	// data was for another month, or empty.
-	Notes     []string
-	Periods   []PeriodTotal
-	Params    []ParamValue
-	ByKind    []Subtotal
-	ByRule    []Subtotal
+	Notes   []string
+	Periods []PeriodTotal
+	Params  []ParamValue
+	ByKind  []Subtotal
+	ByRule  []Subtotal
+	// ByPayer is the total of each payer's parts of the lines, in the
+	// order the contract declares its payers: one, the commissioner, when
+	// it declares none (see ForPayer for one payer's statement).
+	ByPayer   []PayerTotal
 	Caps      []CapResult
 	Standards []StandardResult
 	Flags     []Flag
@@ -47,7 +51,12 @@ type Statement struct {
 	// Budget compares the contract header's budget with Total; nil when
 	// the header has none.
 	Budget *Budget
+	// Payer is the payer whose statement this is (see ForPayer), or ""
+	// for the whole contract's.
+	Payer string
 
+	// payer is the payer named by Payer, or nil.
+	payer *compiler.Payer
 	// ev is the evaluation the statement was made from, which holds its
 	// lines' results; refs are the lines, in order (see Lines).
 	ev   *evaluation
@@ -62,6 +71,9 @@ func (s *Statement) Lines() iter.Seq[*Line] {
 	return func(yield func(*Line) bool) {
 		for _, r := range s.refs {
 			l := s.ev.line(r)
+			if s.payer != nil {
+				l.Amount, l.Parts = s.amountOf(r), nil
+			}
 			if !yield(&l) {
 				return
 			}
@@ -124,6 +136,11 @@ type Line struct {
 	Person string
 	// Inputs are the values the rule read, in order.
 	Inputs []LineInput
+	// Parts are the parts of the payers who pay some of the line, in the
+	// order the contract declares them, adding up to Amount exactly; nil
+	// when the contract has one payer, who pays it all, and in one
+	// payer's statement, where Amount is that payer's part.
+	Parts []PayerPart
 
 	rule  *compiler.Rule
 	scope scopeRef
@@ -332,6 +349,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	sort.SliceStable(s.Flags, func(i, j int) bool { return periodIdx[s.Flags[i].Period] < periodIdx[s.Flags[j].Period] })
 	sort.SliceStable(s.Standards, func(i, j int) bool { return periodIdx[s.Standards[i].Period] < periodIdx[s.Standards[j].Period] })
 	ev.subtotals(s, per)
+	ev.payerTotals(s)
 	for _, x := range ev.excluded {
 		if x.Period == "" || periodIdx[x.Period] >= per.first && periodIdx[x.Period] <= per.last && isIn(periodIdx, x.Period) {
 			s.Excluded = append(s.Excluded, x)

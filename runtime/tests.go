@@ -303,6 +303,13 @@ func check(x *compiler.Expect, st *Statement, runErr error) *TestFailure {
 			}
 		}
 		return compareMoney(x, st, sum)
+	case "payer":
+		for _, p := range st.ByPayer {
+			if p.Payer == x.Args[0] {
+				return compareMoney(x, st, p.Amount)
+			}
+		}
+		return compareMoney(x, st, zeroMoney())
 	case "standard":
 		return checkStandard(x, st)
 	case "excluded":

@@ -59,7 +59,7 @@ func (ev *evaluation) totals(s *Statement, refs []lineRef) (byKind, byRule map[s
 	periodSum := map[int32]*value.Sum{}
 	var periods []int32
 	for _, l := range refs {
-		a := ev.lineAmount(l).Decimal()
+		a := s.amountOf(l).Decimal()
 		total.Add(a)
 		if ruleN[l.rule] == 0 {
 			ruleSum[l.rule].Add(zero)
@@ -117,7 +117,7 @@ func (ev *evaluation) totalsSlow(s *Statement, refs []lineRef) (byKind, byRule m
 	byKind, byRule, byPeriod = map[string]*Subtotal{}, map[string]*Subtotal{}, map[string]value.Money{}
 	for _, l := range refs {
 		r, _ := ev.lineRule(l)
-		kind, period, amount := lineKind(r), ev.cal.label(ev.p.c.Settlement, int(l.period)), ev.lineAmount(l)
+		kind, period, amount := lineKind(r), ev.cal.label(ev.p.c.Settlement, int(l.period)), s.amountOf(l)
 		s.Total, _ = s.Total.Add(amount)
 		if byKind[kind] == nil {
 			byKind[kind] = &Subtotal{Name: kind, Amount: ev.zero}

@@ -43,6 +43,8 @@ type evalParams struct {
 	// by format (see diagnosticsFormat).
 	diagnostics string
 	limits      data.Limits
+	// payer, when set, gives that payer's statement (see payerStatement).
+	payer string
 }
 
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -62,7 +64,11 @@ and FILE#SHEET for one sheet of a workbook. --max-field-bytes,
 
 --period settles one period: a month (2026-05), a contract quarter (2026-Q1),
 a contract year (2026/27) or term, or a run of them written FROM..TO
-(2026-04..2026-06). Without it, every period the data touches.`,
+(2026-04..2026-06). Without it, every period the data touches.
+
+--payer NAME gives one payer's statement, for a contract several payers
+share: each line's amount is that payer's part of it, and the totals are
+sums of the parts.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
@@ -103,6 +109,7 @@ func addEvalFlags(cmd *cobra.Command, p *evalParams) {
 	cmd.Flags().StringArrayVar(&p.set, "set", nil, "override a param: NAME=VALUE, e.g. hourly_rate=£20.00 (repeatable)")
 	cmd.Flags().IntVar(&p.workers, "workers", 0, "goroutines evaluating records (default: one per CPU); the output does not depend on it")
 	cmd.Flags().BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the data are read and checked")
+	cmd.Flags().StringVar(&p.payer, "payer", "", "give this payer's statement: each line's amount is the payer's part of it (docs/language.md#payers)")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
 }
 
@@ -229,8 +236,8 @@ func programFor(c *compiler.Contract, set []string, workers int, more ...runtime
 
 func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error {
 	if p.ledger != "" {
-		if p.sheet != "" || p.explain != "" {
-			return usageError("--ledger shows what is due; it takes no --sheet or --explain")
+		if p.sheet != "" || p.explain != "" || p.payer != "" {
+			return usageError("--ledger shows what is due; it takes no --sheet, --explain or --payer")
 		}
 		return runSettle(ctx, &settleParams{spec: p.spec, data: p.data, period: p.period, ledger: p.ledger, set: p.set,
 			format: p.format, output: p.output, quiet: p.quiet, diagnostics: p.diagnostics, limits: p.limits}, stdout, stderr, false)
@@ -284,6 +291,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 			return usageError("%v", err)
 		}
 	}
+	if err := checkPayer(c, p.payer); err != nil {
+		return err
+	}
 	if err := checkNotInput("-o "+p.output, p.output, evalInputs(c, src, p.data)); err != nil {
 		return err
 	}
@@ -310,6 +320,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	}
 	if err != nil {
 		return evalError(err, stderr, diagFormat, src)
+	}
+	if st, err = payerStatement(st, p.payer); err != nil {
+		return err
 	}
 	// What a reader must be told (no record in the period, say) goes to
 	// standard error too, whatever the format, so that a statement of
@@ -461,6 +474,7 @@ func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) err
 		fmt.Fprintf(w, "Contract reference %s\n", t(c.Reference))
 	}
 	fmt.Fprintf(w, "Statement for %s (settled %s, %s, rounding %s)\n", t(s.Period), c.Settlement, t(c.Currency), c.Rounding)
+	writePayerHeading(w, s)
 	fmt.Fprintf(w, "Spec sha256 %s\n", c.SpecSHA256)
 	for _, f := range s.Data {
 		fmt.Fprintf(w, "Data %s (%s, %d records) sha256 %s\n", t(f.Path), t(f.Schema), f.Records, f.SHA256)
@@ -486,6 +500,7 @@ func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) err
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t\n", t(st.Name), words.Count(st.Lines, "line"), m(st.Amount))
 		}
 		tw.Flush()
+		writeByPayer(w, s, m)
 	}
 	if len(s.Caps) > 0 {
 		section("Caps and floors")

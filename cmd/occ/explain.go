@@ -68,6 +68,7 @@ func writeExplain(w io.Writer, st *runtime.Statement, key string) error {
 			fmt.Fprintf(w, "  rounded %s to %s\n", t(st.Contract.Rounding), m(l.Amount))
 			notes()
 		}
+		writeLineParts(w, st, l, m)
 	}
 	return nil
 }

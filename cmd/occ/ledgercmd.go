@@ -306,7 +306,11 @@ original_period and cause after them.`,
 			if err != nil {
 				return err
 			}
-			return writeDue(cmd.Context(), format, output, stdout, v, e, false)
+			c, err := (&contracts{byHash: map[string]*evalContract{}}).contract(v)
+			if err != nil {
+				return err
+			}
+			return writeDue(cmd.Context(), format, output, stdout, v, c, e, false)
 		},
 	}
 	cmd.Flags().StringVar(&period, "period", "", "the settled period")
@@ -334,7 +338,11 @@ func newShowCmd(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return writeDue(cmd.Context(), "table", "", stdout, v, e, false)
+			c, err := (&contracts{byHash: map[string]*evalContract{}}).contract(v)
+			if err != nil {
+				return err
+			}
+			return writeDue(cmd.Context(), "table", "", stdout, v, c, e, false)
 		},
 	}
 	cmd.Flags().StringVar(&period, "period", "", "the settled period")

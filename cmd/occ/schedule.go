@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/lang/words"
 	"github.com/occ-lang/occ/runtime/ledger"
@@ -37,8 +38,11 @@ func scheduleCols() []sheetCol {
 }
 
 // scheduleRows calls add with each row of a settlement's schedule, in the
-// order of scheduleCols.
-func scheduleRows(v *ledger.ContractVersion, e *ledger.Entry, add func(cells ...any) error) error {
+// order of scheduleCols. Under a contract with several payers (c, the
+// settlement's version compiled), a line is a row for each payer's part
+// of it, as in the payments CSV, an adjustment split as its original
+// period's line; c may be nil for one payer, the commissioner.
+func scheduleRows(v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry, add func(cells ...any) error) error {
 	s := e.Settlement
 	from, _ := value.ParseDate(s.From, "")
 	to, _ := value.ParseDate(s.To, "")
@@ -48,9 +52,11 @@ func scheduleRows(v *ledger.ContractVersion, e *ledger.Entry, add func(cells ...
 	}
 	whatIf := settlementWhatIf(s)
 	for _, l := range e.Lines {
-		if err := add(ref, s.Number, l.ID, e.Period, xlsxDate(from), xlsxDate(to), v.Commissioner, l.Person, l.Key,
-			l.Kind, l.Rule, l.Amount, v.Currency, l.Title, l.Source, whatIf, l.Status, l.Period, l.Cause); err != nil {
-			return fmt.Errorf("line %s: %w", l.ID, err)
+		for _, pt := range linePayers(v, c, l) {
+			if err := add(ref, s.Number, l.ID, e.Period, xlsxDate(from), xlsxDate(to), pt.Payer, l.Person, l.Key,
+				l.Kind, l.Rule, pt.Amount, v.Currency, l.Title, l.Source, whatIf, l.Status, l.Period, l.Cause); err != nil {
+				return fmt.Errorf("line %s: %w", l.ID, err)
+			}
 		}
 	}
 	return nil
@@ -70,26 +76,26 @@ func settlementWhatIf(s *ledger.Settlement) string {
 
 // writeDue writes a settlement (or, with preview, what a settlement
 // would record) in format: table, csv, json or xlsx.
-func writeDue(ctx context.Context, format, output string, stdout io.Writer, v *ledger.ContractVersion, e *ledger.Entry, preview bool) error {
+func writeDue(ctx context.Context, format, output string, stdout io.Writer, v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry, preview bool) error {
 	switch format {
 	case "", "table":
-		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeDueTable(w, v, e, preview) })
+		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeDueTable(w, v, c, e, preview) })
 	case "csv":
-		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeScheduleCSV(w, v, e) })
+		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeScheduleCSV(w, v, c, e) })
 	case "json":
-		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeScheduleJSON(w, v, e, preview) })
+		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return writeScheduleJSON(w, v, c, e, preview) })
 	case "xlsx":
 		if err := checkXLSXOutput(output); err != nil {
 			return err
 		}
-		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return xlsxFailed(writeScheduleXLSX(w, v, e)) })
+		return writeOutput(ctx, output, stdout, func(w io.Writer) error { return xlsxFailed(writeScheduleXLSX(w, v, c, e)) })
 	}
 	return usageError("unknown format %q: use table, csv, json or xlsx", format)
 }
 
 // writeDueTable writes a settlement for people to read: its lines with
 // their status and cause, and what it pays.
-func writeDueTable(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry, preview bool) error {
+func writeDueTable(w io.Writer, v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry, preview bool) error {
 	s := e.Settlement
 	t := tableText
 	m := func(a value.Money) string { return a.Grouped(v.MinorUnits) }
@@ -139,13 +145,21 @@ func writeDueTable(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry, prev
 	fmt.Fprintf(tw, "  prior-period adjustments\t%s\t%s\t\n", words.Count(count(func(l ledger.Line) bool { return l.Kind == ledger.KindPriorPeriod }), "line"), amount(s.Adjustments))
 	fmt.Fprintf(tw, "  held in dispute (not paid)\t%s\t%s\t\n", words.Count(count(func(l ledger.Line) bool { return l.Status == ledger.StatusHeld }), "line"), amount(s.Held))
 	tw.Flush()
+	if due := dueByPayer(v, c, e); len(due) > 1 {
+		fmt.Fprintln(w, "\nDue by payer")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		for _, d := range due {
+			fmt.Fprintf(tw, "  %s\t%s\t\n", t(d.Payer), m(d.Amount))
+		}
+		tw.Flush()
+	}
 	_, err := fmt.Fprintf(w, "\nDUE %s %s\n", t(v.Currency), amount(s.Total))
 	return err
 }
 
 // writeScheduleCSV writes a settlement's schedule as CSV, text through
 // csvText and amounts to the currency's places.
-func writeScheduleCSV(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry) error {
+func writeScheduleCSV(w io.Writer, v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry) error {
 	cols := scheduleCols()
 	cw := csv.NewWriter(w)
 	header := make([]string, len(cols))
@@ -156,7 +170,7 @@ func writeScheduleCSV(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry) e
 		return err
 	}
 	rec := make([]string, len(cols))
-	err := scheduleRows(v, e, func(cells ...any) error {
+	err := scheduleRows(v, c, e, func(cells ...any) error {
 		for i, c := range cells {
 			rec[i] = csvCell(c, v.MinorUnits)
 		}
@@ -172,7 +186,7 @@ func writeScheduleCSV(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry) e
 // writeScheduleJSON writes a settlement's schedule as JSON: the
 // settlement's particulars, then its rows, each an object of the CSV's
 // columns; amounts are decimal strings.
-func writeScheduleJSON(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry, preview bool) error {
+func writeScheduleJSON(w io.Writer, v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry, preview bool) error {
 	s := e.Settlement
 	places := v.MinorUnits
 	fixed := func(t string) string {
@@ -184,7 +198,7 @@ func writeScheduleJSON(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry, 
 	}
 	cols := scheduleCols()
 	var rows []map[string]string
-	err := scheduleRows(v, e, func(cells ...any) error {
+	err := scheduleRows(v, c, e, func(cells ...any) error {
 		r := map[string]string{}
 		for i, c := range cells {
 			if m, ok := c.(value.Money); ok {
@@ -218,10 +232,16 @@ func writeScheduleJSON(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry, 
 		Adjustments  string              `json:"adjustments"`
 		Held         string              `json:"held"`
 		Total        string              `json:"total"`
+		DueByPayer   []jsonDue           `json:"due_by_payer,omitempty"`
 		Lines        []map[string]string `json:"lines"`
 		ContractHash string              `json:"contract_sha256"`
 	}{contractRefOf(v), s.Number, e.Period, s.From, s.To, v.Commissioner, v.Currency, s.Version, !preview, e.Seq,
-		fixed(s.Current), fixed(s.Adjustments), fixed(s.Held), fixed(s.Total), rows, s.ContractHash}
+		fixed(s.Current), fixed(s.Adjustments), fixed(s.Held), fixed(s.Total), nil, rows, s.ContractHash}
+	if due := dueByPayer(v, c, e); len(due) > 1 {
+		for _, d := range due {
+			out.DueByPayer = append(out.DueByPayer, jsonDue{Payer: d.Payer, Due: csvCell(d.Amount, places)})
+		}
+	}
 	if out.Lines == nil {
 		out.Lines = []map[string]string{}
 	}
@@ -241,7 +261,7 @@ func contractRefOf(v *ledger.ContractVersion) string {
 
 // writeScheduleXLSX writes a settlement's schedule as a workbook: a
 // Summary, then the rows on Schedule sheets.
-func writeScheduleXLSX(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry) error {
+func writeScheduleXLSX(w io.Writer, v *ledger.ContractVersion, c *compiler.Contract, e *ledger.Entry) error {
 	b, err := newXLSXBook(v.Currency, v.MinorUnits, xlsxOptions{})
 	if err != nil {
 		return err
@@ -257,7 +277,7 @@ func writeScheduleXLSX(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry) 
 		xc[i] = xlsxCol{c.header, c.width}
 	}
 	err = b.fill(names, xc, func(add func(...any) error) error {
-		return scheduleRows(v, e, func(cells ...any) error {
+		return scheduleRows(v, c, e, func(cells ...any) error {
 			for j, c := range cells {
 				if m, ok := c.(value.Money); ok {
 					cells[j] = xlsxMoney(m.Decimal())
@@ -288,6 +308,12 @@ func writeScheduleXLSX(w io.Writer, v *ledger.ContractVersion, e *ledger.Entry) 
 	fm.field("Prior-period adjustments", money(s.Adjustments))
 	fm.field("Held in dispute", money(s.Held))
 	fm.field("Due", money(s.Total))
+	if due := dueByPayer(v, c, e); len(due) > 1 {
+		fm.heading("Payer", "Due")
+		for _, d := range due {
+			fm.line(0, d.Payer, xlsxMoney(d.Amount.Decimal()))
+		}
+	}
 	if fm.err != nil {
 		return fm.err
 	}

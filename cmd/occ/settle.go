@@ -370,7 +370,7 @@ func runSettle(ctx context.Context, p *settleParams, stdout, stderr io.Writer, r
 			return ledgerFailed(err)
 		}
 	}
-	return writeDue(ctx, p.format, p.output, stdout, d.version, e, !record)
+	return writeDue(ctx, p.format, p.output, stdout, d.version, d.c, e, !record)
 }
 
 // dueInputs are the files occ settle and occ eval --ledger read, which

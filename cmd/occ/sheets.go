@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/runtime"
 )
@@ -40,13 +41,19 @@ type statementSheet struct {
 // the what-if settings.
 type sheetContext struct {
 	ref, payer string
-	periods    map[string]runtime.PeriodTotal
-	whatIf     string
+	// payers maps a payer's name to the payer column's text, for the
+	// rows of the lines of a contract with several payers.
+	payers  map[string]string
+	periods map[string]runtime.PeriodTotal
+	whatIf  string
 }
 
 func newSheetContext(s *runtime.Statement, whatIf []string) *sheetContext {
-	sc := &sheetContext{ref: contractRef(s.Contract), payer: s.Contract.Commissioner,
+	sc := &sheetContext{ref: contractRef(s.Contract), payer: s.Contract.Commissioner, payers: payerTitles(s),
 		periods: map[string]runtime.PeriodTotal{}, whatIf: strings.Join(whatIf, "; ")}
+	if len(s.ByPayer) == 1 && s.ByPayer[0].Payer != compiler.CommissionerPayer {
+		sc.payer = sc.payers[s.ByPayer[0].Payer] // the one payer declared, or a payer's statement
+	}
 	for _, p := range s.Periods {
 		sc.periods[p.Period] = p
 	}
@@ -95,9 +102,21 @@ var statementSheets = []statementSheet{
 					in.WriteString(" = ")
 					in.WriteString(x.Value)
 				}
-				if err := add(sc.ref, sc.number(l.Period), l.ID(), l.Period, from, to, sc.payer, l.Person, l.Key,
-					l.Kind, l.Rule, l.Amount, s.Contract.Currency, l.Title, l.Source, sc.whatIf, in.String()); err != nil {
-					return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
+				// A line several payers share is a row for each payer's
+				// part, so that the rows add up to the total.
+				parts := l.Parts
+				if len(parts) == 0 {
+					parts = []runtime.PayerPart{{Payer: "", Amount: l.Amount}}
+				}
+				for _, pt := range parts {
+					payer := sc.payer
+					if pt.Payer != "" {
+						payer = sc.payers[pt.Payer]
+					}
+					if err := add(sc.ref, sc.number(l.Period), l.ID(), l.Period, from, to, payer, l.Person, l.Key,
+						l.Kind, l.Rule, pt.Amount, s.Contract.Currency, l.Title, l.Source, sc.whatIf, in.String()); err != nil {
+						return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
+					}
 				}
 			}
 			return nil

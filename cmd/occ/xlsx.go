@@ -618,6 +618,9 @@ func statementSummary(b *xlsxBook, s *runtime.Statement, lines int, lineSheets [
 	}
 	fm.field("Statement", c.Title)
 	fm.field("Commissioner", c.Commissioner)
+	if s.Payer != "" {
+		fm.field("Payer", s.Payer)
+	}
 	fm.field("Provider", c.Provider)
 	fm.field("Reference", c.Reference)
 	fm.field("Model", c.Model)
@@ -654,6 +657,12 @@ func statementSummary(b *xlsxBook, s *runtime.Statement, lines int, lineSheets [
 	fm.heading("Rule", "Lines", "Amount")
 	for _, st := range s.ByRule {
 		fm.line(0, st.Name, st.Lines, xlsxMoney(st.Amount.Decimal()))
+	}
+	if len(s.ByPayer) > 1 || s.Payer != "" {
+		fm.heading("Payer", "Title", "Lines", "Amount")
+		for _, p := range s.ByPayer {
+			fm.line(0, p.Payer, p.Title, p.Lines, xlsxMoney(p.Amount.Decimal()))
+		}
 	}
 	fm.heading("Param", "Value", "Set")
 	for _, p := range s.Params {

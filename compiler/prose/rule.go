@@ -114,5 +114,5 @@ func (w *Writer) Rule(r *compiler.Rule) (string, error) {
 	case lang.Let:
 		s = lead + ", " + RuleName(r) + " " + is("is", r.Value) + "."
 	}
-	return upperFirst(s), err
+	return upperFirst(s) + rulePayers(w.c, r), err
 }

@@ -157,6 +157,7 @@ func (s *Schedule) facts(c *compiler.Contract, w *prose.Writer) {
 		}
 	}
 	add("Commissioner", c.Commissioner)
+	add("Payers", payers(c))
 	add("Provider", c.Provider)
 	add("Term", w.Term())
 	add("Settlement", settlement(c.Settlement))

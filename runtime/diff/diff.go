@@ -34,9 +34,11 @@ type Diff struct {
 	Periods []PeriodChange
 	// Kinds, Rules, Payers and Persons are the changes by line kind
 	// (payment, incentive, sanction, share, adjustment), by rule name, by
-	// payer and by person. A contract's one payer today is its header's
-	// commissioner, the payer of every line; a line for no one person (a
-	// cap over a period, say) is under the person "".
+	// payer and by person. A contract that declares no payers has one,
+	// its header's commissioner, the payer of every line; a line several
+	// payers share counts in each payer's change by its part (see Payer).
+	// A line for no one person (a cap over a period, say) is under the
+	// person "".
 	Kinds, Rules, Payers, Persons []Change
 	// Params are the params whose values differ, or that only one
 	// contract has, in the old contract's order and then the new one's.
@@ -115,9 +117,28 @@ func (d *Diff) PeriodsOver(limit value.Money) []PeriodChange {
 	return out
 }
 
-// Payer returns the payer of a statement's lines: its contract's
-// commissioner, who today pays every line.
-func Payer(s *runtime.Statement) string { return s.Contract.Commissioner }
+// Payer returns the name the changes by payer give the payer of a
+// statement's lines that are one payer's: the contract's commissioner
+// when it declares no payers, or else its one payer's title (its name
+// when it has none). A line several payers share is counted in each
+// payer's part (see PayerTitle).
+func Payer(s *runtime.Statement) string {
+	if len(s.ByPayer) == 1 && s.ByPayer[0].Payer != compiler.CommissionerPayer {
+		return PayerTitle(s, s.ByPayer[0].Payer)
+	}
+	return s.Contract.Commissioner
+}
+
+// PayerTitle returns the name the changes by payer give payer name of
+// statement s: its title, or its name when it has none.
+func PayerTitle(s *runtime.Statement, name string) string {
+	for _, p := range s.ByPayer {
+		if p.Payer == name && p.Title != "" {
+			return p.Title
+		}
+	}
+	return name
+}
 
 // change makes the Change of name from old to new.
 func change(name string, old, new value.Money, oldLines, newLines int) (Change, error) {
@@ -222,8 +243,20 @@ func subtotals(old, new []runtime.Subtotal) ([]Change, error) {
 // byLine sums a statement's lines by payer and by person.
 func byLine(s *runtime.Statement) (payers, persons sums, err error) {
 	payer := Payer(s)
+	titles := map[string]string{}
+	for _, p := range s.ByPayer {
+		titles[p.Payer] = PayerTitle(s, p.Payer)
+	}
 	for l := range s.Lines() {
-		if err = payers.add(payer, l.Amount, 1); err != nil {
+		if len(l.Parts) == 0 {
+			err = payers.add(payer, l.Amount, 1)
+		}
+		for _, p := range l.Parts {
+			if err = payers.add(titles[p.Payer], p.Amount, 1); err != nil {
+				return
+			}
+		}
+		if err != nil {
 			return
 		}
 		if err = persons.add(l.Person, l.Amount, 1); err != nil {

@@ -248,7 +248,7 @@ decl('contract', R`^\s*(contract)\b`, { 1: { name: 'storage.type.contract.occ' }
     captures: { 1: { name: 'keyword.other.setting.occ' }, 2: { name: 'constant.other.model.occ' } },
   },
   {
-    match: S + R`(commissioner|provider|reference|version|term|settlement|currency|rounding|budget)\b`,
+    match: S + R`(commissioner|provider|reference|version|term|settlement|currency|rounding|budget|payer|split)\b`,
     captures: { 1: { name: 'keyword.other.setting.occ' } },
   },
   { match: R`\b(?:monthly|quarterly|yearly|annually|term)\b`, name: 'constant.language.settlement.occ' },
@@ -317,7 +317,7 @@ decl('rule', R`^\s*(` + RULE_KINDS + R`)\b(?:\s+(` + IDENT + '))?',
       ],
     },
     {
-      match: S + R`(amount|basis|part|limit|measure|value|target|breach|repeated|reason)\b`,
+      match: S + R`(amount|basis|part|limit|measure|value|target|breach|repeated|reason|split|payer)\b`,
       captures: { 1: { name: 'keyword.other.clause.occ' } },
     },
     ...inc('expression', 'words'),
