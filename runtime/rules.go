@@ -13,22 +13,20 @@ import (
 	"github.com/occ-lang/occ/lang"
 )
 
-// rule evaluates one rule in every instance of its scope.
-func (ev *evaluation) rule(r *compiler.Rule) {
-	rs := &ruleCtx{rule: r, scope: refOf(r.Scope), reads: map[string]*compiler.Rule{}}
-	for _, d := range r.Deps {
-		rs.reads[d.Name] = d
-	}
+// rule evaluates one rule in every instance of its scope, and returns its
+// state.
+func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
+	rs := ev.ctxOf(r)
 	n := ev.count(rs.scope)
 	st := &ruleState{rule: r, vals: make([]ref.Val, n), fired: make([]bool, n), n: n}
-	ev.states[r] = st
+	rs.self = st
 	switch r.Kind {
 	case lang.Cap, lang.Floor:
 		ev.limit(rs, st)
-		return
+		return st
 	case lang.Let:
 		st.lazy, st.once, st.rs = true, make([]sync.Once, n), rs
-		return
+		return st
 	}
 	// worker returns the function that evaluates instances for one worker:
 	// remembering results by the values they read, when the rule allows.
@@ -46,6 +44,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	if rs.scope.kind == compiler.RecordScope {
 		st.compact()
 	}
+	return st
 }
 
 // runInstances evaluates instances 0 to n-1 of rule rs, each with a
@@ -117,6 +116,9 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 		return
 	case lang.Standard:
 		ev.standard(rs, st, i)
+		return
+	}
+	if r.Instalments != 0 && ev.instalmentsAsOf(rs, st, i) {
 		return
 	}
 	fires := true
