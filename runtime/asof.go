@@ -145,11 +145,11 @@ func (ev *evaluation) newChild(last int) *evaluation {
 // end of the reader's period when j runs past it and t's value depends on
 // records; nil to read it here.
 func (ev *evaluation) asOfRead(t *compiler.Rule, ts scopeRef, j int, s scopeRef, i int) *evaluation {
-	if ts == s || !ts.kind.IsTime() || s.kind == compiler.PersonScope || !ev.dep.rule(t) {
+	if ts == s || !ts.kind.IsTime() || s.kind == compiler.PersonScope {
 		return nil
 	}
 	end := ev.periodEnd(ev.monthOf(s, i))
-	if _, last := ev.cal.monthRange(ts.kind, j); end >= min(last, ev.lastMon) {
+	if _, last := ev.cal.monthRange(ts.kind, j); end >= min(last, ev.lastMon) || !ev.dep.rule(t) {
 		return nil
 	}
 	return ev.asOf(end)
@@ -168,12 +168,9 @@ func (ev *evaluation) periodEnd(m int) int {
 // did.
 func (ev *evaluation) instalmentsAsOf(rs *ruleCtx, st *ruleState, i int) bool {
 	r := rs.rule
-	if !ev.dep.rule(r) {
-		return false
-	}
 	first, last := ev.cal.monthRange(r.Scope.Kind, i)
 	end := ev.periodEnd(first)
-	if end >= min(last, ev.lastMon) {
+	if end >= min(last, ev.lastMon) || !ev.dep.rule(r) {
 		return false
 	}
 	cst := ev.asOf(end).state(r)
@@ -234,33 +231,41 @@ func (ev *evaluation) lagSource(rs *ruleCtx, t *compiler.Rule, k int) *evaluatio
 }
 
 // dependence tells which rules' values depend on the records: those whose
-// value as of an earlier period can differ from their value now.
+// value as of an earlier period can differ from their value now. It is
+// worked out for every rule before the evaluation starts, and then only
+// read.
 type dependence struct {
 	c    *compiler.Contract
-	mu   sync.Mutex
 	memo map[*compiler.Rule]bool
+	busy map[*compiler.Rule]bool
+}
+
+// newDependence works out which of c's rules depend on records.
+func newDependence(c *compiler.Contract) *dependence {
+	d := &dependence{c: c, memo: map[*compiler.Rule]bool{}, busy: map[*compiler.Rule]bool{}}
+	for _, r := range c.Rules {
+		d.rule(r)
+	}
+	d.busy = nil
+	return d
 }
 
 // rule reports whether rule t's value depends on records: a cap or floor,
-// a rule over records, or one whose expressions range over records or read
-// a rule that does (see expr).
+// a rule over records or per person, or one whose expressions range over
+// records or read a rule that does (see expr).
 func (d *dependence) rule(t *compiler.Rule) bool {
-	d.mu.Lock()
-	v, ok := d.memo[t]
-	if !ok {
-		d.memo[t] = true // a cycle through a lag: assume it does
-	}
-	d.mu.Unlock()
-	if ok {
+	if v, ok := d.memo[t]; ok || d.busy == nil {
 		return v
 	}
-	v = t.Kind == lang.Cap || t.Kind == lang.Floor || !t.Scope.Kind.IsTime()
+	if d.busy[t] {
+		return true // a cycle through a lag: assume it does
+	}
+	d.busy[t] = true
+	v := t.Kind == lang.Cap || t.Kind == lang.Floor || !t.Scope.Kind.IsTime()
 	for _, e := range t.Expressions() {
 		v = v || d.expr(e, t)
 	}
-	d.mu.Lock()
 	d.memo[t] = v
-	d.mu.Unlock()
 	return v
 }
 
