@@ -80,7 +80,7 @@ func TestMonthByMonth(t *testing.T) {
 			}
 		})
 	}
-	t.Run("service-credits", func(t *testing.T) {
+	t.Run("service-credit-cap", func(t *testing.T) {
 		c := compileText(t, "contract.occ", []byte(serviceCredits))
 		for seed := uint64(1); seed <= 3; seed++ {
 			for _, b := range checkMonthByMonth(t, c, randomClaims(seed, "incident", "2026-04-01", 12, 40), fmt.Sprint("seed ", seed)) {
