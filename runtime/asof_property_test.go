@@ -80,14 +80,17 @@ func TestMonthByMonth(t *testing.T) {
 			}
 		})
 	}
-	t.Run("service-credit-cap", func(t *testing.T) {
-		c := compileText(t, "contract.occ", []byte(serviceCredits))
-		for seed := uint64(1); seed <= 3; seed++ {
-			for _, b := range checkMonthByMonth(t, c, randomClaims(seed, "incident", "2026-04-01", 12, 40), fmt.Sprint("seed ", seed)) {
-				t.Error(b)
+	for name, contract := range map[string]string{"service-credit-cap": serviceCredits, "allowance": allowanceContract} {
+		t.Run(name, func(t *testing.T) {
+			c := compileText(t, "contract.occ", []byte(contract))
+			for seed := uint64(1); seed <= 3; seed++ {
+				n := map[bool]int{false: 40, true: 800}[seed == 3]
+				for _, b := range checkMonthByMonth(t, c, randomClaims(seed, "incident", "2026-04-01", 12, n), fmt.Sprint("seed ", seed)) {
+					t.Error(b)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 // randomClaims returns a CSV of n records over months months from

@@ -270,3 +270,44 @@ I4,2026-07-01,£500.00
 	wantAsOfLines(t, lineList(t, serviceCredits, "2026-07", "incidents.csv", incidents),
 		"2026-07 credit I4 -500.00", "2026-07 annual_cap 2026-07 400.00", "2026-07 charge 2026-07 1000.00")
 }
+
+// allowanceContract closes a cycle through rules over records: each credit
+// is at most what is left of an allowance, which counts the credits of the
+// months before.
+const allowanceContract = `contract "Allowance" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data incident "A missed service level" {
+  ref    text key
+  month  date key
+  credit money
+}
+
+let allowance "What is left of £100.00 of credits over twelve months" {
+  per   month
+  value = £100.00 - sum_previous(given, 11)
+}
+
+sanction credit "Service credit, at most the allowance left" {
+  for    incident
+  amount = min(incident.credit, max(allowance, £0.00))
+}
+
+let given "Credits given in the month" {
+  per   month
+  value = -credit
+}
+`
+
+// TestLagCycleThroughRecords: a rule for each record on a cycle through a
+// lag.
+func TestLagCycleThroughRecords(t *testing.T) {
+	incidents := "ref,month,credit\nI1,2026-04-01,£60.00\nI2,2026-05-01,£70.00\nI3,2026-06-01,£30.00\n"
+	// April: £100.00 left, £60.00 credited. May: £100.00 - £60.00 = £40.00
+	// left, of £70.00. June: £100.00 - £100.00 = £0.00 left: a line of
+	// £0.00, left out here.
+	wantAsOfLines(t, lineList(t, allowanceContract, "", "incidents.csv", incidents),
+		"2026-04 credit I1 -60.00", "2026-05 credit I2 -40.00")
+}
