@@ -362,8 +362,11 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			if t == nil || t == pr {
 				if t == pr {
 					if _, self := pr.reads[name]; self {
-						ck.errorf(pr.reads[name], "cycle", "%s %s reads itself", pr.r.Kind, pr.r.Name).Detail =
-							"to use its value in the previous period, write previous(" + name + ")"
+						d := ck.errorf(pr.reads[name], "cycle", "%s %s reads itself", pr.r.Kind, pr.r.Name)
+						d.Detail = "to use its value in the previous period, write previous(" + name + ")"
+						if k := pr.r.Scope.Kind; !k.IsTime() || k == TermScope {
+							d.Detail = "a rule " + pr.r.Scope.String() + " has no earlier value of its own to read; to carry a value from period to period, read it with previous() in a rule per month, quarter or year"
+						}
 					}
 				}
 				continue
