@@ -166,6 +166,17 @@ incentive trailing "1% of the outcomes of the twelve months before" {
   when   sum_previous(outcome, 12) > £0.00
   amount = sum_previous(outcome, 12) * 1%
 }
+
+let active "A month with claims" {
+  per   month
+  value = count(claim) > 0
+}
+
+incentive streak "Two of the last three months with claims" {
+  per    month
+  when   count_previous(active, 3) == 2
+  amount = £5.00
+}
 `
 
 // TestLags: previous(NAME, n) and sum_previous(NAME, n) of a rule per
@@ -188,7 +199,11 @@ P4,2027-05-01,£100.00
 		// both, £1,500.00: £15.00 (April 2027's twelve months start with
 		// April 2026); May 2027's are May 2026 to April 2027, £500.00 +
 		// £200.00: £7.00.
-		"2026-05 trailing 2026-05 10.00", "2027-05 trailing 2027-05 7.00"}
+		"2026-05 trailing 2026-05 10.00", "2027-05 trailing 2027-05 7.00",
+		// streak: June 2026 has April and May before it (the term starts in
+		// April), July April to June; August has only May of three, June
+		// 2027 is after the statement.
+		"2026-06 streak 2026-06 5.00", "2026-07 streak 2026-07 5.00"}
 	for _, m := range []string{"2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "2027-04"} {
 		want = append(want, m+" trailing "+m+" 15.00")
 	}
@@ -310,4 +325,30 @@ func TestLagCycleThroughRecords(t *testing.T) {
 	// £0.00, left out here.
 	wantAsOfLines(t, lineList(t, allowanceContract, "", "incidents.csv", incidents),
 		"2026-04 credit I1 -60.00", "2026-05 credit I2 -40.00")
+}
+
+// TestLagOfWiderLet: previous() of a per year let, read per month, is the
+// year as the month before saw it: its records up to that month's end.
+func TestLagOfWiderLet(t *testing.T) {
+	contract := asOfContract + `
+incentive prior_ytd "1% of the year's claims as of the month before" {
+  per    month
+  amount = first ? £0.00 : previous(value_in_year) * 1%
+}
+`
+	var got []string
+	for _, l := range lineList(t, contract, "", "claims.csv", asOfClaims) {
+		if strings.Contains(l, " prior_ytd ") {
+			got = append(got, l)
+		}
+	}
+	// May 2026: April's year to date, £100.00: £1.00 (not the year's
+	// £350.00). June 2026 to March 2027: May's and later months' view of
+	// 2026/27, £350.00: £3.50. April 2027: March 2027's, still 2026/27:
+	// £3.50. (May 2027 is after the statement.)
+	want := []string{"2026-05 prior_ytd 2026-05 1.00"}
+	for _, m := range []string{"2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "2027-04"} {
+		want = append(want, m+" prior_ytd "+m+" 3.50")
+	}
+	wantAsOfLines(t, got, want...)
 }
