@@ -33,7 +33,7 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 	evCtx, cancel := context.WithCancelCause(ctx)
 	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
-		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: newDependence(p.c)}
+		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep}
 	defer func() {
 		// The statement keeps the evaluation, and explains its lines with
 		// the caller's context.
