@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"sync"
@@ -56,6 +57,11 @@ func (ev *evaluation) top() *evaluation {
 	return ev
 }
 
+// context returns the context evaluations run in: the statement's, which
+// after Eval is the caller's, explaining lines (an as-of evaluation may
+// evaluate a let first then).
+func (ev *evaluation) context() context.Context { return ev.top().ctx }
+
 // state returns rule t's state, evaluating it first in an as-of
 // evaluation; the statement's evaluation evaluates rules in order.
 func (ev *evaluation) state(t *compiler.Rule) *ruleState {
@@ -93,7 +99,7 @@ func (ev *evaluation) asOf(last int) *evaluation {
 
 // newChild makes the as-of evaluation whose last month is last.
 func (ev *evaluation) newChild(last int) *evaluation {
-	ch := &evaluation{p: ev.p, ctx: ev.ctx, cal: ev.cal, lastMon: last, root: ev, recs: map[*compiler.Schema][]recInfo{},
+	ch := &evaluation{p: ev.p, cal: ev.cal, lastMon: last, root: ev, recs: map[*compiler.Schema][]recInfo{},
 		persons: ev.persons, lazy: map[*compiler.Rule]*lazyRule{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
 		zero: ev.zero, dep: ev.dep}
 	schemas := make([]*compiler.Schema, 0, len(ev.recs))

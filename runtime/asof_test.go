@@ -1,10 +1,14 @@
 package runtime_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // lineList returns a statement's lines as "period rule key amount", in
@@ -351,4 +355,46 @@ incentive prior_ytd "1% of the year's claims as of the month before" {
 		want = append(want, m+" prior_ytd "+m+" 3.50")
 	}
 	wantAsOfLines(t, got, want...)
+}
+
+// TestExplainAsOf: explaining a line shows the lets it read as of its
+// period.
+func TestExplainAsOf(t *testing.T) {
+	contract := asOfContract + `
+incentive big_year "1% of the year's claims once the year has five" {
+  per    month
+  amount = claims_in_year >= 5 ? value_in_year * 1% : £0.00
+}
+`
+	c := compileText(t, "contract.occ", []byte(contract))
+	d, errs := data.Load(c, []data.Input{{Path: "claims.csv", Open: data.Bytes([]byte(asOfClaims))}})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p, err := runtime.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := p.Eval(context.Background(), d, settleOf(t, p, "2026-04 .. 2026-05"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs, err := st.Explain("big_year:2026-04")
+	if err != nil || len(xs) != 1 {
+		t.Fatalf("%d explanations, %v", len(xs), err)
+	}
+	// As of April the year has one claim, of £100.00 (the statement's
+	// year, to May, has three, of £350.00).
+	var parts []string
+	for _, s := range xs[0].Steps {
+		for _, pv := range s.Parts {
+			parts = append(parts, pv.Text+" = "+pv.Value)
+		}
+	}
+	got := strings.Join(parts, "\n")
+	for _, want := range []string{"claims_in_year = 1", "count(claim) = 1", "sum(claim, claim.value) = 100.00"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the parts lack %q:\n%s", want, got)
+		}
+	}
 }

@@ -56,7 +56,7 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
 		eval := newWorker()
 		for i := 0; i < n; i++ {
-			if i%1024 == 0 && ev.ctx.Err() != nil {
+			if i%1024 == 0 && ev.context().Err() != nil {
 				return
 			}
 			eval(i)
@@ -75,7 +75,7 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 			defer wg.Done()
 			eval := newWorker()
 			for i := lo; i < hi; i++ {
-				if i%1024 == 0 && ev.ctx.Err() != nil {
+				if i%1024 == 0 && ev.context().Err() != nil {
 					return
 				}
 				eval(i)
@@ -89,9 +89,9 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, error) {
 	act := &activation{ev: ev, rs: rs, inst: i}
 	if ev.p.cov != nil {
-		return ev.p.cov.run(ev.ctx, rs.rule, e, act)
+		return ev.p.cov.run(ev.context(), rs.rule, e, act)
 	}
-	out, det, err := e.Program.ContextEval(ev.ctx, act)
+	out, det, err := e.Program.ContextEval(ev.context(), act)
 	ev.spend(det)
 	if err != nil {
 		return nil, err
