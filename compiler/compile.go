@@ -305,6 +305,7 @@ var reserved = map[string]bool{
 	"function": true, "if": true, "import": true, "let": true, "loop": true, "package": true,
 	"namespace": true, "return": true, "var": true, "void": true, "while": true, "dyn": true,
 	"count": true, "sum": true, "avg": true, "min": true, "max": true, "ratio": true, "previous": true,
+	"sum_previous": true, "count_previous": true, "period_number": true,
 	"has": true, "size": true, "round": true, "abs": true, "ceil": true, "floor": true, "percent": true,
 	"total": true,
 }

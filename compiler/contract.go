@@ -189,6 +189,11 @@ type Rule struct {
 	Type *types.Type
 	// Deps are the rules this one reads (not counting previous()).
 	Deps []*Rule
+	// CyclicLags names the rules this one reads through a lag (previous()
+	// and the sums and counts over earlier instances) that read this one
+	// in turn: each earlier instance is then evaluated as of its own
+	// period, before this one.
+	CyclicLags map[string]bool
 	// ReadBy is set when some expression reads this rule.
 	ReadBy bool
 	Span   lang.Span

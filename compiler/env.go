@@ -92,6 +92,7 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 	if s.Kind.IsTime() {
 		opts = append(opts,
 			cel.Variable("first", types.BoolType),
+			cel.Variable("period_number", types.IntType),
 			cel.Variable("period_start", value.DateType),
 			cel.Variable("period_end", value.DateType))
 	}
@@ -109,8 +110,9 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 }
 
 // aggregateMacros expands count, sum, avg, min, max and ratio over a data
-// name into comprehensions over that schema's records, and previous(name)
-// into the variable holding the name's previous value.
+// name into comprehensions over that schema's records, and the lags
+// (previous(name) and friends, see lagMacros) into the variables holding
+// the values they read.
 func aggregateMacros(schemas map[string]bool) []cel.Macro {
 	schemaArg := func(eh parser.ExprHelper, fn string, args []ast.Expr, optional bool) (string, *common.Error) {
 		if len(args) > 0 && args[0].Kind() == ast.IdentKind && schemas[args[0].AsIdent()] {
@@ -195,21 +197,14 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 		}
 		return nil, eh.NewError(args[0].ID(), "ratio takes a data name, a condition and optionally which records count: ratio(episode, episode.at_home_91d)")
 	}
-	previous := func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
-		if args[0].Kind() != ast.IdentKind {
-			return nil, eh.NewError(args[0].ID(), "previous takes the name of a rule or let: previous(budget)")
-		}
-		return eh.NewIdent(PrevPrefix + args[0].AsIdent()), nil
-	}
-	return []cel.Macro{
+	return append([]cel.Macro{
 		cel.GlobalVarArgMacro("count", count),
 		cel.GlobalVarArgMacro("sum", listOf("sum", false)),
 		cel.GlobalVarArgMacro("avg", listOf("avg", false)),
 		cel.GlobalVarArgMacro("min", listOf("min", true)),
 		cel.GlobalVarArgMacro("max", listOf("max", true)),
 		cel.GlobalVarArgMacro("ratio", ratio),
-		cel.GlobalMacro("previous", 1, previous),
-	}
+	}, lagMacros()...)
 }
 
 // maxTextSize bounds the length of a text value for cost estimation.

@@ -73,6 +73,11 @@ func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
 	if iss != nil && iss.Err() != nil {
 		for _, ce := range iss.Errors() {
 			span := p.locSpan(ce.Location)
+			if i := strings.Index(ce.Message, lagError); i >= 0 {
+				ck.diags = append(ck.diags, lang.Diagnostic{Severity: lang.Error, Code: "bad-previous", Span: span,
+					Message: ce.Message[i+len(lagError):], Detail: lagHint})
+				continue
+			}
 			ck.diags = append(ck.diags, lang.Diagnostic{
 				Severity: lang.Error, Code: "syntax", Span: span,
 				Message: syntaxMessage(ce.Message), Detail: syntaxHint(ce.Message),
@@ -355,8 +360,8 @@ func (ck *checker) check(env *cel.Env, p *parsed, w want, what string, vars map[
 	names := map[string]bool{}
 	prev := map[string]bool{}
 	for _, id := range p.idents {
-		if strings.HasPrefix(id.name, PrevPrefix) {
-			prev[strings.TrimPrefix(id.name, PrevPrefix)] = true
+		if l, ok := ParseLag(id.name); ok {
+			prev[l.Name] = true
 		} else if !strings.HasPrefix(id.name, "@") {
 			names[id.name] = true
 		}
@@ -440,11 +445,11 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			d.Code = "bad-aggregate"
 			d.Message = fmt.Sprintf("cannot range over %s records here", s)
 			d.Detail = "count, sum, avg, min, max and ratio over a data name work in a `per` scope, or in a `for` scope over the records nested in it"
-		case strings.HasPrefix(name, PrevPrefix):
-			n := strings.TrimPrefix(name, PrevPrefix)
+		case strings.HasPrefix(name, PrevPrefix) || strings.HasPrefix(name, LagPrefix):
+			l, _ := ParseLag(name)
 			d.Code = "bad-previous"
-			d.Message = fmt.Sprintf("previous(%s): %s is not a rule or let of this scope", n, n)
-			d.Detail = "previous() reads a rule or let of the same `per` scope in the scope's previous instance"
+			d.Message = fmt.Sprintf("%s: %s is not a rule or let", l, l.Name)
+			d.Detail = "previous() and the sums and counts over earlier periods read a rule or let, in the instances of this rule's scope before this one"
 		default:
 			d.Message = fmt.Sprintf("unknown name %q", name)
 			if sug := spell.Nearest(name, ck.knownNames(vars)); sug != "" {

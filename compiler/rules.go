@@ -30,6 +30,8 @@ type pendingRule struct {
 	exprs []*ruleExpr
 	reads map[string]lang.Span // rule names read, first span
 	prev  map[string]lang.Span
+	// lags are the lags read, by variable name, first span.
+	lags map[string]lang.Span
 	// after are rules that must be evaluated first without being read:
 	// caps and floors over a subset of this one's rules.
 	after []string
@@ -49,7 +51,7 @@ func (ck *checker) checkRules() {
 			r.Title = d.Title.Unquoted()
 		}
 		c.rules[r.Name] = r
-		pr := &pendingRule{r: r, decl: d, reads: map[string]lang.Span{}, prev: map[string]lang.Span{}}
+		pr := &pendingRule{r: r, decl: d, reads: map[string]lang.Span{}, prev: map[string]lang.Span{}, lags: map[string]lang.Span{}}
 		if !ck.ruleScope(pr) {
 			continue
 		}
@@ -79,8 +81,11 @@ func (ck *checker) checkRules() {
 			}
 			for _, id := range re.p.idents {
 				name, isPrev := id.name, false
-				if strings.HasPrefix(name, PrevPrefix) {
-					name, isPrev = strings.TrimPrefix(name, PrevPrefix), true
+				if l, ok := ParseLag(name); ok {
+					name, isPrev = l.Name, true
+					if _, seen := pr.lags[id.name]; !seen {
+						pr.lags[id.name] = id.span
+					}
 				}
 				if t := c.rules[name]; t != nil {
 					if isPrev {
@@ -332,6 +337,7 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 			}
 		}
 	}
+	cyclic := ck.cyclicLags(pending, byName)
 	const (
 		white = iota
 		grey
@@ -345,14 +351,23 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 	visit = func(pr *pendingRule) {
 		state[pr] = grey
 		stack = append(stack, pr)
-		deps := append(append(slices.Sorted(maps.Keys(pr.reads)), slices.Sorted(maps.Keys(pr.prev))...), pr.after...)
+		var deps []string
+		for _, name := range slices.Sorted(maps.Keys(pr.prev)) {
+			if !cyclic[pr][name] {
+				deps = append(deps, name)
+			}
+		}
+		deps = append(append(slices.Sorted(maps.Keys(pr.reads)), deps...), pr.after...)
 		for _, name := range deps {
 			t := byName[name]
 			if t == nil || t == pr {
 				if t == pr {
 					if _, self := pr.reads[name]; self {
-						ck.errorf(pr.reads[name], "cycle", "%s %s reads itself", pr.r.Kind, pr.r.Name).Detail =
-							"to use its value in the previous period, write previous(" + name + ")"
+						d := ck.errorf(pr.reads[name], "cycle", "%s %s reads itself", pr.r.Kind, pr.r.Name)
+						d.Detail = "to use its value in the previous period, write previous(" + name + ")"
+						if k := pr.r.Scope.Kind; !k.IsTime() || k == TermScope {
+							d.Detail = "a rule " + pr.r.Scope.String() + " has no earlier value of its own to read; to carry a value from period to period, read it with previous() in a rule per month, quarter or year"
+						}
 					}
 				}
 				continue
@@ -432,18 +447,16 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		opts = append(opts, cel.Variable(name, typ))
 		optNames = append(optNames, name)
 	}
-	for _, name := range slices.Sorted(maps.Keys(pr.prev)) {
-		t := c.rules[name]
+	for _, v := range slices.Sorted(maps.Keys(pr.lags)) {
+		l, _ := ParseLag(v)
+		t := c.rules[l.Name]
+		if t == nil {
+			continue // reported as not a rule or let when the expression is checked
+		}
 		t.ReadBy = true
-		if !r.Scope.Kind.IsTime() || t.Scope != r.Scope {
-			ck.errorf(pr.prev[name], "bad-previous", "previous(%s) needs %s and %s %s to share one per month, quarter or year scope", name, name, r.Kind, r.Name)
-		}
-		typ := t.Type
-		if typ == nil || t == r && r.Kind == lang.Let {
-			typ = types.DynType
-		}
-		opts = append(opts, cel.Variable(PrevPrefix+name, typ))
-		optNames = append(optNames, PrevPrefix+name)
+		typ := ck.checkLag(pr, l, t, pr.lags[v])
+		opts = append(opts, cel.Variable(v, typ))
+		optNames = append(optNames, v)
 	}
 	env := pr.env
 	if len(opts) > 0 {
@@ -463,14 +476,15 @@ func (ck *checker) checkRule(pr *pendingRule) {
 	if r.Kind == lang.Let && r.Value != nil {
 		r.Type = r.Value.Type
 		if _, self := pr.prev[r.Name]; self && r.Type.Kind() != types.DynKind {
-			// Re-check with previous(self) typed, so misuse is caught.
+			// Re-check with the lags of itself typed, so misuse is caught.
 			var opts2 []cel.EnvOption
 			for i, o := range opts {
-				if optNames[i] != PrevPrefix+r.Name {
-					opts2 = append(opts2, o)
+				if l, ok := ParseLag(optNames[i]); ok && l.Name == r.Name {
+					o = cel.Variable(optNames[i], ck.lagType(l, r, r.Type, pr.lags[optNames[i]]))
 				}
+				opts2 = append(opts2, o)
 			}
-			env2, err := pr.env.Extend(append(opts2, cel.Variable(PrevPrefix+r.Name, r.Type))...)
+			env2, err := pr.env.Extend(opts2...)
 			if err == nil {
 				for _, re := range pr.exprs {
 					if re.p != nil && *re.dst != nil {

@@ -47,6 +47,7 @@ func (ev *evaluation) fail(r *compiler.Rule, e *compiler.Expression, what, inst 
 	}
 	d := lang.Diagnostic{Severity: lang.Error, Code: codeOf(err), Span: span,
 		Message: fmt.Sprintf("%s %s, %s: %s", r.Kind, r.Name, where, msg)}
+	ev = ev.top() // an as-of evaluation's failures are the statement's
 	ev.mu.Lock()
 	ev.errs = append(ev.errs, d)
 	ev.mu.Unlock()
@@ -63,6 +64,7 @@ func (ev *evaluation) failAt(rs *ruleCtx, i int, what string, e *compiler.Expres
 
 // failed returns how many failures have been recorded.
 func (ev *evaluation) failed() int {
+	ev = ev.top()
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	return len(ev.errs)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -32,7 +33,7 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 	evCtx, cancel := context.WithCancelCause(ctx)
 	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
-		zero: value.MoneyOf(value.DecimalFromInt(0))}
+		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep}
 	defer func() {
 		// The statement keeps the evaluation, and explains its lines with
 		// the caller's context.
@@ -56,7 +57,7 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 			continue
 		}
 		ev.current = r
-		ev.rule(r)
+		ev.states[r] = ev.rule(r)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -67,7 +68,9 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 		return nil, lang.Diagnostics{ev.budgetDiag}
 	}
 	if len(ev.errs) > 0 {
+		// A failure met again as of an earlier period is reported once.
 		ev.errs.Sort()
+		ev.errs = slices.Compact(ev.errs)
 		return nil, ev.errs
 	}
 	return ev.statement(d, per), nil
@@ -130,6 +133,15 @@ type evaluation struct {
 	budgetDiag lang.Diagnostic
 	cancel     context.CancelCauseFunc
 	current    *compiler.Rule
+	// root is the statement's evaluation when this is an as-of one (see
+	// asof.go), with children, its as-of evaluations by last month; lazy
+	// holds an as-of evaluation's rules, evaluated when first read. dep
+	// tells which rules depend on records.
+	root     *evaluation
+	childMu  sync.Mutex
+	children map[int]*asOfChild
+	lazy     map[*compiler.Rule]*lazyRule
+	dep      *dependence
 }
 
 // errCostBudget is the cause of an evaluation's cancellation when it goes
@@ -142,6 +154,10 @@ var errCostBudget = errors.New("the evaluation went over its cost budget")
 // other rules it read, evaluated on the way, does not change), and stops
 // the evaluation.
 func (ev *evaluation) spend(det *cel.EvalDetails) {
+	if ev.root != nil {
+		ev.root.spend(det)
+		return
+	}
 	c := det.ActualCost()
 	if c == nil || ev.cost.Add(*c) <= ev.p.costBudget || ev.overBudget.Swap(true) {
 		return

@@ -182,7 +182,7 @@ func (s *Statement) eachLineKeyed(key string, fn func(Line)) error {
 	ev := s.ev
 	var b []byte
 	for _, r := range s.refs {
-		if err := ev.ctx.Err(); err != nil {
+		if err := ev.context().Err(); err != nil {
 			return err
 		}
 		b = ev.appendFullKey(b[:0], r)
@@ -214,10 +214,11 @@ func (ev *evaluation) explain(l Line) Explanation {
 	x := Explanation{Line: l, Rule: r}
 	x.Steps = ev.steps(r, l.scope, l.inst, "")
 	// The lets the rule read, and the lets they read, each once, computed
-	// for the instance of their scope that holds the line's.
+	// for the instance of their scope that holds the line's, as of the
+	// period they were read as of (see asof.go).
 	seen := map[*compiler.Rule]bool{}
-	var lets func(r *compiler.Rule, s scopeRef, inst int)
-	lets = func(r *compiler.Rule, s scopeRef, inst int) {
+	var lets func(ev *evaluation, r *compiler.Rule, s scopeRef, inst int)
+	lets = func(ev *evaluation, r *compiler.Rule, s scopeRef, inst int) {
 		for _, d := range r.Deps {
 			if d.Kind != lang.Let || seen[d] {
 				continue
@@ -228,11 +229,15 @@ func (ev *evaluation) explain(l Line) Explanation {
 			if di < 0 {
 				continue
 			}
-			x.Steps = append(x.Steps, ev.steps(d, ds, di, "let "+d.Name+" ")...)
-			lets(d, ds, di)
+			src := ev
+			if c := ev.asOfRead(d, ds, di, s, inst); c != nil {
+				src = c
+			}
+			x.Steps = append(x.Steps, src.steps(d, ds, di, "let "+d.Name+" ")...)
+			lets(src, d, ds, di)
 		}
 	}
-	lets(r, l.scope, l.inst)
+	lets(ev, r, l.scope, l.inst)
 	return x
 }
 
@@ -260,7 +265,7 @@ func (ev *evaluation) steps(r *compiler.Rule, s scopeRef, inst int, prefix strin
 			continue
 		}
 		act := &activation{ev: ev, rs: rs, inst: inst}
-		v, det, err := prg.ContextEval(ev.ctx, act)
+		v, det, err := prg.ContextEval(ev.context(), act)
 		if err != nil {
 			step.Value = "error: " + err.Error()
 		} else {

@@ -82,7 +82,14 @@ func (ev *evaluation) limit(rs *ruleCtx, st *ruleState) {
 			continue
 		}
 		first := len(st.adjust) // this instance's adjustments start here
-		ev.adjust(rs, st, k, covered, lim)
+		limAt := func(p int) value.Money {
+			// Applied period by period, as of each (see asof.go).
+			if l, ok := ev.limitAsOf(rs, k, p); ok {
+				return l
+			}
+			return lim
+		}
+		ev.adjust(rs, st, k, covered, limAt)
 		if sanctions {
 			// Sizes back to amounts: a cap gives back what it removes from
 			// the sanctions, a floor takes what it adds to them.
@@ -122,7 +129,10 @@ func (ev *evaluation) stacked(r *compiler.Rule) []*compiler.Rule {
 	}
 	var out []*compiler.Rule
 	for _, other := range ev.p.c.Rules {
-		if other == r || (other.Kind != lang.Cap && other.Kind != lang.Floor) || ev.states[other] == nil {
+		if other == r {
+			break // the caps and floors applied before r come before it
+		}
+		if other.Kind != lang.Cap && other.Kind != lang.Floor {
 			continue
 		}
 		subset := true
@@ -234,8 +244,9 @@ func (ev *evaluation) recordOf(s scopeRef, i int) *value.Record {
 }
 
 // adjust adds the adjustments of instance k of a cap or floor whose
-// covered amounts by period are covered and whose limit is lim.
-func (ev *evaluation) adjust(rs *ruleCtx, st *ruleState, k int, covered []value.Money, lim value.Money) {
+// covered amounts by period are covered and whose limit in period p is
+// limAt(p).
+func (ev *evaluation) adjust(rs *ruleCtx, st *ruleState, k int, covered []value.Money, limAt func(p int) value.Money) {
 	r := rs.rule
 	last := ev.monthOf(rs.scope, k)
 	month := func(p int) int {
@@ -248,6 +259,7 @@ func (ev *evaluation) adjust(rs *ruleCtx, st *ruleState, k int, covered []value.
 		if r.Kind != lang.Cap {
 			continue
 		}
+		lim := limAt(p)
 		excess, _ := total.Sub(lim)
 		if excess.Sign() <= 0 {
 			continue
@@ -262,6 +274,7 @@ func (ev *evaluation) adjust(rs *ruleCtx, st *ruleState, k int, covered []value.
 	// A floor makes up the shortfall once its instance is complete: in the
 	// instance's last period, which must be within this evaluation.
 	if p := ev.periodOf(rs.scope, k); r.Kind == lang.Floor && p < len(covered) {
+		lim := limAt(p)
 		short, _ := lim.Sub(total)
 		if short.Sign() > 0 {
 			st.adjust = append(st.adjust, adjustment{inst: k, period: p, month: month(p), amount: short, covered: total, limit: lim})
@@ -282,7 +295,7 @@ func (ev *evaluation) gatherCovered(rs *ruleCtx, stacked []*compiler.Rule, addAl
 		}
 	}
 	for _, c := range rs.rule.Covers {
-		cst := ev.states[c]
+		cst := ev.state(c)
 		cs := refOf(c.Scope)
 		if c.Instalments != 0 {
 			for _, in := range cst.instalments {
@@ -300,7 +313,7 @@ func (ev *evaluation) gatherCovered(rs *ruleCtx, stacked []*compiler.Rule, addAl
 	}
 	for _, o := range stacked {
 		os := refOf(o.Scope)
-		for _, a := range ev.states[o].adjust {
+		for _, a := range ev.state(o).adjust {
 			add(o, os, a.inst, ev.countIn(os, a.inst, a.month, rs.scope), a.period, a.amount)
 		}
 	}

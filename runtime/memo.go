@@ -110,7 +110,7 @@ func (mp *memoPlanner) visit(x ast.Expr) {
 		if _, isParam := mp.ev.p.params[name]; isParam {
 			return // fixed for the whole evaluation
 		}
-		if t, isRule := mp.rs.reads[name]; isRule && t.Kind != lang.Let && mp.ev.states[t] != nil {
+		if t, isRule := mp.rs.reads[name]; isRule && t.Kind != lang.Let && mp.ev.state(t) != nil {
 			mp.add(memoSlot{rule: t})
 			return
 		}

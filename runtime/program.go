@@ -24,6 +24,8 @@ type Program struct {
 	noInputs bool
 	// costBudget bounds the work of one evaluation (see WithCostBudget).
 	costBudget uint64
+	// dep tells which rules depend on records (see asof.go).
+	dep *dependence
 }
 
 // DefaultCostBudget is the most work one evaluation may do, in CEL's cost
@@ -96,7 +98,7 @@ func WithWorkers(n int) Option {
 // New prepares a compiled contract for evaluation.
 func New(c *compiler.Contract, opts ...Option) (*Program, error) {
 	p := &Program{c: c, cal: newCalendar(c), params: map[string]ref.Val{}, set: map[string]bool{}, workers: goruntime.NumCPU(),
-		costBudget: DefaultCostBudget}
+		costBudget: DefaultCostBudget, dep: newDependence(c)}
 	for _, prm := range c.Params {
 		p.params[prm.Name] = prm.Default
 	}

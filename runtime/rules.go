@@ -13,22 +13,20 @@ import (
 	"github.com/occ-lang/occ/lang"
 )
 
-// rule evaluates one rule in every instance of its scope.
-func (ev *evaluation) rule(r *compiler.Rule) {
-	rs := &ruleCtx{rule: r, scope: refOf(r.Scope), reads: map[string]*compiler.Rule{}}
-	for _, d := range r.Deps {
-		rs.reads[d.Name] = d
-	}
+// rule evaluates one rule in every instance of its scope, and returns its
+// state.
+func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
+	rs := ev.ctxOf(r)
 	n := ev.count(rs.scope)
 	st := &ruleState{rule: r, vals: make([]ref.Val, n), fired: make([]bool, n), n: n}
-	ev.states[r] = st
+	rs.self = st
 	switch r.Kind {
 	case lang.Cap, lang.Floor:
 		ev.limit(rs, st)
-		return
+		return st
 	case lang.Let:
 		st.lazy, st.once, st.rs = true, make([]sync.Once, n), rs
-		return
+		return st
 	}
 	// worker returns the function that evaluates instances for one worker:
 	// remembering results by the values they read, when the rule allows.
@@ -46,6 +44,7 @@ func (ev *evaluation) rule(r *compiler.Rule) {
 	if rs.scope.kind == compiler.RecordScope {
 		st.compact()
 	}
+	return st
 }
 
 // runInstances evaluates instances 0 to n-1 of rule rs, each with a
@@ -57,7 +56,7 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
 		eval := newWorker()
 		for i := 0; i < n; i++ {
-			if i%1024 == 0 && ev.ctx.Err() != nil {
+			if i%1024 == 0 && ev.context().Err() != nil {
 				return
 			}
 			eval(i)
@@ -76,7 +75,7 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 			defer wg.Done()
 			eval := newWorker()
 			for i := lo; i < hi; i++ {
-				if i%1024 == 0 && ev.ctx.Err() != nil {
+				if i%1024 == 0 && ev.context().Err() != nil {
 					return
 				}
 				eval(i)
@@ -90,9 +89,9 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, error) {
 	act := &activation{ev: ev, rs: rs, inst: i}
 	if ev.p.cov != nil {
-		return ev.p.cov.run(ev.ctx, rs.rule, e, act)
+		return ev.p.cov.run(ev.context(), rs.rule, e, act)
 	}
-	out, det, err := e.Program.ContextEval(ev.ctx, act)
+	out, det, err := e.Program.ContextEval(ev.context(), act)
 	ev.spend(det)
 	if err != nil {
 		return nil, err
@@ -117,6 +116,9 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 		return
 	case lang.Standard:
 		ev.standard(rs, st, i)
+		return
+	}
+	if r.Instalments != 0 && ev.instalmentsAsOf(rs, st, i) {
 		return
 	}
 	fires := true

@@ -149,6 +149,8 @@ type ruleCtx struct {
 	rule  *compiler.Rule
 	scope scopeRef
 	reads map[string]*compiler.Rule
+	// self is the rule's own state, which its lags of itself read.
+	self *ruleState
 }
 
 // ResolveName implements interpreter.Activation.
@@ -171,15 +173,12 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			return nil, false
 		}
 		return ev.records(a, s, rs.scope, a.inst), true
-	case strings.HasPrefix(name, compiler.PrevPrefix):
-		t := ev.p.c.Rule(strings.TrimPrefix(name, compiler.PrevPrefix))
-		if t == nil || a.inst == 0 {
-			return types.NewErr("previous(%s) has no value in the first %s of the term; test `first` before reading it",
-				strings.TrimPrefix(name, compiler.PrevPrefix), rs.scope.kind), true
-		}
-		return ev.value(ev.states[t], a.inst-1), true
+	case strings.HasPrefix(name, compiler.PrevPrefix), strings.HasPrefix(name, compiler.LagPrefix):
+		return ev.lag(a, name), true
 	case name == "first":
 		return types.Bool(a.inst == 0), true
+	case name == "period_number":
+		return types.Int(a.inst + 1), true
 	case name == "period_start":
 		return ev.cal.dates(rs.scope.kind, a.inst).from, true
 	case name == "period_end":
@@ -225,12 +224,20 @@ type sumKey struct {
 
 // read returns the value of rule t as seen from instance i of scope s.
 func (ev *evaluation) read(t *compiler.Rule, s scopeRef, i int) ref.Val {
-	st := ev.states[t]
+	st := ev.state(t)
 	ts := refOf(t.Scope)
 	if wider(ts, s) {
 		j := ev.contain(s, i, ts)
 		if j < 0 || j >= st.n {
 			return types.NewErr("%s has no value here", t.Name)
+		}
+		if c := ev.asOfRead(t, ts, j, s, i); c != nil {
+			// Read as of the end of the reader's period (see asof.go).
+			cst := c.state(t)
+			if j >= cst.n {
+				return types.NewErr("%s has no value here", t.Name)
+			}
+			return c.value(cst, j)
 		}
 		return ev.value(st, j)
 	}

@@ -27,6 +27,7 @@ var mutationSpecs = []string{
 	"rate-card",
 	"tiered-prices",
 	"sliding-scale",
+	"service-credits",
 }
 
 // mutant is one changed default of one param.

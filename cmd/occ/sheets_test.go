@@ -23,6 +23,7 @@ var specRuns = []struct {
 	{"lead-provider", []string{"people.csv", "kpis_on_target.csv"}, "2026-Q1"},
 	{"performance-standards", []string{"episodes.csv"}, ""},
 	{"rate-card", []string{"claims.csv"}, ""},
+	{"service-credits", []string{"incidents.csv"}, ""},
 	{"reducing-budget", []string{"reviews.csv"}, ""},
 	{"sliding-scale", []string{"discharges.csv"}, ""},
 	{"tiered-prices", []string{"completions.csv"}, ""},

@@ -90,6 +90,9 @@ func (f *frame) ident(name string) val {
 			return f.cannot("previous(" + strings.TrimPrefix(name, compiler.PrevPrefix) + ")")
 		}
 		return a.ruleVal(t, scopeAt{kind: f.at.kind, inst: f.at.inst - 1})
+	case strings.HasPrefix(name, compiler.LagPrefix):
+		l, _ := compiler.ParseLag(name)
+		return f.cannot(l.String())
 	case name == "first":
 		if f.at.inst < 0 {
 			return boolean(true, true)

@@ -88,6 +88,12 @@ func (x *expr) function(fn string, args []ast.Expr) phrase {
 		return phrase{text: x.given(args[0]) + " is given", prec: precCompare}
 	case fn == "previous" && len(args) == 1:
 		return open(x.sub(args[0], precAtom) + " in the previous " + x.unit())
+	case fn == "previous" && len(args) == 2:
+		return open(x.sub(args[0], precAtom) + " " + x.units(args[1]) + " before")
+	case fn == "sum_previous" && len(args) == 2:
+		return open("the total of " + x.sub(args[0], precAtom) + " over the " + x.units(args[1]) + " before")
+	case fn == "count_previous" && len(args) == 2:
+		return open("the number of the " + x.units(args[1]) + " before in which " + x.sub(args[0], precAtom))
 	case fn == "percent" && len(args) == 1:
 		return atom(arg(0) + " per cent")
 	}
@@ -96,6 +102,16 @@ func (x *expr) function(fn string, args []ast.Expr) phrase {
 		items = append(items, x.sub(args[i], precAdd))
 	}
 	return atom(Name(fn) + " of " + words.And(items))
+}
+
+// units writes a number of the rule's periods: "3 months", "1 month".
+func (x *expr) units(n ast.Expr) string {
+	if n.Kind() == ast.LiteralKind {
+		if v, ok := n.AsLiteral().(types.Int); ok && v == 1 {
+			return "1 " + x.unit()
+		}
+	}
+	return x.sub(n, precAtom) + " " + x.unit() + "s"
 }
 
 // open is a phrase whose end is open to what follows ("the smaller of a

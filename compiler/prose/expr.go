@@ -127,6 +127,8 @@ func (x *expr) ident(name string) phrase {
 	switch name {
 	case "first":
 		return phrase{text: "this is the first " + x.unit() + " of the term", prec: precCompare}
+	case "period_number":
+		return atom("the number of the " + x.unit() + " in the term")
 	case "period_start":
 		return atom("the first day of the " + x.unit())
 	case "period_end":

@@ -152,6 +152,8 @@ func TestExpr(t *testing.T) {
 		// Rules read by name, and the names of a period.
 		{forReview("hours * 5%"), "“Hours delivered” × 5%"},
 		{perMonth("first ? £0 : previous(r)"), "if this is the first month of the term then £0.00, otherwise the r in the previous month"},
+		{perMonth("period_number > 3 ? previous(r, 3) : £0"), "if the number of the month in the term is more than 3 then the r 3 months before, otherwise £0.00"},
+		{perMonth("sum_previous(r, 12)"), "the total of the r over the 12 months before"},
 		{perMonth("period_end - period_start"), "the days from the first day of the month to the last day of the month"},
 	} {
 		cc, r := compileWith(t, c.decl)

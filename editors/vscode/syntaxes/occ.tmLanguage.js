@@ -191,12 +191,12 @@ repo['cel-keyword'] = {
     { match: R`\bin\b`, name: 'keyword.operator.in.occ' },
     { match: R`\b(?:true|false)\b`, name: 'constant.language.boolean.occ' },
     { match: R`\bnull\b`, name: 'constant.language.null.occ' },
-    { match: R`\b(?:first|period_start|period_end)\b`, name: 'variable.language.occ' },
+    { match: R`\b(?:first|period_number|period_start|period_end)\b`, name: 'variable.language.occ' },
   ],
 };
 
 const AGG = 'count|sum|avg|min|max|ratio';
-const BUILTIN = 'previous|has|size|round|round_half_even|abs|ceil|floor|trunc|decimal|money|int|uint|double|' +
+const BUILTIN = 'previous|sum_previous|count_previous|has|size|round|round_half_even|abs|ceil|floor|trunc|decimal|money|int|uint|double|' +
   'days|date|string|bool|bytes|percent|dyn|type|matches|duration|timestamp';
 const METHODS = 'startsWith|endsWith|contains|matches|size|exists|exists_one|all|map|filter|year|month|day';
 
