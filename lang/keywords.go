@@ -27,6 +27,9 @@ var (
 	fieldTypes     = []string{"text", "int", "decimal", "money", "bool", "date", "list"}
 	fieldModifiers = []string{"key", "period", "max", "format", "optional"}
 	testStatements = []string{"period", "set", "data", "expect"}
+
+	// expectations lists what an expect statement can check.
+	expectations = []string{"total", "line", "lines", "subtotal", "payer", "standard", "excluded", "flag", "no", "error"}
 )
 
 // Declarations returns the keywords that start a top-level declaration.
@@ -42,6 +45,9 @@ func RuleClauses(k RuleKind) []string { return slices.Clone(ruleClauses[k]) }
 // FieldWords returns the field types and the words that may follow a
 // field's type.
 func FieldWords() []string { return slices.Concat(fieldTypes, fieldModifiers) }
+
+// Expectations returns what an expect statement in a test can check.
+func Expectations() []string { return slices.Clone(expectations) }
 
 // TestStatements returns the statements a test block takes besides its
 // records.
