@@ -255,6 +255,7 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 			r.Instalments = k
 		}
 	}
+	ck.ruleDue(pr)
 	ck.rulePayers(d, r)
 }
 
@@ -277,7 +278,7 @@ func attempted(d *lang.Rule, clause string) bool {
 var clauseWords = map[string]bool{
 	"for": true, "per": true, "when": true, "amount": true, "instalments": true, "basis": true, "part": true,
 	"covers": true, "limit": true, "measure": true, "target": true, "breach": true, "repeated": true,
-	"value": true, "reason": true,
+	"value": true, "reason": true, "due": true,
 }
 
 // order sorts the rules so that each comes after the rules it reads, and

@@ -137,6 +137,7 @@ type Rule struct {
 	Reason      *Word      // exclude: the reason shown (defaults to the title)
 	Split       *SplitDecl // the rule's own split between payers
 	Payer       *Word      // cap, floor: the one payer whose parts it limits
+	Due         *Expr      // the date a record's line falls due (see due.go)
 }
 
 // Test is a test of the contract: data, a period and expectations.

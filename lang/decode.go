@@ -478,6 +478,8 @@ func (d decoder) rule(s *Stmt, kind RuleKind) Decl {
 			r.When = st.Expr
 		case "amount":
 			r.Amount = d.expr(st)
+		case "due":
+			r.Due = d.expr(st)
 		case "basis":
 			r.Basis = d.expr(st)
 		case "part":

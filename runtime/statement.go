@@ -418,7 +418,7 @@ func (ev *evaluation) appendFlags(flags []Flag, ri int, st *ruleState, per perio
 	rs := refOf(r.Scope)
 	var refs []lineRef
 	for i := range st.n {
-		if p := ev.periodOf(rs, i); st.isFired(i) && p >= per.first && p <= per.last {
+		if p := ev.linePeriod(r, st, i); st.isFired(i) && p >= per.first && p <= per.last {
 			refs = append(refs, lineRef{rule: int32(ri), inst: int32(i), period: int32(p)})
 		}
 	}

@@ -317,7 +317,7 @@ decl('rule', R`^\s*(` + RULE_KINDS + R`)\b(?:\s+(` + IDENT + '))?',
       ],
     },
     {
-      match: S + R`(amount|basis|part|limit|measure|value|target|breach|repeated|reason|split|payer)\b`,
+      match: S + R`(amount|basis|part|limit|measure|value|target|breach|repeated|reason|split|payer|due)\b`,
       captures: { 1: { name: 'keyword.other.clause.occ' } },
     },
     ...inc('expression', 'words'),
