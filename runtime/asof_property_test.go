@@ -68,7 +68,7 @@ func TestMonthByMonth(t *testing.T) {
 	}
 	// Contracts whose lines read wider scopes, instalments, caps with
 	// limits that count records and lags closing a cycle, on random data.
-	for name, contract := range map[string]string{"as-of": asOfContract, "lags": lagContract} {
+	for name, contract := range map[string]string{"as-of": asOfContract, "lags": lagContract, "due": dueClaimsContract} {
 		t.Run(name, func(t *testing.T) {
 			c := compileText(t, "contract.occ", []byte(contract))
 			for seed := uint64(1); seed <= 3; seed++ {

@@ -165,3 +165,47 @@ func TestDueBeforeTheRecord(t *testing.T) {
 		t.Errorf("diagnostic = %d:%d %s %s", d.Span.Start.Line, d.Span.Start.Col, d.Code, d.Message)
 	}
 }
+
+// dueClaimsContract pays claims at due dates 45 days on, or 100 days on
+// for large ones, with an amount read as of the due period and a monthly
+// cap: TestMonthByMonth runs it on random claims.
+const dueClaimsContract = `contract "Due claims" {
+  term       2026-04-01 .. 2028-03-31
+  settlement monthly
+}
+
+data claim "A claim" {
+  person text key
+  month  date key
+  value  money
+}
+
+let value_in_year "Value of the year's claims" {
+  per   year
+  value = sum(claim, claim.value)
+}
+
+payment later "Claims paid 45 days on, large ones 100 days on" {
+  for    claim
+  due    = claim.value > £150.00 ? claim.month + 100 days : claim.month + 45 days
+  amount = claim.value
+}
+
+incentive share_of_year "1% of the year's claims, due 45 days on" {
+  for    claim
+  due    = claim.month + 45 days
+  amount = value_in_year * 1%
+}
+
+cap monthly "Claims paid at most £2,000.00 a month" {
+  per    month
+  covers later
+  limit  = £2,000.00
+}
+
+flag large "Large claims, due 100 days on" {
+  for  claim
+  when claim.value > £250.00
+  due  = claim.month + 100 days
+}
+`
