@@ -6,6 +6,7 @@ import (
 	"cel.dev/cel-go/common/types"
 
 	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // wantDate is the type of a due clause: the date a line falls due.
@@ -29,4 +30,18 @@ func (ck *checker) ruleDue(pr *pendingRule) {
 		return
 	}
 	pr.exprs = append(pr.exprs, &ruleExpr{src: d.Due, dst: &r.Due, want: wantDate, what: fmt.Sprintf("the due date of %s %s", r.Kind, r.Name)})
+}
+
+// dueRead reports, at span, a read of rule t, which has a due clause, from
+// a rule that does not run for each record: its values fall in the periods
+// of their due dates, not of their records, and some fall outside the
+// term, so a sum of them per month, year or person would count them in the
+// wrong period. A cap or floor covering t counts each line in its due
+// period.
+func (ck *checker) dueRead(pr *pendingRule, t *Rule, span lang.Span) {
+	if t.Due == nil || pr.r.Scope.Kind == RecordScope || pr.r.Kind == lang.Cap || pr.r.Kind == lang.Floor {
+		return
+	}
+	ck.errorf(span, "bad-read", "%s cannot be read per %s: its lines fall in the periods of their due dates", t.Name, pr.r.Scope.Kind).Detail =
+		fmt.Sprintf("to limit %s's lines, cover it with a cap or floor (`covers %s`), which counts each line in its due period", t.Name, t.Name)
 }

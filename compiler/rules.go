@@ -440,6 +440,8 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		t.ReadBy = true
 		if why := readable(r.Scope, t); why != "" {
 			ck.errorf(pr.reads[name], "bad-read", "%s cannot be read here: %s", name, why)
+		} else {
+			ck.dueRead(pr, t, pr.reads[name])
 		}
 		typ := t.Type
 		if typ == nil {
