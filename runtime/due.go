@@ -186,3 +186,26 @@ func (ev *evaluation) readSource(r, t *compiler.Rule, ts scopeRef, j int, s scop
 	}
 	return ev.asOfRead(t, ts, j, s, i)
 }
+
+// dueExclusion reports whether x lists a line due outside the term: its
+// record was evaluated, and counts as such.
+func (ev *evaluation) dueExclusion(x Exclusion) bool {
+	r := ev.p.c.Rule(x.Rule)
+	return r != nil && r.Due != nil
+}
+
+// DueLine reports whether the exclusion lists a line of rule x.Rule that
+// falls due outside the term, rather than a record left out.
+func (s *Statement) DueLine(x Exclusion) bool { return s.ev != nil && s.ev.dueExclusion(x) }
+
+// hasDueLines reports whether any of the lines comes from a rule with a
+// due clause: a statement with no record of its own may pay lines due from
+// records of earlier periods.
+func (ev *evaluation) hasDueLines(refs []lineRef) bool {
+	for _, l := range refs {
+		if ev.p.c.Rules[l.rule].Due != nil {
+			return true
+		}
+	}
+	return false
+}

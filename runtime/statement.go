@@ -359,7 +359,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	if c.Budget != nil {
 		s.Budget = ev.budget(*c.Budget, s.Total, per)
 	}
-	if s.Records.Evaluated == 0 {
+	if s.Records.Evaluated == 0 && !ev.hasDueLines(s.refs) {
 		s.Notes = append(s.Notes, noRecordsNote(per.label, s.Records))
 	}
 	return s
