@@ -28,6 +28,7 @@ var mutationSpecs = []string{
 	"tiered-prices",
 	"sliding-scale",
 	"service-credits",
+	"troubled-families",
 }
 
 // mutant is one changed default of one param.

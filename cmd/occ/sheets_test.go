@@ -28,6 +28,7 @@ var specRuns = []struct {
 	{"sliding-scale", []string{"discharges.csv"}, ""},
 	{"tiered-prices", []string{"completions.csv"}, ""},
 	{"time-and-task", []string{"visits.csv"}, ""},
+	{"troubled-families", []string{"families.csv"}, ""},
 }
 
 // TestPaymentsCSVOnEverySpec checks the payments-ready CSV of every spec's
