@@ -1,0 +1,70 @@
+package runtime_test
+
+import "testing"
+
+// historyContract pays a job outcome at four weeks in work (a short count
+// for the test), an earnings milestone the first time cumulative earnings
+// reach £100.00, and flags an emergency readmission within the person's
+// history of earlier spells.
+const historyContract = `contract "History" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data week "One week of a person's employment" {
+  person   text key
+  week_of  date key
+  in_work  bool
+  earnings money
+  max 260 per person
+}
+
+incentive job_outcome "Job outcome at four weeks in work" {
+  for    week
+  when   week.in_work && count(history(week), week.in_work) == 4
+  amount = £1,000.00
+}
+
+incentive earnings_1 "Earnings milestone" {
+  for    week
+  when   sum(history(week), week.earnings) >= £100.00 && sum(earlier(week), week.earnings) < £100.00
+  amount = £2,750.00
+}
+
+let weeks_before "Weeks before this one" {
+  for   week
+  value = count(earlier(week))
+}
+`
+
+const historyWeeks = `person,week_of,in_work,earnings
+P1,2026-04-06,true,£30.00
+P2,2026-04-06,false,£0.00
+P1,2026-04-13,true,£30.00
+P1,2026-04-20,false,£0.00
+P1,2026-04-27,true,£30.00
+P2,2026-04-13,true,£120.00
+P1,2026-05-04,true,£30.00
+P1,2026-05-11,true,£30.00
+`
+
+// TestHistoryAggregates: history(week) and earlier(week) count the same
+// person's weeks up to and before this one.
+func TestHistoryAggregates(t *testing.T) {
+	// P1's weeks in work: 04-06, 04-13, 04-27, 05-04 is the fourth (04-20
+	// was out of work): the job outcome falls in May. 05-11 is the fifth:
+	// no second outcome.
+	// P1's earnings: 30, 60, 60, 90, 120 by 05-04: the milestone, as
+	// earlier weeks came to £90.00 < £100.00. 05-11: £150.00 but earlier
+	// already £120.00: none.
+	// P2: £120.00 in 04-13, earlier £0.00: the milestone in April.
+	got := lineList(t, historyContract, "2026-04..2026-05", "weeks.csv", historyWeeks)
+	wantAsOfLines(t, got,
+		"2026-05 job_outcome P1 1000.00",
+		"2026-05 earnings_1 P1 2750.00",
+		"2026-04 earnings_1 P2 2750.00")
+	// Settling May alone, history still sees April's weeks.
+	wantAsOfLines(t, lineList(t, historyContract, "2026-05", "weeks.csv", historyWeeks),
+		"2026-05 job_outcome P1 1000.00",
+		"2026-05 earnings_1 P1 2750.00")
+}
