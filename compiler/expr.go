@@ -74,6 +74,7 @@ func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
 		for _, ce := range iss.Errors() {
 			span := p.locSpan(ce.Location)
 			if msg, hint, ok := historyError(ce.Message); ok {
+				span = historySpan(span, msg)
 				ck.diags = append(ck.diags, lang.Diagnostic{Severity: lang.Error, Code: "bad-history", Span: span, Message: msg, Detail: hint})
 				continue
 			}

@@ -163,3 +163,15 @@ func (e estimator) historySize(path []string) *cost.SizeEstimate {
 	est := cost.RangedSizeEstimate(0, n)
 	return &est
 }
+
+// historySpan moves a macro error's span, which CEL places at the call's
+// opening parenthesis, back to the start of the function's name, which
+// the message starts with (history, earlier).
+func historySpan(span lang.Span, msg string) lang.Span {
+	fn, _, ok := strings.Cut(msg, "(")
+	if n := len(fn); ok && n > 0 && n < 12 && span.Start.Col > n && span.Start.Offset >= n {
+		span.Start.Col -= n
+		span.Start.Offset -= n
+	}
+	return span
+}
