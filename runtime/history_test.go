@@ -1,6 +1,13 @@
 package runtime_test
 
-import "testing"
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/runtime/data"
+)
 
 // historyContract pays a job outcome at four weeks in work (a short count
 // for the test), an earnings milestone the first time cumulative earnings
@@ -67,4 +74,34 @@ func TestHistoryAggregates(t *testing.T) {
 	wantAsOfLines(t, lineList(t, historyContract, "2026-05", "weeks.csv", historyWeeks),
 		"2026-05 job_outcome P1 1000.00",
 		"2026-05 earnings_1 P1 2750.00")
+}
+
+// TestHistoryMonthByMonth: settling each month on its own gives the lines
+// of the whole statement, history seeing the person's earlier records in
+// both, on random weeks of twelve people.
+func TestHistoryMonthByMonth(t *testing.T) {
+	c := compileText(t, "contract.occ", []byte(historyContract+`
+incentive sustained "Four weeks in work in a row, paid on the fourth" {
+  for    week
+  when   week.in_work && count(earlier(week)) >= 3 && count(history(week), week.in_work) >= 4 && min(history(week), week.week_of) <= week.week_of
+  amount = £10.00
+}
+`))
+	for seed := uint64(1); seed <= 3; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		b := []byte("person,week_of,in_work,earnings\n")
+		first := value.MustParseDate("2026-04-06")
+		for p := range 12 {
+			for w := range 40 {
+				if rng.IntN(4) == 0 {
+					continue
+				}
+				b = fmt.Appendf(b, "P%02d,%s,%t,£%d.00\n", p, first.AddDays(int64(7*w)), rng.IntN(3) > 0, rng.IntN(40))
+			}
+		}
+		in := []data.Input{{Path: "weeks.csv", Open: data.Bytes(b)}}
+		for _, bad := range checkMonthByMonth(t, c, in, fmt.Sprint("seed ", seed)) {
+			t.Error(bad)
+		}
+	}
 }
