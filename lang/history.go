@@ -22,3 +22,10 @@ func (d decoder) dataLimit(dd *Data, st *Stmt) bool {
 	dd.MaxPerPerson = &n
 	return true
 }
+
+// isLimit reports whether s, in a block under parent, is the data setting
+// `max N per person`, which the formatter prints on its own, not aligned
+// with the fields around it.
+func isLimit(s *Stmt, parent string) bool {
+	return parent == "data" && s.Head.Text == "max" && len(s.Args) > 0 && s.Args[0].Kind == NumberWord
+}
