@@ -77,8 +77,10 @@ func (h historyUse) check(fn, d string) (msg, hint string) {
 	case ds.Parent != nil:
 		return fmt.Sprintf("%s(%s) ranges over top-level data, and %s is nested in %s", fn, d, d, ds.Parent.Name),
 			fmt.Sprintf("write %s(%s) and read the nested records of each", fn, ds.Parent.Name)
-	case ds.PersonField == nil || ds.PeriodField == nil:
-		return fmt.Sprintf("%s(%s) needs data %s to have a person field and a period date", fn, d, d), "add a text field named person"
+	case ds.PersonField == nil:
+		return fmt.Sprintf("%s(%s) needs data %s to have a person field", fn, d, d), "add a text field named person"
+	case ds.PeriodField == nil:
+		return fmt.Sprintf("%s(%s) needs data %s to have a period date", fn, d, d), "mark the date that places a record in a period with `period`"
 	case ds.MaxPerPerson == 0:
 		return fmt.Sprintf("%s(%s) needs a bound on each person's records of %s", fn, d, d),
 			fmt.Sprintf("declare `max 260 per person` in data %s", d)
