@@ -177,3 +177,13 @@ func historySpan(span lang.Span, msg string) lang.Span {
 	}
 	return span
 }
+
+// historyInExclude reports history(D) or earlier(D) in an exclude rule:
+// records are excluded before persons' histories are gathered.
+func (ck *checker) historyInExclude(pr *pendingRule, name string, span lang.Span) {
+	if pr.r.Kind != lang.Exclude || !strings.HasPrefix(name, HistoryPrefix) && !strings.HasPrefix(name, EarlierPrefix) {
+		return
+	}
+	ck.errorf(span, "bad-history", "exclude %s cannot read a person's history: records are excluded one by one, before any rule runs", pr.r.Name).Detail =
+		"test the record's own fields, or flag the record with a flag rule that reads history"
+}
