@@ -105,3 +105,47 @@ incentive sustained "Four weeks in work in a row, paid on the fourth" {
 		}
 	}
 }
+
+// crossContract reads one data's history from a rule over another: a
+// review pays £1.00 for each of the person's visits up to its own date,
+// and £10.00 for each earlier one; a visit on the review's own day is in
+// its history but not earlier.
+const crossContract = `contract "Cross" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data visit "A visit" {
+  person text key
+  on     date key
+  max 50 per person
+}
+
+data review "A review" {
+  person text key
+  month  date key
+}
+
+payment visits_so_far "A pound a visit so far" {
+  for    review
+  amount = count(history(visit)) * £1.00
+}
+
+payment earlier_visits "Ten pounds a visit before the review's day" {
+  for    review
+  amount = count(earlier(visit)) * £10.00
+}
+`
+
+// TestHistoryOfOtherData: P1 has visits on 04-10, 05-01 and 05-20 and a
+// review on 05-01: history counts 04-10 and 05-01 (2: £2.00), earlier only
+// 04-10 (1: £10.00). P2's review has no visits of P2: £0.00.
+func TestHistoryOfOtherData(t *testing.T) {
+	st := mustEvalText(t, crossContract, "2026-05",
+		"visits.csv", "person,on\nP1,2026-04-10\nP1,2026-05-20\nP1,2026-05-01\nP2x,2026-05-01\n",
+		"reviews.csv", "person,month\nP1,2026-05-01\nP2,2026-05-01\n")
+	wantRuleKeyAmounts(t, st, map[string]string{
+		"visits_so_far:P1": "2.00", "earlier_visits:P1": "10.00",
+		"visits_so_far:P2": "0.00", "earlier_visits:P2": "0.00",
+	})
+}
