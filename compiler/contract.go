@@ -114,6 +114,9 @@ type Schema struct {
 	// Type is the CEL object type of a record.
 	Type *types.Type
 	Span lang.Span
+	// MaxPerPerson is the most records one person may have, from the
+	// setting `max N per person`, or 0 for no limit (see history.go).
+	MaxPerPerson int
 
 	fields map[string]*Field
 }

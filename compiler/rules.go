@@ -80,6 +80,7 @@ func (ck *checker) checkRules() {
 				continue
 			}
 			for _, id := range re.p.idents {
+				ck.historyInExclude(pr, id.name, id.span)
 				name, isPrev := id.name, false
 				if l, ok := ParseLag(name); ok {
 					name, isPrev = l.Name, true

@@ -80,6 +80,9 @@ type Data struct {
 	Name   Word
 	Title  *Word
 	Fields []*Field
+	// MaxPerPerson is N in the setting `max N per person`: at most N
+	// records of one person (see history.go).
+	MaxPerPerson *Word
 }
 
 // Field is one field of a data schema.

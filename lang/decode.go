@@ -323,6 +323,9 @@ func (d decoder) data(s *Stmt) Decl {
 		return dd
 	}
 	for _, st := range s.Block.Stmts {
+		if d.dataLimit(dd, st) {
+			continue
+		}
 		if f := d.field(st); f != nil {
 			dd.Fields = append(dd.Fields, f)
 		}

@@ -178,6 +178,8 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		return ev.records(a, s, rs.scope, a.inst), true
 	case strings.HasPrefix(name, compiler.PrevPrefix), strings.HasPrefix(name, compiler.LagPrefix):
 		return ev.lag(a, name), true
+	case isHistory(name):
+		return ev.history(a, name)
 	case name == "first":
 		return types.Bool(a.inst == 0), true
 	case name == "period_number":
