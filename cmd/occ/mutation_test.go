@@ -29,6 +29,7 @@ var mutationSpecs = []string{
 	"sliding-scale",
 	"service-credits",
 	"troubled-families",
+	"earnings-milestones",
 }
 
 // mutant is one changed default of one param.

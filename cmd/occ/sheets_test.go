@@ -29,6 +29,7 @@ var specRuns = []struct {
 	{"tiered-prices", []string{"completions.csv"}, ""},
 	{"time-and-task", []string{"visits.csv"}, ""},
 	{"troubled-families", []string{"families.csv"}, ""},
+	{"earnings-milestones", []string{"earnings.csv"}, ""},
 }
 
 // TestPaymentsCSVOnEverySpec checks the payments-ready CSV of every spec's
