@@ -30,6 +30,7 @@ var mutationSpecs = []string{
 	"service-credits",
 	"troubled-families",
 	"earnings-milestones",
+	"hospital-activity",
 }
 
 // mutant is one changed default of one param.

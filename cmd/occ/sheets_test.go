@@ -30,6 +30,7 @@ var specRuns = []struct {
 	{"time-and-task", []string{"visits.csv"}, ""},
 	{"troubled-families", []string{"families.csv"}, ""},
 	{"earnings-milestones", []string{"earnings.csv"}, ""},
+	{"hospital-activity", []string{"spells.csv"}, ""},
 }
 
 // TestPaymentsCSVOnEverySpec checks the payments-ready CSV of every spec's
