@@ -31,6 +31,7 @@ var mutationSpecs = []string{
 	"troubled-families",
 	"earnings-milestones",
 	"hospital-activity",
+	"work-programme",
 }
 
 // mutant is one changed default of one param.

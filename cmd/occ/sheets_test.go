@@ -31,6 +31,7 @@ var specRuns = []struct {
 	{"troubled-families", []string{"families.csv"}, ""},
 	{"earnings-milestones", []string{"earnings.csv"}, ""},
 	{"hospital-activity", []string{"spells.csv"}, ""},
+	{"work-programme", []string{"weeks.csv"}, ""},
 }
 
 // TestPaymentsCSVOnEverySpec checks the payments-ready CSV of every spec's
