@@ -21,9 +21,12 @@ import (
 // macros (see aggregateMacros) range over the variables HistoryPrefix+D
 // and EarlierPrefix+D, which the runtime answers from an index of each
 // person's records.
+// within(D, N days) ranges over WithinPrefix+"N_"+D: the earlier records
+// dated within N days before this record's date.
 const (
 	HistoryPrefix = "@history_"
 	EarlierPrefix = "@earlier_"
+	WithinPrefix  = "@within_"
 )
 
 // checkLimits reads each data's `max N per person`.
@@ -133,11 +136,14 @@ func (h historyUse) arg(eh parser.ExprHelper, a ast.Expr, schemas map[string]boo
 	}
 	call := a.AsCall()
 	fn := call.FunctionName()
-	prefix := map[string]string{"history": HistoryPrefix, "earlier": EarlierPrefix}[fn]
+	prefix := map[string]string{"history": HistoryPrefix, "earlier": EarlierPrefix, "within": WithinPrefix}[fn]
 	if prefix == "" || call.IsMemberFunction() {
 		return "", "", nil
 	}
 	args := call.Args()
+	if fn == "within" {
+		return h.within(eh, a, args, schemas)
+	}
 	if len(args) != 1 || args[0].Kind() != ast.IdentKind || !schemas[args[0].AsIdent()] {
 		return "", "", eh.NewError(a.ID(), histError+fmt.Sprintf("%s takes one data name: %s(week)", fn, fn)+histHint+
 			"write count(history(week), week.in_work) for the same person's records of week up to this one")
@@ -154,6 +160,9 @@ func (e estimator) historySize(path []string) *cost.SizeEstimate {
 	name, ok := strings.CutPrefix(path[0], HistoryPrefix)
 	if !ok {
 		name, ok = strings.CutPrefix(path[0], EarlierPrefix)
+	}
+	if !ok {
+		_, name, ok = ParseWithin(path[0])
 	}
 	if !ok || len(path) != 1 {
 		return nil
@@ -181,9 +190,65 @@ func historySpan(span lang.Span, msg string) lang.Span {
 // historyInExclude reports history(D) or earlier(D) in an exclude rule:
 // records are excluded before persons' histories are gathered.
 func (ck *checker) historyInExclude(pr *pendingRule, name string, span lang.Span) {
-	if pr.r.Kind != lang.Exclude || !strings.HasPrefix(name, HistoryPrefix) && !strings.HasPrefix(name, EarlierPrefix) {
+	if pr.r.Kind != lang.Exclude || !strings.HasPrefix(name, HistoryPrefix) && !strings.HasPrefix(name, EarlierPrefix) && !strings.HasPrefix(name, WithinPrefix) {
 		return
 	}
 	ck.errorf(span, "bad-history", "exclude %s cannot read a person's history: records are excluded one by one, before any rule runs", pr.r.Name).Detail =
 		"test the record's own fields, or flag the record with a flag rule that reads history"
+}
+
+// within reads within(D, N days): the data name and the variable of the
+// earlier records dated within N days before this record's.
+func (h historyUse) within(eh parser.ExprHelper, a ast.Expr, args []ast.Expr, schemas map[string]bool) (s, list string, err *common.Error) {
+	n := int64(-1)
+	if len(args) == 2 && args[1].Kind() == ast.CallKind && args[1].AsCall().FunctionName() == "days" && len(args[1].AsCall().Args()) == 1 {
+		if lit := args[1].AsCall().Args()[0]; lit.Kind() == ast.LiteralKind {
+			if v, ok := lit.AsLiteral().(types.Int); ok {
+				n = int64(v)
+			}
+		}
+	}
+	if len(args) != 2 || args[0].Kind() != ast.IdentKind || !schemas[args[0].AsIdent()] || n < 1 {
+		return "", "", eh.NewError(a.ID(), histError+"within(D, N days) takes a data name and a number of days or weeks, e.g. within(spell, 30 days)"+histHint+
+			"write the length as a number of days or weeks, e.g. 30 days or 26 weeks")
+	}
+	d := args[0].AsIdent()
+	if msg, hint := h.check("within", d); msg != "" {
+		return "", "", eh.NewError(a.ID(), histError+msg+histHint+hint)
+	}
+	return d, fmt.Sprintf("%s%d_%s", WithinPrefix, n, d), nil
+}
+
+// ParseWithin splits a within variable into its number of days and data
+// name; ok is false for any other name.
+func ParseWithin(name string) (days int64, data string, ok bool) {
+	rest, ok := strings.CutPrefix(name, WithinPrefix)
+	if !ok {
+		return 0, "", false
+	}
+	num, data, ok := strings.Cut(rest, "_")
+	days, err := strconv.ParseInt(num, 10, 64)
+	if !ok || err != nil || days < 1 {
+		return 0, "", false
+	}
+	return days, data, true
+}
+
+// withinVars declares the within variables rule pr's expressions read.
+func (ck *checker) withinVars(pr *pendingRule, opts []cel.EnvOption, names []string) ([]cel.EnvOption, []string) {
+	seen := map[string]bool{}
+	for _, re := range pr.exprs {
+		if re.p == nil {
+			continue
+		}
+		for _, id := range re.p.idents {
+			_, d, ok := ParseWithin(id.name)
+			if s := ck.c.Schema(d); ok && s != nil && !seen[id.name] {
+				seen[id.name] = true
+				opts = append(opts, cel.Variable(id.name, types.NewListType(s.Type)))
+				names = append(names, id.name)
+			}
+		}
+	}
+	return opts, names
 }

@@ -463,6 +463,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		optNames = append(optNames, v)
 	}
 	env := pr.env
+	opts, optNames = ck.withinVars(pr, opts, optNames)
 	if len(opts) > 0 {
 		var err error
 		env, err = env.Extend(opts...)

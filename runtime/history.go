@@ -77,6 +77,10 @@ func (b byDate) Swap(i, j int) {
 func (ev *evaluation) history(a *activation, name string) (ref.Val, bool) {
 	earlier := strings.HasPrefix(name, compiler.EarlierPrefix)
 	d := ev.p.c.Schema(strings.TrimPrefix(strings.TrimPrefix(name, compiler.EarlierPrefix), compiler.HistoryPrefix))
+	days, wd, within := compiler.ParseWithin(name)
+	if within {
+		earlier, d = true, ev.p.c.Schema(wd)
+	}
 	if d == nil || a.rs.scope.kind != compiler.RecordScope {
 		return nil, false
 	}
@@ -110,11 +114,18 @@ func (ev *evaluation) history(a *activation, name string) (ref.Val, bool) {
 		}
 		return int(idx[k]) > i
 	})
-	list := types.NewRefValList(types.DefaultTypeAdapter, pi.recs[p][:hi:hi]).(traits.Lister)
-	return &recordList{Lister: list, act: a, schema: d, idx: idx[:hi:hi]}, true
+	lo := 0
+	if within {
+		// Earlier records dated on or after the day days before this one.
+		from := date.AddDays(-days)
+		lo = sort.Search(hi, func(k int) bool { return !dates[k].Before(from) })
+	}
+	list := types.NewRefValList(types.DefaultTypeAdapter, pi.recs[p][lo:hi:hi]).(traits.Lister)
+	return &recordList{Lister: list, act: a, schema: d, idx: idx[lo:hi:hi]}, true
 }
 
 // isHistory reports whether name is a history variable.
 func isHistory(name string) bool {
-	return strings.HasPrefix(name, compiler.HistoryPrefix) || strings.HasPrefix(name, compiler.EarlierPrefix)
+	return strings.HasPrefix(name, compiler.HistoryPrefix) || strings.HasPrefix(name, compiler.EarlierPrefix) ||
+		strings.HasPrefix(name, compiler.WithinPrefix)
 }

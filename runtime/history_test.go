@@ -83,7 +83,7 @@ func TestHistoryMonthByMonth(t *testing.T) {
 	c := compileText(t, "contract.occ", []byte(historyContract+`
 incentive sustained "Four weeks in work in a row, paid on the fourth" {
   for    week
-  when   week.in_work && count(earlier(week)) >= 3 && count(history(week), week.in_work) >= 4 && min(history(week), week.week_of) <= week.week_of
+  when   week.in_work && count(earlier(week)) >= 3 && count(history(week), week.in_work) >= 4 && count(within(week, 4 weeks), week.in_work) >= 2
   amount = £10.00
 }
 `))
@@ -149,3 +149,49 @@ func TestHistoryOfOtherData(t *testing.T) {
 		"visits_so_far:P2": "0.00", "earlier_visits:P2": "0.00",
 	})
 }
+
+// spellContract flags an emergency readmission within 30 days of an
+// earlier spell's admission, and counts the spells of the last 8 weeks.
+const spellContract = `contract "Spells" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data spell "A hospital spell" {
+  person      text key
+  admitted_on date key
+  emergency   bool
+  max 100 per person
+}
+
+flag readmission "Emergency readmission within 30 days" {
+  for  spell
+  when spell.emergency && count(within(spell, 30 days)) > 0
+}
+
+payment recent "A pound for each spell in the 8 weeks before" {
+  for    spell
+  amount = count(within(spell, 8 weeks)) * £1.00
+}
+`
+
+// TestHistoryWithin: within(spell, 30 days) holds the earlier spells
+// admitted on or after the day 30 days before this one.
+func TestHistoryWithin(t *testing.T) {
+	st := mustEvalText(t, spellContract, "2026-04..2026-06", "spells.csv", spellsCSV)
+	// P1 05-01: 04-01 is 30 days before (April has 30 days): within, so
+	// flagged. P1 06-15: 05-01 is 45 days before: not within 30 days, not
+	// flagged; within 8 weeks (56 days) are 05-01 (45 days) but not 04-01
+	// (75 days). P2 has no earlier spell.
+	var flags []string
+	for _, f := range st.Flags {
+		flags = append(flags, f.Period+" "+f.Key)
+	}
+	if got := fmt.Sprint(flags); got != "[2026-05 P1]" {
+		t.Errorf("flags = %s, want [2026-05 P1]", got)
+	}
+	wantAsOfLines(t, lineList(t, spellContract, "2026-04..2026-06", "spells.csv", spellsCSV),
+		"2026-05 recent P1 1.00", "2026-06 recent P1 1.00")
+}
+
+const spellsCSV = "person,admitted_on,emergency\nP1,2026-04-01,false\nP1,2026-05-01,true\nP1,2026-06-15,true\nP2,2026-05-02,true\n"

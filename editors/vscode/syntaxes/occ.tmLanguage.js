@@ -196,7 +196,7 @@ repo['cel-keyword'] = {
 };
 
 const AGG = 'count|sum|avg|min|max|ratio';
-const BUILTIN = 'previous|sum_previous|count_previous|history|earlier|has|size|round|round_half_even|abs|ceil|floor|trunc|decimal|money|int|uint|double|' +
+const BUILTIN = 'previous|sum_previous|count_previous|history|earlier|within|has|size|round|round_half_even|abs|ceil|floor|trunc|decimal|money|int|uint|double|' +
   'days|date|string|bool|bytes|percent|dyn|type|matches|duration|timestamp';
 const METHODS = 'startsWith|endsWith|contains|matches|size|exists|exists_one|all|map|filter|year|month|day';
 
