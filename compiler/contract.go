@@ -114,6 +114,9 @@ type Schema struct {
 	// Type is the CEL object type of a record.
 	Type *types.Type
 	Span lang.Span
+	// MaxPerPerson is the most records one person may have, from the
+	// setting `max N per person`, or 0 for no limit (see history.go).
+	MaxPerPerson int
 
 	fields map[string]*Field
 }
@@ -183,6 +186,9 @@ type Rule struct {
 	// limits, or nil (see payers.go).
 	Split *Split
 	Payer *Payer
+	// Due is the date a record's line falls due, or nil for the record's
+	// own period (see due.go).
+	Due *Expression
 
 	// Type is what the rule's name evaluates to: money for rules with
 	// lines, bool for a standard, the value's type for a let.
@@ -211,7 +217,7 @@ func (r *Rule) HasLines() bool {
 // Expressions returns the rule's expressions that are set, in a fixed order.
 func (r *Rule) Expressions() []*Expression {
 	var out []*Expression
-	for _, e := range []*Expression{r.When, r.Amount, r.Basis, r.Part, r.Limit, r.Measure, r.Target, r.Value} {
+	for _, e := range []*Expression{r.When, r.Amount, r.Basis, r.Part, r.Limit, r.Measure, r.Target, r.Value, r.Due} {
 		if e != nil {
 			out = append(out, e)
 		}

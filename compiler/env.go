@@ -100,7 +100,8 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 	for _, sc := range ck.c.Schemas {
 		schemaNames[sc.Name] = true
 	}
-	opts = append(opts, cel.Macros(aggregateMacros(schemaNames)...))
+	opts = append(opts, ck.c.historyVars(s)...)
+	opts = append(opts, cel.Macros(aggregateMacros(schemaNames, historyUse{scope: s, contract: ck.c})...))
 	env, err := cel.NewCustomEnv(opts...)
 	if err != nil {
 		return nil, err
@@ -113,10 +114,26 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 // name into comprehensions over that schema's records, and the lags
 // (previous(name) and friends, see lagMacros) into the variables holding
 // the values they read.
-func aggregateMacros(schemas map[string]bool) []cel.Macro {
+func aggregateMacros(schemas map[string]bool, h historyUse) []cel.Macro {
+	// lists holds the variable an aggregate's first argument ranges over
+	// when it is history(D) or earlier(D), by the argument's id.
+	lists := map[int64]string{}
+	listOf := func(s string, arg ast.Expr) string {
+		if l, ok := lists[arg.ID()]; ok {
+			return l
+		}
+		return AllPrefix + s
+	}
 	schemaArg := func(eh parser.ExprHelper, fn string, args []ast.Expr, optional bool) (string, *common.Error) {
 		if len(args) > 0 && args[0].Kind() == ast.IdentKind && schemas[args[0].AsIdent()] {
+			delete(lists, args[0].ID()) // an id of an earlier expression's history(D)
 			return args[0].AsIdent(), nil
+		}
+		if len(args) > 0 {
+			if s, list, err := h.arg(eh, args[0], schemas); err != nil || s != "" {
+				lists[args[0].ID()] = list
+				return s, err
+			}
 		}
 		if optional {
 			return "", nil
@@ -127,11 +144,11 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 		}
 		return "", eh.NewError(id, fmt.Sprintf("%s needs a data name first, e.g. %s(review, ...)", fn, fn))
 	}
-	countWhere := func(eh parser.ExprHelper, schema string, cond ast.Expr) ast.Expr {
+	countWhere := func(eh parser.ExprHelper, schema string, arg, cond ast.Expr) ast.Expr {
 		accu := eh.AccuIdentName()
 		step := eh.NewCall(operators.Conditional, cond,
 			eh.NewCall(operators.Add, eh.NewAccuIdent(), eh.NewLiteral(types.Int(1))), eh.NewAccuIdent())
-		return eh.NewComprehension(eh.NewIdent(AllPrefix+schema), schema, accu,
+		return eh.NewComprehension(eh.NewIdent(listOf(schema, arg)), schema, accu,
 			eh.NewLiteral(types.Int(0)), eh.NewLiteral(types.True), step, eh.NewAccuIdent())
 	}
 	count := func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
@@ -141,13 +158,13 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 		}
 		switch len(args) {
 		case 1:
-			return eh.NewCall("size", eh.NewIdent(AllPrefix+s)), nil
+			return eh.NewCall("size", eh.NewIdent(listOf(s, args[0]))), nil
 		case 2:
-			return countWhere(eh, s, args[1]), nil
+			return countWhere(eh, s, args[0], args[1]), nil
 		}
 		return nil, eh.NewError(args[0].ID(), "count takes a data name and optionally a condition: count(review) or count(review, review.missed_visits > 2)")
 	}
-	listOf := func(fn string, optional bool) parser.MacroExpander {
+	listMacro := func(fn string, optional bool) parser.MacroExpander {
 		return func(eh parser.ExprHelper, _ ast.Expr, args []ast.Expr) (ast.Expr, *common.Error) {
 			s, err := schemaArg(eh, fn, args, optional)
 			if err != nil {
@@ -172,7 +189,7 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 			if len(args) == 3 {
 				mapArgs = []ast.Expr{eh.NewIdent(s), args[2], args[1]}
 			}
-			list, err := parser.MakeMap(eh, eh.NewIdent(AllPrefix+s), mapArgs)
+			list, err := parser.MakeMap(eh, eh.NewIdent(listOf(s, args[0])), mapArgs)
 			if err != nil {
 				return nil, err
 			}
@@ -189,20 +206,20 @@ func aggregateMacros(schemas map[string]bool) []cel.Macro {
 		}
 		switch len(args) {
 		case 2:
-			return eh.NewCall("ratio", countWhere(eh, s, args[1]), eh.NewCall("size", eh.NewIdent(AllPrefix+s))), nil
+			return eh.NewCall("ratio", countWhere(eh, s, args[0], args[1]), eh.NewCall("size", eh.NewIdent(listOf(s, args[0])))), nil
 		case 3:
 			among := args[2]
-			num := countWhere(eh, s, eh.NewCall(operators.LogicalAnd, eh.Copy(among), args[1]))
-			return eh.NewCall("ratio", num, countWhere(eh, s, among)), nil
+			num := countWhere(eh, s, args[0], eh.NewCall(operators.LogicalAnd, eh.Copy(among), args[1]))
+			return eh.NewCall("ratio", num, countWhere(eh, s, args[0], among)), nil
 		}
 		return nil, eh.NewError(args[0].ID(), "ratio takes a data name, a condition and optionally which records count: ratio(episode, episode.at_home_91d)")
 	}
 	return append([]cel.Macro{
 		cel.GlobalVarArgMacro("count", count),
-		cel.GlobalVarArgMacro("sum", listOf("sum", false)),
-		cel.GlobalVarArgMacro("avg", listOf("avg", false)),
-		cel.GlobalVarArgMacro("min", listOf("min", true)),
-		cel.GlobalVarArgMacro("max", listOf("max", true)),
+		cel.GlobalVarArgMacro("sum", listMacro("sum", false)),
+		cel.GlobalVarArgMacro("avg", listMacro("avg", false)),
+		cel.GlobalVarArgMacro("min", listMacro("min", true)),
+		cel.GlobalVarArgMacro("max", listMacro("max", true)),
 		cel.GlobalVarArgMacro("ratio", ratio),
 	}, lagMacros()...)
 }
@@ -238,6 +255,9 @@ func (e estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	if strings.HasPrefix(path[0], AllPrefix) && len(path) == 1 {
 		est := cost.RangedSizeEstimate(0, e.maxRecords)
 		return &est
+	}
+	if est := e.historySize(path); est != nil {
+		return est
 	}
 	s := e.vars[strings.TrimPrefix(path[0], AllPrefix)]
 	for i := 1; s != nil && i < len(path); i++ {

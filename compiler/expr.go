@@ -73,6 +73,11 @@ func (ck *checker) parse(env *cel.Env, e *lang.Expr) *parsed {
 	if iss != nil && iss.Err() != nil {
 		for _, ce := range iss.Errors() {
 			span := p.locSpan(ce.Location)
+			if msg, hint, ok := historyError(ce.Message); ok {
+				span = historySpan(span, msg)
+				ck.diags = append(ck.diags, lang.Diagnostic{Severity: lang.Error, Code: "bad-history", Span: span, Message: msg, Detail: hint})
+				continue
+			}
 			if i := strings.Index(ce.Message, lagError); i >= 0 {
 				ck.diags = append(ck.diags, lang.Diagnostic{Severity: lang.Error, Code: "bad-previous", Span: span,
 					Message: ce.Message[i+len(lagError):], Detail: lagHint})

@@ -80,6 +80,7 @@ func (ck *checker) checkRules() {
 				continue
 			}
 			for _, id := range re.p.idents {
+				ck.historyInExclude(pr, id.name, id.span)
 				name, isPrev := id.name, false
 				if l, ok := ParseLag(name); ok {
 					name, isPrev = l.Name, true
@@ -255,6 +256,7 @@ func (ck *checker) ruleShape(pr *pendingRule) {
 			r.Instalments = k
 		}
 	}
+	ck.ruleDue(pr)
 	ck.rulePayers(d, r)
 }
 
@@ -277,7 +279,7 @@ func attempted(d *lang.Rule, clause string) bool {
 var clauseWords = map[string]bool{
 	"for": true, "per": true, "when": true, "amount": true, "instalments": true, "basis": true, "part": true,
 	"covers": true, "limit": true, "measure": true, "target": true, "breach": true, "repeated": true,
-	"value": true, "reason": true,
+	"value": true, "reason": true, "due": true,
 }
 
 // order sorts the rules so that each comes after the rules it reads, and
@@ -439,6 +441,8 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		t.ReadBy = true
 		if why := readable(r.Scope, t); why != "" {
 			ck.errorf(pr.reads[name], "bad-read", "%s cannot be read here: %s", name, why)
+		} else {
+			ck.dueRead(pr, t, pr.reads[name])
 		}
 		typ := t.Type
 		if typ == nil {
@@ -459,6 +463,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 		optNames = append(optNames, v)
 	}
 	env := pr.env
+	opts, optNames = ck.withinVars(pr, opts, optNames)
 	if len(opts) > 0 {
 		var err error
 		env, err = env.Extend(opts...)

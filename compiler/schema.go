@@ -82,6 +82,7 @@ func (ck *checker) checkSchemas() {
 			}
 		}
 	}
+	ck.checkLimits(decls)
 }
 
 func isAncestor(a, s *Schema) bool {

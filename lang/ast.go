@@ -80,6 +80,9 @@ type Data struct {
 	Name   Word
 	Title  *Word
 	Fields []*Field
+	// MaxPerPerson is N in the setting `max N per person`: at most N
+	// records of one person (see history.go).
+	MaxPerPerson *Word
 }
 
 // Field is one field of a data schema.
@@ -137,6 +140,7 @@ type Rule struct {
 	Reason      *Word      // exclude: the reason shown (defaults to the title)
 	Split       *SplitDecl // the rule's own split between payers
 	Payer       *Word      // cap, floor: the one payer whose parts it limits
+	Due         *Expr      // the date a record's line falls due (see due.go)
 }
 
 // Test is a test of the contract: data, a period and expectations.

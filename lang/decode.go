@@ -323,6 +323,9 @@ func (d decoder) data(s *Stmt) Decl {
 		return dd
 	}
 	for _, st := range s.Block.Stmts {
+		if d.dataLimit(dd, st) {
+			continue
+		}
 		if f := d.field(st); f != nil {
 			dd.Fields = append(dd.Fields, f)
 		}
@@ -478,6 +481,8 @@ func (d decoder) rule(s *Stmt, kind RuleKind) Decl {
 			r.When = st.Expr
 		case "amount":
 			r.Amount = d.expr(st)
+		case "due":
+			r.Due = d.expr(st)
 		case "basis":
 			r.Basis = d.expr(st)
 		case "part":

@@ -50,8 +50,8 @@ func (p *printer) stmts(list []*Stmt, indent int, top bool, parent string) {
 		// A run of statements without blocks, blank lines or comments between
 		// them shares one alignment.
 		j := i + 1
-		if list[i].Block == nil {
-			for j < len(list) && list[j].Block == nil && !list[j].BlankBefore && len(list[j].Comments) == 0 {
+		if list[i].Block == nil && !isLimit(list[i], parent) {
+			for j < len(list) && list[j].Block == nil && !list[j].BlankBefore && len(list[j].Comments) == 0 && !isLimit(list[j], parent) {
 				j++
 			}
 		} else {

@@ -12,14 +12,14 @@ var (
 
 	// ruleClauses lists the clauses each rule kind accepts.
 	ruleClauses = map[RuleKind][]string{
-		Payment:   {"for", "per", "when", "amount", "instalments", "split"},
-		Incentive: {"for", "per", "when", "amount", "instalments", "split"},
-		Sanction:  {"for", "per", "when", "amount", "split"},
-		Share:     {"for", "per", "when", "basis", "part", "split"},
+		Payment:   {"for", "per", "when", "amount", "instalments", "split", "due"},
+		Incentive: {"for", "per", "when", "amount", "instalments", "split", "due"},
+		Sanction:  {"for", "per", "when", "amount", "split", "due"},
+		Share:     {"for", "per", "when", "basis", "part", "split", "due"},
 		Cap:       {"per", "covers", "limit", "split", "payer"},
 		Floor:     {"per", "covers", "limit", "split", "payer"},
 		Standard:  {"per", "measure", "target", "breach", "repeated"},
-		Flag:      {"for", "per", "when"},
+		Flag:      {"for", "per", "when", "due"},
 		Exclude:   {"for", "when", "reason"},
 		Let:       {"for", "per", "value"},
 	}

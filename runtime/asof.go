@@ -293,7 +293,7 @@ func (d *dependence) expr(e *compiler.Expression, r *compiler.Rule) bool {
 		lagged := false
 		if l, ok := compiler.ParseLag(name); ok {
 			name, lagged = l.Name, true
-		} else if strings.HasPrefix(name, compiler.AllPrefix) {
+		} else if strings.HasPrefix(name, compiler.AllPrefix) || isHistory(name) {
 			dep = true
 			return
 		}

@@ -68,7 +68,7 @@ func TestMonthByMonth(t *testing.T) {
 	}
 	// Contracts whose lines read wider scopes, instalments, caps with
 	// limits that count records and lags closing a cycle, on random data.
-	for name, contract := range map[string]string{"as-of": asOfContract, "lags": lagContract} {
+	for name, contract := range map[string]string{"as-of": asOfContract, "lags": lagContract, "due": dueClaimsContract} {
 		t.Run(name, func(t *testing.T) {
 			c := compileText(t, "contract.occ", []byte(contract))
 			for seed := uint64(1); seed <= 3; seed++ {
@@ -226,22 +226,32 @@ func specFiles(t *testing.T, dir string) []specFile {
 // several files, sharing a first cell and a first date, kept or dropped
 // together). The copies keep their first cell (a person's records then
 // run over several months) unless that makes keys repeat; then the kth
-// copy's first cells end in -k.
+// copy's first cells end in -k, and where that gives a person more records
+// than the data's `max N per person` allows, its person column too.
 func generated(t *testing.T, c *compiler.Contract, files []specFile, seed uint64) []data.Input {
 	t.Helper()
-	for _, suffix := range []bool{false, true} {
-		in := inputsOf(copiesOf(files, seed, suffix))
+	for _, m := range []copyMode{sameKeys, newKeys, newPeople} {
+		in := inputsOf(copiesOf(files, seed, m))
 		if _, errs := data.Load(c, in); len(errs) == 0 {
 			return in
-		} else if suffix {
+		} else if m == newPeople {
 			t.Fatalf("generated data: %v", errs)
 		}
 	}
 	return nil
 }
 
+// copyMode says how the copies of generated tell their records apart.
+type copyMode int
+
+const (
+	sameKeys  copyMode = iota // as the spec's rows: copies of a record share its key
+	newKeys                   // each copy's first cell gets the copy's number
+	newPeople                 // and its person column too, for data that bounds the records per person
+)
+
 // copiesOf makes the copies of generated.
-func copiesOf(files []specFile, seed uint64, suffix bool) []specFile {
+func copiesOf(files []specFile, seed uint64, mode copyMode) []specFile {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	keep := map[string]bool{}
 	var out []specFile
@@ -263,8 +273,11 @@ func copiesOf(files []specFile, seed uint64, suffix bool) []specFile {
 						dated = true
 					}
 				}
-				if suffix && k > 0 {
+				if mode >= newKeys && k > 0 {
 					row[0] = fmt.Sprintf("%s-%d", row[0], k)
+					if person := slices.Index(f.rows[0], "person"); mode == newPeople && person > 0 {
+						row[person] = fmt.Sprintf("%s-%d", row[person], k)
+					}
 				}
 				kept, ok := keep[group]
 				if !ok {

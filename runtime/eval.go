@@ -142,6 +142,8 @@ type evaluation struct {
 	children map[int]*asOfChild
 	lazy     map[*compiler.Rule]*lazyRule
 	dep      *dependence
+	// hist holds each person's records of a schema, for history(D).
+	hist map[*compiler.Schema]*personIndex
 }
 
 // errCostBudget is the cause of an evaluation's cancellation when it goes

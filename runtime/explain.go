@@ -57,6 +57,7 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 		} else {
 			x.Notes = st.boundNotes(l)
 		}
+		x.Notes = append(ev.dueNotes(l), x.Notes...)
 		out = append(out, x)
 	})
 	if err != nil {
@@ -69,7 +70,9 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 		l := Line{Rule: f.Rule, Title: f.Title, Kind: "flag", Period: f.Period, Key: f.Key, Source: f.Source,
 			rule: f.rule, scope: f.scope, inst: f.inst}
 		l.Inputs = ev.inputs(&l)
-		out = append(out, ev.explain(l))
+		x := ev.explain(l)
+		x.Notes = ev.dueNotes(l)
+		out = append(out, x)
 	}
 	if len(out) == 0 {
 		return nil, st.noKey(key)
@@ -120,7 +123,7 @@ func (st *Statement) boundNotes(l Line) []string {
 			continue
 		}
 		cs := refOf(c.Scope)
-		k := ev.countIn(ls, l.inst, ev.monthOf(ls, l.inst), cs)
+		k := ev.countIn(ls, l.inst, ev.lineMonth(r, ev.states[r], l.inst), cs)
 		for _, a := range ev.states[c].adjust {
 			if a.inst != k {
 				continue
@@ -230,7 +233,7 @@ func (ev *evaluation) explain(l Line) Explanation {
 				continue
 			}
 			src := ev
-			if c := ev.asOfRead(d, ds, di, s, inst); c != nil {
+			if c := ev.readSource(r, d, ds, di, s, inst); c != nil {
 				src = c
 			}
 			x.Steps = append(x.Steps, src.steps(d, ds, di, "let "+d.Name+" ")...)
@@ -249,10 +252,13 @@ func (ev *evaluation) steps(r *compiler.Rule, s scopeRef, inst int, prefix strin
 	for _, d := range r.Deps {
 		rs.reads[d.Name] = d
 	}
+	if r.Due != nil {
+		rs.self = ev.states[r] // reads as of the due period (see due.go)
+	}
 	clauses := []struct {
 		name string
 		e    *compiler.Expression
-	}{{"when", r.When}, {"amount", r.Amount}, {"basis", r.Basis}, {"part", r.Part}, {"limit", r.Limit}, {"value", r.Value}}
+	}{{"when", r.When}, {"due", r.Due}, {"amount", r.Amount}, {"basis", r.Basis}, {"part", r.Part}, {"limit", r.Limit}, {"value", r.Value}}
 	for _, c := range clauses {
 		if c.e == nil {
 			continue

@@ -75,7 +75,7 @@ func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
 		return
 	}
 	switch {
-	case strings.HasPrefix(name, compiler.AllPrefix), strings.HasPrefix(name, compiler.PrevPrefix),
+	case strings.HasPrefix(name, compiler.AllPrefix), isHistory(name), strings.HasPrefix(name, compiler.PrevPrefix),
 		name == "first", name == "period_start", name == "period_end":
 		ip.kind = headAny
 		return
@@ -164,7 +164,7 @@ func namesOutsideAggregates(x ast.Expr, inside bool, names map[string]bool) {
 	case ast.ComprehensionKind:
 		c := x.AsComprehension()
 		r := c.IterRange()
-		body := inside || r.Kind() == ast.IdentKind && strings.HasPrefix(r.AsIdent(), compiler.AllPrefix)
+		body := inside || r.Kind() == ast.IdentKind && (strings.HasPrefix(r.AsIdent(), compiler.AllPrefix) || isHistory(r.AsIdent()))
 		namesOutsideAggregates(r, inside, names)
 		namesOutsideAggregates(c.AccuInit(), inside, names)
 		namesOutsideAggregates(c.LoopCondition(), body, names)

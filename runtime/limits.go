@@ -307,7 +307,10 @@ func (ev *evaluation) gatherCovered(rs *ruleCtx, stacked []*compiler.Rule, addAl
 			if !cst.isFired(j) {
 				continue
 			}
-			m := ev.monthOf(cs, j)
+			m := ev.lineMonth(c, cst, j)
+			if m < 0 {
+				continue // due outside the term, or after this evaluation
+			}
 			add(c, cs, j, ev.countIn(cs, j, m, rs.scope), ev.cal.fromMonth(m, ev.p.c.Settlement), cst.val(j).(value.Money))
 		}
 	}

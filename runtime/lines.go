@@ -62,12 +62,11 @@ func (ev *evaluation) eachLine(per period, fn func(lineRef)) {
 				}
 			}
 		case r.HasLines():
-			rs := refOf(r.Scope)
 			for i := range st.n {
 				if !st.isFired(i) {
 					continue
 				}
-				if p := ev.periodOf(rs, i); in(p) {
+				if p := ev.linePeriod(r, st, i); p >= 0 && in(p) {
 					fn(lineRef{rule: int32(ri), inst: int32(i), period: int32(p)})
 				}
 			}

@@ -43,7 +43,7 @@ type memoSlot struct {
 // previous values, period dates).
 func (ev *evaluation) planMemo(rs *ruleCtx) *memoPlan {
 	r := rs.rule
-	if rs.scope.kind != compiler.RecordScope || ev.p.cov != nil {
+	if rs.scope.kind != compiler.RecordScope || ev.p.cov != nil || r.Due != nil {
 		return nil
 	}
 	switch r.Kind {

@@ -28,6 +28,10 @@ type ruleState struct {
 	standards []StandardResult
 	// instalments holds the split lines of a rule paid in instalments.
 	instalments []instalment
+	// due holds, for a rule with a due clause, each instance's due month
+	// or a mark (see due.go), and dueDates its due date.
+	due      []int32
+	dueDates []value.Date
 	// lazy is set for lets: an instance is evaluated when first read, so a
 	// value nothing needs (such as a ratio over a year with no reviews) is
 	// never computed. once guards each instance's computation.

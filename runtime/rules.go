@@ -20,6 +20,12 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	n := ev.count(rs.scope)
 	st := &ruleState{rule: r, vals: make([]ref.Val, n), fired: make([]bool, n), n: n}
 	rs.self = st
+	if r.Due != nil {
+		st.due, st.dueDates = make([]int32, n), make([]value.Date, n)
+		for i := range st.due {
+			st.due[i] = dueNone
+		}
+	}
 	switch r.Kind {
 	case lang.Cap, lang.Floor:
 		ev.limit(rs, st)
@@ -40,6 +46,9 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	}
 	if r.Instalments != 0 {
 		ev.split(rs, st)
+	}
+	if r.Due != nil {
+		ev.noteDueOutside(rs, st)
 	}
 	if rs.scope.kind == compiler.RecordScope {
 		st.compact()
@@ -129,6 +138,9 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 			return
 		}
 		fires = v == types.True
+	}
+	if fires && r.Due != nil && !ev.dueDate(rs, st, i) {
+		return
 	}
 	st.fired[i] = fires
 	if r.Kind == lang.Flag {

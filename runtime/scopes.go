@@ -164,6 +164,9 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			// Inside an aggregate's body: the value for the record.
 			return ev.read(t, scopeRef{kind: compiler.RecordScope, schema: e.schema}, e.inst), true
 		}
+		if m := rs.readerMonth(a.inst); m >= 0 {
+			return ev.readAt(t, rs.scope, a.inst, m), true
+		}
 		return ev.read(t, rs.scope, a.inst), true
 	}
 	switch {
@@ -175,6 +178,8 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		return ev.records(a, s, rs.scope, a.inst), true
 	case strings.HasPrefix(name, compiler.PrevPrefix), strings.HasPrefix(name, compiler.LagPrefix):
 		return ev.lag(a, name), true
+	case isHistory(name):
+		return ev.history(a, name)
 	case name == "first":
 		return types.Bool(a.inst == 0), true
 	case name == "period_number":

@@ -359,7 +359,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	if c.Budget != nil {
 		s.Budget = ev.budget(*c.Budget, s.Total, per)
 	}
-	if s.Records.Evaluated == 0 {
+	if s.Records.Evaluated == 0 && !ev.hasDueLines(s.refs) {
 		s.Notes = append(s.Notes, noRecordsNote(per.label, s.Records))
 	}
 	return s
@@ -418,7 +418,7 @@ func (ev *evaluation) appendFlags(flags []Flag, ri int, st *ruleState, per perio
 	rs := refOf(r.Scope)
 	var refs []lineRef
 	for i := range st.n {
-		if p := ev.periodOf(rs, i); st.isFired(i) && p >= per.first && p <= per.last {
+		if p := ev.linePeriod(r, st, i); st.isFired(i) && p >= per.first && p <= per.last {
 			refs = append(refs, lineRef{rule: int32(ri), inst: int32(i), period: int32(p)})
 		}
 	}

@@ -158,13 +158,13 @@ func (ev *evaluation) counts(d *data.Set, per period, st *Statement) RecordCount
 	// Top-level records excluded: those listed in this statement count as
 	// excluded; those excluded in other periods count where they fall.
 	for _, x := range st.Excluded {
-		if s := c.Schema(x.Data); s != nil && s.Parent == nil {
+		if s := c.Schema(x.Data); s != nil && s.Parent == nil && !ev.dueExclusion(x) {
 			rc.Excluded++
 		}
 	}
 	for _, x := range ev.excluded {
 		s := c.Schema(x.Data)
-		if s == nil || s.Parent != nil || x.Period == "" {
+		if s == nil || s.Parent != nil || x.Period == "" || ev.dueExclusion(x) {
 			continue
 		}
 		if p, ok := ev.periodIndex(x.Period); ok {

@@ -531,6 +531,9 @@ func writeStatementTable(w io.Writer, s *runtime.Statement, whatIf []string) err
 			if x.Source != "" {
 				src = " (" + t(x.Source) + ")"
 			}
+			if s.DueLine(x) {
+				src += ", the line of " + t(x.Rule)
+			}
 			fmt.Fprintf(w, "  %s %s%s: %s\n", t(x.Data), t(x.Key), src, t(x.Reason))
 		}
 	}

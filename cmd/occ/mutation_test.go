@@ -28,6 +28,10 @@ var mutationSpecs = []string{
 	"tiered-prices",
 	"sliding-scale",
 	"service-credits",
+	"troubled-families",
+	"earnings-milestones",
+	"hospital-activity",
+	"work-programme",
 }
 
 // mutant is one changed default of one param.

@@ -28,6 +28,10 @@ var specRuns = []struct {
 	{"sliding-scale", []string{"discharges.csv"}, ""},
 	{"tiered-prices", []string{"completions.csv"}, ""},
 	{"time-and-task", []string{"visits.csv"}, ""},
+	{"troubled-families", []string{"families.csv"}, ""},
+	{"earnings-milestones", []string{"earnings.csv"}, ""},
+	{"hospital-activity", []string{"spells.csv"}, ""},
+	{"work-programme", []string{"weeks.csv"}, ""},
 }
 
 // TestPaymentsCSVOnEverySpec checks the payments-ready CSV of every spec's

@@ -227,3 +227,36 @@ payment s "Share of items among" {
 		t.Errorf("a ratio of unrelated counts: most %s, want no bound", text(rb.PerPeriod.Most))
 	}
 }
+
+// TestHistoryBound: a count over history(D) is bounded by D's `max N per
+// person`: at most 260 weeks at £1.00 each is at most £260.00.
+func TestHistoryBound(t *testing.T) {
+	src := `contract "Weeks" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data week "A week" {
+  person  text key
+  week_of date key
+  max 260 per person
+}
+
+incentive weeks_so_far "A pound a week so far" {
+  for    week
+  amount = count(history(week)) * £1.00
+}
+`
+	_, c, ds := compiler.CompileSources([]compiler.Source{{Name: "weeks.occ", Text: []byte(src)}})
+	if c == nil {
+		t.Fatalf("does not compile: %v", ds)
+	}
+	rep, err := bound.Analyze(c, bound.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb := ruleBound(t, rep, "weeks_so_far")
+	if rb.Each == nil || text(rb.Each.Least) != "0.00" || text(rb.Each.Most) != "260.00" {
+		t.Fatalf("bound = %+v, want 0.00 .. 260.00", rb.Each)
+	}
+}

@@ -77,6 +77,9 @@ func (f *frame) ident(name string) val {
 		}
 		return a.read(t, f.at)
 	}
+	if v, ok := a.historyList(name); ok {
+		return v
+	}
 	switch {
 	case strings.HasPrefix(name, compiler.AllPrefix):
 		s := a.c.Schema(strings.TrimPrefix(name, compiler.AllPrefix))

@@ -354,6 +354,7 @@ func (l *loader) run(inputs []Input) {
 		fs.close()
 	}
 	l.buildLists()
+	l.checkPerPerson()
 	for _, t := range l.tables {
 		t.index = nil
 	}

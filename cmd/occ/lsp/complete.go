@@ -29,7 +29,7 @@ var (
 	instalments  = []string{"monthly", "quarterly"}
 
 	// functions are the functions and aggregates an expression may call.
-	functions = []string{"count", "sum", "avg", "min", "max", "ratio", "previous", "sum_previous", "count_previous", "has", "abs", "round", "round_half_even",
+	functions = []string{"count", "sum", "avg", "min", "max", "ratio", "previous", "sum_previous", "count_previous", "history", "earlier", "within", "has", "abs", "round", "round_half_even",
 		"ceil", "floor", "trunc", "decimal", "money", "int", "days", "date", "percent", "string", "size"}
 	// timeNames exist only in rules per month, quarter, year, term or period.
 	timeNames = []string{"first", "period_number", "period_start", "period_end"}

@@ -119,7 +119,7 @@ func TestCompleteContexts(t *testing.T) {
 		"monthly quarterly yearly term",
 		strings.Join(topKeywords, " "),
 		"review goal",
-		"review goal month_hours pay c count sum avg min max ratio previous sum_previous count_previous has abs round round_half_even ceil floor trunc decimal money int days date percent string size first period_number period_start period_end",
+		"review goal month_hours pay c count sum avg min max ratio previous sum_previous count_previous history earlier within has abs round round_half_even ceil floor trunc decimal money int days date percent string size first period_number period_start period_end",
 		"pay",
 		"", // set: the contract has no params
 		"total line lines subtotal standard excluded flag no error",

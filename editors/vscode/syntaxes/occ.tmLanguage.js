@@ -196,7 +196,7 @@ repo['cel-keyword'] = {
 };
 
 const AGG = 'count|sum|avg|min|max|ratio';
-const BUILTIN = 'previous|sum_previous|count_previous|has|size|round|round_half_even|abs|ceil|floor|trunc|decimal|money|int|uint|double|' +
+const BUILTIN = 'previous|sum_previous|count_previous|history|earlier|within|has|size|round|round_half_even|abs|ceil|floor|trunc|decimal|money|int|uint|double|' +
   'days|date|string|bool|bytes|percent|dyn|type|matches|duration|timestamp';
 const METHODS = 'startsWith|endsWith|contains|matches|size|exists|exists_one|all|map|filter|year|month|day';
 
@@ -317,7 +317,7 @@ decl('rule', R`^\s*(` + RULE_KINDS + R`)\b(?:\s+(` + IDENT + '))?',
       ],
     },
     {
-      match: S + R`(amount|basis|part|limit|measure|value|target|breach|repeated|reason|split|payer)\b`,
+      match: S + R`(amount|basis|part|limit|measure|value|target|breach|repeated|reason|split|payer|due)\b`,
       captures: { 1: { name: 'keyword.other.clause.occ' } },
     },
     ...inc('expression', 'words'),
