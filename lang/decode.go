@@ -564,7 +564,7 @@ func (d decoder) test(s *Stmt) Decl {
 			}
 		case "expect":
 			if len(st.Args) == 0 || st.Args[0].Kind != IdentWord {
-				d.errorf(st.Head.Span, "bad-expect", "expect needs what to check: "+strings.Join(expectations, ", "))
+				d.errorf(st.Head.Span, "bad-expect", "expect needs what to check: %s", strings.Join(expectations, ", "))
 				continue
 			}
 			e := &Expect{Stmt: st, What: st.Args[0], Args: st.Args[1:], Op: st.Op, Value: st.Expr}

@@ -106,6 +106,19 @@ func (rs *ruleCtx) readerMonth(i int) int {
 	return int(rs.self.due[i])
 }
 
+// dueMonth returns the month instance inst of rule r falls due in, for a
+// rule with a due clause whose due date is known; -1 otherwise.
+func (ev *evaluation) dueMonth(r *compiler.Rule, inst int) int {
+	if r.Due == nil {
+		return -1
+	}
+	st := ev.states[r]
+	if st == nil || st.due == nil || inst >= len(st.due) || st.due[inst] < 0 {
+		return -1
+	}
+	return int(st.due[inst])
+}
+
 // noteDueOutside lists, as exclusions, the lines of rule r falling due
 // outside the term.
 func (ev *evaluation) noteDueOutside(rs *ruleCtx, st *ruleState) {

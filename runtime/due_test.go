@@ -209,3 +209,26 @@ flag large "Large claims, due 100 days on" {
   due  = claim.month + 100 days
 }
 `
+
+// TestDueLineInputs: a due line's inputs show the wider lets as of its due
+// period, the values its amount was computed from: fees_in_year is
+// £1,000.00 as of August (May's £300.00 and August's £700.00), not May's
+// £300.00.
+func TestDueLineInputs(t *testing.T) {
+	st := mustEvalText(t, dueContract, "2026-08", "families.csv", dueFamilies)
+	for l := range st.Lines() {
+		if l.Rule != "bonus" || l.Key != "F1" {
+			continue
+		}
+		for _, in := range l.Inputs {
+			if in.Name == "fees_in_year" {
+				if in.Value != "1000.00" {
+					t.Errorf("fees_in_year input = %s, want 1000.00", in.Value)
+				}
+				return
+			}
+		}
+		t.Fatalf("line bonus F1 has no fees_in_year input: %v", l.Inputs)
+	}
+	t.Fatal("no line bonus F1")
+}

@@ -211,8 +211,15 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		emit(name, v)
 	}
 	rs := ev.inputCtx(r, scope)
-	act := &activation{ev: ev, rs: rs, inst: inst}
 	shared := ev.inputCtxs[r] == rs // the paths were resolved for rs
+	if r.Due != nil {
+		// A due line reads wider rules as of its due period (see
+		// readerMonth), through its own state.
+		own := *rs
+		own.self = ev.states[r]
+		rs = &own
+	}
+	act := &activation{ev: ev, rs: rs, inst: inst}
 	for _, e := range r.Expressions() {
 		for _, ip := range ev.inputPaths(e) {
 			if _, isRule := rs.reads[ip.head]; isRule && ip.inAggregate {
@@ -227,7 +234,11 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 			case headParam:
 				v = ip.param
 			case headRule:
-				v = ev.read(ip.rule, scope, inst)
+				if m := ev.dueMonth(r, inst); m >= 0 {
+					v = ev.readAt(ip.rule, scope, inst, m) // as the amount read it
+				} else {
+					v = ev.read(ip.rule, scope, inst)
+				}
 			case headRecord:
 				s, i := scope.schema, inst
 				for range ip.depth {
