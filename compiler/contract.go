@@ -40,6 +40,8 @@ type Contract struct {
 
 	Params  []*Param
 	Schemas []*Schema
+	// Groups are the groups rules run per or pay once per, each once.
+	Groups []*Group
 	// Rules are in dependency order: every rule comes after the rules,
 	// lets and standards it reads.
 	Rules []*Rule
@@ -189,6 +191,9 @@ type Rule struct {
 	// Due is the date a record's line falls due, or nil for the record's
 	// own period (see due.go).
 	Due *Expression
+	// Once is the group a rule for records pays one record of, the first
+	// that qualifies; a repeat is flagged on itself (claim once), or nil.
+	Once *Group
 
 	// Type is what the rule's name evaluates to: money for rules with
 	// lines, bool for a standard, the value's type for a let.

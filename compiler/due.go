@@ -23,7 +23,7 @@ func (ck *checker) ruleDue(pr *pendingRule) {
 	if r.Scope.Kind != RecordScope {
 		span := d.Due.Span
 		if d.Per != nil {
-			span = d.Per.Span
+			span = d.Per[0].Span
 		}
 		ck.errorf(span, "bad-clause", "%s %s has a due date but runs per %s", r.Kind, r.Name, r.Scope.Kind).Detail =
 			"a due date moves one record's line to a later period: run the rule `for DATA`, or drop `due`"

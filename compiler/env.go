@@ -26,6 +26,7 @@ const PrevPrefix = "@prev_"
 type envKey struct {
 	kind   ScopeKind
 	schema string
+	group  *Group
 }
 
 // constEnv is the environment of params and test values: no variables.
@@ -42,6 +43,9 @@ func constEnvFor() (*cel.Env, error) {
 func (c *Contract) aggregatable(s Scope) []*Schema {
 	var out []*Schema
 	for _, sc := range c.Schemas {
+		if s.Kind == GroupScope && !s.Group.Holds(sc) {
+			continue // its records belong to no instance of the group
+		}
 		if s.Kind != RecordScope || sc != s.Schema && isAncestor(s.Schema, sc) {
 			out = append(out, sc)
 		}
@@ -66,7 +70,7 @@ func recordVars(s Scope) []*Schema {
 // params, the scope's records and built-in names, and the aggregate macros.
 // Rule names are added per rule with Extend.
 func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
-	key := envKey{kind: s.Kind}
+	key := envKey{kind: s.Kind, group: s.Group}
 	if s.Schema != nil {
 		key.schema = s.Schema.Name
 	}

@@ -156,7 +156,7 @@ func (ck *checker) checkLag(pr *pendingRule, l Lag, t *Rule, span lang.Span) *ty
 		ck.errorf(span, "bad-previous", "%s cannot be read in %s %s: a rule for each record has no earlier instance", l, r.Kind, r.Name).Detail =
 			"read it in a rule per month, quarter or year (period), whose earlier instances are the periods before"
 		return types.DynType
-	case PersonScope, TermScope:
+	case PersonScope, GroupScope, TermScope:
 		ck.errorf(span, "bad-previous", "%s cannot be read in %s %s: it runs %s, which has no earlier instance", l, r.Kind, r.Name, r.Scope).Detail =
 			"read it in a rule per month, quarter or year (period), whose earlier instances are the periods before"
 		return types.DynType

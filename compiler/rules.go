@@ -55,6 +55,7 @@ func (ck *checker) checkRules() {
 		if !ck.ruleScope(pr) {
 			continue
 		}
+		ck.onceClause(pr)
 		ck.ruleShape(pr)
 		pending = append(pending, pr)
 	}
@@ -115,7 +116,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 	d, r := pr.decl, pr.r
 	switch {
 	case d.For != nil && d.Per != nil:
-		ck.errorf(d.Per.Span, "bad-scope", "%s %s has both `for` and `per`; give one", r.Kind, r.Name)
+		ck.errorf(d.Per[0].Span, "bad-scope", "%s %s has both `for` and `per`; give one", r.Kind, r.Name)
 		return false
 	case d.For != nil:
 		s := ck.c.schemas[d.For.Text]
@@ -130,14 +131,12 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 	case d.Per != nil:
 		kinds := map[string]ScopeKind{"month": MonthScope, "quarter": QuarterScope, "year": YearScope, "term": TermScope,
 			"person": PersonScope, "period": ck.c.Settlement}
-		k, ok := kinds[d.Per.Text]
-		if !ok {
-			diag := ck.errorf(d.Per.Span, "bad-scope", "unknown scope %q", d.Per.Text)
-			diag.Detail = "per takes period, month, quarter, year, term or person"
-			if sug := spell.Nearest(d.Per.Text, []string{"period", "month", "quarter", "year", "term", "person"}); sug != "" {
-				diag.Detail = fmt.Sprintf("did you mean %q?", sug)
+		k, ok := kinds[d.Per[0].Text]
+		if !ok || len(d.Per) > 1 {
+			if !ck.groupScope(pr) {
+				return false
 			}
-			return false
+			break
 		}
 		r.Scope = Scope{Kind: k}
 	default:
@@ -163,7 +162,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 	if r.Scope.Kind == PersonScope {
 		for _, s := range ck.c.TopSchemas() {
 			if s.PersonField == nil {
-				ck.errorf(d.Per.Span, "bad-scope", "per person needs a text field named person in data %s", s.Name)
+				ck.errorf(d.Per[0].Span, "bad-scope", "per person needs a text field named person in data %s", s.Name)
 				return false
 			}
 		}
@@ -334,7 +333,7 @@ func (ck *checker) order(pending []*pendingRule) []*pendingRule {
 	for _, a := range pending {
 		for _, b := range pending {
 			if a != b && len(a.r.Covers) > 0 && len(b.r.Covers) > 0 && (strictSubset(b.r.Covers, a.r.Covers) ||
-				sameRules(b.r.Covers, a.r.Covers) && stackRank(b.r.Scope.Kind) < stackRank(a.r.Scope.Kind)) {
+				sameRules(b.r.Covers, a.r.Covers) && stackRank(b.r.Scope) < stackRank(a.r.Scope)) {
 				a.after = append(a.after, b.r.Name)
 			}
 		}
@@ -539,14 +538,18 @@ func readable(s Scope, t *Rule) string {
 			return ""
 		}
 		return fmt.Sprintf("it runs for each %s, which is not nested in or around %s", ts.Schema.Name, s.Schema.Name)
+	case ts.Kind == RecordScope && s.Kind == GroupScope && !s.Group.Holds(ts.Schema):
+		return fmt.Sprintf("it runs for each %s, and a %s record has no %s to place it in a group", ts.Schema.Name, ts.Schema.Name, s.Group)
 	case ts.Kind == RecordScope:
 		if !summable {
 			return fmt.Sprintf("it runs for each %s and its values cannot be added up %s", ts.Schema.Name, s)
 		}
 		return ""
+	case s.Kind == RecordScope && ts.Kind == GroupScope && !ts.Group.Holds(s.Schema):
+		return fmt.Sprintf("it is %s, and a %s record has no %s to find its group by", ts, s.Schema.Name, ts.Group)
 	case s.Kind == RecordScope:
 		return "" // the instance containing the record
-	case ts.Kind == PersonScope || s.Kind == PersonScope:
+	case ts.Kind == PersonScope || s.Kind == PersonScope || ts.Kind == GroupScope || s.Kind == GroupScope:
 		return fmt.Sprintf("it is %s, which does not line up with %s", ts, s)
 	case ts.Kind < s.Kind && !summable:
 		return fmt.Sprintf("it is %s and its values cannot be added up %s", ts, s)
@@ -601,14 +604,16 @@ func subsetOf(a, b []*Rule) bool {
 }
 
 // stackRank orders the scopes of caps and floors over the same rules,
-// narrowest first: a record, a person, a month, a quarter, a year, the
+// narrowest first: a record, a group (more fields first), a person, a month, a quarter, a year, the
 // term. A wider one then counts the narrower one's adjustments.
-func stackRank(k ScopeKind) int {
-	switch k {
+func stackRank(s Scope) int {
+	switch s.Kind {
 	case RecordScope:
 		return 0
+	case GroupScope:
+		return 100 - len(s.Group.Fields) // more fields, fewer records each
 	case PersonScope:
-		return 1
+		return 100
 	}
-	return 1 + int(k) // MonthScope is 1, TermScope 4
+	return 100 + int(s.Kind) // MonthScope is 101, TermScope 104
 }

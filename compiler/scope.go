@@ -16,11 +16,12 @@ const (
 	YearScope
 	TermScope
 	PersonScope
+	GroupScope
 )
 
 var scopeNames = map[ScopeKind]string{
 	RecordScope: "record", MonthScope: "month", QuarterScope: "quarter", YearScope: "year",
-	TermScope: "term", PersonScope: "person",
+	TermScope: "term", PersonScope: "person", GroupScope: "group",
 }
 
 // String returns the scope kind's keyword.
@@ -33,12 +34,16 @@ func (k ScopeKind) IsTime() bool { return k >= MonthScope && k <= TermScope }
 type Scope struct {
 	Kind   ScopeKind
 	Schema *Schema // for RecordScope
+	Group  *Group  // for GroupScope
 }
 
 // String describes the scope as a contract would: "for review", "per quarter".
 func (s Scope) String() string {
-	if s.Kind == RecordScope {
+	switch {
+	case s.Kind == RecordScope:
 		return fmt.Sprintf("for %s", s.Schema.Name)
+	case s.Kind == GroupScope:
+		return fmt.Sprintf("per %s", s.Group)
 	}
 	return fmt.Sprintf("per %s", s.Kind)
 }

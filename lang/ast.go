@@ -1,5 +1,7 @@
 package lang
 
+import "strings"
+
 // RuleKind is the kind of a rule declaration.
 type RuleKind string
 
@@ -121,8 +123,9 @@ type Rule struct {
 	Name  Word
 	Title *Word
 
-	For         *Word // a record scope: the schema the rule runs for
-	Per         *Word // an aggregate scope: person, period, month, quarter, year, term
+	For         *Word  // a record scope: the schema the rule runs for
+	Per         []Word // an aggregate scope: person, period, month, quarter, year, term, or fields of a group
+	Once        []Word // claim once: the fields of the group each pays one record of
 	When        *Expr
 	Amount      *Expr // payment, incentive, sanction
 	Basis       *Expr // share
@@ -206,3 +209,13 @@ func (p *Param) declSpan() Span    { return p.Stmt.Span }
 func (d *Data) declSpan() Span     { return d.Stmt.Span }
 func (r *Rule) declSpan() Span     { return r.Stmt.Span }
 func (t *Test) declSpan() Span     { return t.Stmt.Span }
+
+// JoinWords joins the words' texts with commas, as a list of names is
+// written: `person, outcome`.
+func JoinWords(ws []Word) string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Text
+	}
+	return strings.Join(out, ", ")
+}

@@ -145,6 +145,33 @@ func (d decoder) one(s *Stmt, kinds ...WordKind) *Word {
 	return &w
 }
 
+// names reads the names of a per or once per clause, args: one or more
+// names separated by commas. It returns nil, with an error, when there are
+// none or one is not a name.
+func (d decoder) names(s *Stmt, args []Word, clause string) []Word {
+	d.noBlockOrExpr(s)
+	var out []Word
+	for i, w := range args {
+		if i%2 == 1 {
+			if w.Text != "," {
+				d.errorf(w.Span, "bad-clause", "separate the names after %s with commas", clause)
+				return nil
+			}
+			continue
+		}
+		if w.Kind != IdentWord {
+			d.errorf(w.Span, "bad-clause", "%s takes names, found %s", clause, describe(w))
+			return nil
+		}
+		out = append(out, w)
+	}
+	if len(out) == 0 || len(args)%2 == 0 {
+		d.errorf(s.Head.Span, "bad-clause", "%s needs a name, or names separated by commas", clause)
+		return nil
+	}
+	return out
+}
+
 // period reads a test's period: one word (2026-05, 2026-Q1, 2026/27,
 // 2026, term) or a range FROM .. TO of them. A range comes back as one
 // PeriodWord, FROM..TO, spanning the three words; the compiler reads it.
@@ -463,7 +490,16 @@ func (d decoder) rule(s *Stmt, kind RuleKind) Decl {
 		case "for":
 			r.For = d.one(st, IdentWord)
 		case "per":
-			r.Per = d.one(st, IdentWord)
+			r.Per = d.names(st, st.Args, "per")
+		case "once":
+			d.noBlockOrExpr(st)
+			if len(st.Args) == 0 || st.Args[0].Text != "per" {
+				d.errorf(st.Head.Span, "bad-clause", "write once as `once per FIELD` or `once per FIELD, FIELD`: the fields whose values make a claim the same")
+				continue
+			}
+			if r.Once = d.names(st, st.Args[1:], "once per"); r.Once == nil {
+				continue
+			}
 		case "instalments":
 			r.Instalments = d.one(st, IdentWord)
 		case "breach":

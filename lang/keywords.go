@@ -12,10 +12,10 @@ var (
 
 	// ruleClauses lists the clauses each rule kind accepts.
 	ruleClauses = map[RuleKind][]string{
-		Payment:   {"for", "per", "when", "amount", "instalments", "split", "due"},
-		Incentive: {"for", "per", "when", "amount", "instalments", "split", "due"},
-		Sanction:  {"for", "per", "when", "amount", "split", "due"},
-		Share:     {"for", "per", "when", "basis", "part", "split", "due"},
+		Payment:   {"for", "per", "once", "when", "amount", "instalments", "split", "due"},
+		Incentive: {"for", "per", "once", "when", "amount", "instalments", "split", "due"},
+		Sanction:  {"for", "per", "once", "when", "amount", "split", "due"},
+		Share:     {"for", "per", "once", "when", "basis", "part", "split", "due"},
 		Cap:       {"per", "covers", "limit", "split", "payer"},
 		Floor:     {"per", "covers", "limit", "split", "payer"},
 		Standard:  {"per", "measure", "target", "breach", "repeated"},

@@ -143,6 +143,7 @@ func (ev *evaluation) newChild(last int) *evaluation {
 		ch.recs[s] = out
 	}
 	ch.notePersonsLast()
+	ch.indexGroups(ev)
 	return ch
 }
 
@@ -151,11 +152,11 @@ func (ev *evaluation) newChild(last int) *evaluation {
 // end of the reader's period when j runs past it and t's value depends on
 // records; nil to read it here.
 func (ev *evaluation) asOfRead(t *compiler.Rule, ts scopeRef, j int, s scopeRef, i int) *evaluation {
-	if ts == s || !ts.kind.IsTime() || s.kind == compiler.PersonScope {
+	if ts == s || !spans(ts) || s.kind == compiler.PersonScope || s.kind == compiler.GroupScope {
 		return nil
 	}
 	end := ev.periodEnd(ev.monthOf(s, i))
-	if _, last := ev.cal.monthRange(ts.kind, j); end >= min(last, ev.lastMon) || !ev.dep.rule(t) {
+	if _, last := ev.span(ts, j); end >= min(last, ev.lastMon) || !ev.dep.rule(t) {
 		return nil
 	}
 	return ev.asOf(end)
@@ -191,11 +192,11 @@ func (ev *evaluation) instalmentsAsOf(rs *ruleCtx, st *ruleState, i int) bool {
 // depends on records; ok is false to use the instance's own limit.
 func (ev *evaluation) limitAsOf(rs *ruleCtx, k, p int) (lim value.Money, ok bool) {
 	r := rs.rule
-	if !rs.scope.kind.IsTime() {
+	if !spans(rs.scope) {
 		return lim, false
 	}
 	_, end := ev.cal.monthRange(ev.p.c.Settlement, p)
-	if first, _ := ev.cal.monthRange(rs.scope.kind, k); end < first || end >= min(ev.monthOf(rs.scope, k), ev.lastMon) {
+	if first, last := ev.span(rs.scope, k); end < first || end >= min(last, ev.lastMon) {
 		return lim, false // a period outside the instance, or its last
 	}
 	if !ev.dep.expr(r.Limit, r) {

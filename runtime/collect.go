@@ -53,6 +53,7 @@ func (ev *evaluation) collect(d *data.Set) {
 	}
 	ev.numberPersons(persons)
 	ev.notePersonsLast()
+	ev.indexGroups(nil)
 }
 
 // place places top-level record r of schema s, and the records nested in
@@ -133,16 +134,24 @@ func (ev *evaluation) numberPersons(persons map[string]int) {
 	}
 }
 
-// notePersonsLast sets each person's last month with a record.
+// notePersonsLast sets each person's first and last month with a record.
 func (ev *evaluation) notePersonsLast() {
+	ev.personFirst = make([]int, len(ev.persons))
 	ev.personLast = make([]int, len(ev.persons))
 	for i := range ev.personLast {
-		ev.personLast[i] = -1
+		ev.personFirst[i], ev.personLast[i] = -1, -1
 	}
 	for _, sc := range ev.p.c.TopSchemas() {
 		for _, ri := range ev.recs[sc] {
-			if p, m := int(ri.person), int(ri.month); p >= 0 && p < len(ev.personLast) && m > ev.personLast[p] {
+			p, m := int(ri.person), int(ri.month)
+			if p < 0 || p >= len(ev.personLast) {
+				continue
+			}
+			if m > ev.personLast[p] {
 				ev.personLast[p] = m
+			}
+			if ev.personFirst[p] < 0 || m < ev.personFirst[p] {
+				ev.personFirst[p] = m
 			}
 		}
 	}

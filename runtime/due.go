@@ -72,11 +72,11 @@ func (ev *evaluation) recordDate(s scopeRef, i int) (value.Date, string) {
 }
 
 // lineMonth returns the month instance i of rule r's state st counts in as
-// a line: its due month when r has a due clause, the month of its scope's
-// instance otherwise; -1 when its line falls outside the term or after
+// a line: its due month when r has a due clause or runs per person (see
+// personDue), the month of its scope's instance otherwise; -1 when its line falls outside the term or after
 // the last month of this evaluation.
 func (ev *evaluation) lineMonth(r *compiler.Rule, st *ruleState, i int) int {
-	if r.Due == nil || st.due == nil {
+	if st.due == nil {
 		return ev.monthOf(refOf(r.Scope), i)
 	}
 	m := int(st.due[i])
@@ -145,7 +145,7 @@ func (ev *evaluation) noteDueOutside(rs *ruleCtx, st *ruleState) {
 // evaluation of that period's end while it ends before t's instance.
 func (ev *evaluation) readAt(t *compiler.Rule, s scopeRef, i, m int) ref.Val {
 	ts := refOf(t.Scope)
-	if !wider(ts, s) || !ts.kind.IsTime() {
+	if !wider(ts, s) || !spans(ts) {
 		return ev.read(t, s, i)
 	}
 	st := ev.state(t)
@@ -164,9 +164,13 @@ func (ev *evaluation) readAt(t *compiler.Rule, s scopeRef, i, m int) ref.Val {
 	return c.value(cst, j)
 }
 
-// dueNotes says when line l fell due, for a rule with a due clause.
+// dueNotes says when line l fell due, for a rule with a due clause or
+// per person.
 func (ev *evaluation) dueNotes(l Line) []string {
 	r := l.rule
+	if r != nil && (l.scope.kind == compiler.PersonScope || l.scope.kind == compiler.GroupScope) && r.HasLines() {
+		return ev.personDueNotes(l)
+	}
 	if r == nil || r.Due == nil || l.scope.kind != compiler.RecordScope {
 		return nil
 	}
@@ -184,7 +188,7 @@ func (ev *evaluation) dueNotes(l Line) []string {
 // and t's value depends on records; nil to read it here.
 func (ev *evaluation) asOfMonth(t *compiler.Rule, ts scopeRef, j, m int) *evaluation {
 	end := ev.periodEnd(m)
-	if _, last := ev.cal.monthRange(ts.kind, j); end >= min(last, ev.lastMon) || !ev.dep.rule(t) {
+	if _, last := ev.span(ts, j); end >= min(last, ev.lastMon) || !ev.dep.rule(t) {
 		return nil
 	}
 	return ev.asOf(end)
@@ -194,7 +198,7 @@ func (ev *evaluation) asOfMonth(t *compiler.Rule, ts scopeRef, j, m int) *evalua
 // scope s reading rule t in its instance j: as of the due period, when r
 // has a due clause.
 func (ev *evaluation) readSource(r, t *compiler.Rule, ts scopeRef, j int, s scopeRef, i int) *evaluation {
-	if st := ev.states[r]; r.Due != nil && st != nil && st.due != nil && st.due[i] >= 0 && ts.kind.IsTime() && wider(ts, s) {
+	if st := ev.states[r]; r.Due != nil && st != nil && st.due != nil && st.due[i] >= 0 && spans(ts) && wider(ts, s) {
 		return ev.asOfMonth(t, ts, j, int(st.due[i]))
 	}
 	return ev.asOfRead(t, ts, j, s, i)
@@ -221,4 +225,61 @@ func (ev *evaluation) hasDueLines(refs []lineRef) bool {
 		}
 	}
 	return false
+}
+
+// personDue places the line of each person (or group) of per person (or
+// per group) rule rs in the first settlement period, from that of its
+// first record, whose as-of evaluation fires for it: the statement settling that
+// period pays it, at its amount as of the period's end, and no later one
+// pays it again. From the period of the person's last record on, the
+// value is this evaluation's own. A person whose condition never holds
+// has no line.
+func (ev *evaluation) personDue(rs *ruleCtx, st *ruleState) {
+	r := rs.rule
+	set := ev.p.c.Settlement
+	st.due, st.from = make([]int32, st.n), make([]int32, st.n)
+	for i := range st.n {
+		st.due[i], st.from[i] = dueNone, -1
+		if ev.context().Err() != nil {
+			return
+		}
+		first, last := ev.span(rs.scope, i)
+		for p := ev.cal.fromMonth(first, set); ; p++ {
+			_, end := ev.cal.monthRange(set, p)
+			if end >= min(last, ev.lastMon) || !ev.dep.rule(r) {
+				if st.fired[i] {
+					st.due[i] = int32(ev.monthOf(rs.scope, i))
+				}
+				break
+			}
+			cst := ev.asOf(end).state(r)
+			if i < cst.n && cst.isFired(i) {
+				st.vals[i], st.fired[i] = cst.val(i), true
+				st.due[i], st.from[i] = int32(end), int32(end)
+				break
+			}
+		}
+	}
+}
+
+// lineSource returns the as-of evaluation the line of instance inst of
+// rule r was taken from (see personDue), or nil for this one.
+func (ev *evaluation) lineSource(r *compiler.Rule, inst int) *evaluation {
+	st := ev.states[r]
+	if st == nil || st.from == nil || inst < 0 || inst >= len(st.from) || st.from[inst] < 0 {
+		return nil
+	}
+	return ev.asOf(int(st.from[inst]))
+}
+
+// personDueNotes says when per person line l fell due: in the first
+// period its condition held, as of that period's end.
+func (ev *evaluation) personDueNotes(l Line) []string {
+	st := ev.states[l.rule]
+	if st == nil || st.due == nil || l.inst >= len(st.due) || st.due[l.inst] < 0 {
+		return nil
+	}
+	_, last := ev.span(l.scope, l.inst)
+	latest := ev.cal.label(ev.p.c.Settlement, ev.cal.fromMonth(last, ev.p.c.Settlement))
+	return []string{fmt.Sprintf("due in %s, the first period whose records up to its end meet the condition; paid once, at its amount then (its latest record is in %s)", l.Period, latest)}
 }

@@ -41,10 +41,6 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 		cancel(nil)
 	}()
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
-	if p.hasPersonScope() {
-		// A person's scope is the whole term: later records count too.
-		ev.lastMon = max(ev.lastMon, p.lastDataMonth(d))
-	}
 	ev.collect(d)
 	for _, r := range p.c.Rules {
 		if err := ctx.Err(); err != nil {
@@ -122,8 +118,9 @@ type evaluation struct {
 	// paths and inputCtxs serve eachInput.
 	paths     map[*compiler.Expression][]inputPath
 	inputCtxs map[*compiler.Rule]*ruleCtx
-	// personLast holds each person's last month with a record.
-	personLast []int
+	// personFirst and personLast hold each person's first and last month
+	// with a record.
+	personFirst, personLast []int
 	// cost is the work done so far, in CEL's cost units; once it goes
 	// over the program's budget, overBudget is set, budgetDiag says so
 	// and cancel stops the evaluation. current is the rule being
@@ -142,6 +139,8 @@ type evaluation struct {
 	children map[int]*asOfChild
 	lazy     map[*compiler.Rule]*lazyRule
 	dep      *dependence
+	// groups holds the instances of each group (see groups.go).
+	groups map[*compiler.Group]*groupIndex
 	// hist holds each person's records of a schema, for history(D).
 	hist map[*compiler.Schema]*personIndex
 }
@@ -179,30 +178,4 @@ func (ev *evaluation) value(st *ruleState, i int) ref.Val {
 	}
 	st.once[i].Do(func() { ev.instance(st.rs, st, i) })
 	return st.vals[i]
-}
-
-// hasPersonScope reports whether any rule runs per person.
-func (p *Program) hasPersonScope() bool {
-	for _, r := range p.c.Rules {
-		if r.Scope.Kind == compiler.PersonScope {
-			return true
-		}
-	}
-	return false
-}
-
-// lastDataMonth returns the last month of the term holding a record.
-func (p *Program) lastDataMonth(d *data.Set) int {
-	last := 0
-	for _, s := range p.c.TopSchemas() {
-		if s.PeriodField == nil {
-			continue
-		}
-		for _, r := range d.Records[s.Name] {
-			if m := p.cal.monthOf(dateOf(r, s.PeriodField)); m > last {
-				last = m
-			}
-		}
-	}
-	return last
 }

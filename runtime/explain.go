@@ -215,6 +215,11 @@ func (s *Statement) eachKey(fn func(string)) {
 func (ev *evaluation) explain(l Line) Explanation {
 	r := l.rule
 	x := Explanation{Line: l, Rule: r}
+	if c := ev.lineSource(r, l.inst); c != nil && l.scope == refOf(r.Scope) {
+		// A per person line paid as of an earlier period is explained
+		// by that period's evaluation, which computed it.
+		ev = c
+	}
 	x.Steps = ev.steps(r, l.scope, l.inst, "")
 	// The lets the rule read, and the lets they read, each once, computed
 	// for the instance of their scope that holds the line's, as of the

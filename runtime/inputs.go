@@ -193,6 +193,12 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 	if r == nil {
 		return
 	}
+	if c := ev.lineSource(r, inst); c != nil && scope == refOf(r.Scope) {
+		// A per person line paid as of an earlier period read what that
+		// period's evaluation holds.
+		c.eachInput(r, scope, inst, emit)
+		return
+	}
 	var seenBuf [16]string
 	seen := seenBuf[:0]
 	isSeen := func(name string) bool {

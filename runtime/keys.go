@@ -49,6 +49,8 @@ func (ev *evaluation) appendInstanceName(b []byte, s scopeRef, i int) []byte {
 		return ev.appendRecKey(b, s.schema, i)
 	case compiler.PersonScope:
 		return appendEscaped(b, ev.persons[i])
+	case compiler.GroupScope:
+		return ev.appendGroupName(b, s.group, i)
 	}
 	return append(b, ev.cal.label(s.kind, i)...)
 }

@@ -177,8 +177,11 @@ func (ev *evaluation) canCount(rs *ruleCtx, stacked []*compiler.Rule) bool {
 // month, quarter, year and the term (the one its month is in); a record's
 // and a person's lie in a person.
 func countable(from, to scopeRef) bool {
-	if to.kind.IsTime() {
+	switch {
+	case to.kind.IsTime():
 		return true
+	case to.kind == compiler.GroupScope:
+		return from == to || from.kind == compiler.RecordScope && to.group.Holds(from.schema)
 	}
 	return to.kind == compiler.PersonScope && (from.kind == compiler.RecordScope || from.kind == compiler.PersonScope)
 }
@@ -186,8 +189,11 @@ func countable(from, to scopeRef) bool {
 // countableScopes says at which scopes the lines of scope from can be
 // limited, for a message.
 func countableScopes(from scopeRef) string {
-	if from.kind == compiler.PersonScope {
+	switch from.kind {
+	case compiler.PersonScope:
 		return "per person, month, quarter, year or term"
+	case compiler.GroupScope:
+		return "per " + from.group.String() + ", month, quarter, year or term"
 	}
 	return "per month, quarter, year or term"
 }

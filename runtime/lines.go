@@ -258,6 +258,8 @@ func (ev *evaluation) personOf(s scopeRef, i int) string {
 		}
 	case compiler.PersonScope:
 		return ev.persons[i]
+	case compiler.GroupScope:
+		return ev.groupPerson(s.group, i)
 	}
 	return ""
 }

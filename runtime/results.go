@@ -32,6 +32,13 @@ type ruleState struct {
 	// or a mark (see due.go), and dueDates its due date.
 	due      []int32
 	dueDates []value.Date
+	// from holds, for a per person rule with lines, the last month of the
+	// as-of evaluation each person's line was taken from, or -1 for this
+	// evaluation (see personDue).
+	from []int32
+	// repeats holds, for a claim-once rule, the records that qualified
+	// after their group's first (see once.go).
+	repeats []repeat
 	// lazy is set for lets: an instance is evaluated when first read, so a
 	// value nothing needs (such as a ratio over a year with no reviews) is
 	// never computed. once guards each instance's computation.

@@ -41,6 +41,9 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 		worker = func() func(int) { return ev.memoWorker(rs, st, plan).eval }
 	}
 	ev.runInstances(rs, n, worker)
+	if r.Once != nil {
+		ev.claimOnce(rs, st)
+	}
 	if r.Kind == lang.Standard {
 		ev.escalate(st)
 	}
@@ -49,6 +52,9 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	}
 	if r.Due != nil {
 		ev.noteDueOutside(rs, st)
+	}
+	if (rs.scope.kind == compiler.PersonScope || rs.scope.kind == compiler.GroupScope) && r.HasLines() {
+		ev.personDue(rs, st)
 	}
 	if rs.scope.kind == compiler.RecordScope {
 		st.compact()

@@ -18,10 +18,13 @@ import (
 type scopeRef struct {
 	kind   compiler.ScopeKind
 	schema *compiler.Schema
+	group  *compiler.Group
 }
 
 // refOf returns the scopeRef of a rule's scope.
-func refOf(s compiler.Scope) scopeRef { return scopeRef{kind: s.Kind, schema: s.Schema} }
+func refOf(s compiler.Scope) scopeRef {
+	return scopeRef{kind: s.Kind, schema: s.Schema, group: s.Group}
+}
 
 // count returns the number of instances of a scope in this evaluation.
 func (ev *evaluation) count(s scopeRef) int {
@@ -30,6 +33,8 @@ func (ev *evaluation) count(s scopeRef) int {
 		return len(ev.recs[s.schema])
 	case compiler.PersonScope:
 		return len(ev.persons)
+	case compiler.GroupScope:
+		return len(ev.groups[s.group].values)
 	case compiler.TermScope:
 		return 1
 	}
@@ -57,10 +62,12 @@ func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
 			return i
 		case compiler.PersonScope:
 			return int(ev.recs[from.schema][i].person)
+		case compiler.GroupScope:
+			return ev.groupOf(to.group, from.schema, i)
 		default:
 			return ev.cal.fromMonth(int(ev.recs[from.schema][i].month), to.kind)
 		}
-	case compiler.PersonScope:
+	case compiler.PersonScope, compiler.GroupScope:
 		return -1
 	default:
 		if !to.kind.IsTime() || to.kind < from.kind {
@@ -87,8 +94,8 @@ func wider(b, a scopeRef) bool {
 		return false
 	case a.kind == compiler.RecordScope:
 		return true
-	case b.kind == compiler.RecordScope || a.kind == compiler.PersonScope || b.kind == compiler.PersonScope:
-		return false
+	case b.kind == compiler.RecordScope || !a.kind.IsTime() || !b.kind.IsTime():
+		return false // people and groups line up with nothing but their records
 	}
 	return b.kind >= a.kind
 }
@@ -100,6 +107,8 @@ func (ev *evaluation) instanceName(s scopeRef, i int) string {
 		return ev.recKey(s.schema, i)
 	case compiler.PersonScope:
 		return string(appendEscaped(nil, ev.persons[i]))
+	case compiler.GroupScope:
+		return string(ev.appendGroupName(nil, s.group, i))
 	}
 	return ev.cal.label(s.kind, i)
 }
@@ -123,10 +132,37 @@ func (ev *evaluation) monthOf(s scopeRef, i int) int {
 			last = ev.personLast[i]
 		}
 		return max(last, 0)
+	case compiler.GroupScope:
+		return max(ev.groups[s.group].last[i], 0)
 	}
 	_, last := ev.cal.monthRange(s.kind, i)
 	return last
 }
+
+// span returns the first and last month of instance i of scope s: a
+// record's month, a person's first and last month with a record, or a
+// period's months.
+func (ev *evaluation) span(s scopeRef, i int) (first, last int) {
+	switch s.kind {
+	case compiler.RecordScope:
+		m := int(ev.recs[s.schema][i].month)
+		return m, m
+	case compiler.PersonScope:
+		if i < 0 || i >= len(ev.personLast) {
+			return 0, 0
+		}
+		return max(ev.personFirst[i], 0), max(ev.personLast[i], 0)
+	case compiler.GroupScope:
+		gi := ev.groups[s.group]
+		return max(gi.first[i], 0), max(gi.last[i], 0)
+	}
+	return ev.cal.monthRange(s.kind, i)
+}
+
+// spans reports whether the instances of scope s can run over several
+// settlement periods, so that a value read from one as of an earlier
+// period can differ from its value: periods, persons and groups.
+func spans(s scopeRef) bool { return s.kind != compiler.RecordScope }
 
 // activation resolves the names an expression reads for one instance.
 type activation struct {

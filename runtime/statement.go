@@ -337,6 +337,9 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		case lang.Flag:
 			s.Flags = ev.appendFlags(s.Flags, ri, st, per)
 		}
+		if r.Once != nil {
+			s.Flags = ev.appendRepeats(s.Flags, r, st, per)
+		}
 	}
 	// Lines in period order, then in the contract's rule order, then in
 	// record order (see lineRefs); keys that would repeat carry a date.

@@ -155,7 +155,7 @@ func Analyze(c *compiler.Contract, opt Options) (*Report, error) {
 		pb, sum := perPeriod(f)
 		term := meet(f(0, all), sum)
 		rb := RuleBound{Rule: r, PerPeriod: pb, Term: a.bound(term)}
-		if k := r.Scope.Kind; r.HasLines() && (k == compiler.RecordScope || k == compiler.PersonScope) {
+		if k := r.Scope.Kind; r.HasLines() && (k == compiler.RecordScope || instanceScope(k)) {
 			each := a.bound(a.amount(r, atOf(r, -1)))
 			rb.Each = &each
 		}

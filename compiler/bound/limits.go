@@ -211,7 +211,7 @@ func (a *analysis) adjIn(c *compiler.Rule, first, last int) Interval {
 		if !k.IsTime() {
 			cov := a.covered(c, first, last)
 			lim := a.limitAt(c, atOf(c, -1))
-			neg := mulEnds(maxEnd(negEnd(lim.Lo), zero), a.personsIn(first, last), 1)
+			neg := mulEnds(maxEnd(negEnd(lim.Lo), zero), a.instancesIn(c.Scope, first, last), 1)
 			return Interval{negEnd(addEnds(maxEnd(cov.Hi, zero), neg, 1)), zero}
 		}
 		sum := moneyZero()
@@ -235,10 +235,10 @@ func (a *analysis) adjIn(c *compiler.Rule, first, last int) Interval {
 	}
 	// A floor makes up the shortfall in its instance's last period.
 	if !k.IsTime() {
-		cov := a.personCovered(c)
+		cov := a.instanceCovered(c)
 		lim := a.limitAt(c, atOf(c, -1))
 		short := maxEnd(addEnds(lim.Hi, negEnd(cov.Lo), 1), zero)
-		return Interval{zero, mulEnds(short, a.personsIn(first, last), 1)}
+		return Interval{zero, mulEnds(short, a.instancesIn(c.Scope, first, last), 1)}
 	}
 	sum := moneyZero()
 	for i := 0; i < a.cal.Count(k); i++ {
@@ -253,11 +253,11 @@ func (a *analysis) adjIn(c *compiler.Rule, first, last int) Interval {
 	return sum
 }
 
-// personCovered returns the interval of what cap or floor c per person
-// covers for one person over the term.
-func (a *analysis) personCovered(c *compiler.Rule) Interval {
+// instanceCovered returns the interval of what cap or floor c per person
+// (or per group) covers for one person (or group) over the term.
+func (a *analysis) instanceCovered(c *compiler.Rule) Interval {
 	sum := moneyZero()
-	person := scopeAt{kind: compiler.PersonScope, inst: -1}
+	person := atOf(c, -1)
 	for _, r := range c.Covers {
 		v := a.read(r, person)
 		sum = add(sum, numOf(v))

@@ -76,7 +76,7 @@ func (a *analysis) extremes(r *compiler.Rule) (limLo, covHi End, ok bool) {
 	}
 	k := r.Scope.Kind
 	if !k.IsTime() {
-		if !inert(a.limitAt(r, atOf(r, -1)), a.personCovered(r)) {
+		if !inert(a.limitAt(r, atOf(r, -1)), a.instanceCovered(r)) {
 			return End{}, End{}, false
 		}
 		return limLo, covHi, ok

@@ -16,11 +16,18 @@ import (
 type scopeAt struct {
 	kind   compiler.ScopeKind
 	schema *compiler.Schema
+	group  *compiler.Group
 	inst   int
 }
 
 func atOf(r *compiler.Rule, inst int) scopeAt {
-	return scopeAt{kind: r.Scope.Kind, schema: r.Scope.Schema, inst: inst}
+	return scopeAt{kind: r.Scope.Kind, schema: r.Scope.Schema, group: r.Scope.Group, inst: inst}
+}
+
+// instanceScope reports whether a scope's instances are people or groups:
+// neither records nor periods.
+func instanceScope(k compiler.ScopeKind) bool {
+	return k == compiler.PersonScope || k == compiler.GroupScope
 }
 
 // analysis holds the state of one Analyze.
@@ -123,7 +130,7 @@ func (a *analysis) read(t *compiler.Rule, from scopeAt) val {
 			}
 			return a.sumOf(t, a.ruleVal(t, atOf(t, -1)), n)
 		}
-	case from.kind == compiler.RecordScope && tk == compiler.PersonScope:
+	case from.kind == compiler.RecordScope && instanceScope(tk):
 		return a.ruleVal(t, atOf(t, -1))
 	case from.kind == compiler.RecordScope && tk.IsTime():
 		return a.ruleVal(t, scopeAt{kind: tk, inst: -1})
@@ -160,9 +167,9 @@ func (a *analysis) read(t *compiler.Rule, from scopeAt) val {
 		return sum
 	case from.kind.IsTime() && tk == compiler.RecordScope:
 		return a.sumOf(t, a.ruleVal(t, atOf(t, -1)), a.recordsIn(t.Scope.Schema, from))
-	case from.kind == compiler.PersonScope && tk == compiler.PersonScope:
+	case instanceScope(from.kind) && from.kind == tk && from.group == t.Scope.Group:
 		return a.ruleVal(t, atOf(t, -1))
-	case from.kind == compiler.PersonScope && tk == compiler.RecordScope:
+	case instanceScope(from.kind) && tk == compiler.RecordScope:
 		return a.sumOf(t, a.ruleVal(t, atOf(t, -1)), a.recordsIn(t.Scope.Schema, from))
 	}
 	return top(fmt.Sprintf("%s read %s", t.Name, scopeWord(from)))
@@ -235,13 +242,16 @@ func (a *analysis) recordsInMonths(s *compiler.Schema, first, last int) End {
 	return intEnd(n*int64(periods), fmt.Sprintf("at most %d %s records in a period", n, s.Name))
 }
 
-// personsIn returns the most persons whose last record falls in months
-// first to last: each has a record there.
-func (a *analysis) personsIn(first, last int) End {
+// instancesIn returns the most persons or groups of scope s whose line
+// falls in months first to last: each falls in a period holding one of
+// their records.
+func (a *analysis) instancesIn(s compiler.Scope, first, last int) End {
 	n := intEnd(0)
-	for _, s := range a.c.TopSchemas() {
-		if s.PersonField != nil {
-			n = addEnds(n, a.recordsInMonths(s, first, last), 1)
+	for _, sc := range a.c.Schemas {
+		switch {
+		case s.Kind == compiler.PersonScope && sc.Parent == nil && sc.PersonField != nil,
+			s.Kind == compiler.GroupScope && s.Group.Holds(sc):
+			n = addEnds(n, a.recordsInMonths(sc, first, last), 1)
 		}
 	}
 	return n
@@ -253,8 +263,8 @@ func (a *analysis) linesIn(t *compiler.Rule, first, last int) Interval {
 	switch k := t.Scope.Kind; {
 	case k == compiler.RecordScope:
 		return scale(a.amount(t, atOf(t, -1)), a.recordsInMonths(t.Scope.Schema, first, last))
-	case k == compiler.PersonScope:
-		return scale(a.amount(t, atOf(t, -1)), a.personsIn(first, last))
+	case instanceScope(k):
+		return scale(a.amount(t, atOf(t, -1)), a.instancesIn(t.Scope, first, last))
 	case t.Instalments != 0:
 		sum := exact(new(apd.Decimal))
 		for i := 0; i < a.cal.Count(k); i++ {

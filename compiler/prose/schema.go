@@ -136,6 +136,8 @@ func Scope(s compiler.Scope) string {
 		return "Over the whole term"
 	case compiler.PersonScope:
 		return "For each person, over the term"
+	case compiler.GroupScope:
+		return "For each " + groupWords(s.Group) + ", over the term"
 	}
 	return "In each " + unit(s.Kind)
 }
@@ -148,6 +150,21 @@ func ScopeShort(s compiler.Scope) string {
 		return "each " + Name(s.Schema.Name)
 	case compiler.TermScope:
 		return "the whole term"
+	case compiler.GroupScope:
+		return "each " + groupWords(s.Group)
 	}
 	return "each " + unit(s.Kind)
+}
+
+// groupWords names one instance of a group: "cohort", "person and
+// outcome".
+func groupWords(g *compiler.Group) string {
+	names := make([]string, len(g.Fields))
+	for i, f := range g.Fields {
+		names[i] = Name(f)
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

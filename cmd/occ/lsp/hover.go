@@ -192,7 +192,7 @@ func ruleScope(u *unit, r *lang.Rule) string {
 	case r.For != nil:
 		written = "for " + r.For.Text
 	case r.Per != nil:
-		written = "per " + r.Per.Text
+		written = "per " + lang.JoinWords(r.Per)
 	}
 	var compiled string
 	if u.contract != nil {

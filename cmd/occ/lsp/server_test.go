@@ -479,7 +479,7 @@ func TestSession(t *testing.T) {
 
 		// At the start of a line in the payment's block: its clauses.
 		res = c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": pos(48, 2)})
-		if got := strings.Join(labels(res), " "); got != "for per when amount instalments split due" {
+		if got := strings.Join(labels(res), " "); got != "for per once when amount instalments split due" {
 			t.Errorf("completion of a payment's clause = %q", got)
 		}
 		// In the amount (now line 49), after `amount = `: names, among

@@ -1,0 +1,159 @@
+package runtime
+
+import (
+	"slices"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+
+	"github.com/occ-lang/occ/compiler"
+)
+
+// A group (compiler.Group) has one instance for each combination of its
+// fields' values among the records: `per person, outcome` runs once for
+// each person and outcome that some record has. A record belongs to the
+// instance of its values, each read from the record or the nearest record
+// it is nested in; a record with a blank value belongs to none. The
+// statement's evaluation numbers the instances in the order of their
+// values, so that output does not depend on input order, and its as-of
+// evaluations keep those numbers.
+
+// groupIndex holds the instances of one group in an evaluation.
+type groupIndex struct {
+	g *compiler.Group
+	// values holds each instance's field values, in order, and byKey each
+	// instance's number by its values joined with "\x00".
+	values [][]string
+	byKey  map[string]int32
+	// of holds, for each schema whose records lie in the group, each
+	// record's instance, or -1.
+	of map[*compiler.Schema][]int32
+	// first and last are each instance's first and last month with a
+	// record.
+	first, last []int
+}
+
+// indexGroups makes the index of each of the contract's groups: numbered
+// afresh for the statement's evaluation, with root's numbers for an as-of
+// one.
+func (ev *evaluation) indexGroups(root *evaluation) {
+	c := ev.p.c
+	if len(c.Groups) == 0 {
+		return
+	}
+	ev.groups = map[*compiler.Group]*groupIndex{}
+	for _, g := range c.Groups {
+		gi := &groupIndex{g: g, of: map[*compiler.Schema][]int32{}}
+		keys := map[*compiler.Schema][]string{}
+		for _, s := range c.Schemas {
+			fields, up, ok := g.Resolve(s)
+			if !ok {
+				continue
+			}
+			ks := make([]string, len(ev.recs[s]))
+			for j := range ev.recs[s] {
+				ks[j] = ev.groupKey(s, j, fields, up)
+			}
+			keys[s] = ks
+		}
+		if root != nil {
+			rg := root.groups[g]
+			gi.values, gi.byKey = rg.values, rg.byKey
+		} else {
+			gi.byKey = map[string]int32{}
+			var all []string
+			for _, ks := range keys {
+				for _, k := range ks {
+					if _, seen := gi.byKey[k]; !seen && k != "" {
+						gi.byKey[k] = -1
+						all = append(all, k)
+					}
+				}
+			}
+			slices.Sort(all)
+			for i, k := range all {
+				gi.byKey[k] = int32(i)
+				gi.values = append(gi.values, strings.Split(k[1:], "\x00"))
+			}
+		}
+		n := len(gi.values)
+		gi.first, gi.last = make([]int, n), make([]int, n)
+		for i := range n {
+			gi.first[i], gi.last[i] = -1, -1
+		}
+		for s, ks := range keys {
+			of := make([]int32, len(ks))
+			for j, k := range ks {
+				of[j] = -1
+				inst, ok := gi.byKey[k]
+				if k == "" || !ok {
+					continue
+				}
+				of[j] = inst
+				m := int(ev.recs[s][j].month)
+				if gi.first[inst] < 0 || m < gi.first[inst] {
+					gi.first[inst] = m
+				}
+				gi.last[inst] = max(gi.last[inst], m)
+			}
+			gi.of[s] = of
+		}
+		ev.groups[g] = gi
+	}
+}
+
+// groupKey returns the key of record j of schema s in a group whose fields
+// s reaches as fields, up parents up: "\x00" before each value, or "" when
+// a value is blank.
+func (ev *evaluation) groupKey(s *compiler.Schema, j int, fields []*compiler.Field, up []int) string {
+	var b strings.Builder
+	for k, f := range fields {
+		sc, i := s, j
+		for range up[k] {
+			i = int(ev.recs[sc][i].parent)
+			sc = sc.Parent
+		}
+		v, ok := ev.recs[sc][i].rec.Fields[f.Index].(types.String)
+		if !ok || v == "" {
+			return ""
+		}
+		b.WriteByte(0)
+		b.WriteString(string(v))
+	}
+	return b.String()
+}
+
+// groupOf returns the instance of group g record i of schema s belongs
+// to, or -1.
+func (ev *evaluation) groupOf(g *compiler.Group, s *compiler.Schema, i int) int {
+	gi := ev.groups[g]
+	if gi == nil {
+		return -1
+	}
+	of, ok := gi.of[s]
+	if !ok || i < 0 || i >= len(of) {
+		return -1
+	}
+	return int(of[i])
+}
+
+// appendGroupName appends the name of instance i of group g: its values,
+// escaped, joined with "/".
+func (ev *evaluation) appendGroupName(b []byte, g *compiler.Group, i int) []byte {
+	for k, v := range ev.groups[g].values[i] {
+		if k > 0 {
+			b = append(b, '/')
+		}
+		b = appendEscaped(b, v)
+	}
+	return b
+}
+
+// groupPerson returns the person of instance i of group g, when person is
+// one of its fields, or "".
+func (ev *evaluation) groupPerson(g *compiler.Group, i int) string {
+	if k := slices.Index(g.Fields, "person"); k >= 0 {
+		return ev.groups[g].values[i][k]
+	}
+	return ""
+}
