@@ -53,7 +53,7 @@ func (ck *checker) groupOf(clause string, words []lang.Word) (*Group, *lang.Word
 			return nil, w, fmt.Sprintf("%s is named twice after %s", w.Text, clause)
 		}
 		if _, isPeriod := periodWords[w.Text]; isPeriod {
-			return nil, w, fmt.Sprintf("a group is made of data fields, and %s is a period: a rule runs per a period or per fields, not both", w.Text)
+			return nil, w, fmt.Sprintf("%s is a period, not a data field: a rule runs per a period or per data fields, not both", w.Text)
 		}
 		var kind FieldKind
 		var holders []string

@@ -150,6 +150,9 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 				"add `for DATA`: an exclude removes records of one data"
 			return false
 		default:
+			if attempted(d, "per") || attempted(d, "for") {
+				return false // the clause is reported where it is written
+			}
 			ck.errorf(d.Name.Span, "missing-scope", "%s %s needs a scope", r.Kind, r.Name).Detail =
 				"add `for DATA` to run it for each record, or `per month` (quarter, year, term, period, person)"
 			return false

@@ -80,6 +80,15 @@ func TestMonthByMonth(t *testing.T) {
 			}
 		}
 	})
+	t.Run("groups", func(t *testing.T) {
+		// Claim once per person and outcome, caps and lines per group.
+		c := compileText(t, "contract.occ", []byte(groupsContract))
+		for seed := uint64(1); seed <= 3; seed++ {
+			for _, b := range checkMonthByMonth(t, c, randomGroupClaims(seed, 120), fmt.Sprint("seed ", seed)) {
+				t.Error(b)
+			}
+		}
+	})
 	for name, contract := range map[string]string{"service-credit-cap": serviceCredits, "allowance": allowanceContract} {
 		t.Run(name, func(t *testing.T) {
 			c := compileText(t, "contract.occ", []byte(contract))

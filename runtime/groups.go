@@ -157,3 +157,49 @@ func (ev *evaluation) groupPerson(g *compiler.Group, i int) string {
 	}
 	return ""
 }
+
+// groupIn returns the instance of scope to, a person or a group with some
+// of g's fields, holding instance i of group g, or -1.
+func (ev *evaluation) groupIn(g *compiler.Group, i int, to scopeRef) int {
+	vals := ev.groups[g].values[i]
+	switch to.kind {
+	case compiler.PersonScope:
+		k := slices.Index(g.Fields, "person")
+		if k < 0 {
+			return -1
+		}
+		if j, ok := slices.BinarySearch(ev.persons, vals[k]); ok {
+			return j
+		}
+	case compiler.GroupScope:
+		var b strings.Builder
+		for _, f := range to.group.Fields {
+			k := slices.Index(g.Fields, f)
+			if k < 0 {
+				return -1
+			}
+			b.WriteByte(0)
+			b.WriteString(vals[k])
+		}
+		if j, ok := ev.groups[to.group].byKey[b.String()]; ok {
+			return int(j)
+		}
+	}
+	return -1
+}
+
+// blankFields returns the fields of group g that record i of schema s has
+// blank, which keep it out of every instance.
+func (ev *evaluation) blankFields(g *compiler.Group, s *compiler.Schema, i int) []string {
+	fields, up, ok := g.Resolve(s)
+	if !ok {
+		return g.Fields
+	}
+	var out []string
+	for k, f := range fields {
+		if ev.groupKey(s, i, fields[k:k+1], up[k:k+1]) == "" {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
@@ -181,9 +182,23 @@ func countable(from, to scopeRef) bool {
 	case to.kind.IsTime():
 		return true
 	case to.kind == compiler.GroupScope:
-		return from == to || from.kind == compiler.RecordScope && to.group.Holds(from.schema)
+		return from == to || from.kind == compiler.RecordScope && to.group.Holds(from.schema) ||
+			from.kind == compiler.GroupScope && subGroup(to.group, from.group)
+	case to.kind == compiler.PersonScope && from.kind == compiler.GroupScope:
+		return slices.Contains(from.group.Fields, "person")
 	}
 	return to.kind == compiler.PersonScope && (from.kind == compiler.RecordScope || from.kind == compiler.PersonScope)
+}
+
+// subGroup reports whether every field of group a is one of b's: each
+// instance of b then lies in one of a.
+func subGroup(a, b *compiler.Group) bool {
+	for _, f := range a.Fields {
+		if !slices.Contains(b.Fields, f) {
+			return false
+		}
+	}
+	return true
 }
 
 // countableScopes says at which scopes the lines of scope from can be

@@ -48,7 +48,7 @@ func (ev *evaluation) claimOnce(rs *ruleCtx, st *ruleState) {
 		if g < 0 {
 			ev.failAt(rs, i, "once", nil, withCode(codeBlankOnce, fmt.Errorf(
 				"the record qualifies, but its %s is blank, so it cannot be told whether the claim was paid before: give every field of once per %s a value",
-				strings.Join(r.Once.Fields, " or "), r.Once)))
+				strings.Join(ev.blankFields(r.Once, s.schema, i), " and "), r.Once)))
 			st.fired[i], st.vals[i] = false, ev.zero
 			continue
 		}

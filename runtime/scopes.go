@@ -67,7 +67,9 @@ func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
 		default:
 			return ev.cal.fromMonth(int(ev.recs[from.schema][i].month), to.kind)
 		}
-	case compiler.PersonScope, compiler.GroupScope:
+	case compiler.GroupScope:
+		return ev.groupIn(from.group, i, to)
+	case compiler.PersonScope:
 		return -1
 	default:
 		if !to.kind.IsTime() || to.kind < from.kind {

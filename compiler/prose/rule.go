@@ -1,6 +1,7 @@
 package prose
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/occ-lang/occ/compiler"
@@ -113,6 +114,11 @@ func (w *Writer) Rule(r *compiler.Rule) (string, error) {
 		}
 	case lang.Let:
 		s = lead + ", " + RuleName(r) + " " + is("is", r.Value) + "."
+	}
+	if r.Once != nil {
+		g := groupWords(r.Once)
+		s += fmt.Sprintf(" It is paid once for each %s: of the %ss with the same %s, the first that qualifies is paid, and each later one is flagged and not paid.",
+			g, Name(r.Scope.Schema.Name), g)
 	}
 	return upperFirst(s) + rulePayers(w.c, r), err
 }
