@@ -11,17 +11,17 @@ import (
 // widened, and so how many times it is checked again.
 const maxWidened = 16
 
-// widenLiterals retries a check that failed, with whole-number literals
-// widened where CEL wants both sides alike: a branch of `? :` (cond ?
-// £5.00 : 0 is cond ? £5.00 : £0.00) and a side of == or != (review.hours
-// == 30 compares with 30.0). CEL's equality and choice take two values of
+// widenLiterals retries a check that failed, with whole numbers widened
+// where CEL wants both sides alike: a literal branch of `? :` (cond ?
+// £5.00 : 0 is cond ? £5.00 : £0.00), and a side of == or != (review.hours
+// == 30 compares with 30.0; review.hours == review.visits with
+// decimal(review.visits)). CEL's equality and choice take two values of
 // one type, and its evaluator compares with the left value's own Equal, so
 // a whole number is never compared with a decimal as such: it is turned
-// into a decimal, or money, by an explicit conversion in the expression,
-// which is exact. Only literals are widened, never a field or a param, and
-// only where a widening removes an error. It returns the checked
-// expression once no error is left, or nil, leaving the parsed expression
-// as it was.
+// into a decimal, or (a literal) into money, by an explicit conversion in
+// the expression, which is exact. Only where a widening removes an error is
+// it kept. It returns the checked expression once no error is left, or
+// nil, leaving the parsed expression as it was.
 func widenLiterals(env *cel.Env, p *parsed, errs int) *cel.Ast {
 	type site struct {
 		call ast.Expr
@@ -45,10 +45,8 @@ func widenLiterals(env *cel.Env, p *parsed, errs int) *cel.Ast {
 			return
 		}
 		for i := first; i < len(args); i++ {
-			if args[i].Kind() == ast.LiteralKind {
-				if _, ok := args[i].AsLiteral().(types.Int); ok {
-					sites = append(sites, site{x, i})
-				}
+			if isIntLiteral(args[i]) || first == 0 && args[i].Kind() != ast.LiteralKind {
+				sites = append(sites, site{x, i})
 			}
 		}
 	}))
@@ -67,7 +65,11 @@ func widenLiterals(env *cel.Env, p *parsed, errs int) *cel.Ast {
 		args := s.call.AsCall().Args()
 		lit := args[s.arg]
 		r, _ := info.GetOffsetRange(lit.ID())
-		for _, fn := range []string{"decimal", "money"} {
+		fns := []string{"decimal", "money"}
+		if !isIntLiteral(lit) {
+			fns = fns[:1] // a whole-number value compared with a decimal
+		}
+		for _, fn := range fns {
 			id := next
 			next++
 			info.SetOffsetRange(id, r)
@@ -88,4 +90,13 @@ func widenLiterals(env *cel.Env, p *parsed, errs int) *cel.Ast {
 		u.args[u.i] = u.lit
 	}
 	return nil
+}
+
+// isIntLiteral reports whether x is a whole-number literal.
+func isIntLiteral(x ast.Expr) bool {
+	if x.Kind() != ast.LiteralKind {
+		return false
+	}
+	_, ok := x.AsLiteral().(types.Int)
+	return ok
 }

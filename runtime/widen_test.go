@@ -52,3 +52,49 @@ payment c "C" {
 	}
 	wantRuleKeyAmounts(t, st, want)
 }
+
+// TestWholeNumberFieldEqualsDecimal: a whole-number field compared with a
+// decimal field, on either side of == or !=, compares the numbers. Worked
+// by hand: P1 has 3.0 hours and 3 visits (equal), P2 3.5 and 3, P3 0.0
+// and 0, so d (hours == visits) pays P1 and P3, e (visits != hours) P2
+// alone, and f (the month's 3 reviews less 3 == hours) P3 alone.
+func TestWholeNumberFieldEqualsDecimal(t *testing.T) {
+	contract := `contract "W" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data review "R" {
+  person text key
+  month  date key
+  hours  decimal 0 .. 400
+  visits int 0 .. 100
+}
+
+payment d "D" {
+  for    review
+  when   review.hours == review.visits
+  amount = £1.00
+}
+
+payment e "E" {
+  for    review
+  when   review.visits != review.hours
+  amount = £2.00
+}
+
+let reviews_in_month "Reviews in the month" {
+  per   month
+  value = count(review)
+}
+
+payment f "F" {
+  for    review
+  when   reviews_in_month - 3 == review.hours
+  amount = £3.00
+}
+`
+	csv := "person,month,hours,visits\nP1,2026-05-01,3.0,3\nP2,2026-05-01,3.5,3\nP3,2026-05-01,0.0,0\n"
+	st := mustEvalText(t, contract, "", "r.csv", csv)
+	wantRuleKeyAmounts(t, st, map[string]string{"d:P1": "1.00", "d:P3": "1.00", "e:P2": "2.00", "f:P3": "3.00"})
+}
