@@ -241,8 +241,9 @@ type Expression struct {
 	Reads    []string
 	Previous []string
 	// Inputs are the values a line built from the expression shows: the
-	// record fields (review.actual_hours), params and rules it reads, in the
-	// order they appear.
+	// record fields (review.actual_hours), params, rules and lags of rules
+	// (as their variables, @prev_NAME; see ParseLag) it reads, in the order
+	// they appear.
 	Inputs []string
 	// Vars are the variables the expression's environment declares.
 	Vars []string

@@ -594,7 +594,7 @@ func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
 			}
 		case ast.IdentKind:
 			n := x.AsIdent()
-			if ck.c.params[n] != nil || ck.c.rules[n] != nil {
+			if _, isLag := ParseLag(n); ck.c.params[n] != nil || ck.c.rules[n] != nil || isLag {
 				found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, n})
 			}
 		}

@@ -75,7 +75,7 @@ func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
 		return
 	}
 	switch {
-	case strings.HasPrefix(name, compiler.AllPrefix), isHistory(name), strings.HasPrefix(name, compiler.PrevPrefix),
+	case strings.HasPrefix(name, compiler.AllPrefix), isHistory(name), strings.HasPrefix(name, compiler.PrevPrefix), strings.HasPrefix(name, compiler.LagPrefix),
 		name == "first", name == "period_start", name == "period_end":
 		ip.kind = headAny
 		return
@@ -275,6 +275,10 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 				continue
 			}
 			if _, isRec := v.(*value.Record); isRec {
+				continue
+			}
+			if l, isLag := compiler.ParseLag(ip.head); isLag {
+				add(l.String(), v.(ref.Val)) // as the contract writes it
 				continue
 			}
 			if strings.HasPrefix(ip.head, "@") {
