@@ -123,8 +123,9 @@ type Result struct {
 	// declares two or more, none for one payer's forecast.
 	Payers []PayerInfo
 	// Payer is the payer whose forecast this is (Options.Payer), or ""
-	// for the whole contract's.
-	Payer string
+	// for the whole contract's; PayerTitle is its title.
+	Payer      string
+	PayerTitle string
 }
 
 // ContractInfo identifies the contract forecast.
@@ -304,7 +305,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	}
 	res := &Result{Runs: opts.Runs, Seed: opts.Seed, Places: c.MinorUnits, Sensitivity: sens, Payers: w.payers}
 	if payer != nil {
-		res.Payer = payer.Name
+		res.Payer, res.PayerTitle = payer.Name, payer.Title
 	}
 	describeInputs(res, c, src, opts.Params)
 	res.Source.FirstMonth, res.Source.LastMonth = cal.monthLabel(dFirst), cal.monthLabel(dLast)
