@@ -70,13 +70,15 @@ type group struct {
 // the lines of rules lines and the adjustments of caps and floors limits
 // (in the order they apply). A cap or floor whose every instance that meets
 // the months lies within them bounds what it covers there by its limit;
-// any other adds its own adjustments' bounds.
+// any other adds its own adjustments' bounds. In an analysis of one
+// payer's parts, only a cap or floor for that payer bounds them by its
+// limit (see payers.go).
 func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interval {
 	var groups []*group
 	for _, r := range lines {
 		groups = append(groups, &group{items: map[*compiler.Rule]bool{r: true}, iv: a.linesIn(r, first, last)})
 	}
-	for _, c := range limits {
+	for _, c := range a.limitsFor(limits) {
 		covered := map[*compiler.Rule]bool{}
 		for _, r := range c.Covers {
 			covered[r] = true
@@ -84,7 +86,7 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 		for _, s := range a.stacked(c) {
 			covered[s] = true
 		}
-		if a.aligned(c, first, last) && !coversSanctions(c) {
+		if a.bindsParts(c) && a.aligned(c, first, last) && !coversSanctions(c) {
 			ok := true
 			var members []*group
 			for _, g := range groups {
@@ -114,7 +116,7 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 				continue
 			}
 		}
-		groups = append(groups, &group{items: map[*compiler.Rule]bool{c: true}, iv: a.adjIn(c, first, last)})
+		groups = append(groups, &group{items: map[*compiler.Rule]bool{c: true}, iv: a.limitAdjIn(c, first, last)})
 	}
 	sum := moneyZero()
 	for _, g := range groups {
@@ -259,8 +261,12 @@ func (a *analysis) personCovered(c *compiler.Rule) Interval {
 	sum := moneyZero()
 	person := scopeAt{kind: compiler.PersonScope, inst: -1}
 	for _, r := range c.Covers {
-		v := a.read(r, person)
-		sum = add(sum, numOf(v))
+		v := numOf(a.read(r, person))
+		if a.split() {
+			// The payer's parts of the person's lines of r.
+			v = a.partsOfSum(v, a.shareIn(r, 0, a.months-1), a.personLines(r))
+		}
+		sum = add(sum, v)
 	}
 	for _, s := range a.stacked(c) {
 		if s.Kind == lang.Cap {
