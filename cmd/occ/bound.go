@@ -176,6 +176,7 @@ func writeBoundText(w io.Writer, rep *bound.Report, opt bound.Options) {
 	if c.Budget != nil {
 		fmt.Fprintf(w, "Budget %s: %s\n", rep.Amount(c.Budget.Decimal().Apd()), budgetText(rep, c))
 	}
+	writeBoundPayers(w, rep)
 	if un := rep.Unbounded(); len(un) > 0 {
 		fmt.Fprintln(w, "\nNo finite bound:")
 		records := false
@@ -314,6 +315,11 @@ type boundReportJSON struct {
 		MayExceed bool   `json:"may_exceed"`
 	} `json:"budget,omitempty"`
 	Unbounded []string `json:"unbounded_rules"`
+	// Payers, for a contract several payers share, are each payer's
+	// bounds; SplitBounded says how a split that changes by date was
+	// bounded.
+	Payers       []payerBoundJSON `json:"payers,omitempty"`
+	SplitBounded string           `json:"split_bounded,omitempty"`
 }
 
 func extremeOut(x bound.Extreme) extremeJSON {
@@ -351,6 +357,10 @@ func boundJSON(rep *bound.Report, opt bound.Options) boundReportJSON {
 	}
 	for _, rb := range rep.Unbounded() {
 		out.Unbounded = append(out.Unbounded, rb.Rule.Name)
+	}
+	out.Payers = payersJSON(rep)
+	if len(out.Payers) > 0 {
+		out.SplitBounded = strings.ReplaceAll(splitNote(c), "\n", " ")
 	}
 	return out
 }

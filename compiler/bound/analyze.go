@@ -167,8 +167,21 @@ func Analyze(c *compiler.Contract, opt Options) (*Report, error) {
 			}
 			out = append(out, rb)
 		}
-		pb, sum := perPeriod(func(m0, m1 int) Interval { return a.total(lines, limits, m0, m1) })
-		return out, pb, a.bound(meet(a.total(lines, limits, 0, all), sum))
+		total := func(m0, m1 int) Interval { return a.total(lines, limits, m0, m1) }
+		if !a.split() && len(a.c.Payers) > 1 {
+			// The total is the sum of the payers' parts, so it lies
+			// within the sum of their bounds too: tighter where a cap
+			// for one payer limits its parts alone.
+			total = func(m0, m1 int) Interval {
+				parts := moneyZero()
+				for _, p := range a.c.Payers {
+					parts = add(parts, a.forPayer(p.Index).total(lines, limits, m0, m1))
+				}
+				return meet(a.total(lines, limits, m0, m1), parts)
+			}
+		}
+		pb, sum := perPeriod(total)
+		return out, pb, a.bound(meet(total(0, all), sum))
 	}
 	rep.Rules, rep.PerPeriod, rep.Term = rows(a)
 	rep.Payers = a.payerReport(rows)
