@@ -318,8 +318,11 @@ type boundReportJSON struct {
 	// Payers, for a contract several payers share, are each payer's
 	// bounds; SplitBounded says how a split that changes by date was
 	// bounded.
+	// SharedLimits are the caps and floors that limit every payer's
+	// parts together, which no one payer's bound is held to.
 	Payers       []payerBoundJSON `json:"payers,omitempty"`
 	SplitBounded string           `json:"split_bounded,omitempty"`
+	SharedLimits []string         `json:"shared_limits,omitempty"`
 }
 
 func extremeOut(x bound.Extreme) extremeJSON {
@@ -361,6 +364,7 @@ func boundJSON(rep *bound.Report, opt bound.Options) boundReportJSON {
 	out.Payers = payersJSON(rep)
 	if len(out.Payers) > 0 {
 		out.SplitBounded = strings.ReplaceAll(splitNote(c), "\n", " ")
+		out.SharedLimits = sharedLimits(c)
 	}
 	return out
 }

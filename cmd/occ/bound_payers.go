@@ -9,6 +9,7 @@ import (
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/bound"
 	"github.com/occ-lang/occ/compiler/prose"
+	"github.com/occ-lang/occ/lang"
 )
 
 // The bounds by payer of occ bound, for a contract several payers share.
@@ -20,7 +21,7 @@ func writeBoundPayers(w io.Writer, rep *bound.Report) {
 	if len(rep.Payers) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\nBy payer: each payer's parts of the lines and adjustments, each line's part within a minor unit of its share")
+	fmt.Fprintln(w, "\nBy payer: each payer's parts of the lines and adjustments (a part is within a minor unit of its share)")
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "payer\trule\tleast a period\tmost a period\tleast over the term\tmost over the term")
 	for _, pb := range rep.Payers {
@@ -42,6 +43,23 @@ func writeBoundPayers(w io.Writer, rep *bound.Report) {
 	if note := splitNote(rep.Contract); note != "" {
 		fmt.Fprintln(w, note)
 	}
+	if names := sharedLimits(rep.Contract); len(names) > 0 {
+		fmt.Fprintf(w, "%s limit every payer's parts together, not each payer's: a payer's bound is its share of what\n"+
+			"they allow, within a minor unit for each line they cover, where those lines are split alike; so it needs\n"+
+			"the most records a period can hold (--max-records).\n", strings.Join(names, ", "))
+	}
+}
+
+// sharedLimits names the caps and floors of a contract several payers
+// share that limit every payer's parts together.
+func sharedLimits(c *compiler.Contract) []string {
+	var out []string
+	for _, r := range c.Rules {
+		if (r.Kind == lang.Cap || r.Kind == lang.Floor) && r.Payer == nil {
+			out = append(out, r.Name)
+		}
+	}
+	return out
 }
 
 // periodText names the period an extreme is reached in, after a comma.

@@ -71,8 +71,8 @@ type group struct {
 // (in the order they apply). A cap or floor whose every instance that meets
 // the months lies within them bounds what it covers there by its limit;
 // any other adds its own adjustments' bounds. In an analysis of one
-// payer's parts, only a cap or floor for that payer bounds them by its
-// limit (see payers.go).
+// payer's parts, a cap or floor for that payer bounds them by its limit,
+// and one over every payer's by the payer's share of it (see payers.go).
 func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interval {
 	var groups []*group
 	for _, r := range lines {
@@ -86,7 +86,7 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 		for _, s := range a.stacked(c) {
 			covered[s] = true
 		}
-		if a.bindsParts(c) && a.aligned(c, first, last) && !coversSanctions(c) {
+		if (a.bindsParts(c) || c.Payer == nil) && a.aligned(c, first, last) && !coversSanctions(c) {
 			ok := true
 			var members []*group
 			for _, g := range groups {
@@ -101,7 +101,20 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 				}
 			}
 			if ok {
-				merged := &group{items: map[*compiler.Rule]bool{c: true}, iv: a.postIn(c, first, last)}
+				var iv Interval
+				if a.bindsParts(c) {
+					iv = a.postIn(c, first, last)
+				} else {
+					// One payer's parts under a cap or floor over every
+					// payer's: its parts of the lines and adjustment
+					// apart, or its share of what they come to together.
+					iv = a.limitAdjIn(c, first, last)
+					for _, g := range members {
+						iv = add(iv, g.iv)
+					}
+					iv = meet(iv, a.sharedPost(c, first, last))
+				}
+				merged := &group{items: map[*compiler.Rule]bool{c: true}, iv: iv}
 				var rest []*group
 				for _, g := range groups {
 					if contains1(members, g) {

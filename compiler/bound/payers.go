@@ -31,9 +31,12 @@ import (
 // the whole contract bounds the lines it covers; its adjustment is all
 // that payer's and no other payer's. A cap or floor over every payer's
 // parts limits the whole lines, not any one payer's part of them: a
-// payer's part of its adjustment is bounded like a line's, and the
-// payer's parts of the lines it covers are not otherwise bounded by its
-// limit (many small lines can each give one payer the odd penny).
+// payer's part of its adjustment is bounded like a line's. Where every
+// line it covers, and its adjustment, are split alike in an instance, a
+// payer's parts of them together are also within a minor unit a line of
+// its share of what they come to once the cap or floor is applied; but
+// with no bound on the number of lines this bounds nothing, as many small
+// lines can each give one payer the odd penny.
 
 // wholePayer is the payer index of an analysis of the whole contract.
 const wholePayer = -1
@@ -111,7 +114,7 @@ func (a *analysis) partOf(iv, share Interval) Interval {
 func (a *analysis) partsOfSum(iv, share Interval, n End) Interval {
 	unit := apd.New(1, -a.c.MinorUnits)
 	slack := mulEnds(point(unit), n, 1)
-	return a.partOf(add(iv, Interval{negEnd(slack), slack}), share)
+	return a.partOf(add(mul(iv, share), Interval{negEnd(slack), slack}), exact(apd.New(1, 0)))
 }
 
 // partsIn returns the interval of the payer's parts of line rule t's lines
@@ -194,7 +197,17 @@ func (a *analysis) limitAdjIn(c *compiler.Rule, first, last int) Interval {
 		return a.adjIn(c, first, last)
 	}
 	whole := a.forPayer(wholePayer).adjIn(c, first, last)
-	return a.partsOfSum(whole, a.shareIn(c, first, last), a.adjustmentsIn(c, first, last))
+	iv := a.partsOfSum(whole, a.shareIn(c, first, last), a.adjustmentsIn(c, first, last))
+	// Each adjustment has one sign, and so has each part of it: a cap
+	// takes away (over sanctions, gives back), a floor adds (over
+	// sanctions, takes away).
+	zero := intEnd(0)
+	if (c.Kind == lang.Cap) != coversSanctions(c) {
+		iv.Hi = minEnd(iv.Hi, zero)
+	} else {
+		iv.Lo = maxEnd(iv.Lo, zero)
+	}
+	return iv
 }
 
 // adjustmentsIn returns the most adjustments cap or floor c makes in
@@ -242,5 +255,100 @@ func (a *analysis) personLines(r *compiler.Rule) End {
 		return intEnd(int64(a.months)) // at most one instalment a month
 	default:
 		return intEnd(int64(a.cal.Count(k)))
+	}
+}
+
+// sharedPost returns the interval of the payer's parts of what cap or
+// floor c, over every payer's parts, and the lines and adjustments it
+// covers come to in months first to last once it is applied, instance by
+// instance: its share of the whole's amount there (postIn), within a
+// minor unit for each line and adjustment. It is unbounded where they are
+// not all split alike, with one share, in an instance.
+func (a *analysis) sharedPost(c *compiler.Rule, first, last int) Interval {
+	whole := a.forPayer(wholePayer)
+	k := c.Scope.Kind
+	sum := moneyZero()
+	for i := 0; i < a.cal.Count(k); i++ {
+		f, l := a.cal.MonthRange(k, i)
+		if f < first || l > last {
+			continue
+		}
+		share, ok := a.commonShare(c, f, l)
+		if !ok {
+			return unbounded(c.Name + " covers lines split unlike its adjustments")
+		}
+		n := addEnds(a.linesCovered(c, f, l), intEnd(1), 1)
+		sum = add(sum, a.partsOfSum(whole.postIn(c, f, l), exact(share), n))
+	}
+	return sum
+}
+
+// commonShare returns the payer's share of cap or floor c's adjustments
+// in months first to last, and whether it is its share of every line c
+// covers there too: one share in every settlement period, and no cap or
+// floor for one payer stacked below c.
+func (a *analysis) commonShare(c *compiler.Rule, first, last int) (*apd.Decimal, bool) {
+	for _, s := range a.stacked(c) {
+		if s.Payer != nil {
+			return nil, false
+		}
+	}
+	settle := a.c.Settlement
+	var share *apd.Decimal
+	for p := a.cal.InstanceOf(settle, first); p <= a.cal.InstanceOf(settle, last); p++ {
+		day, _ := a.cal.Dates(settle, p)
+		for _, r := range append([]*compiler.Rule{c}, append(c.Covers, a.stacked(c)...)...) {
+			s := a.c.SplitOn(r, day).Shares[a.payer].Apd()
+			if share == nil {
+				share = s
+			} else if s.Cmp(share) != 0 {
+				return nil, false
+			}
+		}
+	}
+	return share, share != nil
+}
+
+// linesCovered returns the most lines and adjustments cap or floor c
+// covers in months first to last: its rules' lines and the adjustments
+// of the caps and floors stacked below it.
+func (a *analysis) linesCovered(c *compiler.Rule, first, last int) End {
+	n := intEnd(0)
+	for _, r := range c.Covers {
+		n = addEnds(n, a.lineCount(r, first, last), 1)
+	}
+	for _, s := range a.stacked(c) {
+		n = addEnds(n, a.adjustmentsIn(s, first, last), 1)
+	}
+	return n
+}
+
+// lineCount returns the most lines of rule t falling in months first to
+// last.
+func (a *analysis) lineCount(t *compiler.Rule, first, last int) End {
+	switch k := t.Scope.Kind; {
+	case k == compiler.RecordScope:
+		return a.recordsInMonths(t.Scope.Schema, first, last)
+	case k == compiler.PersonScope:
+		return a.personsIn(first, last)
+	case t.Instalments != 0:
+		n := int64(0)
+		for i := 0; i < a.cal.Count(k); i++ {
+			from, to := a.cal.MonthRange(k, i)
+			for m := from; m <= to; m += a.cal.MonthsPer(t.Instalments) {
+				if m >= first && m <= last {
+					n++
+				}
+			}
+		}
+		return intEnd(n)
+	default:
+		n := int64(0)
+		for i := 0; i < a.cal.Count(k); i++ {
+			if _, m := a.cal.MonthRange(k, i); m >= first && m <= last {
+				n++
+			}
+		}
+		return intEnd(n)
 	}
 }

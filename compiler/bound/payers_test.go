@@ -3,6 +3,7 @@ package bound_test
 import (
 	"context"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/cockroachdb/apd/v3"
@@ -39,7 +40,13 @@ payment outcome "Outcome fee" {
 
 func compileShared(t *testing.T, rules string) *compiler.Contract {
 	t.Helper()
-	_, c, ds := compiler.CompileSources([]compiler.Source{{Name: "shared.occ", Text: []byte(sharedHeader + rules)}})
+	src := sharedHeader + rules
+	if fee, ok := strings.CutPrefix(rules, "\n// fee "); ok {
+		// The contract's fee, written on the rules' first line.
+		fee, _, _ = strings.Cut(fee, "\n")
+		src = strings.Replace(src, "param fee = £100.01", "param fee = "+fee, 1)
+	}
+	_, c, ds := compiler.CompileSources([]compiler.Source{{Name: "shared.occ", Text: []byte(src)}})
 	if c == nil || ds.HasErrors() {
 		t.Fatalf("does not compile: %v", ds)
 	}
@@ -163,8 +170,10 @@ payment hours "Hours" {
 
 // payerContracts are contracts two payers share, for the soundness
 // property: by-date splits, a rule's own split, caps for one payer and
-// for both, a floor, a sanction and lines of a few pence, whose parts
-// round most.
+// for both, a floor, a sanction and lines of a penny, whose parts round
+// most: each 1p line is the council's alone at 60/40, so under a cap of
+// 3p on four of them the council pays 4p less its 1p part of the 1p
+// adjustment, 3p, not 60% of 3p.
 var payerContracts = map[string]string{
 	"payer cap": `
 payment bonus "Health bonus" {
@@ -199,6 +208,37 @@ cap all_cap "Everything at most £9,000.00 a quarter" {
   per    quarter
   covers outcome, pennies
   limit  = £9,000.00
+}
+`,
+	"whole cap": `
+payment pennies "A penny a unit" {
+  for    claim
+  amount = £0.01 * claim.units
+}
+
+cap all_cap "Everything at most £1,000.00 a month" {
+  per    month
+  covers outcome, pennies
+  limit  = £1,000.00
+}
+
+floor all_floor "At least £0.05 a quarter" {
+  per    quarter
+  covers pennies
+  limit  = £0.05
+}
+`,
+	"pennies capped": `
+// fee £0.00
+payment penny "A penny a claim" {
+  for    claim
+  amount = £0.01
+}
+
+cap penny_cap "Pennies at most £0.03 a month" {
+  per    month
+  covers penny
+  limit  = £0.03
 }
 `,
 	"sanction and floor": `
