@@ -65,7 +65,9 @@ data:
     units: {categorical: {1: 0.5, 2: 0.3, 3: 0.2}}
 `
 
-func statsAll(s Stats) []value.Decimal { return []value.Decimal{s.Mean, s.P10, s.P50, s.P90, s.Min, s.Max} }
+func statsAll(s Stats) []value.Decimal {
+	return []value.Decimal{s.Mean, s.P10, s.P50, s.P90, s.Min, s.Max}
+}
 
 // TestForecastByPayerByHand checks the totals by payer against figures
 // worked by hand. Every run has 3 claims a month of £100.01. At 60/40
