@@ -37,7 +37,7 @@ func writeBoundPayers(w io.Writer, rep *bound.Report) {
 	tw.Flush()
 	fmt.Fprintln(w)
 	for _, pb := range rep.Payers {
-		fmt.Fprintf(w, "%s pays at most %s a period%s and %s over the term\n", payerTitle(pb.Payer), amountText(rep, pb.PerPeriod.Most),
+		fmt.Fprintf(w, "%s: the most a period %s%s, over the term %s\n", payerTitle(pb.Payer), amountText(rep, pb.PerPeriod.Most),
 			periodText(pb.PerPeriod.Most), amountText(rep, pb.Term.Most))
 	}
 	if note := splitNote(rep.Contract); note != "" {
