@@ -39,7 +39,10 @@ and the header's budget is compared with the most over the term. A rule with
 no finite bound is named with the reason; the contract declares no maximum
 number of records in a period, so give one with --max-records to bound rules
 per record. The bounds are sound: no evaluation on valid data goes beyond
-them. Exit 0; with --strict, 1 when some rule has no finite bound.`,
+them. A contract several payers share also gets each payer's bounds: its
+parts of each rule's lines and of the total, with the split in force in
+each period (docs/bound.md#by-payer). Exit 0; with --strict, 1 when some
+rule has no finite bound.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]

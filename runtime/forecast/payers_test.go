@@ -251,3 +251,35 @@ func TestForecastSettledByPayer(t *testing.T) {
 		t.Errorf("the council's term: %s, want 510.06", got)
 	}
 }
+
+// TestForecastByPayerHTML: the board paper has a section of the totals by
+// payer, named by their titles, only when the contract has payers.
+func TestForecastByPayerHTML(t *testing.T) {
+	c := compileSource(t, "shared.occ", sharedContract)
+	res := run(t, c, parse(t, c, sharedFixed), Options{Runs: 3, Seed: 1})
+	var page strings.Builder
+	if err := res.WriteHTML(&page, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`<section id="payers">`, `<td>Example City Council (council)</td><td>£510.09</td>`, `<td>2026-06 NHS Example ICB (icb)</td><td>£100.00</td>`} {
+		if !strings.Contains(page.String(), s) {
+			t.Errorf("the page has no %s", s)
+		}
+	}
+	one := run(t, c, parse(t, c, sharedFixed), Options{Runs: 3, Seed: 1, Payer: "icb"})
+	page.Reset()
+	if err := one.WriteHTML(&page, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "The forecast of NHS Example ICB (icb) alone") || strings.Contains(page.String(), `id="payers"`) {
+		t.Error("the ICB's page does not say whose it is, or has totals by payer")
+	}
+	oc, sc := outcomesScenario(t)
+	page.Reset()
+	if err := run(t, oc, sc, Options{Runs: 2, Seed: 1}).WriteHTML(&page, HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page.String(), `id="payers"`) {
+		t.Error("a contract with one payer has a section by payer")
+	}
+}
