@@ -70,14 +70,20 @@ func (a *analysis) split() bool { return a.payer != wholePayer }
 // shareIn returns the interval of the payer's share of rule r's lines, or
 // of a cap's or floor's adjustments, in the settlement periods that meet
 // months first to last: the least and the most of the shares in force in
-// them. A cap or floor for one payer gives that payer all of its
-// adjustments and the others none.
+// them (in any period of the term for a rule whose lines fall due on a
+// date of their own). A cap or floor for one payer gives that payer all
+// of its adjustments and the others none.
 func (a *analysis) shareIn(r *compiler.Rule, first, last int) Interval {
 	if r.Payer != nil && (r.Kind == lang.Cap || r.Kind == lang.Floor) {
 		if r.Payer.Index == a.payer {
 			return exact(apd.New(1, 0))
 		}
 		return exact(new(apd.Decimal))
+	}
+	if r.Due != nil {
+		// A line that falls due on a date of its own may fall in any
+		// period of the term, under any of its splits.
+		first, last = 0, a.months-1
 	}
 	settle := a.c.Settlement
 	var lo, hi *apd.Decimal
@@ -291,6 +297,11 @@ func (a *analysis) commonShare(c *compiler.Rule, first, last int) (*apd.Decimal,
 	for _, s := range a.stacked(c) {
 		if s.Payer != nil {
 			return nil, false
+		}
+	}
+	for _, r := range c.Covers {
+		if r.Due != nil {
+			return nil, false // its lines may fall under another split
 		}
 	}
 	settle := a.c.Settlement
