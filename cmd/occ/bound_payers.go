@@ -62,7 +62,7 @@ func sharedLimits(c *compiler.Contract) []string {
 	return out
 }
 
-// periodText names the period an extreme is reached in, after a comma.
+// periodText names, in brackets, the period an extreme is reached in.
 func periodText(x bound.Extreme) string {
 	if !x.Finite || x.Period == "" {
 		return ""
