@@ -39,7 +39,10 @@ and the header's budget is compared with the most over the term. A rule with
 no finite bound is named with the reason; the contract declares no maximum
 number of records in a period, so give one with --max-records to bound rules
 per record. The bounds are sound: no evaluation on valid data goes beyond
-them. Exit 0; with --strict, 1 when some rule has no finite bound.`,
+them. A contract several payers share also gets each payer's bounds: its
+parts of each rule's lines and of the total, with the split in force in
+each period (docs/bound.md#by-payer). Exit 0; with --strict, 1 when some
+rule has no finite bound.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
@@ -176,6 +179,7 @@ func writeBoundText(w io.Writer, rep *bound.Report, opt bound.Options) {
 	if c.Budget != nil {
 		fmt.Fprintf(w, "Budget %s: %s\n", rep.Amount(c.Budget.Decimal().Apd()), budgetText(rep, c))
 	}
+	writeBoundPayers(w, rep)
 	if un := rep.Unbounded(); len(un) > 0 {
 		fmt.Fprintln(w, "\nNo finite bound:")
 		records := false
@@ -314,6 +318,14 @@ type boundReportJSON struct {
 		MayExceed bool   `json:"may_exceed"`
 	} `json:"budget,omitempty"`
 	Unbounded []string `json:"unbounded_rules"`
+	// Payers, for a contract several payers share, are each payer's
+	// bounds; SplitBounded says how a split that changes by date was
+	// bounded.
+	// SharedLimits are the caps and floors that limit every payer's
+	// parts together, which no one payer's bound is held to.
+	Payers       []payerBoundJSON `json:"payers,omitempty"`
+	SplitBounded string           `json:"split_bounded,omitempty"`
+	SharedLimits []string         `json:"shared_limits,omitempty"`
 }
 
 func extremeOut(x bound.Extreme) extremeJSON {
@@ -351,6 +363,11 @@ func boundJSON(rep *bound.Report, opt bound.Options) boundReportJSON {
 	}
 	for _, rb := range rep.Unbounded() {
 		out.Unbounded = append(out.Unbounded, rb.Rule.Name)
+	}
+	out.Payers = payersJSON(rep)
+	if len(out.Payers) > 0 {
+		out.SplitBounded = strings.ReplaceAll(splitNote(c), "\n", " ")
+		out.SharedLimits = sharedLimits(c)
 	}
 	return out
 }

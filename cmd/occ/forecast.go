@@ -45,7 +45,10 @@ type forecastParams struct {
 	workers     int
 	quiet       bool
 	ledger      string
-	limits      data.Limits
+	// payer, when set, makes the forecast that payer's (see
+	// forecast.Options.Payer).
+	payer  string
+	limits data.Limits
 }
 
 func newForecastCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -100,6 +103,7 @@ far plus the forecast of the rest.`,
 	f.StringVar(&p.date, "date", "", "the date the --html board paper is dated, yyyy-mm-dd (default: none shown; never the clock)")
 	f.IntVar(&p.workers, "workers", 0, "runs evaluated at once (default: one per CPU); the output does not depend on it")
 	f.BoolVarP(&p.quiet, "quiet", "q", false, "draw no progress line while the runs are made")
+	f.StringVar(&p.payer, "payer", "", "forecast this payer's part alone: every amount is the payer's parts of the lines (docs/language.md#payers)")
 	f.StringVar(&p.ledger, "ledger", "", "report the periods this settlement ledger has settled as paid, and forecast the rest: a file or postgres://...")
 	addDiagnosticsFlag(cmd, &p.diagnostics)
 	addDataLimitFlags(f, &p.limits)
@@ -122,6 +126,9 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 	stderr = quiet(stderr, p.quiet)
 	c, contractSrc, err := compileSpec(p.spec, stderr, p.diagnostics)
 	if err != nil {
+		return err
+	}
+	if err := checkPayer(c, p.payer); err != nil {
 		return err
 	}
 	if p.html != "" || p.xlsx != "" {
@@ -160,7 +167,7 @@ func runForecast(ctx context.Context, p *forecastParams, stdout, stderr io.Write
 		return err
 	}
 	if p.ledger != "" {
-		if opts.Settled, err = ledgerSettled(ctx, p.ledger, c); err != nil {
+		if opts.Settled, err = ledgerSettled(ctx, p.ledger, c, p.payer); err != nil {
 			return err
 		}
 	}
@@ -211,7 +218,7 @@ func checkForecastParams(p *forecastParams) error {
 // forecastOptions reads --set and --vary into the options of a forecast
 // of contract c on data from src.
 func forecastOptions(c *compiler.Contract, src forecast.Source, p *forecastParams) (forecast.Options, error) {
-	opts := forecast.Options{Runs: p.runs, Seed: p.seed, Workers: p.workers, Periods: p.periods}
+	opts := forecast.Options{Runs: p.runs, Seed: p.seed, Workers: p.workers, Periods: p.periods, Payer: p.payer}
 	sets, err := parseSet(p.set)
 	if err != nil {
 		return opts, err

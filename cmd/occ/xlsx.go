@@ -684,6 +684,7 @@ var (
 	xlsxChanceCols        = []xlsxCol{{"Rule", 18}, {"Kind", 9}, {"Title", 36}, {"Period", 22}, {"Runs", 10}, {"Chance", 10}}
 	xlsxSweepCols         = append([]xlsxCol{{"Name", 18}, {"Kind", 8}, {"Value", 14}}, xlsxStatsCols...)
 	xlsxForecastParamCols = []xlsxCol{{"Name", 22}, {"Kind", 8}, {"Value", 18}, {"Set", 8}}
+	xlsxPayerCols         = append(append([]xlsxCol{{"Payer", 14}, {"Title", 30}, {"Period", 22}, {"From", 11}, {"To", 11}}, xlsxStatsCols...), xlsxCol{"Basis", 10})
 )
 
 // statsCells are the cells of statistics, in the order of xlsxStatsCols.
@@ -717,7 +718,13 @@ func forecastXLSX(w io.Writer, r *forecast.Result, opts xlsxOptions) error {
 	chanceSheets := b.sheetNames("Chances", chances)
 	sweepSheets := b.sheetNames("Sensitivity", len(steps))
 	paramSheets := b.sheetNames("Params", len(r.Params)+len(r.Vars))
-	if err := b.addSheets("Summary", periodSheets, binSheets, chanceSheets, sweepSheets, paramSheets); err != nil {
+	// A contract several payers share has each payer's totals, for the
+	// term and by period, on sheets of their own.
+	var payerSheets []string
+	if len(r.Payers) > 0 {
+		payerSheets = b.sheetNames("By payer", len(r.Payers)*(1+len(r.Periods)))
+	}
+	if err := b.addSheets("Summary", periodSheets, payerSheets, binSheets, chanceSheets, sweepSheets, paramSheets); err != nil {
 		return err
 	}
 	err = forecastSummary(b, r)
@@ -731,6 +738,23 @@ func forecastXLSX(w io.Writer, r *forecast.Result, opts xlsxOptions) error {
 				}
 				for _, k := range p.ByKind {
 					if err := add(append(append([]any{p.Period, xlsxDate(p.From), xlsxDate(p.To), k.Kind}, statsCells(k.Stats)...), p.Basis())...); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	}
+	if err == nil && len(payerSheets) > 0 {
+		err = b.fill(payerSheets, xlsxPayerCols, func(add func(...any) error) error {
+			// The term first, with no basis, then each period.
+			for i, p := range append([]forecast.PeriodResult{r.Term}, r.Periods...) {
+				basis := p.Basis()
+				if i == 0 {
+					basis = ""
+				}
+				for _, ps := range p.ByPayer {
+					if err := add(append(append([]any{ps.Payer, ps.Title, p.Period, xlsxDate(p.From), xlsxDate(p.To)}, statsCells(ps.Stats)...), basis)...); err != nil {
 						return err
 					}
 				}
@@ -825,6 +849,9 @@ func forecastSummary(b *xlsxBook, r *forecast.Result) error {
 	if r.Settled > 0 {
 		fm.field("Settled (as paid)", strings.Join(r.SettledPeriods(), ", "))
 	}
+	if r.Payer != "" {
+		fm.field("Payer", r.Payer+" ("+r.PayerTitle+"): each amount is this payer's part of the lines")
+	}
 	fm.field("Percentiles", forecast.PercentileMethod)
 	fm.heading("File", "SHA-256")
 	for _, f := range r.Source.Files {
@@ -838,6 +865,13 @@ func forecastSummary(b *xlsxBook, r *forecast.Result) error {
 	fm.line(0, append([]any{"total"}, statsCells(r.Term.Total)...)...)
 	for _, k := range r.Term.ByKind {
 		fm.line(0, append([]any{k.Kind}, statsCells(k.Stats)...)...)
+	}
+	if len(r.Term.ByPayer) > 0 {
+		head[0] = "Payer"
+		fm.heading(head...)
+		for _, p := range r.Term.ByPayer {
+			fm.line(0, append([]any{p.Payer}, statsCells(p.Stats)...)...)
+		}
 	}
 	fm.heading("Rule", "Kind", "Title", "Runs", "Chance")
 	for _, ch := range append(slices.Clip(r.Caps), r.Standards...) {

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/occ-lang/occ/compiler"
@@ -810,5 +811,61 @@ func benchmarkStatementXLSX(b *testing.B, opts ...runtime.Option) {
 		if err := writeStatementXLSX(io.Discard, st, nil, xlsxOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestForecastXLSXByPayer: a contract two payers share has a By payer
+// sheet, after By period: each payer's statistics for the term and then
+// each period, and a table of them on the Summary. Every run of the
+// scenario pays the council £180.03, £180.03 and £150.03 and the ICB
+// £100.00 a month (testdata/script/forecast_payers.txtar works them).
+func TestForecastXLSXByPayer(t *testing.T) {
+	dir := t.TempDir()
+	ar, err := txtar.ParseFile("../../testdata/script/forecast_payers.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range ar.Files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "forecast.xlsx")
+	if code, _, stderr := evalRun(t, "forecast", filepath.Join(dir, "contract.occ"), "--scenario", filepath.Join(dir, "scenario.yaml"), "--runs", "3", "-q", "--xlsx", out); code != 0 {
+		t.Fatalf("forecast: exit %d: %s", code, stderr)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "Summary,By period,By payer,Distribution,Chances,Sensitivity,Params" {
+		t.Fatalf("sheets %s", got)
+	}
+	checkTableSheet(t, f, "By payer", xlsxPayerCols, 2*4)
+	rows, _ := f.GetRows("By payer", excelize.Options{RawCellValue: true})
+	for i, want := range [][]string{
+		{"council", "Example City Council", "term", "510.09", ""},
+		{"icb", "NHS Example ICB", "term", "300", ""},
+		{"council", "Example City Council", "2026-04", "180.03", "forecast"},
+		{"icb", "NHS Example ICB", "2026-06", "100", "forecast"},
+	} {
+		row := []int{1, 2, 3, 8}[i]
+		r := rows[row]
+		basis := ""
+		if len(r) > 11 {
+			basis = r[11]
+		}
+		if r[0] != want[0] || r[1] != want[1] || r[2] != want[2] || !sameNumber(r[5], want[3]) || basis != want[4] {
+			t.Errorf("By payer row %d: %q, want %q", row+1, r, want)
+		}
+	}
+	sum, _ := f.GetRows("Summary", excelize.Options{RawCellValue: true})
+	found := false
+	for _, r := range sum {
+		found = found || len(r) >= 7 && r[0] == "council" && sameNumber(r[1], "510.09")
+	}
+	if !found {
+		t.Error("the Summary has no row for the council's total")
 	}
 }

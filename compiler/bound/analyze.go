@@ -61,6 +61,10 @@ type Report struct {
 	Rules     []RuleBound
 	PerPeriod Bound
 	Term      Bound
+	// Payers are the bounds of each payer's parts, in the order the
+	// contract declares them, when it declares two payers or more (see
+	// payers.go); nil otherwise.
+	Payers []PayerBound
 }
 
 // Unbounded returns the rules whose most or least has no finite bound.
@@ -80,7 +84,7 @@ func newAnalysis(c *compiler.Contract, opt Options) (*analysis, error) {
 		return nil, fmt.Errorf("the contract has no term")
 	}
 	a := &analysis{c: c, cal: cal, params: map[string]ref.Val{}, maxRecs: map[string]int64{},
-		months: cal.Count(compiler.MonthScope), vals: map[valKey]val{}, busy: map[valKey]bool{}}
+		months: cal.Count(compiler.MonthScope), vals: map[valKey]val{}, busy: map[valKey]bool{}, payer: wholePayer}
 	for _, p := range c.Params {
 		a.params[p.Name] = p.Default
 	}
@@ -124,46 +128,63 @@ func Analyze(c *compiler.Contract, opt Options) (*Report, error) {
 		rep.Periods = append(rep.Periods, a.cal.Label(settle, p))
 	}
 	lines, limits := a.lineRules(), a.limits()
-	perPeriod := func(f func(m0, m1 int) Interval) (Bound, Interval) {
-		var b Bound
-		sum := moneyZero()
-		for p := 0; p < n; p++ {
-			m0, m1 := a.cal.MonthRange(settle, p)
-			iv := f(m0, m1)
-			sum = add(sum, iv)
-			if p < first || p > last {
-				continue
+	rows := func(a *analysis) ([]RuleBound, Bound, Bound) {
+		perPeriod := func(f func(m0, m1 int) Interval) (Bound, Interval) {
+			var b Bound
+			sum := moneyZero()
+			for p := 0; p < n; p++ {
+				m0, m1 := a.cal.MonthRange(settle, p)
+				iv := f(m0, m1)
+				sum = add(sum, iv)
+				if p < first || p > last {
+					continue
+				}
+				label := a.cal.Label(settle, p)
+				if p == first || cmpEnd(iv.Hi, endOf(b.Most, 1)) > 0 {
+					b.Most = a.extreme(iv.Hi, label)
+				}
+				if p == first || cmpEnd(iv.Lo, endOf(b.Least, -1)) < 0 {
+					b.Least = a.extreme(iv.Lo, label)
+				}
 			}
-			label := a.cal.Label(settle, p)
-			if p == first || cmpEnd(iv.Hi, endOf(b.Most, 1)) > 0 {
-				b.Most = a.extreme(iv.Hi, label)
+			return b, sum
+		}
+		all := a.months - 1
+		var out []RuleBound
+		for _, r := range append(append([]*compiler.Rule(nil), lines...), limits...) {
+			var f func(m0, m1 int) Interval
+			if r.HasLines() {
+				f = func(m0, m1 int) Interval { return a.linesIn(r, m0, m1) }
+			} else {
+				f = func(m0, m1 int) Interval { return a.limitAdjIn(r, m0, m1) }
 			}
-			if p == first || cmpEnd(iv.Lo, endOf(b.Least, -1)) < 0 {
-				b.Least = a.extreme(iv.Lo, label)
+			pb, sum := perPeriod(f)
+			term := meet(f(0, all), sum)
+			rb := RuleBound{Rule: r, PerPeriod: pb, Term: a.bound(term)}
+			if k := r.Scope.Kind; !a.split() && r.HasLines() && (k == compiler.RecordScope || instanceScope(k)) {
+				each := a.bound(a.amount(r, atOf(r, -1)))
+				rb.Each = &each
+			}
+			out = append(out, rb)
+		}
+		total := func(m0, m1 int) Interval { return a.total(lines, limits, m0, m1) }
+		if !a.split() && len(a.c.Payers) > 1 {
+			// The total is the sum of the payers' parts, so it lies
+			// within the sum of their bounds too: tighter where a cap
+			// for one payer limits its parts alone.
+			total = func(m0, m1 int) Interval {
+				parts := moneyZero()
+				for _, p := range a.c.Payers {
+					parts = add(parts, a.forPayer(p.Index).total(lines, limits, m0, m1))
+				}
+				return meet(a.total(lines, limits, m0, m1), parts)
 			}
 		}
-		return b, sum
+		pb, sum := perPeriod(total)
+		return out, pb, a.bound(meet(total(0, all), sum))
 	}
-	all := a.months - 1
-	for _, r := range append(append([]*compiler.Rule(nil), lines...), limits...) {
-		var f func(m0, m1 int) Interval
-		if r.HasLines() {
-			f = func(m0, m1 int) Interval { return a.linesIn(r, m0, m1) }
-		} else {
-			f = func(m0, m1 int) Interval { return a.adjIn(r, m0, m1) }
-		}
-		pb, sum := perPeriod(f)
-		term := meet(f(0, all), sum)
-		rb := RuleBound{Rule: r, PerPeriod: pb, Term: a.bound(term)}
-		if k := r.Scope.Kind; r.HasLines() && (k == compiler.RecordScope || instanceScope(k)) {
-			each := a.bound(a.amount(r, atOf(r, -1)))
-			rb.Each = &each
-		}
-		rep.Rules = append(rep.Rules, rb)
-	}
-	pb, sum := perPeriod(func(m0, m1 int) Interval { return a.total(lines, limits, m0, m1) })
-	rep.PerPeriod = pb
-	rep.Term = a.bound(meet(a.total(lines, limits, 0, all), sum))
+	rep.Rules, rep.PerPeriod, rep.Term = rows(a)
+	rep.Payers = a.payerReport(rows)
 	return rep, nil
 }
 

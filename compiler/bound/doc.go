@@ -19,6 +19,11 @@
 // whose instances each lie in one settlement period bounds what it covers
 // by its limit.
 //
+// Under a contract several payers share, the Report also bounds each
+// payer's parts of the lines and adjustments (Report.Payers): each line's
+// part at the share in force in its period, rounded outward to the minor
+// unit, and a cap or floor for one payer bounding that payer's parts.
+//
 // Lint reports, as warnings, a cap that can never bind and a floor that
 // always binds. The command line's check and the language server both call
 // it.
@@ -31,5 +36,6 @@
 //	rules.go     rule values per scope instance, and lines in a run of months
 //	limits.go    caps, floors and totals
 //	analyze.go   Analyze, Options and the Report
+//	payers.go    each payer's parts, under a contract several payers share
 //	lint.go      the cap-never-binds and floor-always-binds warnings
 package bound

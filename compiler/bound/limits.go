@@ -70,13 +70,15 @@ type group struct {
 // the lines of rules lines and the adjustments of caps and floors limits
 // (in the order they apply). A cap or floor whose every instance that meets
 // the months lies within them bounds what it covers there by its limit;
-// any other adds its own adjustments' bounds.
+// any other adds its own adjustments' bounds. In an analysis of one
+// payer's parts, a cap or floor for that payer bounds them by its limit,
+// and one over every payer's by the payer's share of it (see payers.go).
 func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interval {
 	var groups []*group
 	for _, r := range lines {
 		groups = append(groups, &group{items: map[*compiler.Rule]bool{r: true}, iv: a.linesIn(r, first, last)})
 	}
-	for _, c := range limits {
+	for _, c := range a.limitsFor(limits) {
 		covered := map[*compiler.Rule]bool{}
 		for _, r := range c.Covers {
 			covered[r] = true
@@ -84,7 +86,7 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 		for _, s := range a.stacked(c) {
 			covered[s] = true
 		}
-		if a.aligned(c, first, last) && !coversSanctions(c) {
+		if (a.bindsParts(c) || c.Payer == nil) && a.aligned(c, first, last) && !coversSanctions(c) {
 			ok := true
 			var members []*group
 			for _, g := range groups {
@@ -99,7 +101,20 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 				}
 			}
 			if ok {
-				merged := &group{items: map[*compiler.Rule]bool{c: true}, iv: a.postIn(c, first, last)}
+				var iv Interval
+				if a.bindsParts(c) {
+					iv = a.postIn(c, first, last)
+				} else {
+					// One payer's parts under a cap or floor over every
+					// payer's: its parts of the lines and adjustment
+					// apart, or its share of what they come to together.
+					iv = a.limitAdjIn(c, first, last)
+					for _, g := range members {
+						iv = add(iv, g.iv)
+					}
+					iv = meet(iv, a.sharedPost(c, first, last))
+				}
+				merged := &group{items: map[*compiler.Rule]bool{c: true}, iv: iv}
 				var rest []*group
 				for _, g := range groups {
 					if contains1(members, g) {
@@ -114,7 +129,7 @@ func (a *analysis) total(lines, limits []*compiler.Rule, first, last int) Interv
 				continue
 			}
 		}
-		groups = append(groups, &group{items: map[*compiler.Rule]bool{c: true}, iv: a.adjIn(c, first, last)})
+		groups = append(groups, &group{items: map[*compiler.Rule]bool{c: true}, iv: a.limitAdjIn(c, first, last)})
 	}
 	sum := moneyZero()
 	for _, g := range groups {
@@ -259,8 +274,12 @@ func (a *analysis) instanceCovered(c *compiler.Rule) Interval {
 	sum := moneyZero()
 	person := atOf(c, -1)
 	for _, r := range c.Covers {
-		v := a.read(r, person)
-		sum = add(sum, numOf(v))
+		v := numOf(a.read(r, person))
+		if a.split() {
+			// The payer's parts of the person's lines of r.
+			v = a.partsOfSum(v, a.shareIn(r, 0, a.months-1), a.personLines(r))
+		}
+		sum = add(sum, v)
 	}
 	for _, s := range a.stacked(c) {
 		if s.Kind == lang.Cap {

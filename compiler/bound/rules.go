@@ -39,6 +39,9 @@ type analysis struct {
 	months  int
 	vals    map[valKey]val
 	busy    map[valKey]bool
+	// payer is the payer whose parts of the lines and adjustments the
+	// analysis adds up (by index), or wholePayer for the whole lines.
+	payer int
 }
 
 type valKey struct {
@@ -258,8 +261,12 @@ func (a *analysis) instancesIn(s compiler.Scope, first, last int) End {
 }
 
 // linesIn returns the interval of the sum of line rule t's lines falling
-// in months first to last.
+// in months first to last; in an analysis of one payer's parts, of its
+// parts of them.
 func (a *analysis) linesIn(t *compiler.Rule, first, last int) Interval {
+	if a.split() {
+		return a.partsIn(t, first, last)
+	}
 	switch k := t.Scope.Kind; {
 	case k == compiler.RecordScope:
 		return scale(a.amount(t, atOf(t, -1)), a.recordsInMonths(t.Scope.Schema, first, last))

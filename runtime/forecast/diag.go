@@ -56,6 +56,8 @@ const (
 	CodeBadVary = "bad-vary"
 	// CodeBadPeriods: settlement periods that are not the term's.
 	CodeBadPeriods = "bad-periods"
+	// CodeUnknownPayer: a payer that is not one of the contract's.
+	CodeUnknownPayer = "unknown-payer"
 	// CodeBadRuns: a number of runs out of range.
 	CodeBadRuns = "bad-runs"
 )

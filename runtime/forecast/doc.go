@@ -29,7 +29,10 @@
 // histogram of the total; and optionally a sensitivity sweep of a contract
 // param or scenario var. Amounts and statistics are exact decimals, rounded
 // half-up to the penny only at the end; percentiles interpolate linearly
-// between closest ranks (PercentileMethod).
+// between closest ranks (PercentileMethod). Under a contract several
+// payers share, each payer's total gets the same statistics (payers.go),
+// from each run's lines split as the statement splits them; Options.Payer
+// makes the forecast one payer's.
 //
 // A Result is written as text (WriteText), as JSON (MarshalJSON; the schema
 // is in docs/forecast.md, with its Version), or as a self-contained HTML

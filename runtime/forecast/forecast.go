@@ -79,6 +79,12 @@ type Options struct {
 	// the cohort from the start of its data, so that the periods forecast
 	// see the people as they would be by then.
 	Settled []Settled
+	// Payer, when set, names the payer whose forecast this is: every
+	// run's statement is that payer's (runtime.Statement.ForPayer), with
+	// its parts of the lines as their amounts; the caps and floors that
+	// limit another payer alone, and the budget (the whole contract's),
+	// are left out. Settled periods must then give that payer's parts.
+	Payer string
 	// Progress, when set, is called as runs finish, with the number done
 	// and the total. It may be called from several goroutines at once.
 	Progress func(done, total int)
@@ -112,6 +118,14 @@ type Result struct {
 	Vars        []Var
 	// Places is the number of decimal places of the currency.
 	Places int32
+	// Payers are the payers whose totals each PeriodResult gives in
+	// ByPayer, in the contract's order: every payer of a contract that
+	// declares two or more, none for one payer's forecast.
+	Payers []PayerInfo
+	// Payer is the payer whose forecast this is (Options.Payer), or ""
+	// for the whole contract's; PayerTitle is its title.
+	Payer      string
+	PayerTitle string
 }
 
 // ContractInfo identifies the contract forecast.
@@ -153,6 +167,9 @@ type PeriodResult struct {
 	// Paid is what a settled period paid, nil for a period forecast; a
 	// settled period's statistics are all that amount.
 	Paid *Paid
+	// ByPayer has one entry per payer of Result.Payers, in that order:
+	// the statistics of each payer's total.
+	ByPayer []PayerStats
 }
 
 // KindStats are the statistics of one kind of line.
@@ -264,8 +281,17 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 		}
 	}
 	_, lastMonth := cal.periodMonths(last)
+	payer, err := payerOption(c, opts.Payer)
+	if err != nil {
+		return nil, err
+	}
 	capRules, stdRules := watched(c)
-	w := &window{cal: cal, first: first, last: last, caps: capRules, stds: stdRules, zero: value.MoneyOf(value.DecimalFromInt(0))}
+	w := &window{cal: cal, first: first, last: last, caps: payerCaps(capRules, payer), stds: stdRules, zero: value.MoneyOf(value.DecimalFromInt(0)),
+		payer: payer, payers: splitPayers(c, payer)}
+	w.payerIndex = map[string]int{}
+	for i, p := range w.payers {
+		w.payerIndex[p.Payer] = i
+	}
 	w.index = map[string]int{}
 	for p := first; p <= last; p++ {
 		w.index[cal.labels[p]] = p - first
@@ -277,7 +303,10 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Runs: opts.Runs, Seed: opts.Seed, Places: c.MinorUnits, Sensitivity: sens}
+	res := &Result{Runs: opts.Runs, Seed: opts.Seed, Places: c.MinorUnits, Sensitivity: sens, Payers: w.payers}
+	if payer != nil {
+		res.Payer, res.PayerTitle = payer.Name, payer.Title
+	}
 	describeInputs(res, c, src, opts.Params)
 	res.Source.FirstMonth, res.Source.LastMonth = cal.monthLabel(dFirst), cal.monthLabel(dLast)
 	w.summarize(res, results[0])
@@ -286,7 +315,7 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 		res.Periods[p].Paid.Total = res.Periods[p].Total.Mean
 		res.Settled++
 	}
-	if c.Budget != nil {
+	if c.Budget != nil && payer == nil {
 		res.Budget = w.budget(results[0], c.Budget.Decimal(), res.Places)
 	}
 	for i := range sens.stepsOrNil() {

@@ -140,6 +140,7 @@ func (h *htmlWriter) page() {
 	h.p("<section id=\"summary\">\n<h2>Total for %s</h2>\n", esc(r.termName()))
 	h.statsTable("", append([]KindStats{{Kind: "total", Stats: r.Term.Total}}, r.Term.ByKind...))
 	h.p("</section>\n")
+	h.payers()
 
 	h.p("<section id=\"distribution\">\n<h2>Distribution of the total</h2>\n")
 	h.histogramChart()
@@ -198,6 +199,44 @@ func (h *htmlWriter) header() {
 		h.p("<p class=\"meta\">Bootstrap of %s: %d people resampled with replacement, %s to %s.</p>\n", esc(strings.Join(files, ", ")), r.Source.People, esc(r.Source.FirstMonth), esc(r.Source.LastMonth))
 	}
 	h.p("<p class=\"meta\">%d runs, seed %d; periods %s, settled %s, amounts in %s.</p>\n", r.Runs, r.Seed, esc(r.periodSpan()), esc(c.Settlement), esc(c.Currency))
+	if r.Payer != "" {
+		title := r.Payer
+		if r.PayerTitle != "" {
+			title = r.PayerTitle + " (" + r.Payer + ")"
+		}
+		h.p("<p class=\"meta\">The forecast of %s alone: each amount is this payer's part of the lines.</p>\n", esc(title))
+	}
+}
+
+// payers writes the section of the totals by payer, for the periods
+// reported together and by period, when the forecast has them.
+func (h *htmlWriter) payers() {
+	r := h.r
+	if len(r.Payers) == 0 {
+		return
+	}
+	name := func(p PayerStats) string {
+		if p.Title != "" {
+			return p.Title + " (" + p.Payer + ")"
+		}
+		return p.Payer
+	}
+	h.p("<section id=\"payers\">\n<h2>By payer, %s</h2>\n", esc(r.termName()))
+	var rows []KindStats
+	for _, p := range r.Term.ByPayer {
+		rows = append(rows, KindStats{Kind: name(p), Stats: p.Stats})
+	}
+	h.statsTable("payer", rows)
+	if len(r.Periods) > 1 {
+		rows = nil
+		for _, pr := range r.Periods {
+			for _, p := range pr.ByPayer {
+				rows = append(rows, KindStats{Kind: pr.Period + " " + name(p), Stats: p.Stats})
+			}
+		}
+		h.statsTable("period and payer", rows)
+	}
+	h.p("<p class=\"note\">Each run's lines are split between the payers as the statement splits them, to the penny, so in every run the payers' totals add up to the run's total. A payer's percentiles are of its own totals over the runs, and need not add up to the total's.</p>\n</section>\n")
 }
 
 // sensitivity writes the section of the sweep, or a note that there is

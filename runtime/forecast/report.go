@@ -16,9 +16,11 @@ type jsonForecast struct {
 	Source           jsonSource       `json:"source"`
 	Runs             int              `json:"runs"`
 	Seed             uint64           `json:"seed"`
+	Payer            *jsonPayer       `json:"payer,omitempty"`
 	PercentileMethod string           `json:"percentile_method"`
 	Params           []jsonParam      `json:"params"`
 	Vars             []jsonParam      `json:"vars"`
+	Payers           []jsonPayer      `json:"payers,omitempty"`
 	Term             jsonPeriod       `json:"term"`
 	Periods          []jsonPeriod     `json:"periods"`
 	Settled          int              `json:"settled,omitempty"`
@@ -84,6 +86,19 @@ type jsonPeriod struct {
 	ByKind jsonKinds `json:"by_kind"`
 	// Paid is present only for a settled period: what it paid.
 	Paid *jsonPaid `json:"paid,omitempty"`
+	// ByPayer is present only when the contract declares two payers or
+	// more: each payer's total.
+	ByPayer []jsonPayerStats `json:"by_payer,omitempty"`
+}
+
+type jsonPayer struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+}
+
+type jsonPayerStats struct {
+	Payer string    `json:"payer"`
+	Total jsonStats `json:"total"`
 }
 
 type jsonPaid struct {
@@ -154,6 +169,9 @@ func (r *Result) jsonPeriod(p PeriodResult) jsonPeriod {
 	if pd := p.Paid; pd != nil {
 		jp.Paid = &jsonPaid{Current: r.amount(pd.Current), Adjustments: r.amount(pd.Adjustments), Held: r.amount(pd.Held), Total: r.amount(pd.Total)}
 	}
+	for _, b := range p.ByPayer {
+		jp.ByPayer = append(jp.ByPayer, jsonPayerStats{Payer: b.Payer, Total: r.jsonStats(b.Stats)})
+	}
 	for _, k := range p.ByKind {
 		s := r.jsonStats(k.Stats)
 		switch k.Kind {
@@ -196,6 +214,12 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			FirstMonth: r.Source.FirstMonth, LastMonth: r.Source.LastMonth},
 		Params: []jsonParam{}, Vars: []jsonParam{}, Periods: []jsonPeriod{}, Histogram: []jsonBin{},
 		Term: r.jsonPeriod(r.Term), Settled: r.Settled, Caps: jsonChances(r.Caps), Standards: jsonChances(r.Standards),
+	}
+	if r.Payer != "" {
+		j.Payer = &jsonPayer{Name: r.Payer, Title: r.PayerTitle}
+	}
+	for _, p := range r.Payers {
+		j.Payers = append(j.Payers, jsonPayer{Name: p.Payer, Title: p.Title})
 	}
 	for _, f := range r.Source.Files {
 		j.Source.Files = append(j.Source.Files, jsonFile{Path: f.Path, SHA256: f.SHA256})

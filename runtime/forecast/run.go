@@ -26,8 +26,11 @@ type config struct {
 type runResult struct {
 	// amounts holds, per period reported, the total and then each kind.
 	amounts []value.Money
-	caps    [][]bool // by cap, by period
-	stds    [][]bool // by standard, by period
+	// parts holds, per period reported, each payer's amount (by the
+	// window's payers), when the forecast reports totals by payer.
+	parts []value.Money
+	caps  [][]bool // by cap, by period
+	stds  [][]bool // by standard, by period
 }
 
 // window is the periods a forecast reports.
@@ -40,6 +43,12 @@ type window struct {
 	// settled are the periods paid, by position in the window, whose
 	// amounts every run reports as paid.
 	settled map[int]*Settled
+	// payer is the payer whose forecast this is, nil for the whole
+	// contract's; payers are those the forecast reports totals for, and
+	// payerIndex their places by name.
+	payer      *compiler.Payer
+	payers     []PayerInfo
+	payerIndex map[string]int
 }
 
 func (w *window) periods() int { return w.last - w.first + 1 }
@@ -123,6 +132,11 @@ func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint
 		}
 		return nil, &RunError{Run: run + 1, Seed: seed, Err: err}
 	}
+	if w.payer != nil {
+		if st, err = st.ForPayer(w.payer.Name); err != nil {
+			return nil, err
+		}
+	}
 	w.tally(rr, st)
 	w.fix(rr)
 	return rr, nil
@@ -134,6 +148,12 @@ func (w *window) newRunResult() *runResult {
 	rr := &runResult{amounts: make([]value.Money, w.periods()*(len(Kinds)+1))}
 	for i := range rr.amounts {
 		rr.amounts[i] = w.zero
+	}
+	if len(w.payers) > 0 {
+		rr.parts = make([]value.Money, w.periods()*len(w.payers))
+		for i := range rr.parts {
+			rr.parts[i] = w.zero
+		}
 	}
 	rr.caps = make([][]bool, len(w.caps))
 	for i := range rr.caps {
@@ -165,6 +185,7 @@ func (w *window) tally(rr *runResult, st *runtime.Statement) {
 			continue
 		}
 		rr.amounts[p*stride+k], _ = rr.amounts[p*stride+k].Add(l.Amount)
+		w.tallyParts(rr, l)
 	}
 	for p := range w.periods() {
 		t := w.zero
@@ -239,10 +260,13 @@ func (w *window) summarize(res *Result, runs []*runResult) {
 		}
 		return pr
 	}
+	np := len(w.payers)
 	for p := range w.periods() {
 		fm, lm := w.cal.periodMonths(w.first + p)
-		res.Periods = append(res.Periods, periodResult(w.cal.labels[w.first+p], w.cal.months[fm].from, w.cal.months[lm].to,
-			func(rr *runResult, k int) value.Money { return rr.amounts[p*stride+k] }))
+		pr := periodResult(w.cal.labels[w.first+p], w.cal.months[fm].from, w.cal.months[lm].to,
+			func(rr *runResult, k int) value.Money { return rr.amounts[p*stride+k] })
+		pr.ByPayer = w.payerStats(runs, res.Places, func(rr *runResult, i int) value.Money { return rr.parts[p*np+i] })
+		res.Periods = append(res.Periods, pr)
 	}
 	fm, _ := w.cal.periodMonths(w.first)
 	_, lm := w.cal.periodMonths(w.last)
@@ -250,6 +274,13 @@ func (w *window) summarize(res *Result, runs []*runResult) {
 		t := w.zero
 		for p := range w.periods() {
 			t, _ = t.Add(rr.amounts[p*stride+k])
+		}
+		return t
+	})
+	res.Term.ByPayer = w.payerStats(runs, res.Places, func(rr *runResult, i int) value.Money {
+		t := w.zero
+		for p := range w.periods() {
+			t, _ = t.Add(rr.parts[p*np+i])
 		}
 		return t
 	})

@@ -17,6 +17,12 @@ type Settled struct {
 	// paid in it, each under the kind of the rule it adjusts. Held lines
 	// are not paid and are not counted.
 	ByKind []value.Money
+	// ByPayer is what each payer paid of it, indexed like the contract's
+	// payers, adding up to the sum of ByKind: needed when the contract
+	// declares two payers or more, and unused in one payer's forecast,
+	// whose ByKind (and Current, Adjustments and Held) are that payer's
+	// parts.
+	ByPayer []value.Money
 	// Current, Adjustments and Held are the settlement's own lines due,
 	// its prior-period adjustments, and the lines held in dispute.
 	Current, Adjustments, Held value.Money
@@ -36,6 +42,9 @@ func (w *window) settledSlots(settled []Settled) (map[int]*Settled, error) {
 		s := &settled[i]
 		if len(s.ByKind) != len(Kinds) {
 			return nil, fmt.Errorf("settled period %s: %d kinds of amount, want %d", s.Period, len(s.ByKind), len(Kinds))
+		}
+		if len(w.payers) > 0 && len(s.ByPayer) != len(w.payers) {
+			return nil, fmt.Errorf("settled period %s: %d payers' amounts, want %d", s.Period, len(s.ByPayer), len(w.payers))
 		}
 		known := false
 		for _, l := range w.cal.labels {
@@ -63,6 +72,9 @@ func (w *window) fix(rr *runResult) {
 			t, _ = t.Add(m)
 		}
 		rr.amounts[p*stride] = t
+		for i := range w.payers {
+			rr.parts[p*len(w.payers)+i] = s.ByPayer[i]
+		}
 		for i := range rr.caps {
 			rr.caps[i][p] = false
 		}

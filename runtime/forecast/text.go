@@ -50,6 +50,13 @@ func (r *Result) textHeader(ew io.Writer) {
 	if r.Settled > 0 {
 		fmt.Fprintf(ew, "%s: as paid (from the ledger); the rest forecast\n", strings.Join(r.SettledPeriods(), ", "))
 	}
+	if r.Payer != "" {
+		title := ""
+		if r.PayerTitle != "" {
+			title = " (" + r.PayerTitle + ")"
+		}
+		fmt.Fprintf(ew, "Payer %s%s: each amount is this payer's part of the lines\n", r.Payer, title)
+	}
 }
 
 // SettledPeriods names the periods reported that are settled (paid), in
@@ -101,6 +108,37 @@ func (r *Result) textStats(ew io.Writer) {
 		}
 		tw.Flush()
 	}
+	r.textPayers(ew, head, row)
+}
+
+// textPayers writes the statistics of each payer's total for the term,
+// and by period when there are several, if the forecast has totals by
+// payer.
+func (r *Result) textPayers(ew io.Writer, head string, row func(io.Writer, string, Stats)) {
+	if len(r.Payers) == 0 {
+		return
+	}
+	c := r.Contract
+	fmt.Fprintf(ew, "\nBy payer, %s (%s)\n", r.termName(), c.Currency)
+	tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, head)
+	for _, p := range r.Term.ByPayer {
+		row(tw, p.Payer, p.Stats)
+	}
+	tw.Flush()
+	if len(r.Periods) > 1 {
+		fmt.Fprintf(ew, "\nBy payer and period (%s)\n", c.Currency)
+		tw = tabwriter.NewWriter(ew, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprint(tw, "\t"+head)
+		for _, p := range r.Periods {
+			for _, b := range p.ByPayer {
+				row(tw, p.Period+"\t"+b.Payer, b.Stats)
+			}
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(ew, "  Each run's lines are split between the payers as occ eval splits them: in every run the payers'")
+	fmt.Fprintln(ew, "  totals add up to the run's total. A payer's percentiles are of its own totals over the runs.")
 }
 
 // textHistogram draws the distribution of the term total in bars.
