@@ -68,6 +68,15 @@ type Param struct {
 	Used    bool
 	// Percent is set when the default is written as a percentage (25%).
 	Percent bool
+	// Entries are a table param's entries in the order written, its
+	// default not among them, and Default then a *value.Table; Elem is the
+	// type of every entry, and Type the map from text to Elem (see
+	// table.go). Entries is nil for a param with one value.
+	Entries    []*Entry
+	HasDefault bool
+	Elem       *types.Type
+
+	defaultEntry *Entry
 
 	literal   string    // the default as written, for hints
 	valueSpan lang.Span // where it is written

@@ -58,14 +58,22 @@ type Contract struct {
 	Splits []*SplitDecl
 }
 
-// Param is a named constant that evaluation may override.
+// Param is a named constant that evaluation may override: one value, or
+// a table of values by key (see table.go).
 //
 //	param hourly_rate "Price per delivered hour" = £19.60
+//	param job_fee "Job outcome fee by payment group" {
+//	  jsa_18_24 = £1,200.00
+//	  default   = £0.00
+//	}
 type Param struct {
 	Stmt  *Stmt
 	Name  Word
 	Title *Word
 	Value *Expr
+	// Entries are a table param's entries in the order written, the
+	// default among them; nil for a param with one value.
+	Entries []*Entry
 }
 
 // Data is a data schema: the shape of one kind of input record.
