@@ -90,6 +90,9 @@ type checker struct {
 	// (lint_*.go).
 	lintSrc  map[*Expression]lintSource
 	subjects map[string]*subject
+	// tableWarned holds the table params already warned of keys that an
+	// enumeration field reading them never has, as "param data.field".
+	tableWarned map[string]bool
 }
 
 func (ck *checker) errorf(span lang.Span, code, format string, args ...any) *lang.Diagnostic {

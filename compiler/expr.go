@@ -494,7 +494,10 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			// The first of the three is the condition: name the branches.
 			args = strings.TrimPrefix(args, "bool, ")
 		}
-		if verb, ok := operatorWords[fn]; ok {
+		if key, ok := tableKeyMismatch(fn, args); ok {
+			d.Message = key
+			d.Detail = "a table param is keyed by text: read it at a text or enumeration field, or at text in quotes; reference data at a value of its key field's type"
+		} else if verb, ok := operatorWords[fn]; ok {
 			d.Message = fmt.Sprintf("cannot %s %s", verb, strings.ReplaceAll(args, ", ", " and "))
 			d.Detail = operatorHint(fn, args)
 		} else {
@@ -585,6 +588,14 @@ func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
 		path string
 	}
 	var found []at
+	// A table read at a key is one input, the entry read (see table.go).
+	indexed := map[int64]bool{}
+	for _, x := range p.nodes {
+		if path, table, ok := ck.tableRead(x, vars); ok {
+			indexed[table] = true
+			found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, path})
+		}
+	}
 	for _, x := range p.nodes {
 		switch x.Kind() {
 		case ast.SelectKind:
@@ -594,6 +605,9 @@ func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
 			}
 		case ast.IdentKind:
 			n := x.AsIdent()
+			if indexed[x.ID()] {
+				continue
+			}
 			if ck.c.params[n] != nil || ck.c.rules[n] != nil {
 				found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, n})
 			}

@@ -513,6 +513,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			r.Name, describeType(r.Target.Type), describeType(r.Measure.Type))
 	}
 	ck.lintEnums(pr)
+	ck.lintTables(pr)
 	ck.lintOptional(pr)
 	ck.checkRatioTarget(pr)
 	ck.lintShares(pr)

@@ -3,9 +3,12 @@ package compiler
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
@@ -170,12 +173,161 @@ func SetEntry(tab *value.Table, key string, v ref.Val) *value.Table {
 	return tab.With(types.String(key), v)
 }
 
-// sortedKeys returns the keys of a set of names, sorted.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// tableRead recognises a table param read at a key, `job_fee[K]`, where K
+// is a record's field (`week.group`) or text written out: it returns the
+// input path `job_fee[week.group]` and the id of the table's name.
+func (ck *checker) tableRead(x ast.Expr, vars map[string]*Schema) (path string, table int64, ok bool) {
+	t, k, ok := indexOf(x)
+	if !ok {
+		return "", 0, false
 	}
-	slices.Sort(out)
-	return out
+	if p := ck.c.params[t.AsIdent()]; p == nil || !p.IsTable() {
+		return "", 0, false
+	}
+	key, ok := keyPath(k, vars)
+	if !ok {
+		return "", 0, false
+	}
+	return t.AsIdent() + "[" + key + "]", t.ID(), true
+}
+
+// indexOf takes apart `NAME[K]`, the index operator on a name.
+func indexOf(x ast.Expr) (name, key ast.Expr, ok bool) {
+	if x.Kind() != ast.CallKind || x.AsCall().FunctionName() != operators.Index || len(x.AsCall().Args()) != 2 {
+		return nil, nil, false
+	}
+	a := x.AsCall().Args()
+	if a[0].Kind() != ast.IdentKind {
+		return nil, nil, false
+	}
+	return a[0], a[1], true
+}
+
+// keyPath returns the input path of a key: rec.field for a record's field,
+// the quoted text for a text literal.
+func keyPath(k ast.Expr, vars map[string]*Schema) (string, bool) {
+	switch k.Kind() {
+	case ast.SelectKind:
+		op := k.AsSelect().Operand()
+		if op.Kind() == ast.IdentKind && vars[op.AsIdent()] != nil && !k.AsSelect().IsTestOnly() {
+			return op.AsIdent() + "." + k.AsSelect().FieldName(), true
+		}
+	case ast.LiteralKind:
+		if s, ok := k.AsLiteral().(types.String); ok {
+			return strconv.Quote(string(s)), true
+		}
+	}
+	return "", false
+}
+
+// lintTables checks each read of a table param at a key it can know: an
+// enumeration field must have an entry (or the default) for every one of
+// its values, else some record would be refused at evaluation, so the
+// missing values are an error naming them; a table key that is none of
+// the field's values is a warning, for it is never read there. Text
+// written out, job_fee["esa"], must be a key, or the table have a default.
+func (ck *checker) lintTables(pr *pendingRule) {
+	for _, re := range pr.exprs {
+		p := re.p
+		if p == nil || *re.dst == nil {
+			continue
+		}
+		for _, x := range p.nodes {
+			t, k, ok := indexOf(x)
+			if !ok {
+				continue
+			}
+			prm := ck.c.params[t.AsIdent()]
+			if prm == nil || !prm.IsTable() || pr.vars[t.AsIdent()] != nil {
+				continue
+			}
+			switch k.Kind() {
+			case ast.LiteralKind:
+				lit, isText := k.AsLiteral().(types.String)
+				if isText && prm.EntryByKey(string(lit)) == nil && !prm.HasDefault {
+					d := ck.errorf(p.nodeSpan(k.ID()), "missing-key", "table %s has no key %q, and no default", prm.Name, string(lit))
+					if sug := spell.Nearest(string(lit), prm.keyNames()); sug != "" {
+						d.Detail = fmt.Sprintf("did you mean %q?", sug)
+					} else {
+						d.Detail = "its keys are " + strings.Join(prm.keyNames(), ", ")
+					}
+				}
+			case ast.SelectKind:
+				s := ck.selectSchema(p, k.ID(), pr.vars)
+				if s == nil {
+					continue
+				}
+				f := s.FieldByName(k.AsSelect().FieldName())
+				if f == nil || f.Kind != EnumField {
+					continue
+				}
+				ck.tableCoversEnum(prm, s, f, p.nodeSpan(x.ID()))
+			}
+		}
+	}
+}
+
+// tableCoversEnum checks that table param prm has an entry for every value
+// of the enumeration field s.f, which reads it at span, and warns once of
+// its keys that are none of the field's values.
+func (ck *checker) tableCoversEnum(prm *Param, s *Schema, f *Field, span lang.Span) {
+	var missing []string
+	for _, v := range f.Enum {
+		if prm.EntryByKey(v) == nil {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) > 0 && !prm.HasDefault {
+		what := "value"
+		if len(missing) > 1 {
+			what = "values"
+		}
+		ck.errorf(span, "missing-key", "table %s has no entry for %s.%s %s %s", prm.Name, s.Name, f.Name, what, strings.Join(missing, ", ")).Detail =
+			fmt.Sprintf("add `%s = VALUE` to param %s (line %d), or a `default = VALUE` for every value it does not list",
+				missing[0], prm.Name, prm.Span.Start.Line)
+	}
+	seen := fmt.Sprintf("%s %s.%s", prm.Name, s.Name, f.Name)
+	if ck.tableWarned[seen] {
+		return
+	}
+	if ck.tableWarned == nil {
+		ck.tableWarned = map[string]bool{}
+	}
+	ck.tableWarned[seen] = true
+	for _, e := range prm.Entries {
+		if !slices.Contains(f.Enum, e.Key) {
+			d := ck.diags.Warnf(e.Span, "unknown-key", "table %s key %s is not a value of %s.%s, which reads it", prm.Name, e.Key, s.Name, f.Name)
+			if sug := spell.Nearest(e.Key, f.Enum); sug != "" {
+				d.Detail = fmt.Sprintf("did you mean %s? its values are %s", sug, strings.Join(f.Enum, ", "))
+			} else {
+				d.Detail = "its values are " + strings.Join(f.Enum, ", ")
+			}
+		}
+	}
+}
+
+// tableKeyMismatch rewords CEL's refusal of an index, `_[_]` applied to
+// (map(K, V), T), as reading a table at a key of the wrong type.
+func tableKeyMismatch(fn, args string) (string, bool) {
+	rest, ok := strings.CutPrefix(args, "map(")
+	if fn != operators.Index || !ok {
+		return "", false
+	}
+	key, rest, _ := strings.Cut(rest, ",")
+	i := strings.LastIndex(rest, "), ")
+	if i < 0 {
+		return "", false
+	}
+	return fmt.Sprintf("a table keyed by %s cannot be read at %s", typeWord(key), typeWord(rest[i+3:])), true
+}
+
+// typeWord names a CEL type as the language calls it.
+func typeWord(t string) string {
+	switch t = strings.TrimSpace(t); t {
+	case "string":
+		return "text"
+	case "int":
+		return "a whole number"
+	}
+	return t
 }

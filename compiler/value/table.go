@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -192,3 +193,25 @@ func (it *tableIter) Next() ref.Val {
 }
 
 var _ traits.Mapper = (*Table)(nil)
+
+// String lists the table's entries, {key: value, ...}, its default last;
+// a table of records is shown by its size alone.
+func (t *Table) String() string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range t.keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		v := t.entries[k]
+		if _, isRec := v.(*Record); isRec {
+			return fmt.Sprintf("%s (%d records)", t.name, len(t.keys))
+		}
+		b.WriteString(Format(k, 2) + ": " + Format(v, 2))
+	}
+	if t.def != nil {
+		b.WriteString(", default: " + Format(t.def, 2))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
