@@ -308,8 +308,18 @@ func (x *expr) call(n ast.Expr) phrase {
 	case "_%_":
 		return atom("the remainder of " + x.sub(args[0], precMul) + " ÷ " + x.sub(args[1], precUnary))
 	case "@in":
+		if args[1].Kind() == ast.IdentKind {
+			if p := x.w.c.Param(args[1].AsIdent()); p != nil && p.IsTable() {
+				return phrase{text: x.operand(args[0]) + " is a key of " + x.w.Param(p), prec: precCompare}
+			}
+		}
 		return phrase{text: x.operand(args[0]) + " is one of " + x.sub(args[1], precAtom), prec: precCompare}
 	case "_[_]":
+		if args[0].Kind() == ast.IdentKind {
+			if p := x.w.c.Param(args[0].AsIdent()); p != nil && p.IsTable() {
+				return atom("the " + Name(p.Name) + " for " + x.sub(args[1], precAtom))
+			}
+		}
 		return atom("item " + x.sub(args[1], precAtom) + " of " + x.sub(args[0], precAtom))
 	}
 	return x.function(fn, args)

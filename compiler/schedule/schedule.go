@@ -100,6 +100,16 @@ func Build(c *compiler.Contract) (*Schedule, error) {
 	s := &Schedule{Title: c.Title, Hash: c.Hash}
 	s.facts(c, w)
 	for _, p := range c.Params {
+		if p.IsTable() {
+			// A table param is a row for each entry, its default last.
+			for _, e := range p.Entries {
+				s.Params = append(s.Params, Param{Name: p.Name + "[" + e.Key + "]", Title: p.Title + ": " + e.Key, Value: w.Entry(p, e.Value)})
+			}
+			if d := p.Table().Default(); d != nil {
+				s.Params = append(s.Params, Param{Name: p.Name + "[default]", Title: p.Title + ": any other", Value: w.Entry(p, d)})
+			}
+			continue
+		}
 		s.Params = append(s.Params, Param{Name: p.Name, Title: p.Title, Value: w.Param(p)})
 	}
 	for _, sc := range c.Schemas {

@@ -151,6 +151,9 @@ func (ix *index) references(file string, d lang.Decl) {
 	switch d := d.(type) {
 	case *lang.Param:
 		ix.expr(file, d.Value)
+		for _, e := range d.Entries {
+			ix.expr(file, e.Value)
+		}
 	case *lang.Data:
 		for _, f := range d.Fields {
 			if f.Elem != nil {
