@@ -126,6 +126,12 @@ type Schema struct {
 	// MaxPerPerson is the most records one person may have, from the
 	// setting `max N per person`, or 0 for no limit (see history.go).
 	MaxPerPerson int
+	// Reference is set for reference data, from the setting `reference`:
+	// records looked up by their one key field, Keys[0], with no period
+	// and no person, never evaluated themselves. Expressions read it as a
+	// map of type Table from key to record (see reference.go).
+	Reference bool
+	Table     *types.Type
 
 	fields map[string]*Field
 }

@@ -42,6 +42,9 @@ func constEnvFor() (*cel.Env, error) {
 func (c *Contract) aggregatable(s Scope) []*Schema {
 	var out []*Schema
 	for _, sc := range c.Schemas {
+		if sc.Reference {
+			continue // looked up by key, never ranged over
+		}
 		if s.Kind != RecordScope || sc != s.Schema && isAncestor(s.Schema, sc) {
 			out = append(out, sc)
 		}
@@ -83,6 +86,11 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 	}
 	for _, sc := range recordVars(s) {
 		opts = append(opts, cel.Variable(sc.Name, sc.Type))
+	}
+	for _, sc := range ck.c.References() {
+		if sc.Table != nil {
+			opts = append(opts, cel.Variable(sc.Name, sc.Table))
+		}
 	}
 	agg := map[string]bool{}
 	for _, sc := range ck.c.aggregatable(s) {

@@ -450,6 +450,10 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			d.Code = "bad-aggregate"
 			d.Message = fmt.Sprintf("cannot range over %s records here", s)
 			d.Detail = "count, sum, avg, min, max and ratio over a data name work in a `per` scope, or in a `for` scope over the records nested in it"
+			if sc := ck.c.schemas[s]; sc != nil && sc.Reference {
+				d.Message = fmt.Sprintf("reference data %s is looked up by key, not ranged over", s)
+				d.Detail = fmt.Sprintf("read one record as %s[KEY].FIELD, and test a key with KEY in %s", s, s)
+			}
 		case strings.HasPrefix(name, PrevPrefix) || strings.HasPrefix(name, LagPrefix):
 			l, _ := ParseLag(name)
 			d.Code = "bad-previous"
@@ -541,6 +545,13 @@ func (ck *checker) selectSchema(p *parsed, id int64, vars map[string]*Schema) *S
 		if parent := ck.selectSchema(p, op.ID(), vars); parent != nil {
 			if f := parent.FieldByName(op.AsSelect().FieldName()); f != nil && f.Elem != nil {
 				return f.Elem
+			}
+		}
+	case ast.CallKind:
+		// A record of reference data read at a key: care_package[K].
+		if t, _, ok := indexOf(op); ok && vars[t.AsIdent()] == nil {
+			if s := ck.c.schemas[t.AsIdent()]; s != nil && s.Reference {
+				return s
 			}
 		}
 	}

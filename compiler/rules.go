@@ -126,6 +126,11 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 			}
 			return false
 		}
+		if s.Reference {
+			ck.errorf(d.For.Span, "bad-scope", "%s %s cannot run for reference data %s", r.Kind, r.Name, s.Name).Detail =
+				fmt.Sprintf("reference data is looked up by key: run the rule for the data that reads it, and read %s[KEY].FIELD", s.Name)
+			return false
+		}
 		r.Scope = Scope{Kind: RecordScope, Schema: s}
 	case d.Per != nil:
 		kinds := map[string]ScopeKind{"month": MonthScope, "quarter": QuarterScope, "year": YearScope, "term": TermScope,
@@ -162,7 +167,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 	}
 	if r.Scope.Kind == PersonScope {
 		for _, s := range ck.c.TopSchemas() {
-			if s.PersonField == nil {
+			if s.PersonField == nil && !s.Reference {
 				ck.errorf(d.Per.Span, "bad-scope", "per person needs a text field named person in data %s", s.Name)
 				return false
 			}

@@ -177,6 +177,22 @@ func SetEntry(tab *value.Table, key string, v ref.Val) *value.Table {
 // is a record's field (`week.group`) or text written out: it returns the
 // input path `job_fee[week.group]` and the id of the table's name.
 func (ck *checker) tableRead(x ast.Expr, vars map[string]*Schema) (path string, table int64, ok bool) {
+	if x.Kind() == ast.SelectKind && !x.AsSelect().IsTestOnly() {
+		// A field of a record of reference data read at a key:
+		// care_package[invoice.package_code].weekly_rate.
+		t, k, ok := indexOf(x.AsSelect().Operand())
+		if !ok {
+			return "", 0, false
+		}
+		if s := ck.c.schemas[t.AsIdent()]; s == nil || s.Table == nil || vars[t.AsIdent()] != nil {
+			return "", 0, false
+		}
+		key, ok := keyPath(k, vars)
+		if !ok {
+			return "", 0, false
+		}
+		return t.AsIdent() + "[" + key + "]." + x.AsSelect().FieldName(), t.ID(), true
+	}
 	t, k, ok := indexOf(x)
 	if !ok {
 		return "", 0, false

@@ -76,12 +76,18 @@ type Param struct {
 	Entries []*Entry
 }
 
-// Data is a data schema: the shape of one kind of input record.
+// Data is a data schema: the shape of one kind of input record, or with
+// `reference`, of reference data looked up by key.
 //
 //	data review "One monthly review" {
 //	  person       text    key
 //	  actual_hours decimal 0 .. 400
 //	  goals        list goal max 20
+//	}
+//	data care_package "Care package rates" {
+//	  reference
+//	  code        text  key
+//	  weekly_rate money
 //	}
 type Data struct {
 	Stmt   *Stmt
@@ -91,6 +97,9 @@ type Data struct {
 	// MaxPerPerson is N in the setting `max N per person`: at most N
 	// records of one person (see history.go).
 	MaxPerPerson *Word
+	// Reference is the setting `reference`: the data is looked up by its
+	// key, with no period and no person (see table.go).
+	Reference *Word
 }
 
 // Field is one field of a data schema.

@@ -329,7 +329,7 @@ func (d decoder) data(s *Stmt) Decl {
 		return dd
 	}
 	for _, st := range s.Block.Stmts {
-		if d.dataLimit(dd, st) {
+		if d.dataLimit(dd, st) || d.dataReference(dd, st) {
 			continue
 		}
 		if f := d.field(st); f != nil {

@@ -53,3 +53,27 @@ func (d decoder) table(p *Param) {
 			"write one `key = value` a line inside { }"
 	}
 }
+
+// dataReference reads the data setting `reference`, which makes the data
+// reference data: looked up by its key, with no period and no person. It
+// reports whether st was that setting (a field named reference has a type
+// word after it).
+func (d decoder) dataReference(dd *Data, st *Stmt) bool {
+	if !isReference(st) {
+		return false
+	}
+	if dd.Reference != nil {
+		d.errorf(st.Head.Span, "duplicate", "`reference` is given twice in data %s", dd.Name.Text)
+		return true
+	}
+	w := st.Head
+	dd.Reference = &w
+	return true
+}
+
+// isReference reports whether s is the data setting `reference`, a word
+// alone, which the formatter prints on its own line like `max N per
+// person`.
+func isReference(s *Stmt) bool {
+	return s.Head.Text == "reference" && len(s.Args) == 0 && s.Op == nil && s.Block == nil && s.Expr == nil
+}

@@ -46,6 +46,9 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 		ev.lastMon = max(ev.lastMon, p.lastDataMonth(d))
 	}
 	ev.collect(d)
+	if ev.refs, err = referenceTables(p.c, d); err != nil {
+		return nil, err
+	}
 	for _, r := range p.c.Rules {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -116,9 +119,11 @@ type evaluation struct {
 	states   map[*compiler.Rule]*ruleState
 	sums     map[sumKey][]ref.Val
 	lists    map[listKey]*recordLists
-	mu       sync.Mutex
-	errs     lang.Diagnostics
-	zero     value.Money
+	// refs holds each reference data's records by key (see tables.go).
+	refs map[string]*value.Table
+	mu   sync.Mutex
+	errs lang.Diagnostics
+	zero value.Money
 	// paths and inputCtxs serve eachInput.
 	paths     map[*compiler.Expression][]inputPath
 	inputCtxs map[*compiler.Rule]*ruleCtx

@@ -83,7 +83,7 @@ func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
 	}
 	switch {
 	case strings.HasPrefix(name, compiler.AllPrefix), isHistory(name), strings.HasPrefix(name, compiler.PrevPrefix),
-		name == "first", name == "period_start", name == "period_end":
+		name == "first", name == "period_start", name == "period_end", isReference(ev.p.c, name):
 		ip.kind = headAny
 		return
 	}

@@ -159,6 +159,9 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	if v, ok := ev.p.params[name]; ok {
 		return v, true
 	}
+	if t, ok := ev.top().refs[name]; ok {
+		return t, true
+	}
 	if t, ok := rs.reads[name]; ok {
 		if e := a.each; e.schema != nil && perRecord(t, e.schema) {
 			// Inside an aggregate's body: the value for the record.

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/lang"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // tableParams lists a table param's entries as the evaluation had them,
@@ -101,4 +103,56 @@ func tableEntry(v any, key inputPath, rest string, headValue func(inputPath) (an
 		return name + rest, rec.Fields[sc.FieldByName(field).Index], true
 	}
 	return name, entry, true
+}
+
+// referenceTables indexes each reference data's records by their key, as
+// expressions read them: care_package[invoice.package_code]. Two records
+// with one key are an error naming both (data.Load refuses them first for
+// data read from files; a test's inline records reach here).
+func referenceTables(c *compiler.Contract, d *data.Set) (map[string]*value.Table, error) {
+	var out map[string]*value.Table
+	var diags lang.Diagnostics
+	for _, s := range c.References() {
+		key := s.RefKey()
+		if key == nil || s.Table == nil {
+			continue
+		}
+		if out == nil {
+			out = map[string]*value.Table{}
+		}
+		t := value.NewRecordTable("data "+s.Name, key.Name, s.Table)
+		for _, r := range d.Records[s.Name] {
+			k := r.Fields[key.Index]
+			if k == nil {
+				continue
+			}
+			if prev, dup := t.Entry(k); dup {
+				diags = append(diags, lang.Diagnostic{Severity: lang.Error, Code: "duplicate-key", Span: s.Span,
+					Message: fmt.Sprintf("reference data %s has two records with %s %s: %s and %s", s.Name, key.Name,
+						value.Format(k, c.MinorUnits), recordWhere(prev.(*value.Record)), recordWhere(r))})
+				continue
+			}
+			t.Set(k, r)
+		}
+		out[s.Name] = t
+	}
+	if len(diags) > 0 {
+		return nil, diags
+	}
+	return out, nil
+}
+
+// recordWhere names a record by its file and row, or as a record of a
+// test when it has no file.
+func recordWhere(r *value.Record) string {
+	if src := source(r); src != "" {
+		return src
+	}
+	return "a record of the test"
+}
+
+// isReference reports whether name is the name of reference data.
+func isReference(c *compiler.Contract, name string) bool {
+	s := c.Schema(name)
+	return s != nil && s.Reference
 }

@@ -22,10 +22,16 @@ type MissingKeyError struct {
 	Table string
 	// Key is the key as a value shows it: "esa" quoted, 7 bare.
 	Key string
+	// KeyName is the key field of reference data ("code"), or "" for a
+	// table param.
+	KeyName string
 }
 
 // Error names the table and the key.
 func (e *MissingKeyError) Error() string {
+	if e.KeyName != "" {
+		return fmt.Sprintf("%s has no record with %s %s", e.Table, e.KeyName, e.Key)
+	}
 	return fmt.Sprintf("%s has no entry for key %s, and no default", e.Table, e.Key)
 }
 
@@ -40,6 +46,7 @@ func (e *MissingKeyError) Is(target error) bool { return target == ErrMissingKey
 // table is not changed once made: With returns a changed copy.
 type Table struct {
 	name    string
+	keyName string
 	typ     *types.Type
 	keys    []ref.Val
 	entries map[ref.Val]ref.Val
@@ -50,6 +57,14 @@ type Table struct {
 // name in messages.
 func NewTable(name string, typ *types.Type) *Table {
 	return &Table{name: name, typ: typ, entries: map[ref.Val]ref.Val{}}
+}
+
+// NewRecordTable returns an empty table of records of reference data, of
+// CEL type typ, named name in messages and looked up by the field keyName.
+func NewRecordTable(name, keyName string, typ *types.Type) *Table {
+	t := NewTable(name, typ)
+	t.keyName = keyName
+	return t
 }
 
 // Set adds or replaces the entry at key; a new key goes last. It is for
@@ -67,7 +82,7 @@ func (t *Table) SetDefault(v ref.Val) { t.def = v }
 // With returns a copy of the table with the entry at key (or, for key
 // nil, the default) set to v.
 func (t *Table) With(key, v ref.Val) *Table {
-	c := &Table{name: t.name, typ: t.typ, keys: append([]ref.Val(nil), t.keys...), entries: make(map[ref.Val]ref.Val, len(t.entries)), def: t.def}
+	c := &Table{name: t.name, keyName: t.keyName, typ: t.typ, keys: append([]ref.Val(nil), t.keys...), entries: make(map[ref.Val]ref.Val, len(t.entries)), def: t.def}
 	for k, x := range t.entries {
 		c.entries[k] = x
 	}
@@ -109,7 +124,7 @@ func (t *Table) Find(key ref.Val) (ref.Val, bool) {
 	if t.def != nil {
 		return t.def, true
 	}
-	return types.WrapErr(&MissingKeyError{Table: t.name, Key: keyText(key)}), false
+	return types.WrapErr(&MissingKeyError{Table: t.name, Key: keyText(key), KeyName: t.keyName}), false
 }
 
 // keyText shows a key in a message: text quoted, anything else as
