@@ -38,8 +38,11 @@ type Param struct{ Name, Title, Value string }
 type Data struct {
 	Name, Title string
 	// In names the schema a nested one is listed in, or is "".
-	In     string
-	Fields []Field
+	In string
+	// LookedUpBy names the key field of reference data, which is looked
+	// up by it rather than paid on, or is "".
+	LookedUpBy string
+	Fields     []Field
 }
 
 // Field is one field of a schema, with what it holds in words.
@@ -116,6 +119,9 @@ func Build(c *compiler.Contract) (*Schedule, error) {
 		d := Data{Name: sc.Name, Title: sc.Title}
 		if sc.Parent != nil {
 			d.In = sc.Parent.Name
+		}
+		if k := sc.RefKey(); k != nil {
+			d.LookedUpBy = k.Name
 		}
 		for _, f := range sc.Fields {
 			d.Fields = append(d.Fields, Field{Name: f.Name, Holds: w.Field(f), Title: f.Title})
