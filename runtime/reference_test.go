@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -142,4 +143,33 @@ func loadErrors(t *testing.T, c *compiler.Contract, files ...string) lang.Diagno
 	}
 	_, errs := data.Load(c, inputs)
 	return errs
+}
+
+// TestReferenceDataManyRecords: with thousands of invoices, evaluated in
+// parallel and remembered by the values read, every line is its package's
+// rate times its weeks, worked out here on its own.
+func TestReferenceDataManyRecords(t *testing.T) {
+	rates := map[string]int64{"P1": 25000, "P2": 40000} // pence
+	var b strings.Builder
+	b.WriteString("ref,week_of,package_code,hrg,weeks\n")
+	want := map[string]string{}
+	for i := range 3000 {
+		pkg := []string{"P1", "P2", "P9"}[i%3]
+		weeks := int64(i%5 + 1)
+		ref := "I" + itoa(int64(i))
+		fmt.Fprintf(&b, "%s,2026-05-%02d,%s,7,%d\n", ref, i%28+1, pkg, weeks)
+		want["spell:"+ref] = "100.00"
+		if r, ok := rates[pkg]; ok {
+			want["care:"+ref] = fmt.Sprintf("%d.%02d", r*weeks/100, r*weeks%100)
+		}
+	}
+	st := mustEvalText(t, referenceContract, "2026-05",
+		"packages.csv", referencePackages, "tariffs.csv", referenceTariffs, "invoices.csv", b.String())
+	// High-band weeks: the P2 invoices, i = 1, 4, 7, ...; weeks i%5+1.
+	high := int64(0)
+	for i := 1; i < 3000; i += 3 {
+		high += int64(i%5 + 1)
+	}
+	want["high_volume:2026-05"] = fmt.Sprintf("%d.00", 10*(high-3))
+	wantRuleKeyAmounts(t, st, want)
 }
