@@ -249,6 +249,16 @@ func (ck *checker) lintTables(pr *pendingRule) {
 			continue
 		}
 		for _, x := range p.nodes {
+			if x.Kind() == ast.SelectKind && x.AsSelect().Operand().Kind() == ast.IdentKind {
+				// job_fee.esa: CEL would read it as job_fee["esa"]; the
+				// language reads a table one way, at a key in brackets.
+				name := x.AsSelect().Operand().AsIdent()
+				if prm := ck.c.params[name]; prm != nil && prm.IsTable() && pr.vars[name] == nil {
+					ck.errorf(p.nodeSpan(x.ID()), "bad-read", "read table %s at a key in brackets", name).Detail =
+						fmt.Sprintf("write %s[%q], or %s[RECORD.FIELD]", name, x.AsSelect().FieldName(), name)
+				}
+				continue
+			}
 			t, k, ok := indexOf(x)
 			if !ok {
 				continue
