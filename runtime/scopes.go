@@ -159,9 +159,6 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	if v, ok := ev.p.params[name]; ok {
 		return v, true
 	}
-	if t, ok := ev.top().refs[name]; ok {
-		return t, true
-	}
 	if t, ok := rs.reads[name]; ok {
 		if e := a.each; e.schema != nil && perRecord(t, e.schema) {
 			// Inside an aggregate's body: the value for the record.
@@ -171,6 +168,11 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			return ev.readAt(t, rs.scope, a.inst, m), true
 		}
 		return ev.read(t, rs.scope, a.inst), true
+	}
+	if refs := ev.top().refs; refs != nil {
+		if t, ok := refs[name]; ok {
+			return t, true // reference data, looked up by key
+		}
 	}
 	switch {
 	case strings.HasPrefix(name, compiler.AllPrefix):
