@@ -109,7 +109,45 @@ func (ck *checker) checkTable(env *cel.Env, p *lang.Param, cp *Param) bool {
 // entryParam returns a param standing for one entry of table param p, to
 // check an override of that entry as an override of a param is checked.
 func (p *Param) entryParam(e *Entry) *Param {
-	return &Param{Name: p.Name + "." + e.Key, Type: p.Elem, Percent: strings.HasSuffix(e.literal, "%"), literal: e.literal, Span: e.Span}
+	return &Param{Name: p.Name + "." + e.Key, Title: p.Title + ": " + e.Key, Type: p.Elem, Default: e.Value,
+		Percent: strings.HasSuffix(e.literal, "%"), literal: e.literal, Span: e.Span, valueSpan: e.Span}
+}
+
+// Settable returns what --set can set, each as a param: the params with
+// one value, and for a table param each entry, its default last, named
+// NAME.KEY as statements list them.
+func (c *Contract) Settable() []*Param {
+	var out []*Param
+	for _, p := range c.Params {
+		if !p.IsTable() {
+			out = append(out, p)
+			continue
+		}
+		for _, e := range p.Entries {
+			out = append(out, p.entryParam(e))
+		}
+		if p.HasDefault {
+			out = append(out, p.entryParam(p.defaultEntry))
+		}
+	}
+	return out
+}
+
+// SettableParam returns the param --set names by name, as Settable gives
+// it: a param, or NAME.KEY, one entry of a table param; nil for a name
+// that is neither, or a table param as a whole.
+func (c *Contract) SettableParam(name string) *Param {
+	if p := c.params[name]; p != nil {
+		if p.IsTable() {
+			return nil
+		}
+		return p
+	}
+	p, e, err := c.entryOf(name)
+	if err != nil || e == nil {
+		return nil
+	}
+	return p.entryParam(e)
 }
 
 // entryOf splits NAME.KEY, an override of one entry of a table param, and
