@@ -46,24 +46,22 @@ func (p *Param) EntryByKey(key string) *Entry {
 }
 
 // checkTable checks a table param's entries into cp: every key once, every
-// value a fixed value of one type. It reports whether cp is usable.
+// value a fixed value of one type. It reports whether cp can be declared:
+// whether some entry gave the table its type.
 func (ck *checker) checkTable(env *cel.Env, p *lang.Param, cp *Param) bool {
 	seen := map[string]lang.Span{}
 	var first *Entry
 	var def ref.Val
-	ok := true
 	for _, le := range p.Entries {
 		key := le.Key.Text
 		if at, dup := seen[key]; dup {
 			ck.errorf(le.Key.Span, "duplicate", "table %s lists key %s twice", cp.Name, key).Detail =
 				fmt.Sprintf("the first is at line %d; keep one", at.Start.Line)
-			ok = false
 			continue
 		}
 		seen[key] = le.Key.Span
 		v, typ, good := ck.constant(env, le.Value, fmt.Sprintf("param %s entry %s", cp.Name, key))
 		if !good {
-			ok = false
 			continue
 		}
 		e := &Entry{Key: key, Value: v, Span: le.Key.Span, literal: strings.TrimSpace(le.Value.Text)}
@@ -76,7 +74,6 @@ func (ck *checker) checkTable(env *cel.Env, p *lang.Param, cp *Param) bool {
 			msg, hint := ck.c.overrideProblem(cp.entryParam(first), v, typ, key+"'s value")
 			ck.errorf(le.Value.Span, "type-mismatch", "%s", strings.Replace(msg, "param "+cp.Name+"."+first.Key+" is", "table "+cp.Name+" holds", 1)).Detail =
 				fmt.Sprintf("every entry of a table has one type, here that of %s; %s", first.Key, hint)
-			ok = false
 			continue
 		}
 		if le.IsDefault() {
@@ -86,13 +83,12 @@ func (ck *checker) checkTable(env *cel.Env, p *lang.Param, cp *Param) bool {
 		}
 		cp.Entries = append(cp.Entries, e)
 	}
-	if !ok || cp.Elem == nil {
+	if cp.Elem == nil {
 		return false
 	}
 	if len(cp.Entries) == 0 {
 		ck.errorf(p.Name.Span, "empty-table", "table param %s has only a default", cp.Name).Detail =
 			fmt.Sprintf("a table with one value for every key is a param: write `param %s = VALUE`", cp.Name)
-		return false
 	}
 	cp.Type = types.NewMapType(types.StringType, cp.Elem)
 	t := value.NewTable("param "+cp.Name, cp.Type)
@@ -103,6 +99,9 @@ func (ck *checker) checkTable(env *cel.Env, p *lang.Param, cp *Param) bool {
 		t.SetDefault(def)
 	}
 	cp.Default = t
+	// A table with a bad entry is still declared, with its good entries,
+	// so that the rules reading it are checked too and not reported as
+	// reading an unknown name; the errors keep the contract from running.
 	return true
 }
 
