@@ -45,10 +45,11 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 		// A person's scope is the whole term: later records count too.
 		ev.lastMon = max(ev.lastMon, p.lastDataMonth(d))
 	}
-	ev.collect(d)
+	// Reference data first: an exclude rule may look it up.
 	if ev.refs, err = referenceTables(p.c, d); err != nil {
 		return nil, err
 	}
+	ev.collect(d)
 	for _, r := range p.c.Rules {
 		if err := ctx.Err(); err != nil {
 			return nil, err

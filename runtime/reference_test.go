@@ -173,3 +173,24 @@ func TestReferenceDataManyRecords(t *testing.T) {
 	want["high_volume:2026-05"] = fmt.Sprintf("%d.00", 10*(high-3))
 	wantRuleKeyAmounts(t, st, want)
 }
+
+// TestReferenceDataInExclude: an exclude rule may look reference data up,
+// for records are excluded after it is indexed. A withdrawn package's
+// invoices are excluded with the reason: I2 and I3 (P2) of May.
+func TestReferenceDataInExclude(t *testing.T) {
+	src := referenceContract + `
+exclude withdrawn "Package withdrawn" {
+  for  invoice
+  when invoice.package_code in care_package && care_package[invoice.package_code].band == "high"
+}
+`
+	st := mustEvalText(t, src, "2026-05",
+		"packages.csv", referencePackages, "tariffs.csv", referenceTariffs, "invoices.csv", referenceInvoices)
+	var got []string
+	for _, x := range st.Excluded {
+		got = append(got, x.Key+": "+x.Reason)
+	}
+	if want := "I2: Package withdrawn,I3: Package withdrawn"; strings.Join(got, ",") != want {
+		t.Errorf("excluded %q, want %q", strings.Join(got, ","), want)
+	}
+}
