@@ -32,6 +32,7 @@ var mutationSpecs = []string{
 	"earnings-milestones",
 	"hospital-activity",
 	"work-programme",
+	"care-packages",
 }
 
 // mutant is one changed default of one param.
