@@ -90,6 +90,9 @@ type checker struct {
 	// (lint_*.go).
 	lintSrc  map[*Expression]lintSource
 	subjects map[string]*subject
+	// tableWarned holds the table params already warned of keys that an
+	// enumeration field reading them never has, as "param data.field".
+	tableWarned map[string]bool
 }
 
 func (ck *checker) errorf(span lang.Span, code, format string, args ...any) *lang.Diagnostic {
@@ -323,6 +326,12 @@ func (ck *checker) checkParams() {
 		if p.Title != nil {
 			cp.Title = p.Title.Unquoted()
 		}
+		if p.Stmt.Block != nil {
+			if ck.checkTable(env, p, cp) {
+				ck.addParam(cp)
+			}
+			continue
+		}
 		if p.Value == nil {
 			continue
 		}
@@ -333,10 +342,16 @@ func (ck *checker) checkParams() {
 		cp.Default, cp.Type = v, typ
 		cp.literal, cp.valueSpan = strings.TrimSpace(p.Value.Text), p.Value.Span
 		cp.Percent = strings.HasSuffix(cp.literal, "%")
-		if _, dup := ck.c.params[cp.Name]; !dup {
-			ck.c.params[cp.Name] = cp
-			ck.c.Params = append(ck.c.Params, cp)
-		}
+		ck.addParam(cp)
+	}
+}
+
+// addParam adds a checked param to the contract, unless one of its name
+// is there already (declareNames reported the duplicate).
+func (ck *checker) addParam(cp *Param) {
+	if _, dup := ck.c.params[cp.Name]; !dup {
+		ck.c.params[cp.Name] = cp
+		ck.c.Params = append(ck.c.Params, cp)
 	}
 }
 
@@ -350,6 +365,15 @@ var paramTypes = map[string]bool{"money": true, "decimal": true, "int": true, "d
 // never 25), an int a whole number. The error is a *ParamError.
 func (c *Contract) ParseParam(name, text string) (ref.Val, error) {
 	p := c.params[name]
+	tp, entry, err := c.entryOf(name)
+	switch {
+	case err != nil:
+		return nil, err
+	case entry != nil:
+		p = tp.entryParam(entry)
+	case p != nil && p.IsTable():
+		return nil, tableWhole(p)
+	}
 	if p == nil {
 		names := make([]string, 0, len(c.params))
 		for n := range c.params {

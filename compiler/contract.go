@@ -70,6 +70,15 @@ type Param struct {
 	Used    bool
 	// Percent is set when the default is written as a percentage (25%).
 	Percent bool
+	// Entries are a table param's entries in the order written, its
+	// default not among them, and Default then a *value.Table; Elem is the
+	// type of every entry, and Type the map from text to Elem (see
+	// table.go). Entries is nil for a param with one value.
+	Entries    []*Entry
+	HasDefault bool
+	Elem       *types.Type
+
+	defaultEntry *Entry
 
 	literal   string    // the default as written, for hints
 	valueSpan lang.Span // where it is written
@@ -119,6 +128,12 @@ type Schema struct {
 	// MaxPerPerson is the most records one person may have, from the
 	// setting `max N per person`, or 0 for no limit (see history.go).
 	MaxPerPerson int
+	// Reference is set for reference data, from the setting `reference`:
+	// records looked up by their one key field, Keys[0], with no period
+	// and no person, never evaluated themselves. Expressions read it as a
+	// map of type Table from key to record (see reference.go).
+	Reference bool
+	Table     *types.Type
 
 	fields map[string]*Field
 }

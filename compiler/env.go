@@ -46,6 +46,9 @@ func (c *Contract) aggregatable(s Scope) []*Schema {
 		if s.Kind == GroupScope && !s.Group.Holds(sc) {
 			continue // its records belong to no instance of the group
 		}
+		if sc.Reference {
+			continue // looked up by key, never ranged over
+		}
 		if s.Kind != RecordScope || sc != s.Schema && isAncestor(s.Schema, sc) {
 			out = append(out, sc)
 		}
@@ -87,6 +90,11 @@ func (ck *checker) scopeEnv(s Scope) (*cel.Env, error) {
 	}
 	for _, sc := range recordVars(s) {
 		opts = append(opts, cel.Variable(sc.Name, sc.Type))
+	}
+	for _, sc := range ck.c.References() {
+		if sc.Table != nil {
+			opts = append(opts, cel.Variable(sc.Name, sc.Table))
+		}
 	}
 	agg := map[string]bool{}
 	for _, sc := range ck.c.aggregatable(s) {

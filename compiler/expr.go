@@ -450,6 +450,10 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			d.Code = "bad-aggregate"
 			d.Message = fmt.Sprintf("cannot range over %s records here", s)
 			d.Detail = "count, sum, avg, min, max and ratio over a data name work in a `per` scope, or in a `for` scope over the records nested in it"
+			if sc := ck.c.schemas[s]; sc != nil && sc.Reference {
+				d.Message = fmt.Sprintf("reference data %s is looked up by key, not ranged over", s)
+				d.Detail = fmt.Sprintf("read one record as %s[KEY].FIELD, and test a key with KEY in %s", s, s)
+			}
 		case strings.HasPrefix(name, PrevPrefix) || strings.HasPrefix(name, LagPrefix):
 			l, _ := ParseLag(name)
 			d.Code = "bad-previous"
@@ -494,7 +498,10 @@ func (ck *checker) checkError(p *parsed, ce *common.Error, vars map[string]*Sche
 			// The first of the three is the condition: name the branches.
 			args = strings.TrimPrefix(args, "bool, ")
 		}
-		if verb, ok := operatorWords[fn]; ok {
+		if key, ok := tableKeyMismatch(fn, args); ok {
+			d.Message = key
+			d.Detail = "a table param is keyed by text: read it at a text or enumeration field, or at text in quotes; reference data at a value of its key field's type"
+		} else if verb, ok := operatorWords[fn]; ok {
 			d.Message = fmt.Sprintf("cannot %s %s", verb, strings.ReplaceAll(args, ", ", " and "))
 			d.Detail = operatorHint(fn, args)
 		} else {
@@ -538,6 +545,13 @@ func (ck *checker) selectSchema(p *parsed, id int64, vars map[string]*Schema) *S
 		if parent := ck.selectSchema(p, op.ID(), vars); parent != nil {
 			if f := parent.FieldByName(op.AsSelect().FieldName()); f != nil && f.Elem != nil {
 				return f.Elem
+			}
+		}
+	case ast.CallKind:
+		// A record of reference data read at a key: care_package[K].
+		if t, _, ok := indexOf(op); ok && vars[t.AsIdent()] == nil {
+			if s := ck.c.schemas[t.AsIdent()]; s != nil && s.Reference {
+				return s
 			}
 		}
 	}
@@ -585,6 +599,14 @@ func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
 		path string
 	}
 	var found []at
+	// A table read at a key is one input, the entry read (see table.go).
+	indexed := map[int64]bool{}
+	for _, x := range p.nodes {
+		if path, table, ok := ck.tableRead(x, vars); ok {
+			indexed[table] = true
+			found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, path})
+		}
+	}
 	for _, x := range p.nodes {
 		switch x.Kind() {
 		case ast.SelectKind:
@@ -594,6 +616,9 @@ func inputPaths(p *parsed, vars map[string]*Schema, ck *checker) []string {
 			}
 		case ast.IdentKind:
 			n := x.AsIdent()
+			if indexed[x.ID()] {
+				continue
+			}
 			if _, isLag := ParseLag(n); ck.c.params[n] != nil || ck.c.rules[n] != nil || isLag {
 				found = append(found, at{p.nodeSpan(x.ID()).Start.Offset, n})
 			}

@@ -25,6 +25,11 @@ param from "A date" = 2026-04-01
 param on "A switch" = true
 param region "A region" = "North"
 
+param fee "A table" {
+  north   = £10.00
+  default = £1.00
+}
+
 data review "A review" {
   person text key
   month  date key
@@ -35,7 +40,7 @@ data review "A review" {
 payment hours "Hours" {
   for    review
   when   on && region == "North" && review.month >= from && review.visits > visits && review.month - from > window
-  amount = review.hours * price * (1 + bonus) * part
+  amount = review.hours * price * (1 + bonus) * part + fee[review.person]
 }
 `
 
@@ -44,10 +49,13 @@ payment hours "Hours" {
 // specs/ and testdata/check/ and the overrides of the compiler's tests.
 func FuzzParseParam(f *testing.F) {
 	c := compileText(f, "params.occ", fuzzContract)
-	names := make([]string, len(c.Params))
-	for i, p := range c.Params {
-		names[i] = p.Name
+	// Every settable name: the params, a table's entries by NAME.KEY, and
+	// the table as a whole, which is never accepted.
+	var names []string
+	for _, p := range c.Settable() {
+		names = append(names, p.Name)
 	}
+	names = append(names, "fee")
 	seeds := []string{"£21.00", "£1,250", "21", "21.5", "25", "25%", "0.25", "100%", "1.0", "3", "3.0", "6 weeks",
 		"42", "2026-05-01", `"2026-05-01"`, "false", `"South"`, "-£5.00", "£1,500.00 * 2", "10% - 5%", "10%3",
 		"1e5", "£", "", " ", "0.124999999999999999999999999999999999", "[1, 2].map(x, x * 2)[0]", "size(\"abc\")"}
@@ -78,8 +86,15 @@ func FuzzParseParam(f *testing.F) {
 		f.Add(uint8(i), s)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, text string) {
-		p := c.Param(names[int(which)%len(names)])
-		v, err := c.ParseParam(p.Name, text)
+		name := names[int(which)%len(names)]
+		v, err := c.ParseParam(name, text)
+		p := c.SettableParam(name)
+		if p == nil {
+			if err == nil {
+				t.Fatalf("ParseParam(%s, %q) set a whole table to %v", name, text, v)
+			}
+			return
+		}
 		if err != nil {
 			if v != nil {
 				t.Fatalf("ParseParam(%s, %q) gave %v and the error %v", p.Name, text, v, err)

@@ -59,8 +59,8 @@ func (ck *checker) groupOf(clause string, words []lang.Word) (*Group, *lang.Word
 		var holders []string
 		for _, s := range c.Schemas {
 			f := s.FieldByName(w.Text)
-			if f == nil {
-				continue
+			if f == nil || s.Reference {
+				continue // reference data is looked up, never grouped
 			}
 			if f.Kind != TextField && f.Kind != EnumField {
 				return nil, w, fmt.Sprintf("%s.%s is %s; a group is made of text or enum fields", s.Name, f.Name, f.Kind)

@@ -127,6 +127,11 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 			}
 			return false
 		}
+		if s.Reference {
+			ck.errorf(d.For.Span, "bad-scope", "%s %s cannot run for reference data %s", r.Kind, r.Name, s.Name).Detail =
+				fmt.Sprintf("reference data is looked up by key: run the rule for the data that reads it, and read %s[KEY].FIELD", s.Name)
+			return false
+		}
 		r.Scope = Scope{Kind: RecordScope, Schema: s}
 	case d.Per != nil:
 		kinds := map[string]ScopeKind{"month": MonthScope, "quarter": QuarterScope, "year": YearScope, "term": TermScope,
@@ -164,7 +169,7 @@ func (ck *checker) ruleScope(pr *pendingRule) bool {
 	}
 	if r.Scope.Kind == PersonScope {
 		for _, s := range ck.c.TopSchemas() {
-			if s.PersonField == nil {
+			if s.PersonField == nil && !s.Reference {
 				ck.errorf(d.Per[0].Span, "bad-scope", "per person needs a text field named person in data %s", s.Name)
 				return false
 			}
@@ -515,6 +520,7 @@ func (ck *checker) checkRule(pr *pendingRule) {
 			r.Name, describeType(r.Target.Type), describeType(r.Measure.Type))
 	}
 	ck.lintEnums(pr)
+	ck.lintTables(pr)
 	ck.lintOptional(pr)
 	ck.checkRatioTarget(pr)
 	ck.lintShares(pr)

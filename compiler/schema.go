@@ -31,6 +31,7 @@ func (ck *checker) checkSchemas() {
 			s.Title = d.Title.Unquoted()
 		}
 		s.Type = types.NewObjectType(s.Name)
+		s.Reference = d.Reference != nil
 		c.schemas[s.Name] = s
 		c.Schemas = append(c.Schemas, s)
 		decls[s.Name] = d
@@ -57,6 +58,10 @@ func (ck *checker) checkSchemas() {
 		}
 	}
 	for _, s := range c.Schemas {
+		if s.Reference {
+			ck.checkReference(s, decls[s.Name])
+			continue
+		}
 		if s.Parent != nil {
 			if s.PeriodField != nil {
 				ck.errorf(s.PeriodField.Span, "nested-period", "data %s is nested in %s and takes its period from it", s.Name, s.Parent.Name)

@@ -97,6 +97,19 @@ func (ck *checker) checkTests() {
 		}
 		for _, s := range d.Sets {
 			p := c.params[s.Name.Text]
+			tp, entry, err := c.entryOf(s.Name.Text)
+			switch {
+			case err != nil:
+				pe := err.(*ParamError)
+				ck.errorf(s.Name.Span, "undefined", "%s", pe.Message).Detail = strings.ReplaceAll(pe.Hint, "=VALUE", " = VALUE")
+				continue
+			case entry != nil:
+				p = tp.entryParam(entry)
+			case p != nil && p.IsTable():
+				pe := tableWhole(p).(*ParamError)
+				ck.errorf(s.Name.Span, "type-mismatch", "%s", pe.Message).Detail = strings.ReplaceAll(pe.Hint, "=VALUE", " = VALUE")
+				continue
+			}
 			if p == nil {
 				diag := ck.errorf(s.Name.Span, "undefined", "no param named %q", s.Name.Text)
 				if sug := spell.Nearest(s.Name.Text, slices.Sorted(maps.Keys(c.params))); sug != "" {

@@ -60,22 +60,36 @@ type Contract struct {
 	Splits []*SplitDecl
 }
 
-// Param is a named constant that evaluation may override.
+// Param is a named constant that evaluation may override: one value, or
+// a table of values by key (see table.go).
 //
 //	param hourly_rate "Price per delivered hour" = £19.60
+//	param job_fee "Job outcome fee by payment group" {
+//	  jsa_18_24 = £1,200.00
+//	  default   = £0.00
+//	}
 type Param struct {
 	Stmt  *Stmt
 	Name  Word
 	Title *Word
 	Value *Expr
+	// Entries are a table param's entries in the order written, the
+	// default among them; nil for a param with one value.
+	Entries []*Entry
 }
 
-// Data is a data schema: the shape of one kind of input record.
+// Data is a data schema: the shape of one kind of input record, or with
+// `reference`, of reference data looked up by key.
 //
 //	data review "One monthly review" {
 //	  person       text    key
 //	  actual_hours decimal 0 .. 400
 //	  goals        list goal max 20
+//	}
+//	data care_package "Care package rates" {
+//	  reference
+//	  code        text  key
+//	  weekly_rate money
 //	}
 type Data struct {
 	Stmt   *Stmt
@@ -85,6 +99,9 @@ type Data struct {
 	// MaxPerPerson is N in the setting `max N per person`: at most N
 	// records of one person (see history.go).
 	MaxPerPerson *Word
+	// Reference is the setting `reference`: the data is looked up by its
+	// key, with no period and no person (see table.go).
+	Reference *Word
 }
 
 // Field is one field of a data schema.

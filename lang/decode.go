@@ -320,6 +320,10 @@ func (d decoder) param(s *Stmt) Decl {
 		return nil
 	}
 	p.Name, p.Title = name, title
+	if s.Block != nil {
+		d.table(p)
+		return p
+	}
 	if s.Op == nil || s.Op.Text != "=" {
 		d.errorf(s.Span, "missing-equals", "param %s needs a value", name.Text).Detail =
 			fmt.Sprintf("write `param %s \"Title\" = VALUE`, e.g. = £19.60, = 25%%, = 42 days", name.Text)
@@ -332,10 +336,12 @@ func (d decoder) param(s *Stmt) Decl {
 	return p
 }
 
-// nameTitleBeforeOp reads `NAME ["title"]` ahead of an `=`.
+// nameTitleBeforeOp reads `NAME ["title"]` ahead of an `=` or, for a
+// table param, a block.
 func (d decoder) nameTitleBeforeOp(s *Stmt, what string) (Word, *Word, bool) {
-	if s.Block != nil {
-		d.errorf(s.Block.Open, "unexpected-block", "%s takes no block", what).Detail = fmt.Sprintf("write `%s NAME \"Title\" = VALUE`", what)
+	if s.Block != nil && s.Op != nil {
+		d.errorf(s.Block.Open, "unexpected-block", "%s takes a value or a table, not both", what).Detail =
+			fmt.Sprintf("write `%s NAME \"Title\" = VALUE`, or the entries alone in { }", what)
 	}
 	return d.nameTitle(s, what, true)
 }
@@ -350,7 +356,7 @@ func (d decoder) data(s *Stmt) Decl {
 		return dd
 	}
 	for _, st := range s.Block.Stmts {
-		if d.dataLimit(dd, st) {
+		if d.dataLimit(dd, st) || d.dataReference(dd, st) {
 			continue
 		}
 		if f := d.field(st); f != nil {

@@ -27,5 +27,5 @@ func (d decoder) dataLimit(dd *Data, st *Stmt) bool {
 // `max N per person`, which the formatter prints on its own, not aligned
 // with the fields around it.
 func isLimit(s *Stmt, parent string) bool {
-	return parent == "data" && s.Head.Text == "max" && len(s.Args) > 0 && s.Args[0].Kind == NumberWord
+	return parent == "data" && (s.Head.Text == "max" && len(s.Args) > 0 && s.Args[0].Kind == NumberWord || isReference(s))
 }

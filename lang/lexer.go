@@ -71,6 +71,10 @@ type scanner struct {
 	diags Diagnostics
 	// atStmtStart is true when the next identifier begins a statement.
 	atStmtStart bool
+	// inSet is true after the head `set` of a statement, where a name
+	// may be dotted: `set job_fee.esa = £3,000.00` sets one entry of a
+	// table param.
+	inSet bool
 	// exprNext is true when the next token is an expression.
 	exprNext bool
 	toks     []lexer.Token
@@ -181,10 +185,16 @@ func (s *scanner) scanAll() {
 			s.atStmtStart = false
 		case isIdentStart(c):
 			n := identLen(rest)
+			for s.inSet && !s.atStmtStart && n+1 < len(rest) && rest[n] == '.' && isIdentStart(rest[n+1]) {
+				n += 1 + identLen(rest[n+1:])
+			}
 			word := string(rest[:n])
 			s.emit(tokIdent, start, s.off+n)
 			if s.atStmtStart && word == "when" {
 				s.exprNext = true
+			}
+			if s.atStmtStart {
+				s.inSet = word == "set"
 			}
 			s.atStmtStart = false
 		case c == '{':

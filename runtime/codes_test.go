@@ -27,6 +27,7 @@ func TestCodeOf(t *testing.T) {
 		{errors.New("review.satisfaction has no value in this record; test it with has(review.satisfaction) before using it"), "missing-value"},
 		{types.NewErr("ratio has no value here").(*types.Err), "missing-value"},
 		{interpreter.EvalCancelledError{Cause: interpreter.CostLimitExceeded, Message: "operation cancelled: actual cost limit exceeded"}, "cost-limit"},
+		{celErr(&value.MissingKeyError{Table: "param job_fee", Key: `"esa"`}), "missing-key"},
 		{types.NewErr("no such overload").(*types.Err), "eval-error"},
 		{errors.New("the amount is negative (-5.00); write incentive amounts as positive sums"), "eval-error"},
 	} {

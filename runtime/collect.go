@@ -179,7 +179,8 @@ func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *
 }
 
 // recordActivation evaluates an exclude rule on a record before the record
-// joins the evaluation: it sees the params and the record (and its parent).
+// joins the evaluation: it sees the params, reference data and the record
+// (and its parent).
 type recordActivation struct {
 	ev     *evaluation
 	schema *compiler.Schema
@@ -190,6 +191,9 @@ type recordActivation struct {
 func (a *recordActivation) ResolveName(name string) (any, bool) {
 	if v, ok := a.ev.p.params[name]; ok {
 		return v, true
+	}
+	if t, ok := a.ev.refs[name]; ok {
+		return t, true // reference data, looked up by key
 	}
 	s, r := a.schema, a.rec
 	if strings.HasPrefix(name, compiler.AllPrefix) {

@@ -21,6 +21,7 @@ const (
 	codeOverflow       = "overflow"         // a number, date or length of time out of range
 	codeCostLimit      = "cost-limit"       // an expression, or the whole evaluation, that did more work than it may
 	codeBadCovers      = "bad-covers"       // a cap or floor whose covered lines cannot be counted in its scope
+	codeMissingKey     = "missing-key"      // a table param or reference data read at a key it does not list, with no default
 	codeEvalError      = "eval-error"       // anything else
 )
 
@@ -83,6 +84,8 @@ func codeOf(err error) string {
 		return codeDivisionByZero
 	case errors.Is(err, value.ErrOverflow):
 		return codeOverflow
+	case errors.Is(err, value.ErrMissingKey):
+		return codeMissingKey
 	case errors.As(err, &cancelled) && cancelled.Cause == interpreter.CostLimitExceeded:
 		return codeCostLimit
 	}

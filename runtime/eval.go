@@ -41,6 +41,10 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 		cancel(nil)
 	}()
 	_, ev.lastMon = p.cal.monthRange(p.c.Settlement, per.last)
+	// Reference data first: an exclude rule may look it up.
+	if ev.refs, err = referenceTables(p.c, d); err != nil {
+		return nil, err
+	}
 	ev.collect(d)
 	for _, r := range p.c.Rules {
 		if err := ctx.Err(); err != nil {
@@ -112,9 +116,11 @@ type evaluation struct {
 	states   map[*compiler.Rule]*ruleState
 	sums     map[sumKey][]ref.Val
 	lists    map[listKey]*recordLists
-	mu       sync.Mutex
-	errs     lang.Diagnostics
-	zero     value.Money
+	// refs holds each reference data's records by key (see tables.go).
+	refs map[string]*value.Table
+	mu   sync.Mutex
+	errs lang.Diagnostics
+	zero value.Money
 	// paths and inputCtxs serve eachInput.
 	paths     map[*compiler.Expression][]inputPath
 	inputCtxs map[*compiler.Rule]*ruleCtx

@@ -26,6 +26,10 @@ type inputPath struct {
 	param ref.Val        // headParam: the param's value
 	rule  *compiler.Rule // headRule: the rule read
 	depth int            // headRecord: parent hops to the record
+	// key is set for a table read at a key, table[key]: the path of the
+	// key; rest is the field read from the entry (".weekly_rate"), or "".
+	key  *inputPath
+	rest string
 }
 
 // headKind says how the name at the head of an input path resolves.
@@ -56,6 +60,9 @@ func (ev *evaluation) prepareInputs() {
 			ps := splitInputs(ev.p.c, e)
 			for i := range ps {
 				ev.resolveHead(&ps[i], rs)
+				if k := ps[i].key; k != nil {
+					ev.resolveHead(k, rs)
+				}
 			}
 			ev.paths[e] = ps
 		}
@@ -76,7 +83,7 @@ func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
 	}
 	switch {
 	case strings.HasPrefix(name, compiler.AllPrefix), isHistory(name), strings.HasPrefix(name, compiler.PrevPrefix), strings.HasPrefix(name, compiler.LagPrefix),
-		name == "first", name == "period_start", name == "period_end":
+		name == "first", name == "period_start", name == "period_end", isReference(ev.p.c, name):
 		ip.kind = headAny
 		return
 	}
@@ -112,19 +119,30 @@ func splitInputs(c *compiler.Contract, e *compiler.Expression) []inputPath {
 		namesOutsideAggregates(e.AST.NativeRep().Expr(), false, outside)
 	}
 	for _, path := range e.Inputs {
-		parts := strings.Split(path, ".")
-		ip := inputPath{path: path, head: parts[0], field: -1, pair: len(parts) == 2}
+		ip := splitPath(c, path)
 		ip.inAggregate = outside != nil && !outside[ip.head]
-		if ip.pair {
-			if sc := c.Schema(parts[0]); sc != nil {
-				if f := sc.FieldByName(parts[1]); f != nil {
-					ip.field = f.Index
-				}
-			}
-		}
 		ps = append(ps, ip)
 	}
 	return ps
+}
+
+// splitPath takes apart one input path: name, name.field, or a table
+// read at a key, table[key] or table[key].field (see tables.go).
+func splitPath(c *compiler.Contract, path string) inputPath {
+	if head, key, rest, ok := cutIndex(path); ok {
+		k := splitPath(c, key)
+		return inputPath{path: path, head: head, field: -1, key: &k, rest: rest}
+	}
+	parts := strings.Split(path, ".")
+	ip := inputPath{path: path, head: parts[0], field: -1, pair: len(parts) == 2}
+	if ip.pair {
+		if sc := c.Schema(parts[0]); sc != nil {
+			if f := sc.FieldByName(parts[1]); f != nil {
+				ip.field = f.Index
+			}
+		}
+	}
+	return ip
 }
 
 // namesOutsideAggregates adds to names the identifiers x reads outside the
@@ -226,39 +244,49 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		rs = &own
 	}
 	act := &activation{ev: ev, rs: rs, inst: inst}
+	// headValue resolves the head of ip; ok is false when it names
+	// nothing the line read.
+	headValue := func(ip inputPath) (v any, ok bool) {
+		kind := ip.kind
+		if !shared || !fastHeads {
+			kind = headAny
+		}
+		switch kind {
+		case headParam:
+			return ip.param, true
+		case headRule:
+			if m := ev.dueMonth(r, inst); m >= 0 {
+				return ev.readAt(ip.rule, scope, inst, m), true // as the amount read it
+			}
+			return ev.read(ip.rule, scope, inst), true
+		case headRecord:
+			s, i := scope.schema, inst
+			for range ip.depth {
+				i = int(ev.recs[s][i].parent)
+				s = s.Parent
+			}
+			return ev.recs[s][i].rec, true
+		case headNone:
+			return nil, false
+		}
+		return act.ResolveName(ip.head)
+	}
 	for _, e := range r.Expressions() {
 		for _, ip := range ev.inputPaths(e) {
 			if _, isRule := rs.reads[ip.head]; isRule && ip.inAggregate {
 				continue // each record's value, not one the line read
 			}
-			var v any
-			kind := ip.kind
-			if !shared || !fastHeads {
-				kind = headAny
-			}
-			switch kind {
-			case headParam:
-				v = ip.param
-			case headRule:
-				if m := ev.dueMonth(r, inst); m >= 0 {
-					v = ev.readAt(ip.rule, scope, inst, m) // as the amount read it
-				} else {
-					v = ev.read(ip.rule, scope, inst)
-				}
-			case headRecord:
-				s, i := scope.schema, inst
-				for range ip.depth {
-					i = int(ev.recs[s][i].parent)
-					s = s.Parent
-				}
-				v = ev.recs[s][i].rec
-			case headNone:
+			v, ok := headValue(ip)
+			if !ok {
 				continue
-			default:
-				var ok bool
-				if v, ok = act.ResolveName(ip.head); !ok {
-					continue
+			}
+			if ip.key != nil {
+				// A table read at a key: the entry read, named by the key's
+				// value, as job_fee[esa] or care_package[P1].weekly_rate.
+				if name, entry, ok := tableEntry(v, *ip.key, ip.rest, headValue, ev.p.c); ok {
+					add(name, entry)
 				}
+				continue
 			}
 			if ip.pair {
 				rec, isRec := v.(*value.Record)
@@ -274,7 +302,8 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 				add(ip.path, fv)
 				continue
 			}
-			if _, isRec := v.(*value.Record); isRec {
+			switch v.(type) {
+			case *value.Record, *value.Table:
 				continue
 			}
 			if l, isLag := compiler.ParseLag(ip.head); isLag {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,6 +248,7 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 			all = append(all, data.Input{Path: f, Open: data.Bytes(b)})
 		}
 		sets = append(sets, all)
+		inputs := false // some data set of the spec gives a line with inputs
 		for _, in := range sets {
 			d, errs := data.Load(c, in)
 			if len(errs) > 0 {
@@ -255,6 +257,9 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 			p, err := New(c)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if _, err := p.Eval(context.Background(), d, settleOf(t, p, "")); errors.Is(err, ErrNoRecordsInTerm) {
+				continue // reference data alone: nothing to evaluate
 			}
 			render := func() []byte {
 				st, err := p.Eval(context.Background(), d, settleOf(t, p, ""))
@@ -274,10 +279,13 @@ func TestInputHeadsResolveAsCEL(t *testing.T) {
 			if !bytes.Equal(fast, slow) {
 				t.Fatalf("%s: inputs differ from CEL's resolution:\n%s", dir, firstDiff(fast, slow))
 			}
-			if !bytes.Contains(fast, []byte(`"inputs":[{`)) {
-				t.Fatalf("%s: no line has inputs", dir)
-			}
+			inputs = inputs || bytes.Contains(fast, []byte(`"inputs":[{`))
 			checked++
+		}
+		if !inputs {
+			// A file on its own may give no line (invoices without their
+			// rates file), but the spec's data together must.
+			t.Fatalf("%s: no line has inputs", dir)
 		}
 	}
 	if checked < 8 {

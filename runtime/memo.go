@@ -110,6 +110,9 @@ func (mp *memoPlanner) visit(x ast.Expr) {
 		if _, isParam := mp.ev.p.params[name]; isParam {
 			return // fixed for the whole evaluation
 		}
+		if isReference(mp.ev.p.c, name) {
+			return // reference data: fixed too, and read at keys the plan holds
+		}
 		if t, isRule := mp.rs.reads[name]; isRule && t.Kind != lang.Let && mp.ev.state(t) != nil {
 			mp.add(memoSlot{rule: t})
 			return

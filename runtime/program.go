@@ -4,10 +4,13 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sort"
+	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 	"github.com/occ-lang/occ/runtime/data"
 )
 
@@ -67,9 +70,14 @@ func WithoutInputs() Option {
 // Option configures a Program.
 type Option func(*Program) error
 
-// WithParam overrides a param's default value.
+// WithParam overrides a param's default value. For a table param, name
+// is NAME.KEY and v the value of that one entry (KEY default for the
+// default); the other entries keep theirs.
 func WithParam(name string, v ref.Val) Option {
 	return func(p *Program) error {
+		if tname, key, ok := strings.Cut(name, "."); ok {
+			return p.setEntry(tname, key, v)
+		}
 		prm := p.c.Param(name)
 		if prm == nil {
 			return fmt.Errorf("the contract has no param %q", name)
@@ -77,10 +85,34 @@ func WithParam(name string, v ref.Val) Option {
 		if v.Type().TypeName() != prm.Default.Type().TypeName() {
 			return fmt.Errorf("param %s is %s, not %s", name, prm.Default.Type().TypeName(), v.Type().TypeName())
 		}
+		if prm.IsTable() {
+			return fmt.Errorf("param %s is a table; set one entry, as %s.KEY", name, name)
+		}
 		p.params[name] = v
 		p.set[name] = true
 		return nil
 	}
+}
+
+// setEntry sets the entry at key of table param name to v.
+func (p *Program) setEntry(name, key string, v ref.Val) error {
+	prm := p.c.Param(name)
+	if prm == nil {
+		return fmt.Errorf("the contract has no param %q", name)
+	}
+	tab, ok := p.params[name].(*value.Table)
+	if !ok {
+		return fmt.Errorf("param %s is not a table, so it has no entry %s", name, key)
+	}
+	if prm.EntryByKey(key) == nil && (key != lang.DefaultKey || !prm.HasDefault) {
+		return fmt.Errorf("table %s has no key %q", name, key)
+	}
+	if v.Type().TypeName() != prm.Elem.TypeName() {
+		return fmt.Errorf("table %s holds %s, not %s", name, prm.Elem.TypeName(), v.Type().TypeName())
+	}
+	p.params[name] = compiler.SetEntry(tab, key, v)
+	p.set[name] = true
+	return nil
 }
 
 // WithWorkers sets how many goroutines evaluate records; the output is the

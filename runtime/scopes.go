@@ -207,6 +207,11 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		}
 		return ev.read(t, rs.scope, a.inst), true
 	}
+	if refs := ev.top().refs; refs != nil {
+		if t, ok := refs[name]; ok {
+			return t, true // reference data, looked up by key
+		}
+	}
 	switch {
 	case strings.HasPrefix(name, compiler.AllPrefix):
 		s := ev.p.c.Schema(strings.TrimPrefix(name, compiler.AllPrefix))

@@ -322,6 +322,10 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 		Currency: c.Currency, MinorUnits: c.MinorUnits, Rounding: c.Rounding.String(), SpecSHA256: c.Hash,
 	}
 	for _, prm := range c.Params {
+		if prm.IsTable() {
+			s.Params = append(s.Params, ev.tableParams(prm)...)
+			continue
+		}
 		s.Params = append(s.Params, ParamValue{Name: prm.Name, Value: value.Format(ev.p.params[prm.Name], c.MinorUnits), Set: ev.p.set[prm.Name]})
 	}
 	for ri, r := range c.Rules {

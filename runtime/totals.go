@@ -144,6 +144,9 @@ func (ev *evaluation) counts(d *data.Set, per period, st *Statement) RecordCount
 	var rc RecordCounts
 	c := ev.p.c
 	for _, s := range c.TopSchemas() {
+		if s.Reference {
+			continue // lookup data, read by the records counted here
+		}
 		rc.Input += len(d.Records[s.Name])
 		for _, ri := range ev.recs[s] {
 			p := ev.cal.fromMonth(int(ri.month), c.Settlement)

@@ -401,7 +401,7 @@ func whatIfSettings(c *compiler.Contract, st *runtime.Statement) []string {
 			continue
 		}
 		v := p.Value
-		if prm := c.Param(p.Name); prm != nil {
+		if prm := c.SettableParam(p.Name); prm != nil {
 			v = contractValue(prm, v, c)
 		}
 		out = append(out, p.Name+"="+v)

@@ -442,7 +442,7 @@ func runReproduce(ctx context.Context, p *settleParams, stdout, stderr io.Writer
 	}
 	var sets []string
 	for _, prm := range e.Settlement.Params {
-		if cp := c.Param(prm.Name); prm.Set && cp != nil {
+		if cp := c.SettableParam(prm.Name); prm.Set && cp != nil {
 			sets = append(sets, prm.Name+"="+contractValue(cp, prm.Value, c))
 		}
 	}

@@ -32,6 +32,7 @@ var mutationSpecs = []string{
 	"earnings-milestones",
 	"hospital-activity",
 	"work-programme",
+	"care-packages",
 }
 
 // mutant is one changed default of one param.
@@ -66,25 +67,29 @@ func TestMutation(t *testing.T) {
 			percent := percentParams(l.files)
 			killed := 0
 			var mutants []mutant
+			defaults := map[string]ref.Val{}
 			for _, p := range c.Params {
-				ms, err := mutate(c, p, percent[p.Name])
-				if err != nil {
-					t.Errorf("param %s: %v", p.Name, err)
-					continue
+				for _, e := range paramEntries(p) {
+					defaults[e.Name] = e.Default
+					ms, err := mutate(c, e, percent[p.Name])
+					if err != nil {
+						t.Errorf("param %s: %v", e.Name, err)
+						continue
+					}
+					mutants = append(mutants, ms...)
 				}
-				mutants = append(mutants, ms...)
 			}
 			for _, m := range mutants {
 				failed := runAll(c, map[string]ref.Val{m.param: m.value})
 				if len(failed) == 0 {
 					t.Errorf("param %s mutated %s (default %s -> %s) survived: no test failed",
-						m.param, m.dir, show(c.Param(m.param).Default), show(m.value))
+						m.param, m.dir, show(defaults[m.param]), show(m.value))
 					continue
 				}
 				killed++
 				if testing.Verbose() {
 					t.Logf("param %s %s (%s -> %s) killed by: %s", m.param, m.dir,
-						show(c.Param(m.param).Default), show(m.value), failed[0])
+						show(defaults[m.param]), show(m.value), failed[0])
 				}
 			}
 			t.Logf("%s: %d of %d mutants killed (%d params)", name, killed, len(mutants), len(c.Params))
@@ -119,6 +124,23 @@ func firstLine(s string) string {
 	return s
 }
 
+// paramEntries returns what to mutate of a param: the param itself, or
+// for a table param each entry (and its default) on its own, as a param
+// named NAME.KEY as --set names it.
+func paramEntries(p *compiler.Param) []*compiler.Param {
+	if !p.IsTable() {
+		return []*compiler.Param{p}
+	}
+	var out []*compiler.Param
+	for _, e := range p.Entries {
+		out = append(out, &compiler.Param{Name: p.Name + "." + e.Key, Default: e.Value})
+	}
+	if d := p.Table().Default(); d != nil {
+		out = append(out, &compiler.Param{Name: p.Name + "." + lang.DefaultKey, Default: d})
+	}
+	return out
+}
+
 // percentParams finds the params whose default is written as a percentage,
 // which mutate by a percentage point rather than by 1% of their value.
 func percentParams(files []*lang.File) map[string]bool {
@@ -126,6 +148,9 @@ func percentParams(files []*lang.File) map[string]bool {
 	for _, f := range files {
 		for _, d := range f.Decls {
 			if p, ok := d.(*lang.Param); ok && p.Value != nil && strings.HasSuffix(strings.TrimSpace(p.Value.Text), "%") {
+				out[p.Name.Text] = true
+			}
+			if p, ok := d.(*lang.Param); ok && len(p.Entries) > 0 && strings.HasSuffix(strings.TrimSpace(p.Entries[0].Value.Text), "%") {
 				out[p.Name.Text] = true
 			}
 		}

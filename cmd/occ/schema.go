@@ -87,6 +87,9 @@ func runSchema(p *schemaParams, stdout, stderr io.Writer) error {
 		if s.PeriodField != nil {
 			fmt.Fprintf(stdout, "  period: %s places each record in a settlement period\n", s.PeriodField.Name)
 		}
+		if k := s.RefKey(); k != nil {
+			fmt.Fprintf(stdout, "  reference: a list looked up by %s, in a file of its own; %s is unique\n", k.Name, k.Name)
+		}
 		for _, f := range s.Fields {
 			fmt.Fprintf(stdout, "  %-16s %s\n", f.Name, describeField(f))
 		}

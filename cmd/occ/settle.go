@@ -186,7 +186,7 @@ func workDue(ctx context.Context, p *settleParams, l *ledger.Ledger, stderr io.W
 		}
 		var sets []string
 		for _, prm := range e.Settlement.Params {
-			if cp := pc.Param(prm.Name); prm.Set && cp != nil {
+			if cp := pc.SettableParam(prm.Name); prm.Set && cp != nil {
 				sets = append(sets, prm.Name+"="+contractValue(cp, prm.Value, pc))
 			}
 		}

@@ -32,6 +32,7 @@ var specRuns = []struct {
 	{"earnings-milestones", []string{"earnings.csv"}, ""},
 	{"hospital-activity", []string{"spells.csv"}, ""},
 	{"work-programme", []string{"weeks.csv"}, ""},
+	{"care-packages", []string{"packages.csv", "invoices.csv"}, ""},
 }
 
 // TestPaymentsCSVOnEverySpec checks the payments-ready CSV of every spec's

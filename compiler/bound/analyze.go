@@ -2,6 +2,7 @@ package bound
 
 import (
 	"fmt"
+	"strings"
 
 	"cel.dev/cel-go/common/types/ref"
 	"github.com/cockroachdb/apd/v3"
@@ -90,6 +91,9 @@ func newAnalysis(c *compiler.Contract, opt Options) (*analysis, error) {
 	}
 	for name, v := range opt.Params {
 		p := c.Param(name)
+		if tname, _, ok := strings.Cut(name, "."); ok && c.Param(tname) != nil && c.Param(tname).IsTable() {
+			p = c.Param(tname) // one entry of a table, NAME.KEY (see tables.go)
+		}
 		if p == nil {
 			return nil, fmt.Errorf("the contract has no param %q", name)
 		}

@@ -194,6 +194,14 @@ func (f *frame) call(c ast.CallExpr) val {
 		return num(v.nt, neg(v.iv))
 	case operators.Add, operators.Subtract, operators.Multiply, operators.Divide, operators.Modulo:
 		return f.arith(fn, f.eval(args[0]), f.eval(args[1]))
+	case operators.Index:
+		if v, ok := f.tableRead(args); ok {
+			return v
+		}
+	case operators.In:
+		if args[1].Kind() == ast.IdentKind && f.isTable(args[1].AsIdent()) {
+			return boolean(true, true)
+		}
 	}
 	if c.IsMemberFunction() {
 		switch fn {

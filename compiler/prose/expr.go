@@ -209,6 +209,9 @@ func (x *expr) fieldText(n ast.Expr) string {
 
 func (x *expr) selection(n ast.Expr) phrase {
 	sel := n.AsSelect()
+	if s, key, ok := x.reference(sel.Operand()); ok {
+		return atom("the " + Name(sel.FieldName()) + " of the " + Name(s.Name) + " whose " + Name(s.RefKey().Name) + " is " + x.sub(key, precAtom))
+	}
 	f, _, ok := x.field(n)
 	if !ok {
 		return atom(x.sub(sel.Operand(), precAtom) + "'s " + Name(sel.FieldName()))
@@ -217,6 +220,23 @@ func (x *expr) selection(n ast.Expr) phrase {
 		return phrase{text: x.fieldText(n) + " is yes", prec: precCompare}
 	}
 	return atom(x.fieldText(n))
+}
+
+// reference takes apart a record of reference data read at a key,
+// care_package[K], returning the data and the key expression.
+func (x *expr) reference(n ast.Expr) (*compiler.Schema, ast.Expr, bool) {
+	if n.Kind() != ast.CallKind || n.AsCall().FunctionName() != "_[_]" || len(n.AsCall().Args()) != 2 {
+		return nil, nil, false
+	}
+	a := n.AsCall().Args()
+	if a[0].Kind() != ast.IdentKind {
+		return nil, nil, false
+	}
+	s := x.w.c.Schema(a[0].AsIdent())
+	if s == nil || s.RefKey() == nil {
+		return nil, nil, false
+	}
+	return s, a[1], true
 }
 
 // isDate reports whether n is a date: a date field, a date literal, or
@@ -308,8 +328,21 @@ func (x *expr) call(n ast.Expr) phrase {
 	case "_%_":
 		return atom("the remainder of " + x.sub(args[0], precMul) + " ÷ " + x.sub(args[1], precUnary))
 	case "@in":
+		if args[1].Kind() == ast.IdentKind {
+			if s := x.w.c.Schema(args[1].AsIdent()); s != nil && s.RefKey() != nil {
+				return phrase{text: x.operand(args[0]) + " is the " + Name(s.RefKey().Name) + " of a " + Name(s.Name), prec: precCompare}
+			}
+			if p := x.w.c.Param(args[1].AsIdent()); p != nil && p.IsTable() {
+				return phrase{text: x.operand(args[0]) + " is a key of " + x.w.Param(p), prec: precCompare}
+			}
+		}
 		return phrase{text: x.operand(args[0]) + " is one of " + x.sub(args[1], precAtom), prec: precCompare}
 	case "_[_]":
+		if args[0].Kind() == ast.IdentKind {
+			if p := x.w.c.Param(args[0].AsIdent()); p != nil && p.IsTable() {
+				return atom("the " + Name(p.Name) + " for " + x.sub(args[1], precAtom))
+			}
+		}
 		return atom("item " + x.sub(args[1], precAtom) + " of " + x.sub(args[0], precAtom))
 	}
 	return x.function(fn, args)

@@ -106,7 +106,16 @@ func Month(d value.Date) string { return d.Month().String() + " " + itoa(d.Year(
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // Param writes a param's default value as the contract wrote it.
-func (w *Writer) Param(p *compiler.Param) string { return w.Value(p.Default, p.Percent) }
+func (w *Writer) Param(p *compiler.Param) string {
+	if p.IsTable() {
+		return "the " + Name(p.Name) + " table"
+	}
+	return w.Value(p.Default, p.Percent)
+}
+
+// Entry writes the value v of an entry of table param p, as the contract
+// wrote its entries.
+func (w *Writer) Entry(p *compiler.Param, v ref.Val) string { return w.Value(v, p.Percent) }
 
 // Term writes the contract's term: 1 April 2026 to 31 March 2027.
 func (w *Writer) Term() string { return Date(w.c.TermFrom) + " to " + Date(w.c.TermTo) }

@@ -95,6 +95,9 @@ func (s *Schedule) WriteHTML(w io.Writer) error {
 		if d.In != "" {
 			p("<p>Listed in each %s.</p>\n", e(d.In))
 		}
+		if d.LookedUpBy != "" {
+			p("<p>Reference data: not paid on itself, but looked up by its %s.</p>\n", e(d.LookedUpBy))
+		}
 		header, rows := fieldRows(d, func(s string) string { return "<code>" + e(s) + "</code>" }, e)
 		htmlTable(ew, header, rows)
 	}

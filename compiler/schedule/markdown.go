@@ -28,6 +28,9 @@ func (s *Schedule) WriteMarkdown(w io.Writer) error {
 		if d.In != "" {
 			p("Listed in each %s.\n\n", md(d.In))
 		}
+		if d.LookedUpBy != "" {
+			p("Reference data: not paid on itself, but looked up by its %s.\n\n", md(d.LookedUpBy))
+		}
 		header, rows := fieldRows(d, func(s string) string { return "`" + s + "`" }, func(s string) string { return s })
 		s.mdTable(ew, header, rows, false)
 	}

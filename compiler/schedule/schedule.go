@@ -38,8 +38,11 @@ type Param struct{ Name, Title, Value string }
 type Data struct {
 	Name, Title string
 	// In names the schema a nested one is listed in, or is "".
-	In     string
-	Fields []Field
+	In string
+	// LookedUpBy names the key field of reference data, which is looked
+	// up by it rather than paid on, or is "".
+	LookedUpBy string
+	Fields     []Field
 }
 
 // Field is one field of a schema, with what it holds in words.
@@ -100,12 +103,25 @@ func Build(c *compiler.Contract) (*Schedule, error) {
 	s := &Schedule{Title: c.Title, Hash: c.Hash}
 	s.facts(c, w)
 	for _, p := range c.Params {
+		if p.IsTable() {
+			// A table param is a row for each entry, its default last.
+			for _, e := range p.Entries {
+				s.Params = append(s.Params, Param{Name: p.Name + "[" + e.Key + "]", Title: p.Title + ": " + e.Key, Value: w.Entry(p, e.Value)})
+			}
+			if d := p.Table().Default(); d != nil {
+				s.Params = append(s.Params, Param{Name: p.Name + "[default]", Title: p.Title + ": any other", Value: w.Entry(p, d)})
+			}
+			continue
+		}
 		s.Params = append(s.Params, Param{Name: p.Name, Title: p.Title, Value: w.Param(p)})
 	}
 	for _, sc := range c.Schemas {
 		d := Data{Name: sc.Name, Title: sc.Title}
 		if sc.Parent != nil {
 			d.In = sc.Parent.Name
+		}
+		if k := sc.RefKey(); k != nil {
+			d.LookedUpBy = k.Name
 		}
 		for _, f := range sc.Fields {
 			d.Fields = append(d.Fields, Field{Name: f.Name, Holds: w.Field(f), Title: f.Title})

@@ -42,10 +42,10 @@ func params(old, new Side) []ParamChange {
 	oldVals := paramValues(old.Statement)
 	newVals := paramValues(new.Statement)
 	var out []ParamChange
-	for _, p := range old.Contract.Params {
+	for _, p := range old.Contract.Settable() {
 		o := oldVals[p.Name]
 		pc := ParamChange{Name: p.Name, Old: o.Value, OldSet: o.Set, OldParam: p}
-		if np := new.Contract.Param(p.Name); np != nil {
+		if np := new.Contract.SettableParam(p.Name); np != nil {
 			n := newVals[p.Name]
 			if sameValue(o.Value, n.Value) && sameType(p, np) {
 				continue
@@ -54,8 +54,8 @@ func params(old, new Side) []ParamChange {
 		}
 		out = append(out, pc)
 	}
-	for _, p := range new.Contract.Params {
-		if old.Contract.Param(p.Name) != nil {
+	for _, p := range new.Contract.Settable() {
+		if old.Contract.SettableParam(p.Name) != nil {
 			continue
 		}
 		n := newVals[p.Name]

@@ -29,8 +29,11 @@ type Bootstrap struct {
 	persons []string
 	groups  [][]personRec // by person, in the order of persons
 	loose   map[*compiler.Schema][]*value.Record
-	first   int
-	last    int
+	// refs holds reference data, which every resample keeps whole: it is
+	// looked up, not drawn.
+	refs  map[string][]*value.Record
+	first int
+	last  int
 }
 
 type personRec struct {
@@ -45,9 +48,13 @@ func NewBootstrap(c *compiler.Contract, d *data.Set) (*Bootstrap, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bootstrap{Files: d.Files, c: c, cal: cal, loose: map[*compiler.Schema][]*value.Record{}, first: -1, last: -1}
+	b := &Bootstrap{Files: d.Files, c: c, cal: cal, loose: map[*compiler.Schema][]*value.Record{}, refs: map[string][]*value.Record{}, first: -1, last: -1}
 	idx := map[string]int{}
 	for _, s := range c.TopSchemas() {
+		if s.Reference {
+			b.refs[s.Name] = d.Records[s.Name]
+			continue
+		}
 		for _, r := range d.Records[s.Name] {
 			m := -1
 			if dt, ok := r.Fields[s.PeriodField.Index].(value.Date); ok {
@@ -116,6 +123,9 @@ func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
 			cp.Fields[pr.s.PersonField.Index] = name
 			d.Records[pr.s.Name] = append(d.Records[pr.s.Name], &cp)
 		}
+	}
+	for name, recs := range b.refs {
+		d.Records[name] = recs
 	}
 	for _, s := range b.c.TopSchemas() {
 		recs := b.loose[s]

@@ -424,7 +424,7 @@ func describeInputs(res *Result, c *compiler.Contract, src Source, params map[st
 		}
 	}
 	words := prose.New(c)
-	for _, prm := range c.Params {
+	for _, prm := range c.Settable() {
 		pv := ParamValue{Name: prm.Name, Value: formatVal(prm.Default), Title: prm.Title, Shown: words.Param(prm)}
 		if v, ok := params[prm.Name]; ok {
 			pv.Value, pv.Set, pv.Shown = formatVal(v), true, words.Value(v, prm.Percent)

@@ -550,3 +550,69 @@ func TestScenarioDoesNotFit(t *testing.T) {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
 }
+
+// referenceSrc prices invoices at their package's rate, from reference
+// data.
+const referenceSrc = `contract "Packages" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data care_package "Care package rates" {
+  reference
+  code        text key
+  weekly_rate money
+}
+
+data invoice "Weeks of care" {
+  person       text key
+  month        date key
+  package_code text
+  weeks        int
+}
+
+payment care "Care at the package rate" {
+  for    invoice
+  amount = care_package[invoice.package_code].weekly_rate * invoice.weeks
+}
+`
+
+// TestBootstrapKeepsReferenceData: a resample draws people's invoices but
+// keeps every package, so each run prices the invoices it drew; a
+// scenario, which would have to make the packages up, is refused.
+func TestBootstrapKeepsReferenceData(t *testing.T) {
+	_, c, ds := compiler.CompileSources([]compiler.Source{{Name: "contract.occ", Text: []byte(referenceSrc)}})
+	if c == nil {
+		t.Fatal(ds)
+	}
+	d, errs := data.Load(c, []data.Input{
+		{Path: "packages.csv", Open: data.Bytes([]byte("code,weekly_rate\nP1,£250.00\nP2,£400.00\n"))},
+		{Path: "invoices.csv", Open: data.Bytes([]byte("person,month,package_code,weeks\nA,2026-05-01,P1,2\nB,2026-05-01,P2,1\n"))},
+	})
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	bs, err := NewBootstrap(c, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := range uint64(10) {
+		got := bs.dataset(1, run, 11)
+		if len(got.Records["care_package"]) != 2 || len(got.Records["invoice"]) != 2 {
+			t.Fatalf("run %d: %d packages and %d invoices, want 2 and 2", run, len(got.Records["care_package"]), len(got.Records["invoice"]))
+		}
+	}
+	// Each run is two invoices drawn from A's £500.00 and B's £400.00: a
+	// total of 800.00, 900.00 or 1,000.00, never an error.
+	res := run(t, c, bs, Options{Runs: 20, Seed: 4})
+	tot := res.Term.Total
+	for _, k := range []value.Decimal{tot.Min, tot.Max} {
+		if s := k.StringFixed(2); s != "800.00" && s != "900.00" && s != "1000.00" {
+			t.Errorf("a run's total is %s", s)
+		}
+	}
+	_, err = ParseScenario(c, "s.yaml", []byte("cohort: {size: 5}\ndata:\n  invoice:\n    weeks: 1\n"))
+	if err == nil || !strings.Contains(err.Error(), "reference data care_package, which a scenario cannot generate") {
+		t.Errorf("scenario: %v", err)
+	}
+}

@@ -47,6 +47,14 @@ func (p *parser) parseData(n *yaml.Node, s *Scenario, at *yaml.Node) {
 	}
 	anyTop := false
 	for _, top := range p.c.TopSchemas() {
+		if top.Reference {
+			// Reference data is a price list, not records to draw: a
+			// scenario cannot make one up.
+			{
+				p.errorf(at, "data", CodeDoesNotFit, "the contract looks prices up in reference data %s, which a scenario cannot generate; resample the provider's data instead, the %s file among it", top.Name, top.Name)
+			}
+			continue
+		}
 		if given[top] == nil {
 			if p.schemaRead(top) {
 				p.errorf(at, "data", CodeMissing, "the scenario has no data %s, which the contract reads; add %s: with a distribution for each of its fields", top.Name, top.Name)

@@ -34,6 +34,12 @@ func describe(u *unit, sym *symbol) string {
 		if p.Value != nil {
 			fmt.Fprintf(&b, "\n\n`= %s` — %s", oneLine(p.Value.Text), paramUnit(u, sym))
 		}
+		if len(p.Entries) > 0 {
+			fmt.Fprintf(&b, "\n\n%s", paramUnit(u, sym))
+			for _, e := range p.Entries {
+				fmt.Fprintf(&b, "\n- `%s = %s`", e.Key.Text, oneLine(e.Value.Text))
+			}
+		}
 	case schemaSymbol:
 		d := sym.data
 		heading(&b, "data", sym.name, d.Title)
@@ -86,6 +92,9 @@ func paramUnit(u *unit, sym *symbol) string {
 	if u.contract != nil {
 		currency = u.contract.Currency
 		if cp := u.contract.Param(sym.name); cp != nil && cp.Type != nil {
+			if cp.IsTable() {
+				return fmt.Sprintf("a table of %d entries of %s, read at a key: %s[KEY]", len(cp.Entries), cp.Elem.TypeName(), cp.Name)
+			}
 			switch cp.Type.TypeName() {
 			case "money":
 				return "money, in " + currency
@@ -109,6 +118,9 @@ func paramUnit(u *unit, sym *symbol) string {
 		}
 	} else if h := header(u); h != nil && h.Currency != nil {
 		currency = h.Currency.Text
+	}
+	if sym.param.Value == nil {
+		return fmt.Sprintf("a table of %d entries, read at a key: %s[KEY]", len(sym.param.Entries), sym.name)
 	}
 	v := strings.TrimSpace(sym.param.Value.Text)
 	switch {

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/occ-lang/occ/lang"
 )
@@ -151,6 +152,9 @@ func (ix *index) references(file string, d lang.Decl) {
 	switch d := d.(type) {
 	case *lang.Param:
 		ix.expr(file, d.Value)
+		for _, e := range d.Entries {
+			ix.expr(file, e.Value)
+		}
 	case *lang.Data:
 		for _, f := range d.Fields {
 			if f.Elem != nil {
@@ -171,6 +175,17 @@ func (ix *index) references(file string, d lang.Decl) {
 		for _, s := range d.Sets {
 			if p := ix.names[s.Name.Text]; p != nil && p.kind == paramSymbol {
 				ix.word(file, &s.Name, p)
+			} else if name, _, dotted := strings.Cut(s.Name.Text, "."); dotted {
+				// set job_fee.esa: one entry of a table param, the name
+				// before the dot.
+				if p := ix.names[name]; p != nil && p.kind == paramSymbol {
+					w := s.Name
+					w.Text = name
+					w.Span.End = w.Span.Start
+					w.Span.End.Col += len(name)
+					w.Span.End.Offset += len(name)
+					ix.word(file, &w, p)
+				}
 			}
 			ix.expr(file, s.Value)
 		}

@@ -1,6 +1,10 @@
 package lsp
 
-import "github.com/occ-lang/occ/lang"
+import (
+	"fmt"
+
+	"github.com/occ-lang/occ/lang"
+)
 
 // documentSymbols answers textDocument/documentSymbol: the file's
 // declarations in order, each data schema with its fields.
@@ -27,6 +31,8 @@ func (s *server) documentSymbols(p documentParams) []documentSymbol {
 			detail := ""
 			if d.Value != nil {
 				detail = oneLine(d.Value.Text)
+			} else if len(d.Entries) > 0 {
+				detail = fmt.Sprintf("table of %d entries", len(d.Entries))
 			}
 			out = append(out, sym(d.Name.Text, detail, symbolConstant, d.Stmt.Span, d.Name.Span))
 		case *lang.Data:
