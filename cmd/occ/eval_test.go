@@ -128,7 +128,7 @@ func TestEvalBadData(t *testing.T) {
 					noun = "error"
 				}
 				want := strings.Join(tc.want, "\n") + "\n" + "data: " + itoaEval(len(tc.want)) + " " + noun + "; no statement produced\n"
-				if format == "json" {
+				if format == "json" || format == "summary" {
 					// With a JSON statement asked for, the errors come as
 					// diagnostics JSON, each with its file, row and column.
 					want = strings.Join(tc.want, "\n") + "\n"
