@@ -237,6 +237,77 @@ func TestSummaryReconcilesPayers(t *testing.T) {
 	}
 }
 
+// TestSummaryReconcilesScripts runs every occ eval of the CLI scripts
+// (testdata/script/*.txtar) that writes a statement, in a copy of its
+// script's files, as --format json and as --format summary, and
+// reconciles the two: contracts with a budget, lines that fall due later,
+// quarters, groups, two payers and notes among them.
+func TestSummaryReconcilesScripts(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", "..", "testdata", "script"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scripts, err := filepath.Glob(filepath.Join(root, "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, script := range scripts {
+		ar, err := txtar.ParseFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var evals [][]string
+		for _, line := range strings.Split(string(ar.Comment), "\n") {
+			args := strings.Fields(line)
+			if len(args) < 2 || args[0] != "occ" || args[1] != "eval" || strings.ContainsAny(line, "'$") {
+				continue
+			}
+			if slices.Contains(args, "--explain") || slices.Contains(args, "--ledger") || slices.Contains(args, "--sheet") {
+				continue
+			}
+			evals = append(evals, withoutFormat(args[1:]))
+		}
+		if len(evals) == 0 {
+			continue
+		}
+		dir := t.TempDir()
+		for _, f := range ar.Files {
+			path := filepath.Join(dir, filepath.FromSlash(f.Name))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Chdir(dir)
+		for _, args := range evals {
+			if evalBoth(t, filepath.Base(script)+": "+strings.Join(args, " "), args...) {
+				ran++
+			}
+		}
+	}
+	if ran < 20 {
+		t.Errorf("reconciled %d statements of the scripts, want at least 20", ran)
+	}
+}
+
+// withoutFormat returns args without --format and -o and their values.
+func withoutFormat(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--format" || a == "-o" || a == "--output":
+			i++
+		case strings.HasPrefix(a, "--format=") || strings.HasPrefix(a, "-o="):
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // writeGenerated writes n generated reviews and their goals to dir and
 // returns the --data arguments naming them.
 func writeGenerated(t *testing.T, dir string, n int, seed uint64) []string {
