@@ -10,9 +10,10 @@
 // Statement.WriteJSON writes the documented JSON form and Statement.Explain
 // shows how a line was computed. A Program made WithoutLines makes
 // summaries, statements without their lines, for runs that need only the
-// money: Statement.WriteSummaryJSON writes the JSON form without "lines". RunTest runs a contract's test blocks, and
-// a Coverage records what they exercised. Values are shown with
-// value.Format, in the currency's minor units.
+// money: Statement.WriteSummaryJSON writes the JSON form without "lines".
+// RunTest runs a contract's test blocks, and a Coverage records what they
+// exercised. Values are shown with value.Format, in the currency's minor
+// units.
 //
 // The files, by concern:
 //

@@ -270,6 +270,9 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		if sheet, ok = sheetNamed(p.sheet); !ok {
 			return usageError("unknown --sheet %q: use %s", p.sheet, strings.Join(sheetNames(), ", "))
 		}
+		if p.format == "summary" {
+			return usageError("--sheet picks the table --format csv writes; --format summary writes every table but the lines")
+		}
 		if p.format != "csv" {
 			return usageError("--sheet picks the table --format csv writes; --format %s writes every table", p.format)
 		}
