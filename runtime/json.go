@@ -136,7 +136,8 @@ type jsonBudget struct {
 	WholeTerm bool   `json:"whole_term"`
 }
 
-// MarshalJSON encodes the statement in the documented JSON form.
+// MarshalJSON encodes the statement in the documented JSON form; for a
+// summary it fails, as WriteJSON does.
 func (s *Statement) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := s.WriteJSON(&buf); err != nil {

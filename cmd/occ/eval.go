@@ -73,8 +73,8 @@ sums of the parts.
 --format summary writes the JSON statement without its lines: the totals
 by period, kind, rule and payer, caps, standards, flags, exclusions, the
 records' accounting and the budget, the same to the penny as --format
-json's. Runs that need only the money make no lines, so it is faster and
-smaller.`,
+json's. It makes no lines, so it is faster and far smaller: use it for
+runs that need only the money.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
