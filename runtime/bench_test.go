@@ -21,7 +21,7 @@ import (
 // with OCC_BENCH_1M=1, so that go test -bench . stays quick:
 //
 //	go test ./runtime -run '^$' -bench . -benchtime 3x
-//	OCC_BENCH_1M=1 go test ./runtime -run '^$' -bench EndToEnd1M -benchtime 1x
+//	OCC_BENCH_1M=1 go test ./runtime -run '^$' -bench 'EndToEnd(Summary)?1M' -benchtime 1x
 //
 // docs/performance.md records the figures.
 
@@ -169,6 +169,66 @@ func BenchmarkEndToEnd1M(b *testing.B) {
 		endToEnd(b, c, in)
 	}
 	reportRate(b, 1_000_000)
+}
+
+// BenchmarkEvalSummary evaluates loaded data into a summary for every
+// month (a Program WithoutLines) and writes it as JSON, as occ eval
+// --format summary does after loading; compare BenchmarkEval, which makes
+// the statement's lines and writes nothing.
+func BenchmarkEvalSummary(b *testing.B) {
+	c := specContract(b, "individual-outcomes")
+	p, err := runtime.New(c, runtime.WithoutLines())
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSized(b, func(b *testing.B, n int) (func(), func()) {
+		d := benchLoad(b, c, benchInputs(b, n))
+		return func() { benchSummary(b, benchEval(b, p, d), io.Discard) }, nil
+	})
+}
+
+// BenchmarkEndToEndSummary loads, evaluates and writes the summary as occ
+// eval --format summary does.
+func BenchmarkEndToEndSummary(b *testing.B) {
+	c := specContract(b, "individual-outcomes")
+	benchSized(b, func(b *testing.B, n int) (func(), func()) {
+		in := benchInputs(b, n)
+		return func() { endToEndSummary(b, c, in) }, nil
+	})
+}
+
+// BenchmarkEndToEndSummary1M is BenchmarkEndToEndSummary on a million
+// reviews; it runs only when OCC_BENCH_1M=1.
+func BenchmarkEndToEndSummary1M(b *testing.B) {
+	if os.Getenv("OCC_BENCH_1M") != "1" {
+		b.Skip("set OCC_BENCH_1M=1 to run the 1M-review benchmark")
+	}
+	c := specContract(b, "individual-outcomes")
+	in := benchInputs(b, 1_000_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		endToEndSummary(b, c, in)
+	}
+	reportRate(b, 1_000_000)
+}
+
+// endToEndSummary does what occ eval --format summary does: prepare the
+// program without lines, load the data and write the summary.
+func endToEndSummary(b *testing.B, c *compiler.Contract, in []data.Input) {
+	p, err := runtime.New(c, runtime.WithoutLines())
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := benchLoad(b, c, in)
+	benchSummary(b, benchEval(b, p, d), io.Discard)
+}
+
+func benchSummary(b *testing.B, st *runtime.Statement, w io.Writer) {
+	b.Helper()
+	if err := st.WriteSummaryJSON(w); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // endToEnd does what occ eval --format json does: prepare the program,

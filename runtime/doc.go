@@ -8,9 +8,12 @@
 // compactly and each is rendered as it is reached, so a statement of
 // millions of lines needs little memory beyond the evaluation.
 // Statement.WriteJSON writes the documented JSON form and Statement.Explain
-// shows how a line was computed. RunTest runs a contract's test blocks, and
-// a Coverage records what they exercised. Values are shown with
-// value.Format, in the currency's minor units.
+// shows how a line was computed. A Program made WithoutLines makes
+// summaries, statements without their lines, for runs that need only the
+// money: Statement.WriteSummaryJSON writes the JSON form without "lines".
+// RunTest runs a contract's test blocks, and a Coverage records what they
+// exercised. Values are shown with value.Format, in the currency's minor
+// units.
 //
 // The files, by concern:
 //
@@ -31,6 +34,7 @@
 //	person.go       the person a line is for
 //	json.go         the JSON statement, written field by field
 //	jsonlines.go    lines and flags rendered as JSON, in parallel
+//	summary.go      statements without their lines, and their JSON
 //	explain.go      how a line or flag was computed
 //	tests.go        running a contract's test blocks
 //	coverage.go     what the tests exercised

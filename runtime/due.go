@@ -218,13 +218,10 @@ func (s *Statement) DueLine(x Exclusion) bool { return s.ev != nil && s.ev.dueEx
 // hasDueLines reports whether any of the lines comes from a rule with a
 // due clause: a statement with no record of its own may pay lines due from
 // records of earlier periods.
-func (ev *evaluation) hasDueLines(refs []lineRef) bool {
-	for _, l := range refs {
-		if ev.p.c.Rules[l.rule].Due != nil {
-			return true
-		}
-	}
-	return false
+func (ev *evaluation) hasDueLines(s *Statement) bool {
+	due := false
+	s.eachRef(func(l lineRef) { due = due || ev.p.c.Rules[l.rule].Due != nil })
+	return due
 }
 
 // personDue places the line of each person (or group) of per person (or

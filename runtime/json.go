@@ -136,7 +136,8 @@ type jsonBudget struct {
 	WholeTerm bool   `json:"whole_term"`
 }
 
-// MarshalJSON encodes the statement in the documented JSON form.
+// MarshalJSON encodes the statement in the documented JSON form; for a
+// summary it fails, as WriteJSON does.
 func (s *Statement) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := s.WriteJSON(&buf); err != nil {
@@ -148,8 +149,18 @@ func (s *Statement) MarshalJSON() ([]byte, error) {
 // WriteJSON writes the statement in the documented JSON form to w, the
 // bytes of MarshalJSON. It writes field by field, in order; the lines,
 // nearly all of a large statement, are rendered as they are written rather
-// than held in memory.
+// than held in memory. A summary, which has no lines, is not written: see
+// WriteSummaryJSON.
 func (s *Statement) WriteJSON(w io.Writer) error {
+	if s.summary {
+		return errNoLines{}
+	}
+	return s.writeJSON(w, true)
+}
+
+// writeJSON writes the JSON statement, with its lines or, for its
+// summary, without the "lines" field.
+func (s *Statement) writeJSON(w io.Writer, lines bool) error {
 	places := s.Contract.MinorUnits
 	m := func(v value.Money) string { return v.Round(places, value.HalfEven).Decimal().StringFixed(places) }
 	j := newJSONWriter(w)
@@ -183,8 +194,10 @@ func (s *Statement) WriteJSON(w io.Writer) error {
 		params = append(params, jsonParam(p))
 	}
 	j.field("params", params)
-	n := s.lineCount()
-	j.list("lines", n, func(w io.Writer) error { return s.writeLines(w, n, places) })
+	if lines {
+		n := s.lineCount()
+		j.list("lines", n, func(w io.Writer) error { return s.writeLines(w, n, places) })
+	}
 	subtotals := jsonSubtotals{ByKind: []jsonSubtotal{}, ByRule: []jsonSubtotal{}}
 	for _, st := range s.ByKind {
 		subtotals.ByKind = append(subtotals.ByKind, jsonSubtotal{Name: st.Name, Amount: m(st.Amount), Lines: st.Lines})

@@ -234,7 +234,11 @@ func (ev *evaluation) payerTotals(s *Statement) {
 	if len(c.Payers) == 1 {
 		// One payer pays every line: its total is the statement's.
 		p := c.Payers[0]
-		s.ByPayer = []PayerTotal{{Payer: p.Name, Title: p.Title, Amount: s.Total, Lines: len(s.refs)}}
+		n := 0
+		for _, st := range s.ByRule {
+			n += st.Lines
+		}
+		s.ByPayer = []PayerTotal{{Payer: p.Name, Title: p.Title, Amount: s.Total, Lines: n}}
 		return
 	}
 	sums := make([]value.Money, len(c.Payers))
@@ -242,13 +246,13 @@ func (ev *evaluation) payerTotals(s *Statement) {
 	for i := range sums {
 		sums[i] = ev.zero
 	}
-	for _, l := range s.refs {
+	s.eachRef(func(l lineRef) {
 		r := c.Rules[l.rule]
 		if s.payer != nil {
 			i := s.payer.Index
 			sums[i], _ = sums[i].Add(s.amountOf(l))
 			lines[i]++
-			continue
+			return
 		}
 		parts := ev.partsOf(r, int(l.period), ev.lineAmount(l))
 		for i := range parts {
@@ -257,7 +261,7 @@ func (ev *evaluation) payerTotals(s *Statement) {
 				lines[i]++
 			}
 		}
-	}
+	})
 	for i, p := range c.Payers {
 		if s.payer != nil && p != s.payer {
 			continue
@@ -287,6 +291,8 @@ func (s *Statement) ForPayer(name string) (*Statement, error) {
 			out.refs = append(out.refs, l)
 		}
 	}
+	// A summary's lines are found again as they are added up, the
+	// payer's alone (see eachRef).
 	out.Caps = nil
 	for _, cp := range s.Caps {
 		r := c.Rule(cp.Rule)

@@ -25,6 +25,8 @@ type Program struct {
 	// noInputs skips listing each line's inputs, for callers such as
 	// forecasts that need only amounts.
 	noInputs bool
+	// noLines makes statements without their lines (see WithoutLines).
+	noLines bool
 	// costBudget bounds the work of one evaluation (see WithCostBudget).
 	costBudget uint64
 	// dep tells which rules depend on records (see asof.go).

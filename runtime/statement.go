@@ -61,12 +61,17 @@ type Statement struct {
 	// lines' results; refs are the lines, in order (see Lines).
 	ev   *evaluation
 	refs []lineRef
+	// summary is set for a statement without its lines (see
+	// WithoutLines), whose lines are those eachLine finds in per.
+	summary bool
+	per     period
 }
 
 // Lines returns the statement's lines in statement order: by period, then
 // by rule in the contract's order, then by record. A statement of millions
 // of lines holds them compactly; each is rendered as a Line for its step
-// of the iteration, and is the caller's to keep.
+// of the iteration, and is the caller's to keep. A summary (see
+// WithoutLines) has none.
 func (s *Statement) Lines() iter.Seq[*Line] {
 	return func(yield func(*Line) bool) {
 		for _, r := range s.refs {
@@ -347,8 +352,13 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	}
 	// Lines in period order, then in the contract's rule order, then in
 	// record order (see lineRefs); keys that would repeat carry a date.
-	ev.prepareInputs()
-	s.refs = ev.lineRefs(per)
+	// A summary holds none: its totals visit the results themselves.
+	if ev.p.noLines {
+		s.summary, s.per = true, per
+	} else {
+		ev.prepareInputs()
+		s.refs = ev.lineRefs(per)
+	}
 	periodIdx := map[string]int{}
 	for p := per.first; p <= per.last; p++ {
 		periodIdx[ev.cal.label(c.Settlement, p)] = p
@@ -366,7 +376,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	if c.Budget != nil {
 		s.Budget = ev.budget(*c.Budget, s.Total, per)
 	}
-	if s.Records.Evaluated == 0 && !ev.hasDueLines(s.refs) {
+	if s.Records.Evaluated == 0 && !ev.hasDueLines(s) {
 		s.Notes = append(s.Notes, noRecordsNote(per.label, s.Records))
 	}
 	return s

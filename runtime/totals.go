@@ -14,7 +14,7 @@ var kindOrder = []string{"payment", "incentive", "sanction", "share", "adjustmen
 // and each of its periods' totals: sums of the rounded lines.
 func (ev *evaluation) subtotals(s *Statement, per period) {
 	c := ev.p.c
-	byKind, byRule, byPeriod, ruleNames := ev.totals(s, s.refs)
+	byKind, byRule, byPeriod, ruleNames := ev.totals(s)
 	for _, k := range kindOrder {
 		if st := byKind[k]; st != nil {
 			s.ByKind = append(s.ByKind, *st)
@@ -35,9 +35,10 @@ func (ev *evaluation) subtotals(s *Statement, per period) {
 	}
 }
 
-// totals adds up the lines: in all, by kind, by rule and by period. Every
-// total starts from zero, as a chain of Money.Add calls would.
-func (ev *evaluation) totals(s *Statement, refs []lineRef) (byKind, byRule map[string]*Subtotal, byPeriod map[string]value.Money, ruleNames []string) {
+// totals adds up the statement's lines: in all, by kind, by rule and by
+// period. Every total starts from zero, as a chain of Money.Add calls
+// would.
+func (ev *evaluation) totals(s *Statement) (byKind, byRule map[string]*Subtotal, byPeriod map[string]value.Money, ruleNames []string) {
 	c := ev.p.c
 	settle := c.Settlement
 	zero := ev.zero.Decimal()
@@ -58,7 +59,7 @@ func (ev *evaluation) totals(s *Statement, refs []lineRef) (byKind, byRule map[s
 	kindSum, kindN := make([]value.Sum, len(kinds)), make([]int, len(kinds))
 	periodSum := map[int32]*value.Sum{}
 	var periods []int32
-	for _, l := range refs {
+	s.eachRef(func(l lineRef) {
 		a := s.amountOf(l).Decimal()
 		total.Add(a)
 		if ruleN[l.rule] == 0 {
@@ -80,7 +81,7 @@ func (ev *evaluation) totals(s *Statement, refs []lineRef) (byKind, byRule map[s
 			periods = append(periods, l.period)
 		}
 		ps.Add(a)
-	}
+	})
 	failed := false
 	money := func(sum *value.Sum) value.Money {
 		d, err := sum.Decimal()
@@ -106,16 +107,16 @@ func (ev *evaluation) totals(s *Statement, refs []lineRef) (byKind, byRule map[s
 		byPeriod[ev.cal.label(settle, int(p))] = money(periodSum[p])
 	}
 	if failed {
-		return ev.totalsSlow(s, refs)
+		return ev.totalsSlow(s)
 	}
 	return byKind, byRule, byPeriod, ruleNames
 }
 
 // totalsSlow is totals by chains of Money.Add, for sums that overflow.
-func (ev *evaluation) totalsSlow(s *Statement, refs []lineRef) (byKind, byRule map[string]*Subtotal, byPeriod map[string]value.Money, ruleNames []string) {
+func (ev *evaluation) totalsSlow(s *Statement) (byKind, byRule map[string]*Subtotal, byPeriod map[string]value.Money, ruleNames []string) {
 	s.Total = ev.zero
 	byKind, byRule, byPeriod = map[string]*Subtotal{}, map[string]*Subtotal{}, map[string]value.Money{}
-	for _, l := range refs {
+	s.eachRef(func(l lineRef) {
 		r, _ := ev.lineRule(l)
 		kind, period, amount := lineKind(r), ev.cal.label(ev.p.c.Settlement, int(l.period)), s.amountOf(l)
 		s.Total, _ = s.Total.Add(amount)
@@ -135,7 +136,7 @@ func (ev *evaluation) totalsSlow(s *Statement, refs []lineRef) (byKind, byRule m
 			pt = ev.zero
 		}
 		byPeriod[period], _ = pt.Add(amount)
-	}
+	})
 	return byKind, byRule, byPeriod, ruleNames
 }
 

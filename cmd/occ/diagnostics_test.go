@@ -20,7 +20,7 @@ import (
 	"github.com/occ-lang/occ/lang"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/diagnostics")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/diagnostics, and the files of testdata/script/*.txtar that cmp compares with standard output or error")
 
 const (
 	goldenDir       = "../../testdata/diagnostics"

@@ -68,7 +68,13 @@ a contract year (2026/27) or term, or a run of them written FROM..TO
 
 --payer NAME gives one payer's statement, for a contract several payers
 share: each line's amount is that payer's part of it, and the totals are
-sums of the parts.`,
+sums of the parts.
+
+--format summary writes the JSON statement without its lines: the totals
+by period, kind, rule and payer, caps, standards, flags, exclusions, the
+records' accounting and the budget, the same to the penny as --format
+json's. It makes no lines, so it is faster and far smaller: use it for
+runs that need only the money.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p.spec = args[0]
@@ -76,7 +82,7 @@ sums of the parts.`,
 		},
 	}
 	addEvalFlags(cmd, p)
-	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json, csv or xlsx (a workbook: needs -o FILE.xlsx, or -o - for standard output)")
+	cmd.Flags().StringVar(&p.format, "format", "table", "output format: table, json, summary (the JSON statement without its lines), csv or xlsx (a workbook: needs -o FILE.xlsx, or -o - for standard output)")
 	cmd.Flags().StringVar(&p.sheet, "sheet", "", "with --format csv, the table to write: lines (the default), caps, standards, flags or exclusions")
 	cmd.Flags().StringVarP(&p.output, "output", "o", "", "write the statement to this file (atomically; never over an input) instead of standard output; - is standard output")
 	cmd.Flags().StringVar(&p.explain, "explain", "", "explain the line with this key (e.g. P2 or hours:P2) instead of printing the statement")
@@ -239,23 +245,33 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		if p.sheet != "" || p.explain != "" || p.payer != "" {
 			return usageError("--ledger shows what is due; it takes no --sheet, --explain or --payer")
 		}
+		if p.format == "summary" {
+			return usageError("--ledger shows what is due, line by line; use --format table, json, csv or xlsx")
+		}
 		return runSettle(ctx, &settleParams{spec: p.spec, data: p.data, period: p.period, ledger: p.ledger, set: p.set,
 			format: p.format, output: p.output, quiet: p.quiet, diagnostics: p.diagnostics, limits: p.limits}, stdout, stderr, false)
 	}
 	switch p.format {
 	case "table", "json", "csv":
+	case "summary":
+		if p.explain != "" {
+			return usageError("--explain shows a line; --format summary has none")
+		}
 	case "xlsx":
 		if err := checkXLSXOutput(p.output); err != nil {
 			return err
 		}
 	default:
-		return usageError("unknown format %q: use table, json, csv or xlsx", p.format)
+		return usageError("unknown format %q: use table, json, summary, csv or xlsx", p.format)
 	}
 	sheet := statementSheets[0]
 	if p.sheet != "" {
 		var ok bool
 		if sheet, ok = sheetNamed(p.sheet); !ok {
 			return usageError("unknown --sheet %q: use %s", p.sheet, strings.Join(sheetNames(), ", "))
+		}
+		if p.format == "summary" {
+			return usageError("--sheet picks the table --format csv writes; --format summary writes every table but the lines")
 		}
 		if p.format != "csv" {
 			return usageError("--sheet picks the table --format csv writes; --format %s writes every table", p.format)
@@ -298,7 +314,12 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		return err
 	}
 	var opts []runtime.Option
-	if p.format != "json" && p.format != "xlsx" && p.explain == "" {
+	switch {
+	case p.format == "summary":
+		// A summary shows no line: its totals are added up from the
+		// evaluation's results, and no line is made.
+		opts = append(opts, runtime.WithoutLines())
+	case p.format != "json" && p.format != "xlsx" && p.explain == "":
 		// The table and CSV do not show each line's inputs: do not
 		// gather them.
 		opts = append(opts, runtime.WithoutInputs())
@@ -353,6 +374,8 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 		switch p.format {
 		case "json":
 			return st.WriteJSON(w)
+		case "summary":
+			return st.WriteSummaryJSON(w)
 		case "csv":
 			return writeStatementCSV(w, st, sheet, whatIf)
 		}

@@ -115,7 +115,7 @@ func TestEvalBadData(t *testing.T) {
 			for _, f := range tc.files {
 				args = append(args, "--data", p(f))
 			}
-			for _, format := range []string{"table", "json", "csv"} {
+			for _, format := range []string{"table", "json", "summary", "csv"} {
 				code, stdout, stderr := evalRun(t, append(args, "--period", "2026-05", "--format", format)...)
 				if code != 1 {
 					t.Errorf("%s: exit code %d, want 1", format, code)
@@ -128,7 +128,7 @@ func TestEvalBadData(t *testing.T) {
 					noun = "error"
 				}
 				want := strings.Join(tc.want, "\n") + "\n" + "data: " + itoaEval(len(tc.want)) + " " + noun + "; no statement produced\n"
-				if format == "json" {
+				if format == "json" || format == "summary" {
 					// With a JSON statement asked for, the errors come as
 					// diagnostics JSON, each with its file, row and column.
 					want = strings.Join(tc.want, "\n") + "\n"
@@ -305,7 +305,7 @@ func TestEvalMonthOfQuarterlyContract(t *testing.T) {
 // what standard output would, nothing is printed, and no temporary file is
 // left beside it, also when the file already exists.
 func TestEvalOutputFile(t *testing.T) {
-	for _, format := range []string{"table", "json", "csv"} {
+	for _, format := range []string{"table", "json", "summary", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
 			out := filepath.Join(dir, "statement."+format)
@@ -422,7 +422,7 @@ func TestEvalWorkers(t *testing.T) {
 		{"eval", lead, "--data", lead + "/people.csv"},
 	}
 	for _, args := range cases {
-		for _, format := range []string{"table", "json", "csv"} {
+		for _, format := range []string{"table", "json", "summary", "csv"} {
 			var outs []string
 			for _, w := range []string{"1", "4", "1"} {
 				code, stdout, stderr := evalRun(t, append(slices.Clone(args), "--format", format, "--workers", w)...)

@@ -63,7 +63,7 @@ func reportFindings(stderr io.Writer, format string, ds lang.Diagnostics, src so
 // warnings a command reports on standard error, to cmd.
 func addDiagnosticsFlag(cmd *cobra.Command, format *string) {
 	cmd.Flags().StringVar(format, "diagnostics", "",
-		"how errors are written on standard error: text, json, sarif or github (default: json with --format json, else text)")
+		"how errors are written on standard error: text, json, sarif or github (default: json with --format json or summary, else text)")
 }
 
 // diagnosticsFormat returns the format of a command's errors: the one
@@ -77,7 +77,7 @@ func diagnosticsFormat(asked, output string) (string, error) {
 			return "", usageError("unknown diagnostics format %q: use %s", asked, words.Or(diagnosticFormats))
 		}
 		return asked, nil
-	case output == "json":
+	case output == "json" || output == "summary":
 		return "json", nil
 	}
 	return "text", nil

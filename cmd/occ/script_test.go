@@ -40,7 +40,10 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Files:              files,
 		RequireUniqueNames: true,
-		Cmds:               map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": cmdStatus},
+		// go test -update rewrites the goldens a script compares with
+		// cmp stdout or cmp stderr (want-may.json in eval_summary.txtar).
+		UpdateScripts: *update,
+		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": cmdStatus},
 	})
 }
 

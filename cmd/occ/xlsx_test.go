@@ -646,7 +646,7 @@ func TestEvalXLSXOutput(t *testing.T) {
 		t.Errorf("Lines Q2 (the first line's inputs) = %q", v)
 	}
 	code, _, stderr = evalRun(t, evalOutcomesArgs("--format", "xls", "-o", out)...)
-	if code != exitUsage || !strings.Contains(stderr, `unknown format "xls": use table, json, csv or xlsx`) {
+	if code != exitUsage || !strings.Contains(stderr, `unknown format "xls": use table, json, summary, csv or xlsx`) {
 		t.Errorf("--format xls: exit %d, %s", code, stderr)
 	}
 }
