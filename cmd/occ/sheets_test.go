@@ -73,33 +73,57 @@ func TestPaymentsCSVOnEverySpec(t *testing.T) {
 					Title, Commissioner, Settlement, Currency string
 					Term                                      struct{ From string }
 				}
-				Lines []struct{ Rule, Kind, Period, Key, Amount, Source string }
-				Total string
+				Lines []struct {
+					Rule, Kind, Period, Key, Amount, Source string
+					Parts                                   []struct{ Payer, Amount string }
+				}
+				Payers []struct{ Payer, Title string }
+				Total  string
 			}
 			if err := json.Unmarshal([]byte(out), &js); err != nil {
 				t.Fatal(err)
 			}
-			if len(rows)-1 != len(js.Lines) {
-				t.Fatalf("%d CSV rows, %d JSON lines", len(rows)-1, len(js.Lines))
+			// A row for each line, or with several payers for each
+			// payer's part of it, holding the part and the payer's title.
+			type lineRow struct {
+				line          int
+				payer, amount string
+			}
+			titles := map[string]string{}
+			for _, p := range js.Payers {
+				titles[p.Payer] = p.Title
+			}
+			var want []lineRow
+			for i, l := range js.Lines {
+				if len(l.Parts) == 0 {
+					want = append(want, lineRow{i, js.Contract.Commissioner, l.Amount})
+				}
+				for _, p := range l.Parts {
+					want = append(want, lineRow{i, titles[p.Payer], p.Amount})
+				}
+			}
+			if len(rows)-1 != len(want) {
+				t.Fatalf("%d CSV rows, %d JSON lines and parts", len(rows)-1, len(want))
 			}
 			termFrom := value.MustParseDate(js.Contract.Term.From)
 			per := months[js.Contract.Settlement]
 			ids := map[string]bool{}
 			sum := value.MustParseDecimal("0")
 			for i, r := range rows[1:] {
-				l := js.Lines[i]
+				w := want[i]
+				l := js.Lines[w.line]
 				at := "row " + strconv.Itoa(i+2)
-				if r[0] != js.Contract.Title || r[6] != js.Contract.Commissioner || r[12] != js.Contract.Currency || r[15] != "" {
-					t.Errorf("%s: contract %q, payer %q, currency %q, what_if %q", at, r[0], r[6], r[12], r[15])
+				if r[0] != js.Contract.Title || r[6] != w.payer || r[12] != js.Contract.Currency || r[15] != "" {
+					t.Errorf("%s: contract %q, payer %q (want %q), currency %q, what_if %q", at, r[0], r[6], w.payer, r[12], r[15])
 				}
-				if r[3] != l.Period || r[8] != l.Key || r[9] != l.Kind || r[10] != l.Rule || r[11] != l.Amount || r[14] != l.Source {
+				if r[3] != l.Period || r[8] != l.Key || r[9] != l.Kind || r[10] != l.Rule || r[11] != w.amount || r[14] != l.Source {
 					t.Errorf("%s: %q, want the JSON line %+v", at, r, l)
 				}
 				id := r[2]
-				if ids[id] {
-					t.Errorf("%s: line id %s repeats", at, id)
+				if ids[id+"\x00"+w.payer] {
+					t.Errorf("%s: line id %s repeats for payer %q", at, id, w.payer)
 				}
-				ids[id] = true
+				ids[id+"\x00"+w.payer] = true
 				if p, rest, _ := strings.Cut(id, ":"); p != l.Period || rest != l.Rule+":"+l.Key {
 					t.Errorf("%s: line id %s does not read back as %s, %s, %s", at, id, l.Period, l.Rule, l.Key)
 				}

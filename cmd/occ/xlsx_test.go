@@ -250,10 +250,26 @@ func TestStatementXLSX(t *testing.T) {
 				moneyFmt = `"¥"#,##0;-"¥"#,##0`
 			}
 
-			// Lines: every line, in order, with typed cells.
-			var lines []*runtime.Line
+			// Lines: every line, in order, with typed cells; with several
+			// payers a row for each payer's part of a line.
+			type lineRow struct {
+				l             *runtime.Line
+				payer, amount string
+			}
+			titles := map[string]string{}
+			for _, p := range st.ByPayer {
+				titles[p.Payer] = p.Title
+			}
+			var lines []lineRow
+			nLines := 0
 			for l := range st.Lines() {
-				lines = append(lines, l)
+				nLines++
+				if len(l.Parts) == 0 {
+					lines = append(lines, lineRow{l, st.Contract.Commissioner, l.Amount.String()})
+				}
+				for _, p := range l.Parts {
+					lines = append(lines, lineRow{l, titles[p.Payer], p.Amount.String()})
+				}
 			}
 			lineCols := xlsxCols(statementSheets[0])
 			checkTableSheet(t, f, "Lines", lineCols, len(lines))
@@ -263,7 +279,8 @@ func TestStatementXLSX(t *testing.T) {
 			for _, p := range st.Periods {
 				periods[p.Period] = p
 			}
-			for i, l := range lines {
+			for i, lr := range lines {
+				l := lr.l
 				r := i + 2
 				row := rows[i+1]
 				for len(row) < len(lineCols) {
@@ -273,12 +290,12 @@ func TestStatementXLSX(t *testing.T) {
 				if at("Rule") != l.Rule || at("Kind") != l.Kind || at("Period") != l.Period || at("Key") != l.Key ||
 					at("Title") != l.Title || at("Source") != l.Source || at("Person") != l.Person ||
 					at("Line id") != l.Period+":"+l.Rule+":"+l.Key || at("Contract") != st.Contract.Title ||
-					at("Payer") != st.Contract.Commissioner || at("Currency") != st.Contract.Currency ||
+					at("Payer") != lr.payer || at("Currency") != st.Contract.Currency ||
 					at("Statement") != strconv.Itoa(periods[l.Period].Number) || at("What-if") != "" {
 					t.Errorf("Lines row %d: %q, want the line %+v", r, row, *l)
 				}
-				if !sameNumber(at("Amount"), l.Amount.String()) {
-					t.Errorf("Lines row %d: amount %s, want %s", r, at("Amount"), l.Amount)
+				if !sameNumber(at("Amount"), lr.amount) {
+					t.Errorf("Lines row %d: amount %s, want %s", r, at("Amount"), lr.amount)
 				}
 				if len(l.Inputs) > 0 && !strings.HasPrefix(at("Inputs"), l.Inputs[0].Name+" = "+l.Inputs[0].Value) {
 					t.Errorf("Lines row %d: inputs %q, want them to start with %s = %s", r, at("Inputs"), l.Inputs[0].Name, l.Inputs[0].Value)
@@ -323,7 +340,7 @@ func TestStatementXLSX(t *testing.T) {
 			}
 			cn := st.Contract
 			for label, want := range map[string]string{"Statement": cn.Title, "Period": st.Period, "Spec sha256": cn.SpecSHA256,
-				"Currency": cn.Currency, "Lines": strconv.Itoa(len(lines)), "Lines on": "Lines"} {
+				"Currency": cn.Currency, "Lines": strconv.Itoa(nLines), "Lines on": "Lines"} {
 				if field[label] != want {
 					t.Errorf("Summary %s = %q, want %q", label, field[label], want)
 				}
