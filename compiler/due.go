@@ -42,6 +42,6 @@ func (ck *checker) dueRead(pr *pendingRule, t *Rule, span lang.Span) {
 	if t.Due == nil || pr.r.Scope.Kind == RecordScope || pr.r.Kind == lang.Cap || pr.r.Kind == lang.Floor {
 		return
 	}
-	ck.errorf(span, "bad-read", "%s cannot be read per %s: its lines fall in the periods of their due dates", t.Name, pr.r.Scope.Kind).Detail =
+	ck.errorf(span, "bad-read", "%s cannot be read %s: its lines fall in the periods of their due dates", t.Name, pr.r.Scope).Detail =
 		fmt.Sprintf("to limit %s's lines, cover it with a cap or floor (`covers %s`), which counts each line in its due period", t.Name, t.Name)
 }

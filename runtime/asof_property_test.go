@@ -22,7 +22,7 @@ import (
 // TestMonthByMonth is the causality property: for every spec in specs/,
 // on generated data, settling each settlement period on its own, with
 // only the records dated up to its end, gives exactly the lines (ids and
-// amounts) of the statement over every period for that period. The data are the spec's own files and random subsets
+// amounts) and flags of the statement over every period for that period. The data are the spec's own files and random subsets
 // of their rows (the rows of one record in several files, which share a
 // first cell and a date, kept or dropped together), and for
 // individual-outcomes reviews from runtime/gen.
@@ -140,6 +140,9 @@ func checkMonthByMonth(t *testing.T, c *compiler.Contract, in []data.Input, what
 	for l := range whole.Lines() {
 		byPeriod[l.Period] = append(byPeriod[l.Period], l.ID()+" "+l.Amount.String())
 	}
+	for _, f := range whole.Flags {
+		byPeriod[f.Period] = append(byPeriod[f.Period], "flag "+f.Rule+" "+f.Key+" "+f.Title)
+	}
 	var bad []string
 	periods := p.DataPeriods(d)
 	if len(periods) < 2 {
@@ -158,6 +161,9 @@ func checkMonthByMonth(t *testing.T, c *compiler.Contract, in []data.Input, what
 		var got []string
 		for l := range alone.Lines() {
 			got = append(got, l.ID()+" "+l.Amount.String())
+		}
+		for _, f := range alone.Flags {
+			got = append(got, "flag "+f.Rule+" "+f.Key+" "+f.Title)
 		}
 		want := byPeriod[label]
 		slices.Sort(got)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
+	"github.com/occ-lang/occ/lang"
 )
 
 // A rule with a due clause places each record's line in the settlement
@@ -168,7 +169,7 @@ func (ev *evaluation) readAt(t *compiler.Rule, s scopeRef, i, m int) ref.Val {
 // per person.
 func (ev *evaluation) dueNotes(l Line) []string {
 	r := l.rule
-	if r != nil && (l.scope.kind == compiler.PersonScope || l.scope.kind == compiler.GroupScope) && r.HasLines() {
+	if r != nil && (l.scope.kind == compiler.PersonScope || l.scope.kind == compiler.GroupScope) && (r.HasLines() || r.Kind == lang.Flag) {
 		return ev.personDueNotes(l)
 	}
 	if r == nil || r.Due == nil || l.scope.kind != compiler.RecordScope {
@@ -224,9 +225,9 @@ func (ev *evaluation) hasDueLines(s *Statement) bool {
 	return due
 }
 
-// personDue places the line of each person (or group) of per person (or
-// per group) rule rs in the first settlement period, from that of its
-// first record, whose as-of evaluation fires for it: the statement settling that
+// personDue places the line (or flag) of each person (or group) of per
+// person (or per group) rule rs in the first settlement period, from that
+// of its first record, whose as-of evaluation fires for it: the statement settling that
 // period pays it, at its amount as of the period's end, and no later one
 // pays it again. From the period of the person's last record on, the
 // value is this evaluation's own. A person whose condition never holds

@@ -43,6 +43,11 @@ payment bonus "£50.00 once a cohort has three claims" {
   amount = £50.00
 }
 
+flag busy "A cohort with three claims" {
+  per  cohort
+  when count(claim) >= 3
+}
+
 incentive early "£1.00 a claim while its cohort has at most two" {
   for    claim
   when   cohort_claims <= 2
@@ -108,9 +113,12 @@ func TestGroups(t *testing.T) {
 		}
 	}
 	wantAsOfLines(t, got, want...)
-	// The repeat is flagged on C3 itself, in June, naming C1.
-	if len(st.Flags) != 1 || st.Flags[0].Key != "C3" || st.Flags[0].Period != "2026-06" || st.Flags[0].Rule != "fee" ||
-		!strings.Contains(st.Flags[0].Title, "a repeat claim, not paid: person, outcome P1/housing was paid on C1 in 2026-04") {
+	// The repeat is flagged on C3 itself, in June, naming C1; cohort A is
+	// flagged busy in June, when its third claim comes, not in July, its
+	// last.
+	if len(st.Flags) != 2 || st.Flags[0].Key != "C3" || st.Flags[0].Period != "2026-06" || st.Flags[0].Rule != "fee" ||
+		!strings.Contains(st.Flags[0].Title, "a repeat claim, not paid: person, outcome P1/housing was paid on C1 in 2026-04") ||
+		st.Flags[1].Rule != "busy" || st.Flags[1].Key != "A" || st.Flags[1].Period != "2026-06" {
 		t.Errorf("flags = %+v", st.Flags)
 	}
 }
