@@ -155,7 +155,7 @@ func randomSet(t *testing.T, c *compiler.Contract, rng *rand.Rand, perPeriod int
 	var inputs []data.Input
 	serial := 0
 	for _, s := range c.TopSchemas() {
-		var recs []map[string]any
+		recs := []map[string]any{} // never null in JSON, when no record is drawn
 		for p := 0; p < cal.Count(c.Settlement); p++ {
 			from, to := cal.Dates(c.Settlement, p)
 			for n := rng.IntN(perPeriod + 1); n > 0; n-- {
