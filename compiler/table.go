@@ -108,7 +108,11 @@ func (ck *checker) checkTable(env *cel.Env, p *lang.Param, cp *Param) bool {
 // entryParam returns a param standing for one entry of table param p, to
 // check an override of that entry as an override of a param is checked.
 func (p *Param) entryParam(e *Entry) *Param {
-	return &Param{Name: p.Name + "." + e.Key, Title: p.Title + ": " + e.Key, Type: p.Elem, Default: e.Value,
+	title := ""
+	if p.Title != "" {
+		title = p.Title + ": " + e.Key
+	}
+	return &Param{Name: p.Name + "." + e.Key, Title: title, Type: p.Elem, Default: e.Value,
 		Percent: strings.HasSuffix(e.literal, "%"), literal: e.literal, Span: e.Span, valueSpan: e.Span}
 }
 

@@ -155,7 +155,23 @@ func randomSet(t *testing.T, c *compiler.Contract, rng *rand.Rand, perPeriod int
 	var inputs []data.Input
 	serial := 0
 	for _, s := range c.TopSchemas() {
-		recs := []map[string]any{}
+		recs := []map[string]any{} // never null in JSON, when no record is drawn
+		if k := s.RefKey(); k != nil {
+			// Reference data: codes R1 .. R3, which other data's text
+			// fields name some of the time (see randomRecord).
+			from, to := cal.Dates(c.Settlement, 0)
+			for i := 1; i <= len(refCodes); i++ {
+				r := randomRecord(c, s, rng, from, to, &serial)
+				r[k.Name] = refCodes[i-1]
+				if k.Kind == compiler.IntField {
+					r[k.Name] = i
+				}
+				recs = append(recs, r)
+			}
+			b, _ := json.Marshal(recs)
+			inputs = append(inputs, data.Input{Path: s.Name + ".json", Schema: s.Name, Open: data.Bytes(b)})
+			continue
+		}
 		for p := 0; p < cal.Count(c.Settlement); p++ {
 			from, to := cal.Dates(c.Settlement, p)
 			for n := rng.IntN(perPeriod + 1); n > 0; n-- {
@@ -175,6 +191,9 @@ func randomSet(t *testing.T, c *compiler.Contract, rng *rand.Rand, perPeriod int
 	return set
 }
 
+// refCodes are the keys of generated reference data.
+var refCodes = []string{"R1", "R2", "R3"}
+
 // persons is the pool of persons records are about, so that rules and
 // caps per person see several records of one person.
 var persons = []string{"P1", "P2", "P3"}
@@ -191,6 +210,10 @@ func randomRecord(c *compiler.Contract, s *compiler.Schema, rng *rand.Rand, from
 			switch {
 			case f.Name == "person" && !f.Key:
 				rec[f.Name] = persons[rng.IntN(len(persons))]
+			case !f.Key && len(c.References()) > 0 && rng.IntN(8) != 0:
+				// Most of the time a code of reference data, so that
+				// lookups succeed; now and then one it does not list.
+				rec[f.Name] = refCodes[rng.IntN(len(refCodes))]
 			default:
 				rec[f.Name] = fmt.Sprintf("K%d", *serial) // keys stay unique
 			}

@@ -237,8 +237,8 @@ func example(c *compiler.Contract, w *prose.Writer, t *compiler.Test) Example {
 	for _, name := range slices.Sorted(maps.Keys(t.Sets)) {
 		v, _ := w.Source(nil, t.Sets[name].Source)
 		title := name
-		if p := c.Param(name); p != nil && p.Title != "" {
-			title = p.Title + " (" + name + ")"
+		if p := c.SettableParam(name); p != nil && p.Title != "" {
+			title = p.Title + " (" + name + ")" // a param, or one entry of a table
 		}
 		ex.Sets = append(ex.Sets, Fact{title, v})
 	}

@@ -390,10 +390,10 @@ func configs(c *compiler.Contract, src Source, opts Options) ([]config, *Sensiti
 // paramOption checks an override of a contract param and returns it as
 // an option of the evaluator.
 func paramOption(c *compiler.Contract, name string, v ref.Val) (runtime.Option, error) {
-	prm := c.Param(name)
+	prm := c.SettableParam(name) // a param, or NAME.KEY of a table param
 	if prm == nil {
 		var names []string
-		for _, p := range c.Params {
+		for _, p := range c.Settable() {
 			names = append(names, p.Name)
 		}
 		return nil, optionError(CodeUnknownParam, "the contract has no param %q%s", name, didYouMean(name, names))
@@ -447,7 +447,7 @@ func (s *Sensitivity) stepsOrNil() []Step {
 // code CodeUnknownParam or CodeAmbiguousParam.
 func TargetKind(c *compiler.Contract, src Source, name string) (string, error) {
 	sc, _ := src.(*Scenario)
-	isParam := c.Param(name) != nil
+	isParam := c.SettableParam(name) != nil
 	isVar := sc != nil && sc.HasVar(name)
 	switch {
 	case isParam && isVar:
@@ -458,7 +458,7 @@ func TargetKind(c *compiler.Contract, src Source, name string) (string, error) {
 		return "var", nil
 	}
 	var names []string
-	for _, p := range c.Params {
+	for _, p := range c.Settable() {
 		names = append(names, p.Name)
 	}
 	what := "no contract param"

@@ -93,7 +93,7 @@ func sweep(c *compiler.Contract, src Source, vr Vary) (*vary, error) {
 // paramSweep returns the places a swept param's values are rounded to
 // and the function that makes a value of the param from a number.
 func paramSweep(c *compiler.Contract, vr Vary) (int32, func(value.Decimal) ref.Val, error) {
-	prm := c.Param(vr.Name)
+	prm := c.SettableParam(vr.Name)
 	whole := func() error {
 		if !vr.From.IsInteger() || !vr.To.IsInteger() {
 			return optionError(CodeBadVary, "param %s is a whole number, but the sweep is from %s to %s", vr.Name, vr.From, vr.To)
