@@ -248,7 +248,18 @@ decl('contract', R`^\s*(contract)\b`, { 1: { name: 'storage.type.contract.occ' }
     captures: { 1: { name: 'keyword.other.setting.occ' }, 2: { name: 'constant.other.model.occ' } },
   },
   {
-    match: S + R`(commissioner|provider|reference|version|term|settlement|currency|rounding|budget|payer|split)\b`,
+    match: S + R`(payer)\b(?:\s+(` + IDENT + '))?',
+    captures: { 1: { name: 'keyword.other.setting.occ' }, 2: { name: 'variable.other.payer.occ' } },
+  },
+  {
+    // split [from DATE] NAME SHARE, NAME SHARE
+    begin: S + R`(split)\b(?:\s+(from)\b)?`,
+    beginCaptures: { 1: { name: 'keyword.other.setting.occ' }, 2: { name: 'keyword.other.setting.occ' } },
+    end: STMT_END,
+    patterns: [...inc('words'), { match: R`\b` + IDENT + R`\b`, name: 'variable.other.payer.occ' }],
+  },
+  {
+    match: S + R`(commissioner|provider|reference|version|term|settlement|currency|rounding|budget)\b`,
     captures: { 1: { name: 'keyword.other.setting.occ' } },
   },
   { match: R`\b(?:monthly|quarterly|yearly|annually|term)\b`, name: 'constant.language.settlement.occ' },
@@ -256,6 +267,16 @@ decl('contract', R`^\s*(contract)\b`, { 1: { name: 'storage.type.contract.occ' }
   { match: R`\b(?:GBP|EUR|USD|JPY|CHF|SEK|NOK|DKK|AUD|NZD|CAD)\b`, name: 'constant.language.currency.occ' },
   ...inc('expression', 'words'),
 ]));
+
+// A table param: param NAME "Title" { KEY = VALUE; default = VALUE }.
+decl('table', R`^\s*(param)\b(?:\s+(` + IDENT + R`))?(?=[^=\n]*\{)`,
+  { 1: { name: 'storage.type.param.occ' }, 2: { name: 'variable.other.constant.param.occ' } }, 'param',
+  block('table', [
+    ...inc('comment', 'terminator'),
+    { match: S + R`(default)(?=[ \t]*=(?!=))`, captures: { 1: { name: 'keyword.other.default.occ' } } },
+    { match: S + '(' + IDENT + R`)(?=[ \t]*=(?!=))`, captures: { 1: { name: 'constant.other.key.occ' } } },
+    ...inc('expression', 'words'),
+  ]));
 
 // param NAME "Title" = VALUE, one line (or more inside brackets).
 repo.param = {
@@ -271,6 +292,7 @@ decl('data', R`^\s*(data)\b(?:\s+(` + IDENT + '))?',
   { 1: { name: 'storage.type.data.occ' }, 2: { name: 'entity.name.type.data.occ' } }, 'data',
   block('data', [
     ...inc('comment', 'terminator'),
+    { match: S + R`(reference)(?=\s*(?:[;}]|//|$))`, captures: { 1: { name: 'storage.modifier.reference.occ' } } },
     {
       begin: S + '(' + IDENT + ')',
       beginCaptures: { 1: { name: 'variable.other.field.occ' } },
@@ -300,8 +322,15 @@ decl('rule', R`^\s*(` + RULE_KINDS + R`)\b(?:\s+(` + IDENT + '))?',
       captures: { 1: { name: 'keyword.other.clause.occ' }, 2: { name: 'entity.name.type.data.occ' } },
     },
     {
-      match: S + R`(per)\b(?:\s+(?:(month|quarter|year|term|period|person)\b|(` + IDENT + ')))?',
-      captures: { 1: { name: 'keyword.other.clause.occ' }, 2: { name: 'constant.language.scope.occ' } },
+      // per SCOPE, or per FIELD, FIELD (a group); once per FIELD, FIELD
+      begin: S + R`(?:(once)\s+)?(per)\b`,
+      beginCaptures: { 1: { name: 'keyword.other.clause.occ' }, 2: { name: 'keyword.other.clause.occ' } },
+      end: STMT_END,
+      patterns: [
+        { match: R`\b(?:month|quarter|year|term|period)\b`, name: 'constant.language.scope.occ' },
+        { match: R`\b` + IDENT + R`\b`, name: 'variable.other.field.occ' },
+        { match: ',', name: 'punctuation.separator.comma.occ' },
+      ],
     },
     {
       match: S + R`(instalments)\b(?:\s+(monthly|quarterly)\b)?`,
@@ -337,6 +366,19 @@ repo['test-record'] = {
   ],
 };
 
+// expect payer NAME == AMOUNT
+repo['expect-payer'] = {
+  begin: S + R`(expect)\s+(payer)\b(?:\s+(` + IDENT + '))?',
+  beginCaptures: {
+    1: { name: 'keyword.other.expect.occ' },
+    2: { name: 'keyword.other.expect.occ' },
+    3: { name: 'variable.other.payer.occ' },
+  },
+  end: STMT_END,
+  name: 'meta.expect.occ',
+  patterns: inc('expression', 'words'),
+};
+
 repo.expect = {
   begin: S + R`(expect)\b(?:\s+(no)\b)?(?:\s+(total|lines|line|subtotal|standard|excluded|flag|error)\b` +
     R`(?:\s+(?:(payment|incentive|sanction|share|adjustment)\b|(` + IDENT + ')))?)?',
@@ -357,11 +399,16 @@ repo.expect = {
 };
 
 decl('test', R`^\s*(test)\b`, { 1: { name: 'storage.type.test.occ' } }, 'test', block('test', [
-  ...inc('comment', 'terminator', 'expect'),
+  ...inc('comment', 'terminator', 'expect-payer', 'expect'),
   { match: S + R`(period)\b`, captures: { 1: { name: 'keyword.other.test.occ' } } },
   {
-    match: S + R`(set)\b(?:\s+(` + IDENT + '))?',
-    captures: { 1: { name: 'keyword.other.test.occ' }, 2: { name: 'variable.other.constant.param.occ' } },
+    match: S + R`(set)\b(?:\s+(` + IDENT + R`)(?:(\.)(` + IDENT + '))?)?',
+    captures: {
+      1: { name: 'keyword.other.test.occ' },
+      2: { name: 'variable.other.constant.param.occ' },
+      3: { name: 'punctuation.accessor.occ' },
+      4: { name: 'constant.other.key.occ' },
+    },
   },
   { match: S + R`(data)\b(?=\s*\")`, captures: { 1: { name: 'keyword.other.test.occ' } } },
   { match: R`\bterm\b`, name: 'constant.language.scope.occ' },
@@ -372,7 +419,7 @@ const grammar = {
   name: 'occ',
   scopeName: 'source.occ',
   fileTypes: ['occ'],
-  patterns: inc('comment', 'contract', 'param', 'data', 'rule', 'test', 'words'),
+  patterns: inc('comment', 'contract', 'table', 'param', 'data', 'rule', 'test', 'words'),
   repository: repo,
 };
 
