@@ -157,7 +157,11 @@ func BenchmarkEndToEnd(b *testing.B) {
 
 // BenchmarkEndToEnd1M is BenchmarkEndToEnd on a million reviews; it runs
 // only when OCC_BENCH_1M=1.
-func BenchmarkEndToEnd1M(b *testing.B) {
+func BenchmarkEndToEnd1M(b *testing.B) { bench1M(b, endToEnd) }
+
+// bench1M runs run on a million reviews of individual-outcomes, only when
+// OCC_BENCH_1M=1.
+func bench1M(b *testing.B, run func(*testing.B, *compiler.Contract, []data.Input)) {
 	if os.Getenv("OCC_BENCH_1M") != "1" {
 		b.Skip("set OCC_BENCH_1M=1 to run the 1M-review benchmark")
 	}
@@ -166,7 +170,7 @@ func BenchmarkEndToEnd1M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		endToEnd(b, c, in)
+		run(b, c, in)
 	}
 	reportRate(b, 1_000_000)
 }
@@ -199,19 +203,7 @@ func BenchmarkEndToEndSummary(b *testing.B) {
 
 // BenchmarkEndToEndSummary1M is BenchmarkEndToEndSummary on a million
 // reviews; it runs only when OCC_BENCH_1M=1.
-func BenchmarkEndToEndSummary1M(b *testing.B) {
-	if os.Getenv("OCC_BENCH_1M") != "1" {
-		b.Skip("set OCC_BENCH_1M=1 to run the 1M-review benchmark")
-	}
-	c := specContract(b, "individual-outcomes")
-	in := benchInputs(b, 1_000_000)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		endToEndSummary(b, c, in)
-	}
-	reportRate(b, 1_000_000)
-}
+func BenchmarkEndToEndSummary1M(b *testing.B) { bench1M(b, endToEndSummary) }
 
 // endToEndSummary does what occ eval --format summary does: prepare the
 // program without lines, load the data and write the summary.
