@@ -133,4 +133,3 @@ func BenchmarkLoadJSON(b *testing.B) {
 		return []Input{{Path: "reviews.json", Open: Bytes(doc)}}
 	}, len(doc))
 }
-
