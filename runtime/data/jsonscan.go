@@ -377,7 +377,6 @@ func (s *jsonScanner) scanLiteral(lit string, kind jsonKind) (jsonToken, error) 
 	return t, nil
 }
 
-
 // scanNumber reads a number at pos, checking it as encoding/json does.
 func (s *jsonScanner) scanNumber() (jsonToken, error) {
 	t := jsonToken{kind: jsonNumber, line: s.line, col: s.column(s.pos)}
