@@ -95,6 +95,9 @@ func newJSONStream(r io.Reader, size int) *jsonScanner {
 	return &jsonScanner{r: r, buf: make([]byte, 0, size), line: 1}
 }
 
+// minRead is the least room the scanner reads into.
+const minRead = 512
+
 // fill reads more text into the buffer, keeping buf[pos:]; it reports
 // whether there is more to read.
 func (s *jsonScanner) fill() bool {
@@ -107,8 +110,8 @@ func (s *jsonScanner) fill() bool {
 		s.off += int64(s.pos)
 		s.pos = 0
 	}
-	if len(s.buf) == cap(s.buf) {
-		b := make([]byte, len(s.buf), 2*cap(s.buf)+512)
+	if cap(s.buf)-len(s.buf) < minRead {
+		b := make([]byte, len(s.buf), 2*cap(s.buf)+minRead)
 		copy(b, s.buf)
 		s.buf = b
 	}
@@ -165,6 +168,14 @@ func (s *jsonScanner) more() bool {
 	}
 	c, ok := s.skipSpace()
 	return ok && c != ']' && c != '}'
+}
+
+// readFault returns what stopped reading the text before its end, or nil.
+func (s *jsonScanner) readFault() error {
+	if s.readErr == io.EOF {
+		return nil
+	}
+	return s.readErr
 }
 
 // depth is how many lists and objects the scanner is inside.

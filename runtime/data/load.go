@@ -187,7 +187,8 @@ type fileState struct {
 	first     []byte
 	firstLine int
 	lineBuf   []byte
-	// doc is a JSON or YAML file, read whole.
+	// doc is a YAML file, read whole, or the first bytes of a JSON file,
+	// which is read as it streams in.
 	doc  []byte
 	yaml *yaml.Node
 	// sheet is the worksheet a file of a workbook reads.
@@ -415,6 +416,10 @@ func (l *loader) open(fs *fileState) {
 		if !l.openJSONLines(fs) {
 			return
 		}
+	case "json":
+		if !l.openJSON(fs) {
+			return
+		}
 	default:
 		fs.src.skipBOM()
 		doc, err := fs.src.readAll(fs.size)
@@ -483,10 +488,27 @@ func (l *loader) checkDuplicate(fs *fileState) bool {
 // checkText reports a file read whole that is not UTF-8 text, at the line
 // of the first bad byte.
 func (l *loader) checkText(fs *fileState) bool {
-	data := fs.doc
+	return l.checkUTF8(fs, fs.doc, true)
+}
+
+// checkUTF8 reports data that is not UTF-8 text, at the line of the first
+// bad byte; whole is false when data is the start of a file, which may end
+// in part of a character.
+func (l *loader) checkUTF8(fs *fileState, data []byte, whole bool) bool {
+	if !whole {
+		data = data[:fullRunes(data)]
+	}
 	if utf8.Valid(data) {
 		return true
 	}
+	row := 1 + bytes.Count(data[:firstBadByte(data)], newline)
+	l.report(fs, problem{code: "not-utf8", row: row, msg: "the file is not UTF-8 text; save it as UTF-8 and try again"}, 0)
+	return false
+}
+
+// firstBadByte returns the offset of the first byte of data that is not
+// part of a UTF-8 character, or len(data).
+func firstBadByte(data []byte) int {
 	i := 0
 	for i < len(data) {
 		r, n := utf8.DecodeRune(data[i:])
@@ -495,10 +517,47 @@ func (l *loader) checkText(fs *fileState) bool {
 		}
 		i += n
 	}
-	row := 1 + bytes.Count(data[:i], newline)
-	l.report(fs, problem{code: "not-utf8", row: row, msg: "the file is not UTF-8 text; save it as UTF-8 and try again"}, 0)
-	return false
+	return i
 }
+
+// fullRunes returns the length of data without the bytes at its end that
+// start a character but do not complete it.
+func fullRunes(data []byte) int {
+	for k := 1; k < utf8.UTFMax && k <= len(data); k++ {
+		c := data[len(data)-k]
+		if c < utf8.RuneSelf {
+			break
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(data[len(data)-k:]) {
+				return len(data) - k
+			}
+			break
+		}
+	}
+	return len(data)
+}
+
+// openJSON reads the first bytes of a JSON file, to tell the data it
+// holds from its first record; it reports whether the file can be
+// loaded. The rest is read as it is loaded.
+func (l *loader) openJSON(fs *fileState) bool {
+	fs.src.skipBOM()
+	head := fs.src.peek(int(min(l.opts.limits.RowBytes, jsonHeadBytes)))
+	if err := fs.src.err; err != nil && err != io.EOF {
+		l.report(fs, l.limitProblem(err, 0, fs.unit, false), 0)
+		return false
+	}
+	if !l.checkUTF8(fs, head, fs.src.complete()) {
+		return false
+	}
+	fs.doc = head
+	return true
+}
+
+// jsonHeadBytes is the most of a JSON file read to tell the data it
+// holds.
+const jsonHeadBytes = 1 << 20
 
 // notUTF8 is the problem of a CSV or JSON Lines row that is not UTF-8.
 func notUTF8(fs *fileState, row int) problem {

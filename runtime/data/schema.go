@@ -21,6 +21,8 @@ type schemaInfo struct {
 	anc []ancKey
 	// known lists the names a file may use, for suggestions.
 	known []string
+	// caches holds the value cache of each field, by index, once used.
+	caches []*fieldCache
 }
 
 type ancKey struct {
@@ -166,7 +168,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			fs.schema = tops[0]
 			return true
 		}
-		doc := fs.doc
+		doc := fs.doc // the first bytes of a JSON file
 		if fs.format == "jsonl" {
 			doc = fs.first
 		}
