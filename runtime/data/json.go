@@ -115,6 +115,12 @@ func (b *recordBuilder) key(name string) (target, bool) {
 		b.unknown(name)
 		return t, false
 	}
+	return t, b.use(t, name)
+}
+
+// use marks target t, given as property name, as seen; it reports (and
+// returns false) when it was seen before.
+func (b *recordBuilder) use(t target, name string) bool {
 	seen := b.seen
 	i := t.f.Index
 	if t.anc >= 0 {
@@ -122,10 +128,10 @@ func (b *recordBuilder) key(name string) (target, bool) {
 	}
 	if seen[i] {
 		b.err("duplicate-field", b.path(name), b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", clip(name)))
-		return t, false
+		return false
 	}
 	seen[i] = true
-	return t, true
+	return true
 }
 
 // lookup finds a property name that is not written as the field is
@@ -293,7 +299,7 @@ func (b *recordBuilder) fieldCache(t target) *fieldCache {
 type jsonReader struct {
 	l      *loader
 	fs     *fileState
-	sc     *jsonScanner
+	sc     jsonTokens
 	unit   string // "file", or "line" for JSON Lines
 	failed bool
 	// builders holds a builder for each depth of nesting, and nodes the
@@ -304,6 +310,39 @@ type jsonReader struct {
 	// names holds the property names read, so that each is made a string
 	// once.
 	names map[string]string
+	// keys holds, for each depth of nesting, the kth property name of the
+	// last record read there and its target: the records of a file
+	// usually give their properties in the same order.
+	keys [][]jsonKey
+}
+
+// jsonKey is a property name read and the target it resolved to.
+type jsonKey struct {
+	s    *compiler.Schema
+	name string
+	t    target
+}
+
+// key resolves the kth property name of a record at depth d, as b.key
+// does, and returns it as a string.
+func (j *jsonReader) key(b *recordBuilder, d, k int, text []byte) (string, target, bool) {
+	for len(j.keys) <= d {
+		j.keys = append(j.keys, nil)
+	}
+	keys := j.keys[d]
+	if k < len(keys) && keys[k].s == b.info.s && keys[k].name == string(text) {
+		return keys[k].name, keys[k].t, b.use(keys[k].t, keys[k].name)
+	}
+	name := j.name(text)
+	t, ok := b.key(name)
+	if ok && k <= len(keys) && k < maxNames {
+		if k == len(keys) {
+			keys = append(keys, jsonKey{})
+			j.keys[d] = keys
+		}
+		keys[k] = jsonKey{s: b.info.s, name: name, t: t}
+	}
+	return name, t, ok
 }
 
 // maxNames bounds how many property names a jsonReader keeps.
@@ -324,7 +363,7 @@ func (j *jsonReader) name(b []byte) string {
 	return s
 }
 
-func (l *loader) newJSONReader(fs *fileState, sc *jsonScanner) *jsonReader {
+func (l *loader) newJSONReader(fs *fileState, sc jsonTokens) *jsonReader {
 	return &jsonReader{l: l, fs: fs, sc: sc, unit: "file"}
 }
 
@@ -356,13 +395,13 @@ func (j *jsonReader) fail(err error) {
 	case errors.As(err, &se):
 		j.l.report(j.fs, problem{code: "bad-json", row: se.line, msg: "invalid JSON: " + se.msg + "; the rest of the file was not read"}, 0)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		j.l.report(j.fs, problem{code: "bad-json", row: j.sc.line, msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
+		j.l.report(j.fs, problem{code: "bad-json", row: j.sc.faultLine(), msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
 	case errors.Is(err, errNotUTF8):
-		j.l.report(j.fs, notUTF8(j.fs, j.sc.line), 0)
+		j.l.report(j.fs, notUTF8(j.fs, j.sc.faultLine()), 0)
 	case errors.Is(err, errFileLimit):
 		j.l.report(j.fs, j.l.limitProblem(err, 0, "line", false), 0)
 	default:
-		j.l.report(j.fs, j.l.limitProblem(err, j.sc.line, "line", true), 0)
+		j.l.report(j.fs, j.l.limitProblem(err, j.sc.faultLine(), "line", true), 0)
 	}
 }
 
@@ -394,13 +433,12 @@ func (j *jsonReader) commit(n *node, anc []ref.Val, ancOK bool) {
 // read, at depth d of nesting.
 func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, top bool) (*node, []ref.Val, bool) {
 	b := j.builder(d, s, path, line, top)
-	for j.more() {
+	for k := 0; j.more(); k++ {
 		kt, ok := j.token()
 		if !ok {
 			break
 		}
-		name := j.name(kt.text)
-		t, ok := b.key(name)
+		name, t, ok := j.key(b, d, k, kt.text)
 		vt, vok := j.token()
 		if !vok {
 			break
@@ -456,7 +494,9 @@ func (j *jsonReader) list(d int, b *recordBuilder, t target, name string) {
 // loadJSON reads a JSON file as it streams in: a list of records, or a
 // stream of objects as in JSON Lines.
 func (l *loader) loadJSON(fs *fileState) {
-	j := l.newJSONReader(fs, newJSONStream(&utf8Reader{r: fs.src}, csvBuffer))
+	pipe := newJSONPipe(newJSONStream(&utf8Reader{r: fs.src}, csvBuffer))
+	defer pipe.close()
+	j := l.newJSONReader(fs, pipe)
 	t, err := j.sc.next()
 	if err == io.EOF {
 		l.report(fs, problem{code: "empty-file", msg: fmt.Sprintf("the file is empty; expected a list of %s records", fs.schema.Name)}, 0)
@@ -469,18 +509,17 @@ func (l *loader) loadJSON(fs *fileState) {
 	s := fs.schema
 	switch t.kind {
 	case jsonList:
-		start := j.sc.offset(j.sc.pos)
+		start := t.off
 		for i := 0; j.more(); i++ {
-			if i == reserveAfter && fs.size > 0 {
-				// Make room for the rest of the records, judged by the size
-				// of those read so far.
-				read := j.sc.offset(j.sc.pos) - start
-				per := max(read/int64(i), 1)
-				l.reserve(fs, int((fs.size-start-read)/per)*21/20)
-			}
 			et, ok := j.token()
 			if !ok {
 				return
+			}
+			if i == reserveAfter && fs.size > 0 {
+				// Make room for the rest of the records, judged by the size
+				// of those read so far.
+				read := et.off - start
+				l.reserve(fs, int((fs.size-et.off)/max(read/int64(i), 1))*21/20)
 			}
 			path := "[" + strconv.Itoa(i) + "]"
 			if et.kind == jsonObject {
@@ -497,12 +536,14 @@ func (l *loader) loadJSON(fs *fileState) {
 		if _, ok := j.token(); !ok { // ]
 			return
 		}
-		_, err := j.sc.next()
+		after, err := j.sc.next()
 		var se *jsonSyntaxError
 		switch {
 		case err == io.EOF:
-		case err == nil || err == io.ErrUnexpectedEOF:
-			l.report(fs, problem{code: "bad-json", row: j.sc.line, msg: "unexpected content after the list of records"}, 0)
+		case err == nil:
+			l.report(fs, problem{code: "bad-json", row: after.line, msg: "unexpected content after the list of records"}, 0)
+		case err == io.ErrUnexpectedEOF:
+			l.report(fs, problem{code: "bad-json", row: j.sc.faultLine(), msg: "unexpected content after the list of records"}, 0)
 		case errors.As(err, &se):
 			l.report(fs, problem{code: "bad-json", row: se.line, msg: "unexpected content after the list of records"}, 0)
 		default:

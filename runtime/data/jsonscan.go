@@ -32,6 +32,7 @@ type jsonToken struct {
 	kind      jsonKind
 	text      []byte
 	line, col int
+	off       int64 // the offset of the token's first byte in the text
 }
 
 // jsonSyntaxError is a fault in JSON text, at the line and column of the
@@ -40,6 +41,7 @@ type jsonToken struct {
 type jsonSyntaxError struct {
 	msg       string
 	line, col int
+	c         byte // the byte at fault
 }
 
 func (e *jsonSyntaxError) Error() string { return e.msg }
@@ -80,6 +82,7 @@ type jsonScanner struct {
 	stack   []jsonState
 	str     []byte // a string's text, when it has escapes
 	err     error  // what ended the tokens; io.EOF at the end of the text
+	errLine int    // the line reached when err ended the tokens
 	readErr error  // what ended reading r
 }
 
@@ -202,8 +205,13 @@ func (s *jsonScanner) valueEnd() {
 
 // fail ends the tokens with err.
 func (s *jsonScanner) fail(err error) (jsonToken, error) {
-	s.err = err
+	s.err, s.errLine = err, s.line
 	return jsonToken{}, err
+}
+
+// faultLine is the line reached when an error ended the tokens.
+func (s *jsonScanner) faultLine() int {
+	return s.errLine
 }
 
 // syntax fails with "invalid character c" and context, at buf[i].
@@ -212,7 +220,7 @@ func (s *jsonScanner) syntax(i int, c byte, context string) (jsonToken, error) {
 	if context != "" {
 		msg += " " + context
 	}
-	return s.fail(&jsonSyntaxError{msg: msg, line: s.line, col: s.column(i)})
+	return s.fail(&jsonSyntaxError{msg: msg, line: s.line, col: s.column(i), c: c})
 }
 
 // quoteChar quotes a byte as encoding/json's messages do.
@@ -282,7 +290,7 @@ func (s *jsonScanner) next() (jsonToken, error) {
 			if !s.valueAllowed() {
 				return s.tokenError(c)
 			}
-			t := jsonToken{kind: jsonList, line: s.line, col: s.column(s.pos)}
+			t := jsonToken{kind: jsonList, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 			s.stack = append(s.stack, s.state)
 			s.state = jsListStart
 			if c == '{' {
@@ -291,7 +299,7 @@ func (s *jsonScanner) next() (jsonToken, error) {
 			s.pos++
 			return t, nil
 		case ']', '}':
-			t := jsonToken{kind: jsonListEnd, line: s.line, col: s.column(s.pos)}
+			t := jsonToken{kind: jsonListEnd, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 			if c == ']' && s.state != jsListStart && s.state != jsListComma ||
 				c == '}' && s.state != jsObjectStart && s.state != jsObjectComma {
 				return s.tokenError(c)
@@ -373,7 +381,7 @@ func (s *jsonScanner) at(i int) (c byte, ok bool) {
 }
 
 func (s *jsonScanner) scanLiteral(lit string, kind jsonKind) (jsonToken, error) {
-	t := jsonToken{kind: kind, line: s.line, col: s.column(s.pos)}
+	t := jsonToken{kind: kind, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 	for i := 1; i < len(lit); i++ {
 		c, ok := s.at(i)
 		if !ok {
@@ -390,7 +398,7 @@ func (s *jsonScanner) scanLiteral(lit string, kind jsonKind) (jsonToken, error) 
 
 // scanNumber reads a number at pos, checking it as encoding/json does.
 func (s *jsonScanner) scanNumber() (jsonToken, error) {
-	t := jsonToken{kind: jsonNumber, line: s.line, col: s.column(s.pos)}
+	t := jsonToken{kind: jsonNumber, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 	i := 0
 	c, _ := s.at(0)
 	// digits reads digits from i on, and the byte after them.
@@ -451,7 +459,7 @@ func (s *jsonScanner) scanNumber() (jsonToken, error) {
 // scanString reads a string at pos. Its text is a slice of the buffer
 // when the string has no escapes, and else unescaped into s.str.
 func (s *jsonScanner) scanString() (jsonToken, error) {
-	t := jsonToken{kind: jsonString, line: s.line, col: s.column(s.pos)}
+	t := jsonToken{kind: jsonString, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 	i := 1
 	for {
 		for s.pos+i < len(s.buf) {
@@ -569,7 +577,7 @@ func (s *jsonScanner) hex4(i int) (rune, error) {
 		}
 		d := unhex(c)
 		if d < 0 {
-			return 0, &jsonSyntaxError{msg: "invalid character " + quoteChar(c) + ` in \u hexadecimal character escape`, line: s.line, col: s.column(s.pos + k)}
+			return 0, &jsonSyntaxError{msg: "invalid character " + quoteChar(c) + ` in \u hexadecimal character escape`, line: s.line, col: s.column(s.pos + k), c: c}
 		}
 		r = r<<4 | d
 	}

@@ -259,9 +259,9 @@ func (u *utf8Reader) Read(p []byte) (int, error) {
 			end = fullRunes(p[:n])
 			u.n = copy(u.carry[:], p[end:n])
 		}
-		if k := firstBadByte(p[:end]); k < end {
+		if !utf8.Valid(p[:end]) {
 			u.err, u.n = errNotUTF8, 0
-			return k, nil
+			return firstBadByte(p[:end]), nil
 		}
 		if end > 0 || u.err != nil {
 			return end, nil
