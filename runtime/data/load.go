@@ -77,12 +77,13 @@ const internLimit = 1 << 18
 //
 // CSV, XLSX, JSON, JSON Lines and YAML are read: a workbook by its first
 // bytes, the others by extension or else by their first character. CSV
-// and JSON Lines are read row by row; every file is bounded by the
-// Limits (the defaults unless one is given). Nested records (goals of a
-// review) are given inline under the list field in JSON and YAML, or as a
-// separate file or sheet whose rows carry the parent's key fields, in any
-// order relative to the parent's. A file given twice, by name or with the
-// same contents as another, is refused.
+// and JSON Lines are read row by row and JSON record by record, as they
+// stream in; every file is bounded by the Limits (the defaults unless one
+// is given). Nested records (goals of a review) are given inline under the
+// list field in JSON and YAML, or as a separate file or sheet whose rows
+// carry the parent's key fields, in any order relative to the parent's. A
+// file given twice, by name or with the same contents as another, is
+// refused.
 func Load(c *compiler.Contract, inputs []Input, opts ...Option) (*Set, lang.Diagnostics) {
 	l := newLoader(c, newOptions(opts))
 	l.run(inputs)
@@ -305,7 +306,7 @@ func (l *loader) addFile(in Input, name string) *fileState {
 
 // run loads every input: it opens each file, detects its format and the
 // data it holds (reading a CSV file's header, a JSON Lines file's first
-// line, and the formats read whole), then reads the files of top-level
+// line, a JSON file's first bytes, and the formats read whole), then reads the files of top-level
 // data first and nested data after (so that parents exist when a file of
 // children is joined to them), then builds the nested lists.
 func (l *loader) run(inputs []Input) {
