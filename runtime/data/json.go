@@ -263,24 +263,47 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 	if !null && t.f.Kind != compiler.ListField && int64(len(text)) <= b.l.opts.limits.FieldBytes {
 		s := bytes.TrimSpace(text)
 		if len(s) > 0 {
-			if v, ok := b.fieldCache(t).m[string(s)]; ok {
-				if t.anc >= 0 {
+			if t.anc >= 0 {
+				if v, ok := b.l.cache(t.f).m[string(s)]; ok {
 					b.anc[t.anc] = v
-				} else {
-					b.n.rec.Fields[t.f.Index] = v
+					return
 				}
-				return
+			} else {
+				// Records in order often repeat the last record's value.
+				last := b.lastCell(t.f.Index)
+				if last.v != nil && bytes.Equal(last.text, s) {
+					b.n.rec.Fields[t.f.Index] = last.v
+					return
+				}
+				if v, ok := b.fieldCache(t).m[string(s)]; ok {
+					last.text, last.v = append(last.text[:0], s...), v
+					b.n.rec.Fields[t.f.Index] = v
+					return
+				}
 			}
 		}
 	}
 	b.scalar(t, name, string(text), null)
 }
 
-// fieldCache returns the cache of the target's values.
-func (b *recordBuilder) fieldCache(t target) *fieldCache {
-	if t.anc >= 0 {
-		return b.l.cache(t.f)
+// lastCell is the last value a field was read with.
+type lastCell struct {
+	text []byte
+	v    ref.Val
+}
+
+// lastCell returns the last value field i of the record's schema was read
+// with.
+func (b *recordBuilder) lastCell(i int) *lastCell {
+	if b.info.last == nil {
+		b.info.last = make([]lastCell, len(b.info.s.Fields))
 	}
+	return &b.info.last[i]
+}
+
+// fieldCache returns the cache of the values of a field of the record's
+// schema.
+func (b *recordBuilder) fieldCache(t target) *fieldCache {
 	fcs := b.info.caches
 	if fcs == nil {
 		fcs = make([]*fieldCache, len(b.info.s.Fields))
@@ -299,7 +322,7 @@ func (b *recordBuilder) fieldCache(t target) *fieldCache {
 type jsonReader struct {
 	l      *loader
 	fs     *fileState
-	sc     jsonTokens
+	sc     *jsonPipe
 	unit   string // "file", or "line" for JSON Lines
 	failed bool
 	// builders holds a builder for each depth of nesting, and nodes the
@@ -363,7 +386,7 @@ func (j *jsonReader) name(b []byte) string {
 	return s
 }
 
-func (l *loader) newJSONReader(fs *fileState, sc jsonTokens) *jsonReader {
+func (l *loader) newJSONReader(fs *fileState, sc *jsonPipe) *jsonReader {
 	return &jsonReader{l: l, fs: fs, sc: sc, unit: "file"}
 }
 
@@ -379,6 +402,42 @@ func (j *jsonReader) token() (t jsonToken, ok bool) {
 		return t, false
 	}
 	return t, true
+}
+
+// tok reads the next token as token does, as a pointer into the pipe's
+// batch: the token and its text (j.text) are valid until the next token
+// is read.
+func (j *jsonReader) tok() (*batchToken, bool) {
+	p := j.sc
+	if b := p.b; b != nil && p.i < len(b.toks) {
+		p.i++
+		return &b.toks[p.i-1], true
+	}
+	return j.nextBatch()
+}
+
+// nextBatch reads the token that starts the next batch.
+func (j *jsonReader) nextBatch() (*batchToken, bool) {
+	if j.failed {
+		return nil, false
+	}
+	t, ok := j.sc.nextBatch()
+	if !ok {
+		j.fail(j.sc.err)
+		return nil, false
+	}
+	j.sc.i++
+	return t, true
+}
+
+// text returns the text of a token read by tok.
+func (j *jsonReader) text(t *batchToken) []byte {
+	return j.sc.b.text[t.start:t.end:t.end]
+}
+
+// describe says what a token read by tok is, as jsonToken.describe does.
+func (j *jsonReader) describe(t *batchToken) string {
+	return jsonToken{kind: t.kind, text: j.text(t)}.describe()
 }
 
 // more reports whether a value comes next in the list or object being
@@ -434,17 +493,17 @@ func (j *jsonReader) commit(n *node, anc []ref.Val, ancOK bool) {
 func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, top bool) (*node, []ref.Val, bool) {
 	b := j.builder(d, s, path, line, top)
 	for k := 0; j.more(); k++ {
-		kt, ok := j.token()
+		kt, ok := j.tok()
 		if !ok {
 			break
 		}
-		name, t, ok := j.key(b, d, k, kt.text)
-		vt, vok := j.token()
+		name, t, ok := j.key(b, d, k, j.text(kt))
+		vt, vok := j.tok()
 		if !vok {
 			break
 		}
 		if !ok {
-			j.sc.skip(vt)
+			j.sc.skip(vt.kind)
 			continue
 		}
 		switch vt.kind {
@@ -453,10 +512,10 @@ func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, to
 				j.list(d, b, t, name)
 				continue
 			}
-			b.mismatch(t, name, vt.describe())
-			j.sc.skip(vt)
+			b.mismatch(t, name, j.describe(vt))
+			j.sc.skip(vt.kind)
 		case jsonString, jsonNumber:
-			b.scalarBytes(t, name, vt.text, false)
+			b.scalarBytes(t, name, j.text(vt), false)
 		case jsonTrue:
 			b.scalar(t, name, "true", false)
 		case jsonFalse:
@@ -465,7 +524,7 @@ func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, to
 			b.scalar(t, name, "", true)
 		}
 	}
-	if _, ok := j.token(); !ok { // }
+	if _, ok := j.tok(); !ok { // }
 		return b.n, nil, false
 	}
 	return b.finish()
@@ -475,7 +534,7 @@ func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, to
 func (j *jsonReader) list(d int, b *recordBuilder, t target, name string) {
 	p := b.path(name)
 	for i := 0; j.more(); i++ {
-		et, ok := j.token()
+		et, ok := j.tok()
 		if !ok {
 			break
 		}
@@ -485,10 +544,10 @@ func (j *jsonReader) list(d int, b *recordBuilder, t target, name string) {
 			b.n.kids = append(b.n.kids, kid)
 			continue
 		}
-		b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, et.describe()))
-		j.sc.skip(et)
+		b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, j.describe(et)))
+		j.sc.skip(et.kind)
 	}
-	j.token() // ]
+	j.tok() // ]
 }
 
 // loadJSON reads a JSON file as it streams in: a list of records, or a
@@ -531,7 +590,7 @@ func (l *loader) loadJSON(fs *fileState) {
 				continue
 			}
 			l.report(fs, problem{code: "bad-record", row: et.line, column: path, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, et.describe())}, 0)
-			j.sc.skip(et)
+			j.sc.skip(et.kind)
 		}
 		if _, ok := j.token(); !ok { // ]
 			return
@@ -671,7 +730,7 @@ func (l *loader) jsonLine(fs *fileState, s *compiler.Schema, line []byte, lineNo
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
-	j := l.newJSONReader(fs, newJSONScanner(line, lineNo))
+	j := l.newJSONReader(fs, newJSONLine(newJSONScanner(line, lineNo)))
 	j.unit = "line"
 	t, ok := j.token()
 	if !ok {

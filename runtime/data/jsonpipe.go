@@ -5,29 +5,13 @@ import (
 	"io"
 )
 
-// jsonTokens gives the tokens of JSON text, as a jsonScanner reads them:
-// the scanner itself, or a jsonPipe that runs one on a goroutine of its
-// own.
-type jsonTokens interface {
-	// next reads the next token, or returns the error that ended them.
-	next() (jsonToken, error)
-	// more reports whether a value comes next in the list or object being
-	// read.
-	more() bool
-	// skip reads the rest of a value whose first token was t.
-	skip(t jsonToken)
-	// faultLine is the line reached when an error ended the tokens.
-	faultLine() int
-	// readFault returns what stopped reading the text before its end, or
-	// nil.
-	readFault() error
-}
-
 // jsonPipe reads a file's tokens with a jsonScanner on a goroutine of its
 // own, so that reading the text and turning it into records run side by
-// side, as csvRows does for CSV. The tokens come in batches, their text
-// copied; a token's text is valid until the next token is read.
+// side, as csvRows does for CSV; or, for a line of JSON Lines, on the
+// reader's own. The tokens come in batches, their text copied; a token and
+// its text are valid until the next token is read.
 type jsonPipe struct {
+	sc      *jsonScanner // the scanner read without a goroutine, or nil
 	batches chan *jsonBatch
 	free    chan *jsonBatch
 	stop    chan struct{}
@@ -39,12 +23,22 @@ type jsonPipe struct {
 }
 
 // jsonBatch is a run of tokens, whose text is held in text; the last
-// batch ends with the error that ended the tokens.
+// batch ends with the error that ended the tokens. The tokens hold no
+// pointers, so that the garbage collector need not scan them.
 type jsonBatch struct {
-	toks    []jsonToken
+	toks    []batchToken
 	text    []byte
 	err     error
 	errLine int
+}
+
+// batchToken is a token of a batch: its text is the batch's
+// text[start:end].
+type batchToken struct {
+	kind       jsonKind
+	line       int
+	off        int64
+	start, end int
 }
 
 // jsonBatchTokens is about how many tokens a batch holds.
@@ -62,6 +56,27 @@ func newJSONPipe(s *jsonScanner) *jsonPipe {
 	return p
 }
 
+// newJSONLine returns a pipe that reads s's tokens without a goroutine,
+// for the short text of one line.
+func newJSONLine(s *jsonScanner) *jsonPipe {
+	return &jsonPipe{sc: s}
+}
+
+// fill reads a batch of s's tokens into b.
+func (b *jsonBatch) fill(s *jsonScanner) {
+	b.toks, b.text = b.toks[:0], b.text[:0]
+	for len(b.toks) < jsonBatchTokens {
+		t, err := s.next()
+		if err != nil {
+			b.err, b.errLine = err, s.faultLine()
+			return
+		}
+		n := len(b.text)
+		b.text = append(b.text, t.text...)
+		b.toks = append(b.toks, batchToken{kind: t.kind, line: t.line, off: t.off, start: n, end: len(b.text)})
+	}
+}
+
 // read runs on the pipe's goroutine.
 func (p *jsonPipe) read(s *jsonScanner) {
 	defer close(p.done)
@@ -72,20 +87,7 @@ func (p *jsonPipe) read(s *jsonScanner) {
 		case <-p.stop:
 			return
 		}
-		b.toks, b.text = b.toks[:0], b.text[:0]
-		for len(b.toks) < jsonBatchTokens {
-			t, err := s.next()
-			if err != nil {
-				b.err, b.errLine = err, s.faultLine()
-				break
-			}
-			if len(t.text) > 0 {
-				n := len(b.text)
-				b.text = append(b.text, t.text...)
-				t.text = b.text[n:len(b.text):len(b.text)]
-			}
-			b.toks = append(b.toks, t)
-		}
+		b.fill(s)
 		select {
 		case p.batches <- b:
 		case <-p.stop:
@@ -99,38 +101,59 @@ func (p *jsonPipe) read(s *jsonScanner) {
 
 // close stops the reading and waits for it to stop.
 func (p *jsonPipe) close() {
-	close(p.stop)
-	<-p.done
+	if p.sc == nil {
+		close(p.stop)
+		<-p.done
+	}
 }
 
 // peek returns the next token without reading it; ok is false when the
 // tokens have ended, with p.err saying why.
-func (p *jsonPipe) peek() (t *jsonToken, ok bool) {
+func (p *jsonPipe) peek() (t *batchToken, ok bool) {
+	if p.b != nil && p.i < len(p.b.toks) {
+		return &p.b.toks[p.i], true
+	}
+	return p.nextBatch()
+}
+
+// nextBatch moves on to the next batch of tokens and peeks at its first.
+func (p *jsonPipe) nextBatch() (t *batchToken, ok bool) {
 	for p.b == nil || p.i == len(p.b.toks) {
-		if p.err != nil {
+		switch {
+		case p.err != nil:
 			return nil, false
-		}
-		if p.b != nil {
-			if p.b.err != nil {
-				p.err, p.errLine = p.b.err, p.b.errLine
-				continue
+		case p.b != nil && p.b.err != nil:
+			p.err, p.errLine = p.b.err, p.b.errLine
+			continue
+		case p.sc != nil:
+			if p.b == nil {
+				p.b = &jsonBatch{}
 			}
-			p.free <- p.b
+			p.b.fill(p.sc)
+		default:
+			if p.b != nil {
+				p.free <- p.b
+			}
+			p.b = <-p.batches
 		}
-		p.b, p.i = <-p.batches, 0
+		p.i = 0
 	}
 	return &p.b.toks[p.i], true
 }
 
+// next reads the next token, or returns the error that ended them. The
+// token has no column.
 func (p *jsonPipe) next() (jsonToken, error) {
 	t, ok := p.peek()
 	if !ok {
 		return jsonToken{}, p.err
 	}
 	p.i++
-	return *t, nil
+	return jsonToken{kind: t.kind, text: p.b.text[t.start:t.end:t.end], line: t.line, off: t.off}, nil
 }
 
+// more reports whether a value comes next in the list or object being
+// read, as the scanner's more does.
 func (p *jsonPipe) more() bool {
 	t, ok := p.peek()
 	if !ok {
@@ -142,8 +165,9 @@ func (p *jsonPipe) more() bool {
 	return t.kind != jsonListEnd && t.kind != jsonObjectEnd
 }
 
-func (p *jsonPipe) skip(t jsonToken) {
-	if t.kind != jsonObject && t.kind != jsonList {
+// skip reads the rest of a value whose first token was of kind k.
+func (p *jsonPipe) skip(k jsonKind) {
+	if k != jsonObject && k != jsonList {
 		return
 	}
 	for depth := 1; depth > 0; {
@@ -160,10 +184,13 @@ func (p *jsonPipe) skip(t jsonToken) {
 	}
 }
 
+// faultLine is the line reached when an error ended the tokens.
 func (p *jsonPipe) faultLine() int {
 	return p.errLine
 }
 
+// readFault returns what stopped reading the text before its end, or
+// nil.
 func (p *jsonPipe) readFault() error {
 	if _, ok := p.peek(); ok {
 		return nil

@@ -21,8 +21,10 @@ type schemaInfo struct {
 	anc []ancKey
 	// known lists the names a file may use, for suggestions.
 	known []string
-	// caches holds the value cache of each field, by index, once used.
+	// caches holds the value cache of each field, by index, once used, and
+	// last the last value each field was read with from JSON.
 	caches []*fieldCache
+	last   []lastCell
 }
 
 type ancKey struct {
