@@ -24,12 +24,34 @@ type node struct {
 	s    *compiler.Schema
 	rec  *value.Record
 	kids []*node
+	// path is the record's path in messages, as in "[3].goals[1]": for a
+	// record read from JSON it is made when first needed, from its index
+	// in its list (at, or -1 for none) and, for a nested record, its
+	// parent's node (up) and the name of the parent's list (list).
 	path string
+	made bool
+	up   *node
+	list string
+	at   int
+}
+
+// where returns the record's path in messages.
+func (n *node) where() string {
+	if !n.made {
+		n.made = true
+		if n.up != nil {
+			n.path = joinPath(n.up.where(), n.list)
+		}
+		if n.at >= 0 {
+			n.path += "[" + strconv.Itoa(n.at) + "]"
+		}
+	}
+	return n.path
 }
 
 // commit adds a record read from fs and, below it, its inline records.
 func (l *loader) commit(fs *fileState, n *node, anc []ref.Val, ancOK bool) {
-	idx := l.add(fs, n.rec, anc, ancOK, n.path)
+	idx := l.add(fs, n.rec, anc, ancOK, n)
 	if idx >= 0 {
 		l.commitKids(fs, n, idx)
 	}
@@ -38,7 +60,7 @@ func (l *loader) commit(fs *fileState, n *node, anc []ref.Val, ancOK bool) {
 func (l *loader) commitKids(fs *fileState, n *node, idx int32) {
 	for _, k := range n.kids {
 		k.rec.Parent = n.rec
-		kidx := l.append(fs, l.tables[k.s], k.rec, idx, k.path)
+		kidx := l.append(fs, l.tables[k.s], k.rec, idx, k)
 		l.commitKids(fs, k, kidx)
 	}
 }
@@ -58,17 +80,18 @@ type recordBuilder struct {
 
 func (l *loader) newBuilder(fs *fileState, s *compiler.Schema, path string, line int, top bool) *recordBuilder {
 	b := &recordBuilder{}
-	l.initBuilder(b, fs, s, &node{}, path, line, top)
+	l.initBuilder(b, fs, s, &node{}, line, top)
+	b.n.path, b.n.made = path, true
 	return b
 }
 
 // initBuilder makes b ready to read a new record of s into n, reusing
 // what b and n hold from an earlier record.
-func (l *loader) initBuilder(b *recordBuilder, fs *fileState, s *compiler.Schema, n *node, path string, line int, top bool) {
+func (l *loader) initBuilder(b *recordBuilder, fs *fileState, s *compiler.Schema, n *node, line int, top bool) {
 	info := l.infos[s]
 	rec := l.alloc.New(fs.origin(s), len(s.Fields))
 	rec.Row = line
-	*n = node{s: s, rec: rec, path: path, kids: n.kids[:0]}
+	*n = node{s: s, rec: rec, kids: n.kids[:0], at: -1}
 	seen, anc, nseen := b.seen, b.anc, b.nseen
 	*b = recordBuilder{l: l, fs: fs, info: info, n: n, top: top, seen: resetBools(seen, len(s.Fields))}
 	if top {
@@ -98,7 +121,7 @@ func (b *recordBuilder) err(code, path, field, val, msg string) {
 
 // path is the path of the record's property name in messages.
 func (b *recordBuilder) path(name string) string {
-	return joinPath(b.n.path, clip(name))
+	return joinPath(b.n.where(), clip(name))
 }
 
 // key resolves a property name; ok is false (and reported) when the
@@ -169,11 +192,9 @@ func (b *recordBuilder) unknown(name string) {
 // scalar sets a target from a scalar's text, the value of property name;
 // null is false for null.
 func (b *recordBuilder) scalar(t target, name, text string, null bool) {
-	path := b.path(name)
-	field := b.info.fieldName(t)
 	if int64(len(text)) > b.l.opts.limits.FieldBytes {
 		p := b.l.tooLarge(0, "value", len(text))
-		b.err(p.code, path, field, "", p.msg)
+		b.fault(t, name, p.code, "", p.msg)
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
@@ -183,22 +204,28 @@ func (b *recordBuilder) scalar(t target, name, text string, null bool) {
 		if null {
 			return
 		}
-		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %s", elemName(t.f), quote(text)))
+		b.fault(t, name, "bad-record", text, fmt.Sprintf("expected a list of %s records, found %s", elemName(t.f), quote(text)))
 		return
 	}
 	s := strings.TrimSpace(text)
 	if null || s == "" {
 		if !t.f.Optional {
-			b.err("missing-value", path, field, "", "a value is required")
+			b.fault(t, name, "missing-value", "", "a value is required")
 		}
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
 		return
 	}
-	v, bad := b.l.cell(b.l.cache(t.f), t.f, s)
+	var fc *fieldCache
+	if t.anc < 0 {
+		fc = b.fieldCache(t)
+	} else {
+		fc = b.l.cache(t.f)
+	}
+	v, bad := b.l.cell(fc, t.f, s)
 	if bad.msg != "" {
-		b.err(bad.code, path, field, s, bad.msg)
+		b.fault(t, name, bad.code, s, bad.msg)
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
@@ -209,6 +236,11 @@ func (b *recordBuilder) scalar(t target, name, text string, null bool) {
 	} else {
 		b.n.rec.Fields[t.f.Index] = v
 	}
+}
+
+// fault reports a problem with the value of property name, for target t.
+func (b *recordBuilder) fault(t target, name, code, val, msg string) {
+	b.err(code, b.path(name), b.info.fieldName(t), val, msg)
 }
 
 // mismatch reports a list or object where a scalar belongs (or the
@@ -242,13 +274,13 @@ func (b *recordBuilder) mismatch(t target, name, found string) {
 func (b *recordBuilder) finish() (*node, []ref.Val, bool) {
 	for _, f := range b.info.s.Fields {
 		if !b.seen[f.Index] && !f.Optional && f.Kind != compiler.ListField {
-			b.err("missing-value", joinPath(b.n.path, f.Name), b.info.s.Name+"."+f.Name, "", "a value is required")
+			b.err("missing-value", joinPath(b.n.where(), f.Name), b.info.s.Name+"."+f.Name, "", "a value is required")
 		}
 	}
 	for i, a := range b.info.anc {
 		if b.top && !b.nseen[i] {
 			t := target{f: a.f, anc: i}
-			b.err("missing-value", joinPath(b.n.path, b.info.columnName(t)), b.info.fieldName(t), "",
+			b.err("missing-value", joinPath(b.n.where(), b.info.columnName(t)), b.info.fieldName(t), "",
 				fmt.Sprintf("a value is required: %s records in a file of their own carry their %s's %s", b.info.s.Name, a.s.Name, a.f.Name))
 			b.ancBad = true
 		}
@@ -466,7 +498,7 @@ func (j *jsonReader) fail(err error) {
 
 // builder returns a builder for a record of s at depth d of nesting, with
 // a fresh node.
-func (j *jsonReader) builder(d int, s *compiler.Schema, path string, line int, top bool) *recordBuilder {
+func (j *jsonReader) builder(d int, s *compiler.Schema, at nodeAt, line int, top bool) *recordBuilder {
 	for len(j.builders) <= d {
 		j.builders = append(j.builders, &recordBuilder{})
 	}
@@ -476,8 +508,18 @@ func (j *jsonReader) builder(d int, s *compiler.Schema, path string, line int, t
 	n := j.nodes[j.used]
 	j.used++
 	b := j.builders[d]
-	j.l.initBuilder(b, j.fs, s, n, path, line, top)
+	j.l.initBuilder(b, j.fs, s, n, line, top)
+	n.up, n.list, n.at = at.up, at.list, at.at
 	return b
+}
+
+// nodeAt is where a record is in its file: its index in its list (or -1),
+// and for a nested record its parent's node and the name of the parent's
+// list.
+type nodeAt struct {
+	up   *node
+	list string
+	at   int
 }
 
 // commit adds a top-level record read, with the records inline in it,
@@ -490,8 +532,8 @@ func (j *jsonReader) commit(n *node, anc []ref.Val, ancOK bool) {
 
 // object reads the rest of an object whose '{', on line line, was just
 // read, at depth d of nesting.
-func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, top bool) (*node, []ref.Val, bool) {
-	b := j.builder(d, s, path, line, top)
+func (j *jsonReader) object(d int, s *compiler.Schema, at nodeAt, line int, top bool) (*node, []ref.Val, bool) {
+	b := j.builder(d, s, at, line, top)
 	for k := 0; j.more(); k++ {
 		kt, ok := j.tok()
 		if !ok {
@@ -532,19 +574,18 @@ func (j *jsonReader) object(d int, s *compiler.Schema, path string, line int, to
 
 // list reads the records of list field t, whose '[' was just read.
 func (j *jsonReader) list(d int, b *recordBuilder, t target, name string) {
-	p := b.path(name)
+	list := clip(name)
 	for i := 0; j.more(); i++ {
 		et, ok := j.tok()
 		if !ok {
 			break
 		}
-		ep := p + "[" + strconv.Itoa(i) + "]"
 		if et.kind == jsonObject {
-			kid, _, _ := j.object(d+1, t.f.Elem, ep, et.line, false)
+			kid, _, _ := j.object(d+1, t.f.Elem, nodeAt{b.n, list, i}, et.line, false)
 			b.n.kids = append(b.n.kids, kid)
 			continue
 		}
-		b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, j.describe(et)))
+		b.err("bad-record", b.path(name)+"["+strconv.Itoa(i)+"]", b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, j.describe(et)))
 		j.sc.skip(et.kind)
 	}
 	j.tok() // ]
@@ -580,16 +621,15 @@ func (l *loader) loadJSON(fs *fileState) {
 				read := et.off - start
 				l.reserve(fs, int((fs.size-et.off)/max(read/int64(i), 1))*21/20)
 			}
-			path := "[" + strconv.Itoa(i) + "]"
 			if et.kind == jsonObject {
-				n, anc, ancOK := j.object(0, s, path, et.line, true)
+				n, anc, ancOK := j.object(0, s, nodeAt{at: i}, et.line, true)
 				if j.failed {
 					return
 				}
 				j.commit(n, anc, ancOK)
 				continue
 			}
-			l.report(fs, problem{code: "bad-record", row: et.line, column: path, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, et.describe())}, 0)
+			l.report(fs, problem{code: "bad-record", row: et.line, column: "[" + strconv.Itoa(i) + "]", msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, et.describe())}, 0)
 			j.sc.skip(et.kind)
 		}
 		if _, ok := j.token(); !ok { // ]
@@ -611,7 +651,7 @@ func (l *loader) loadJSON(fs *fileState) {
 	case jsonObject:
 		// A stream of objects, as in JSON Lines.
 		for {
-			n, anc, ancOK := j.object(0, s, "", t.line, true)
+			n, anc, ancOK := j.object(0, s, nodeAt{at: -1}, t.line, true)
 			if j.failed {
 				return
 			}
@@ -740,7 +780,7 @@ func (l *loader) jsonLine(fs *fileState, s *compiler.Schema, line []byte, lineNo
 		l.report(fs, problem{code: "bad-record", row: lineNo, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, t.describe())}, 0)
 		return
 	}
-	n, anc, ancOK := j.object(0, s, "", lineNo, true)
+	n, anc, ancOK := j.object(0, s, nodeAt{at: -1}, lineNo, true)
 	if j.failed {
 		return
 	}
