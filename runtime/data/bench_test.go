@@ -133,3 +133,21 @@ func BenchmarkLoadJSON(b *testing.B) {
 		return []Input{{Path: "reviews.json", Open: Bytes(doc)}}
 	}, len(doc))
 }
+
+// BenchmarkJSONTokens reads the tokens of the JSON file of
+// BenchmarkLoadJSON into batches, as the goroutine that reads a JSON file
+// does, without making records of them.
+func BenchmarkJSONTokens(b *testing.B) {
+	_, _, doc := benchFiles(b)
+	b.SetBytes(int64(len(doc)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var batch jsonBatch
+	for range b.N {
+		s := newJSONScanner(doc, 1)
+		for batch.err == nil {
+			batch.fill(s)
+		}
+		batch.err = nil
+	}
+}

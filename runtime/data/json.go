@@ -464,7 +464,16 @@ func (j *jsonReader) nextBatch() (*batchToken, bool) {
 
 // text returns the text of a token read by tok.
 func (j *jsonReader) text(t *batchToken) []byte {
-	return j.sc.b.text[t.start:t.end:t.end]
+	return j.sc.b.text[t.mid:t.end:t.end]
+}
+
+// keyText returns the property name of a member read by tok, or the text
+// of a string.
+func (j *jsonReader) keyText(t *batchToken) []byte {
+	if t.member {
+		return j.sc.b.text[t.start:t.mid:t.mid]
+	}
+	return j.text(t)
 }
 
 // describe says what a token read by tok is, as jsonToken.describe does.
@@ -539,10 +548,14 @@ func (j *jsonReader) object(d int, s *compiler.Schema, at nodeAt, line int, top 
 		if !ok {
 			break
 		}
-		name, t, ok := j.key(b, d, k, j.text(kt))
-		vt, vok := j.tok()
-		if !vok {
-			break
+		name, t, ok := j.key(b, d, k, j.keyText(kt))
+		vt := kt
+		if !kt.member {
+			// The name's value did not follow it.
+			var vok bool
+			if vt, vok = j.tok(); !vok {
+				break
+			}
 		}
 		if !ok {
 			j.sc.skip(vt.kind)

@@ -33,12 +33,15 @@ type jsonBatch struct {
 }
 
 // batchToken is a token of a batch: its text is the batch's
-// text[start:end].
+// text[mid:end]. A property name and the first token of its value are one
+// batchToken, a member, whose kind and line are the value's and whose
+// name is text[start:mid]; for other tokens start is mid.
 type batchToken struct {
-	kind       jsonKind
-	line       int
-	off        int64
-	start, end int
+	kind            jsonKind
+	member          bool
+	line            int
+	off             int64
+	start, mid, end int
 }
 
 // jsonBatchTokens is about how many tokens a batch holds.
@@ -66,14 +69,28 @@ func newJSONLine(s *jsonScanner) *jsonPipe {
 func (b *jsonBatch) fill(s *jsonScanner) {
 	b.toks, b.text = b.toks[:0], b.text[:0]
 	for len(b.toks) < jsonBatchTokens {
-		t, err := s.next()
-		if err != nil {
+		if err := s.step(); err != nil {
 			b.err, b.errLine = err, s.faultLine()
 			return
 		}
+		t := &s.tok
 		n := len(b.text)
 		b.text = append(b.text, t.text...)
-		b.toks = append(b.toks, batchToken{kind: t.kind, line: t.line, off: t.off, start: n, end: len(b.text)})
+		if t.kind == jsonString && s.state == jsObjectColon {
+			// A property name: read its value's first token with it.
+			mid := len(b.text)
+			key := batchToken{kind: t.kind, line: t.line, off: t.off, start: n, mid: n, end: mid}
+			if err := s.step(); err != nil {
+				b.toks = append(b.toks, key)
+				b.err, b.errLine = err, s.faultLine()
+				return
+			}
+			v := &s.tok
+			b.text = append(b.text, v.text...)
+			b.toks = append(b.toks, batchToken{kind: v.kind, member: true, line: v.line, off: v.off, start: n, mid: mid, end: len(b.text)})
+			continue
+		}
+		b.toks = append(b.toks, batchToken{kind: t.kind, line: t.line, off: t.off, start: n, mid: n, end: len(b.text)})
 	}
 }
 
@@ -149,7 +166,7 @@ func (p *jsonPipe) next() (jsonToken, error) {
 		return jsonToken{}, p.err
 	}
 	p.i++
-	return jsonToken{kind: t.kind, text: p.b.text[t.start:t.end:t.end], line: t.line, off: t.off}, nil
+	return jsonToken{kind: t.kind, text: p.b.text[t.mid:t.end:t.end], line: t.line, off: t.off}, nil
 }
 
 // more reports whether a value comes next in the list or object being

@@ -81,7 +81,8 @@ type jsonScanner struct {
 	state   jsonState
 	stack   []jsonState
 	str     []byte // a string's text, when it has escapes
-	err     error  // what ended the tokens; io.EOF at the end of the text
+	tok     jsonToken // the token step read
+	err     error     // what ended the tokens; io.EOF at the end of the text
 	errLine int    // the line reached when err ended the tokens
 	readErr error  // what ended reading r
 }
@@ -204,9 +205,9 @@ func (s *jsonScanner) valueEnd() {
 }
 
 // fail ends the tokens with err.
-func (s *jsonScanner) fail(err error) (jsonToken, error) {
+func (s *jsonScanner) fail(err error) error {
 	s.err, s.errLine = err, s.line
-	return jsonToken{}, err
+	return err
 }
 
 // faultLine is the line reached when an error ended the tokens.
@@ -215,7 +216,7 @@ func (s *jsonScanner) faultLine() int {
 }
 
 // syntax fails with "invalid character c" and context, at buf[i].
-func (s *jsonScanner) syntax(i int, c byte, context string) (jsonToken, error) {
+func (s *jsonScanner) syntax(i int, c byte, context string) error {
 	msg := "invalid character " + quoteChar(c)
 	if context != "" {
 		msg += " " + context
@@ -236,7 +237,7 @@ func quoteChar(c byte) string {
 }
 
 // tokenError fails on byte c at pos, which the state does not allow.
-func (s *jsonScanner) tokenError(c byte) (jsonToken, error) {
+func (s *jsonScanner) tokenError(c byte) error {
 	context := "looking for beginning of value"
 	switch s.state {
 	case jsListComma:
@@ -253,7 +254,7 @@ func (s *jsonScanner) tokenError(c byte) (jsonToken, error) {
 
 // end fails at the end of the text: io.EOF between top-level values,
 // io.ErrUnexpectedEOF inside one, or what stopped the reading.
-func (s *jsonScanner) end() (jsonToken, error) {
+func (s *jsonScanner) end() error {
 	switch {
 	case s.readErr != nil && s.readErr != io.EOF:
 		return s.fail(s.readErr)
@@ -265,20 +266,17 @@ func (s *jsonScanner) end() (jsonToken, error) {
 
 // cut fails at the end of the text inside a token: io.ErrUnexpectedEOF,
 // or what stopped the reading.
-func (s *jsonScanner) cut() (jsonToken, error) {
+func (s *jsonScanner) cut() error {
 	if s.readErr != nil && s.readErr != io.EOF {
 		return s.fail(s.readErr)
 	}
 	return s.fail(io.ErrUnexpectedEOF)
 }
 
-// next reads the next token. At the end of the text it returns io.EOF, or
-// io.ErrUnexpectedEOF when the text ends inside a value; a fault in the
-// text is a *jsonSyntaxError. Once next has returned an error it returns
-// the same one.
-func (s *jsonScanner) next() (jsonToken, error) {
+// step reads the next token into s.tok, as next does.
+func (s *jsonScanner) step() error {
 	if s.err != nil {
-		return jsonToken{}, s.err
+		return s.err
 	}
 	for {
 		c, ok := s.skipSpace()
@@ -290,16 +288,18 @@ func (s *jsonScanner) next() (jsonToken, error) {
 			if !s.valueAllowed() {
 				return s.tokenError(c)
 			}
-			t := jsonToken{kind: jsonList, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
+			t := &s.tok
+			*t = jsonToken{kind: jsonList, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 			s.stack = append(s.stack, s.state)
 			s.state = jsListStart
 			if c == '{' {
 				t.kind, s.state = jsonObject, jsObjectStart
 			}
 			s.pos++
-			return t, nil
+			return nil
 		case ']', '}':
-			t := jsonToken{kind: jsonListEnd, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
+			t := &s.tok
+			*t = jsonToken{kind: jsonListEnd, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 			if c == ']' && s.state != jsListStart && s.state != jsListComma ||
 				c == '}' && s.state != jsObjectStart && s.state != jsObjectComma {
 				return s.tokenError(c)
@@ -311,7 +311,7 @@ func (s *jsonScanner) next() (jsonToken, error) {
 			s.state = s.stack[len(s.stack)-1]
 			s.stack = s.stack[:len(s.stack)-1]
 			s.valueEnd()
-			return t, nil
+			return nil
 		case ':':
 			if s.state != jsObjectColon {
 				return s.tokenError(c)
@@ -330,28 +330,28 @@ func (s *jsonScanner) next() (jsonToken, error) {
 			s.pos++
 		case '"':
 			if s.state == jsObjectStart || s.state == jsObjectKey {
-				t, err := s.scanString()
+				err := s.scanString()
 				if err == nil {
 					s.state = jsObjectColon
 				}
-				return t, err
+				return err
 			}
 			fallthrough
 		default:
 			if !s.valueAllowed() {
 				return s.tokenError(c)
 			}
-			t, err := s.scanValue(c)
+			err := s.scanValue(c)
 			if err == nil {
 				s.valueEnd()
 			}
-			return t, err
+			return err
 		}
 	}
 }
 
 // scanValue reads a string, number or literal starting with c at pos.
-func (s *jsonScanner) scanValue(c byte) (jsonToken, error) {
+func (s *jsonScanner) scanValue(c byte) error {
 	switch c {
 	case '"':
 		return s.scanString()
@@ -380,8 +380,9 @@ func (s *jsonScanner) at(i int) (c byte, ok bool) {
 	return s.buf[s.pos+i], true
 }
 
-func (s *jsonScanner) scanLiteral(lit string, kind jsonKind) (jsonToken, error) {
-	t := jsonToken{kind: kind, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
+func (s *jsonScanner) scanLiteral(lit string, kind jsonKind) error {
+	t := &s.tok
+	*t = jsonToken{kind: kind, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 	for i := 1; i < len(lit); i++ {
 		c, ok := s.at(i)
 		if !ok {
@@ -393,12 +394,13 @@ func (s *jsonScanner) scanLiteral(lit string, kind jsonKind) (jsonToken, error) 
 	}
 	t.text = s.buf[s.pos : s.pos+len(lit)]
 	s.pos += len(lit)
-	return t, nil
+	return nil
 }
 
 // scanNumber reads a number at pos, checking it as encoding/json does.
-func (s *jsonScanner) scanNumber() (jsonToken, error) {
-	t := jsonToken{kind: jsonNumber, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
+func (s *jsonScanner) scanNumber() error {
+	t := &s.tok
+	*t = jsonToken{kind: jsonNumber, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 	i := 0
 	c, _ := s.at(0)
 	// digits reads digits from i on, and the byte after them.
@@ -453,13 +455,14 @@ func (s *jsonScanner) scanNumber() (jsonToken, error) {
 	}
 	t.text = s.buf[s.pos : s.pos+i]
 	s.pos += i
-	return t, nil
+	return nil
 }
 
 // scanString reads a string at pos. Its text is a slice of the buffer
 // when the string has no escapes, and else unescaped into s.str.
-func (s *jsonScanner) scanString() (jsonToken, error) {
-	t := jsonToken{kind: jsonString, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
+func (s *jsonScanner) scanString() error {
+	t := &s.tok
+	*t = jsonToken{kind: jsonString, line: s.line, col: s.column(s.pos), off: s.offset(s.pos)}
 	i := 1
 	for {
 		for s.pos+i < len(s.buf) {
@@ -467,10 +470,10 @@ func (s *jsonScanner) scanString() (jsonToken, error) {
 			if c == '"' {
 				t.text = s.buf[s.pos+1 : s.pos+i]
 				s.pos += i + 1
-				return t, nil
+				return nil
 			}
 			if c == '\\' || c < 0x20 {
-				return s.scanEscaped(t, i)
+				return s.scanEscaped(i)
 			}
 			i++
 		}
@@ -483,7 +486,8 @@ func (s *jsonScanner) scanString() (jsonToken, error) {
 // scanEscaped reads the rest of a string at pos whose first i bytes have
 // no escapes, unescaping it into s.str as encoding/json does: a \u escape
 // of half a surrogate pair becomes U+FFFD.
-func (s *jsonScanner) scanEscaped(t jsonToken, i int) (jsonToken, error) {
+func (s *jsonScanner) scanEscaped(i int) error {
+	t := &s.tok
 	b := append(s.str[:0], s.buf[s.pos+1:s.pos+i]...)
 	defer func() { s.str = b[:0] }()
 	for {
@@ -495,7 +499,7 @@ func (s *jsonScanner) scanEscaped(t jsonToken, i int) (jsonToken, error) {
 		case c == '"':
 			t.text = b
 			s.pos += i + 1
-			return t, nil
+			return nil
 		case c < 0x20:
 			return s.syntax(s.pos+i, c, "in string literal")
 		case c != '\\':
@@ -594,6 +598,18 @@ func unhex(c byte) rune {
 		return rune(c - 'A' + 10)
 	}
 	return -1
+}
+
+// next reads the next token. At the end of the text it returns io.EOF, or
+// io.ErrUnexpectedEOF when the text ends inside a value; a fault in the
+// text is a *jsonSyntaxError. Once next has returned an error it returns
+// the same one.
+func (s *jsonScanner) next() (jsonToken, error) {
+	err := s.step()
+	if err != nil {
+		return jsonToken{}, err
+	}
+	return s.tok, nil
 }
 
 // skip reads the rest of a value whose first token was t.
