@@ -80,11 +80,11 @@ type jsonScanner struct {
 	lineOff int64
 	state   jsonState
 	stack   []jsonState
-	str     []byte // a string's text, when it has escapes
+	str     []byte    // a string's text, when it has escapes
 	tok     jsonToken // the token step read
 	err     error     // what ended the tokens; io.EOF at the end of the text
-	errLine int    // the line reached when err ended the tokens
-	readErr error  // what ended reading r
+	errLine int       // the line reached when err ended the tokens
+	readErr error     // what ended reading r
 }
 
 // newJSONScanner returns a scanner of text, whose first byte is on line
