@@ -349,8 +349,8 @@ func (b *recordBuilder) fieldCache(t target) *fieldCache {
 	return fc
 }
 
-// jsonReader reads the records of a JSON file, or of one line of JSON
-// Lines, from a jsonScanner.
+// jsonReader reads the records of a JSON file, or of the lines of a JSON
+// Lines file, from a jsonPipe.
 type jsonReader struct {
 	l      *loader
 	fs     *fileState
@@ -757,6 +757,9 @@ func (l *loader) jsonLineError(fs *fileState, err error, n int) {
 // the row limit does.
 func (l *loader) loadJSONLines(fs *fileState) {
 	s := fs.schema
+	j := l.newJSONReader(fs, nil)
+	j.unit = "line"
+	var batch jsonBatch
 	lineNo := fs.firstLine
 	line := fs.first
 	var err error
@@ -773,18 +776,17 @@ func (l *loader) loadJSONLines(fs *fileState) {
 			l.jsonLineError(fs, errNotUTF8, lineNo)
 			return
 		}
-		l.jsonLine(fs, s, bytes.TrimSuffix(line, newline), lineNo)
+		if text := bytes.TrimSuffix(line, newline); len(bytes.TrimSpace(text)) > 0 {
+			j.sc, j.failed, j.used = newJSONLine(newJSONScanner(text, lineNo), &batch), false, 0
+			l.jsonLine(j, s, lineNo)
+		}
 		line = nil
 	}
 }
 
-// jsonLine loads line lineNo of a JSON Lines file.
-func (l *loader) jsonLine(fs *fileState, s *compiler.Schema, line []byte, lineNo int) {
-	if len(bytes.TrimSpace(line)) == 0 {
-		return
-	}
-	j := l.newJSONReader(fs, newJSONLine(newJSONScanner(line, lineNo)))
-	j.unit = "line"
+// jsonLine loads line lineNo of a JSON Lines file, which j reads.
+func (l *loader) jsonLine(j *jsonReader, s *compiler.Schema, lineNo int) {
+	fs := j.fs
 	t, ok := j.token()
 	if !ok {
 		return

@@ -60,9 +60,10 @@ func newJSONPipe(s *jsonScanner) *jsonPipe {
 }
 
 // newJSONLine returns a pipe that reads s's tokens without a goroutine,
-// for the short text of one line.
-func newJSONLine(s *jsonScanner) *jsonPipe {
-	return &jsonPipe{sc: s}
+// for the short text of one line, into batch.
+func newJSONLine(s *jsonScanner, batch *jsonBatch) *jsonPipe {
+	batch.toks, batch.text, batch.err = batch.toks[:0], batch.text[:0], nil
+	return &jsonPipe{sc: s, b: batch}
 }
 
 // fill reads a batch of s's tokens into b.
@@ -143,9 +144,6 @@ func (p *jsonPipe) nextBatch() (t *batchToken, ok bool) {
 			p.err, p.errLine = p.b.err, p.b.errLine
 			continue
 		case p.sc != nil:
-			if p.b == nil {
-				p.b = &jsonBatch{}
-			}
 			p.b.fill(p.sc)
 		default:
 			if p.b != nil {
