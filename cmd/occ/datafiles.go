@@ -21,7 +21,7 @@ func addDataLimitFlags(f *pflag.FlagSet, lim *data.Limits) {
 	*lim = data.Limits{FieldBytes: data.DefaultFieldBytes, RowBytes: data.DefaultRowBytes, FileBytes: data.DefaultFileBytes}
 	f.Var(byteSize{&lim.FieldBytes}, "max-field-bytes", "the most one cell or value of a data file may hold, as 64KiB, 1MiB or a number of bytes")
 	f.Var(byteSize{&lim.RowBytes}, "max-row-bytes", "the most one row of a CSV file or worksheet, or one line of JSON Lines, may hold")
-	f.Var(byteSize{&lim.FileBytes}, "max-file-bytes", "the most one data file may hold (JSON, YAML and XLSX files are read whole)")
+	f.Var(byteSize{&lim.FileBytes}, "max-file-bytes", "the most one data file may hold (YAML and XLSX files are read whole)")
 }
 
 // limitFlags names the flag that raises the limit a data diagnostic

@@ -255,7 +255,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 	if ancOK && !complete(anc) {
 		ancOK = false // a key column is missing from the header
 	}
-	l.add(fs, out, anc, ancOK, "")
+	l.add(fs, out, anc, ancOK, nil)
 }
 
 // csvRows reads a CSV file's rows on a goroutine of its own, so that

@@ -6,9 +6,10 @@
 // detects each one's format and the data it holds, reads every cell as a
 // typed value (numbers, money, dates, choices), joins nested records to
 // their parents by key, and returns a Set of records, or every problem
-// found as diagnostics located by file, row and column. CSV and JSON Lines are read as streams, a row at
-// a time; every file, row and value is bounded by Limits, so that no input
-// can exhaust memory or time.
+// found as diagnostics located by file, row and column. CSV, JSON and
+// JSON Lines are read as streams, a row or record at a time; every file,
+// row and value is bounded by Limits, so that no input can exhaust memory
+// or time.
 //
 // The files, one a concern:
 //
@@ -23,6 +24,8 @@
 //	records.go  adding records, duplicate keys, nested lists and joins
 //	csv.go      CSV: separator and line ends, header, columns and rows
 //	xlsx.go     XLSX workbooks: sheets, raw cell values, date serials
-//	json.go     JSON and JSON Lines
+//	json.go     JSON and JSON Lines: records from tokens
+//	jsonscan.go the JSON tokenizer: strings, number text and structure
+//	jsonpipe.go tokens read on a goroutine of their own, in batches
 //	yaml.go     YAML
 package data

@@ -3,10 +3,10 @@ package data
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -24,12 +24,34 @@ type node struct {
 	s    *compiler.Schema
 	rec  *value.Record
 	kids []*node
+	// path is the record's path in messages, as in "[3].goals[1]": for a
+	// record read from JSON it is made when first needed, from its index
+	// in its list (at, or -1 for none) and, for a nested record, its
+	// parent's node (up) and the name of the parent's list (list).
 	path string
+	made bool
+	up   *node
+	list string
+	at   int
+}
+
+// where returns the record's path in messages.
+func (n *node) where() string {
+	if !n.made {
+		n.made = true
+		if n.up != nil {
+			n.path = joinPath(n.up.where(), n.list)
+		}
+		if n.at >= 0 {
+			n.path += "[" + strconv.Itoa(n.at) + "]"
+		}
+	}
+	return n.path
 }
 
 // commit adds a record read from fs and, below it, its inline records.
 func (l *loader) commit(fs *fileState, n *node, anc []ref.Val, ancOK bool) {
-	idx := l.add(fs, n.rec, anc, ancOK, n.path)
+	idx := l.add(fs, n.rec, anc, ancOK, n)
 	if idx >= 0 {
 		l.commitKids(fs, n, idx)
 	}
@@ -38,7 +60,7 @@ func (l *loader) commit(fs *fileState, n *node, anc []ref.Val, ancOK bool) {
 func (l *loader) commitKids(fs *fileState, n *node, idx int32) {
 	for _, k := range n.kids {
 		k.rec.Parent = n.rec
-		kidx := l.append(fs, l.tables[k.s], k.rec, idx, k.path)
+		kidx := l.append(fs, l.tables[k.s], k.rec, idx, k)
 		l.commitKids(fs, k, kidx)
 	}
 }
@@ -57,15 +79,32 @@ type recordBuilder struct {
 }
 
 func (l *loader) newBuilder(fs *fileState, s *compiler.Schema, path string, line int, top bool) *recordBuilder {
+	b := &recordBuilder{}
+	l.initBuilder(b, fs, s, &node{}, line, top)
+	b.n.path, b.n.made = path, true
+	return b
+}
+
+// initBuilder makes b ready to read a new record of s into n, reusing
+// what b and n hold from an earlier record.
+func (l *loader) initBuilder(b *recordBuilder, fs *fileState, s *compiler.Schema, n *node, line int, top bool) {
 	info := l.infos[s]
 	rec := l.alloc.New(fs.origin(s), len(s.Fields))
 	rec.Row = line
-	b := &recordBuilder{l: l, fs: fs, info: info, n: &node{s: s, rec: rec, path: path}, top: top,
-		seen: make([]bool, len(s.Fields))}
+	*n = node{s: s, rec: rec, kids: n.kids[:0], at: -1}
+	seen, anc, nseen := b.seen, b.anc, b.nseen
+	*b = recordBuilder{l: l, fs: fs, info: info, n: n, top: top, seen: resetBools(seen, len(s.Fields))}
 	if top {
-		b.anc = make([]ref.Val, len(info.anc))
-		b.nseen = make([]bool, len(info.anc))
+		b.anc = slices.Grow(anc[:0], len(info.anc))[:len(info.anc)]
+		clear(b.anc)
+		b.nseen = resetBools(nseen, len(info.anc))
 	}
+}
+
+// resetBools returns b, grown if need be, as n false values.
+func resetBools(b []bool, n int) []bool {
+	b = slices.Grow(b[:0], n)[:n]
+	clear(b)
 	return b
 }
 
@@ -80,52 +119,82 @@ func (b *recordBuilder) err(code, path, field, val, msg string) {
 	b.l.report(b.fs, problem{code: code, row: b.n.rec.Row, column: path, field: field, value: val, msg: msg}, 0)
 }
 
+// path is the path of the record's property name in messages.
+func (b *recordBuilder) path(name string) string {
+	return joinPath(b.n.where(), clip(name))
+}
+
 // key resolves a property name; ok is false (and reported) when the
 // schema has no such field or the property is repeated.
-func (b *recordBuilder) key(name, path string) (target, bool) {
-	if int64(len(name)) > b.l.opts.limits.FieldBytes {
-		p := b.l.tooLarge(0, "property name", len(name))
-		b.err(p.code, path, "", "", p.msg)
-		return target{}, false
+func (b *recordBuilder) key(name string) (target, bool) {
+	t, ok := b.info.names[name]
+	if !ok || int64(len(name)) > b.l.opts.limits.FieldBytes {
+		t, ok = b.lookup(name)
 	}
-	t, ok := b.info.names[normName(name)]
 	if ok && t.anc >= 0 && !b.top {
 		ok = false
 	}
 	if !ok {
-		msg := fmt.Sprintf("%s has no field %s", b.info.s.Name, quote(name))
-		known := b.info.known
-		if !b.top {
-			known = nil
-			for _, f := range b.info.s.Fields {
-				known = append(known, f.Name)
-			}
-		}
-		if sug := spell.Nearest(normName(name), known); sug != "" {
-			msg += fmt.Sprintf("; did you mean %q?", sug)
-		}
-		b.err("unknown-field", path, "", name, msg)
+		b.unknown(name)
 		return t, false
 	}
+	return t, b.use(t, name)
+}
+
+// use marks target t, given as property name, as seen; it reports (and
+// returns false) when it was seen before.
+func (b *recordBuilder) use(t target, name string) bool {
 	seen := b.seen
 	i := t.f.Index
 	if t.anc >= 0 {
 		seen, i = b.nseen, t.anc
 	}
 	if seen[i] {
-		b.err("duplicate-field", path, b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", clip(name)))
-		return t, false
+		b.err("duplicate-field", b.path(name), b.info.fieldName(t), "", fmt.Sprintf("%s is given twice", clip(name)))
+		return false
 	}
 	seen[i] = true
-	return t, true
+	return true
 }
 
-// scalar sets a target from a scalar's text; null is false for null.
-func (b *recordBuilder) scalar(t target, path, text string, null bool) {
-	field := b.info.fieldName(t)
+// lookup finds a property name that is not written as the field is
+// named, but in capitals or with spaces; ok is false for a name too long.
+func (b *recordBuilder) lookup(name string) (target, bool) {
+	if int64(len(name)) > b.l.opts.limits.FieldBytes {
+		return target{}, false
+	}
+	t, ok := b.info.names[normName(name)]
+	return t, ok
+}
+
+// unknown reports a property name the record has no field for.
+func (b *recordBuilder) unknown(name string) {
+	path := b.path(name)
+	if int64(len(name)) > b.l.opts.limits.FieldBytes {
+		p := b.l.tooLarge(0, "property name", len(name))
+		b.err(p.code, path, "", "", p.msg)
+		return
+	}
+	msg := fmt.Sprintf("%s has no field %s", b.info.s.Name, quote(name))
+	known := b.info.known
+	if !b.top {
+		known = nil
+		for _, f := range b.info.s.Fields {
+			known = append(known, f.Name)
+		}
+	}
+	if sug := spell.Nearest(normName(name), known); sug != "" {
+		msg += fmt.Sprintf("; did you mean %q?", sug)
+	}
+	b.err("unknown-field", path, "", name, msg)
+}
+
+// scalar sets a target from a scalar's text, the value of property name;
+// null is false for null.
+func (b *recordBuilder) scalar(t target, name, text string, null bool) {
 	if int64(len(text)) > b.l.opts.limits.FieldBytes {
 		p := b.l.tooLarge(0, "value", len(text))
-		b.err(p.code, path, field, "", p.msg)
+		b.fault(t, name, p.code, "", p.msg)
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
@@ -135,22 +204,28 @@ func (b *recordBuilder) scalar(t target, path, text string, null bool) {
 		if null {
 			return
 		}
-		b.err("bad-record", path, field, text, fmt.Sprintf("expected a list of %s records, found %s", elemName(t.f), quote(text)))
+		b.fault(t, name, "bad-record", text, fmt.Sprintf("expected a list of %s records, found %s", elemName(t.f), quote(text)))
 		return
 	}
 	s := strings.TrimSpace(text)
 	if null || s == "" {
 		if !t.f.Optional {
-			b.err("missing-value", path, field, "", "a value is required")
+			b.fault(t, name, "missing-value", "", "a value is required")
 		}
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
 		return
 	}
-	v, bad := b.l.cell(b.l.cache(t.f), t.f, s)
+	var fc *fieldCache
+	if t.anc < 0 {
+		fc = b.fieldCache(t)
+	} else {
+		fc = b.l.cache(t.f)
+	}
+	v, bad := b.l.cell(fc, t.f, s)
 	if bad.msg != "" {
-		b.err(bad.code, path, field, s, bad.msg)
+		b.fault(t, name, bad.code, s, bad.msg)
 		if t.anc >= 0 {
 			b.ancBad = true
 		}
@@ -163,9 +238,14 @@ func (b *recordBuilder) scalar(t target, path, text string, null bool) {
 	}
 }
 
+// fault reports a problem with the value of property name, for target t.
+func (b *recordBuilder) fault(t target, name, code, val, msg string) {
+	b.err(code, b.path(name), b.info.fieldName(t), val, msg)
+}
+
 // mismatch reports a list or object where a scalar belongs (or the
-// reverse).
-func (b *recordBuilder) mismatch(t target, path, found string) {
+// reverse), as the value of property name.
+func (b *recordBuilder) mismatch(t target, name, found string) {
 	want := "a single value"
 	switch t.f.Kind {
 	case compiler.ListField:
@@ -186,7 +266,7 @@ func (b *recordBuilder) mismatch(t target, path, found string) {
 	if t.anc >= 0 {
 		b.ancBad = true
 	}
-	b.err("bad-value", path, b.info.fieldName(t), "", fmt.Sprintf("expected %s, found %s", want, found))
+	b.err("bad-value", b.path(name), b.info.fieldName(t), "", fmt.Sprintf("expected %s, found %s", want, found))
 }
 
 // finish reports required fields that were not given and returns the
@@ -194,13 +274,13 @@ func (b *recordBuilder) mismatch(t target, path, found string) {
 func (b *recordBuilder) finish() (*node, []ref.Val, bool) {
 	for _, f := range b.info.s.Fields {
 		if !b.seen[f.Index] && !f.Optional && f.Kind != compiler.ListField {
-			b.err("missing-value", joinPath(b.n.path, f.Name), b.info.s.Name+"."+f.Name, "", "a value is required")
+			b.err("missing-value", joinPath(b.n.where(), f.Name), b.info.s.Name+"."+f.Name, "", "a value is required")
 		}
 	}
 	for i, a := range b.info.anc {
 		if b.top && !b.nseen[i] {
 			t := target{f: a.f, anc: i}
-			b.err("missing-value", joinPath(b.n.path, b.info.columnName(t)), b.info.fieldName(t), "",
+			b.err("missing-value", joinPath(b.n.where(), b.info.columnName(t)), b.info.fieldName(t), "",
 				fmt.Sprintf("a value is required: %s records in a file of their own carry their %s's %s", b.info.s.Name, a.s.Name, a.f.Name))
 			b.ancBad = true
 		}
@@ -208,169 +288,329 @@ func (b *recordBuilder) finish() (*node, []ref.Val, bool) {
 	return b.n, b.anc, !b.ancBad && complete(b.anc)
 }
 
+// scalarBytes sets a target from a scalar's text as scalar does, without
+// making a string of the text when the field has had the same value
+// before.
+func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null bool) {
+	if !null && t.f.Kind != compiler.ListField && int64(len(text)) <= b.l.opts.limits.FieldBytes {
+		s := bytes.TrimSpace(text)
+		if len(s) > 0 {
+			if t.anc >= 0 {
+				if v, ok := b.l.cache(t.f).m[string(s)]; ok {
+					b.anc[t.anc] = v
+					return
+				}
+			} else {
+				// Records in order often repeat the last record's value.
+				last := b.lastCell(t.f.Index)
+				if last.v != nil && bytes.Equal(last.text, s) {
+					b.n.rec.Fields[t.f.Index] = last.v
+					return
+				}
+				if v, ok := b.fieldCache(t).m[string(s)]; ok {
+					last.text, last.v = append(last.text[:0], s...), v
+					b.n.rec.Fields[t.f.Index] = v
+					return
+				}
+			}
+		}
+	}
+	b.scalar(t, name, string(text), null)
+}
+
+// lastCell is the last value a field was read with.
+type lastCell struct {
+	text []byte
+	v    ref.Val
+}
+
+// lastCell returns the last value field i of the record's schema was read
+// with.
+func (b *recordBuilder) lastCell(i int) *lastCell {
+	if b.info.last == nil {
+		b.info.last = make([]lastCell, len(b.info.s.Fields))
+	}
+	return &b.info.last[i]
+}
+
+// fieldCache returns the cache of the values of a field of the record's
+// schema.
+func (b *recordBuilder) fieldCache(t target) *fieldCache {
+	fcs := b.info.caches
+	if fcs == nil {
+		fcs = make([]*fieldCache, len(b.info.s.Fields))
+		b.info.caches = fcs
+	}
+	fc := fcs[t.f.Index]
+	if fc == nil {
+		fc = b.l.cache(t.f)
+		fcs[t.f.Index] = fc
+	}
+	return fc
+}
+
+// jsonReader reads the records of a JSON file, or of the lines of a JSON
+// Lines file, from a jsonPipe.
 type jsonReader struct {
-	l        *loader
-	fs       *fileState
-	data     []byte
-	dec      *json.Decoder
-	base     int    // the line of data[0]
-	unit     string // "file", or "line" for JSON Lines
-	lastOff  int64
-	lastLine int
-	failed   bool
+	l      *loader
+	fs     *fileState
+	sc     *jsonPipe
+	unit   string // "file", or "line" for JSON Lines
+	failed bool
+	// builders holds a builder for each depth of nesting, and nodes the
+	// nodes of the record being read, both reused record after record.
+	builders []*recordBuilder
+	nodes    []*node
+	used     int
+	// names holds the property names read, so that each is made a string
+	// once.
+	names map[string]string
+	// keys holds, for each depth of nesting, the kth property name of the
+	// last record read there and its target: the records of a file
+	// usually give their properties in the same order.
+	keys [][]jsonKey
 }
 
-func (l *loader) newJSONReader(fs *fileState, data []byte, base int) *jsonReader {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	return &jsonReader{l: l, fs: fs, data: data, dec: dec, base: base, lastLine: base, unit: "file"}
+// jsonKey is a property name read and the target it resolved to.
+type jsonKey struct {
+	s    *compiler.Schema
+	name string
+	t    target
 }
 
-var newline = []byte("\n")
-
-func (j *jsonReader) lineAt(off int64) int {
-	off = min(max(off, 0), int64(len(j.data)))
-	if off < j.lastOff {
-		return j.base + bytes.Count(j.data[:off], newline)
+// key resolves the kth property name of a record at depth d, as b.key
+// does, and returns it as a string.
+func (j *jsonReader) key(b *recordBuilder, d, k int, text []byte) (string, target, bool) {
+	for len(j.keys) <= d {
+		j.keys = append(j.keys, nil)
 	}
-	j.lastLine += bytes.Count(j.data[j.lastOff:off], newline)
-	j.lastOff = off
-	return j.lastLine
+	keys := j.keys[d]
+	if k < len(keys) && keys[k].s == b.info.s && keys[k].name == string(text) {
+		return keys[k].name, keys[k].t, b.use(keys[k].t, keys[k].name)
+	}
+	name := j.name(text)
+	t, ok := b.key(name)
+	if ok && k <= len(keys) && k < maxNames {
+		if k == len(keys) {
+			keys = append(keys, jsonKey{})
+			j.keys[d] = keys
+		}
+		keys[k] = jsonKey{s: b.info.s, name: name, t: t}
+	}
+	return name, t, ok
 }
 
-// tokLine is the line of the token just read.
-func (j *jsonReader) tokLine() int {
-	return j.lineAt(j.dec.InputOffset() - 1)
+// maxNames bounds how many property names a jsonReader keeps.
+const maxNames = 1 << 10
+
+// name returns a property name as a string.
+func (j *jsonReader) name(b []byte) string {
+	if s, ok := j.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if j.names == nil {
+		j.names = map[string]string{}
+	}
+	if len(j.names) < maxNames {
+		j.names[s] = s
+	}
+	return s
 }
 
-func (j *jsonReader) token() (json.Token, bool) {
+func (l *loader) newJSONReader(fs *fileState, sc *jsonPipe) *jsonReader {
+	return &jsonReader{l: l, fs: fs, sc: sc, unit: "file"}
+}
+
+// token reads the next token; ok is false (and the fault reported) when
+// there is none.
+func (j *jsonReader) token() (t jsonToken, ok bool) {
 	if j.failed {
-		return nil, false
+		return t, false
 	}
-	t, err := j.dec.Token()
+	t, err := j.sc.next()
 	if err != nil {
 		j.fail(err)
-		return nil, false
+		return t, false
 	}
 	return t, true
 }
 
+// tok reads the next token as token does, as a pointer into the pipe's
+// batch: the token and its text (j.text) are valid until the next token
+// is read.
+func (j *jsonReader) tok() (*batchToken, bool) {
+	p := j.sc
+	if b := p.b; b != nil && p.i < len(b.toks) {
+		p.i++
+		return &b.toks[p.i-1], true
+	}
+	return j.nextBatch()
+}
+
+// nextBatch reads the token that starts the next batch.
+func (j *jsonReader) nextBatch() (*batchToken, bool) {
+	if j.failed {
+		return nil, false
+	}
+	t, ok := j.sc.nextBatch()
+	if !ok {
+		j.fail(j.sc.err)
+		return nil, false
+	}
+	j.sc.i++
+	return t, true
+}
+
+// text returns the text of a token read by tok.
+func (j *jsonReader) text(t *batchToken) []byte {
+	return j.sc.b.text[t.mid:t.end:t.end]
+}
+
+// keyText returns the property name of a member read by tok, or the text
+// of a string.
+func (j *jsonReader) keyText(t *batchToken) []byte {
+	if t.member {
+		return j.sc.b.text[t.start:t.mid:t.mid]
+	}
+	return j.text(t)
+}
+
+// describe says what a token read by tok is, as jsonToken.describe does.
+func (j *jsonReader) describe(t *batchToken) string {
+	return jsonToken{kind: t.kind, text: j.text(t)}.describe()
+}
+
+// more reports whether a value comes next in the list or object being
+// read.
+func (j *jsonReader) more() bool {
+	return !j.failed && j.sc.more()
+}
+
+// fail reports what stopped the reading.
 func (j *jsonReader) fail(err error) {
 	j.failed = true
-	var se *json.SyntaxError
+	var se *jsonSyntaxError
 	switch {
 	case errors.As(err, &se):
-		off := min(max(se.Offset-1, 0), int64(len(j.data)))
-		line := j.base + bytes.Count(j.data[:off], newline)
-		j.l.report(j.fs, problem{code: "bad-json", row: line, msg: "invalid JSON: " + se.Error() + "; the rest of the file was not read"}, 0)
+		j.l.report(j.fs, problem{code: "bad-json", row: se.line, msg: "invalid JSON: " + se.msg + "; the rest of the file was not read"}, 0)
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
-		j.l.report(j.fs, problem{code: "bad-json", row: j.lineAt(int64(len(j.data))), msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
+		j.l.report(j.fs, problem{code: "bad-json", row: j.sc.faultLine(), msg: "invalid JSON: the " + j.unit + " ends before the value is complete"}, 0)
+	case errors.Is(err, errNotUTF8):
+		j.l.report(j.fs, notUTF8(j.fs, j.sc.faultLine()), 0)
+	case errors.Is(err, errFileLimit):
+		j.l.report(j.fs, j.l.limitProblem(err, 0, "line", false), 0)
 	default:
-		j.l.report(j.fs, problem{code: "bad-json", row: j.tokLine(), msg: "invalid JSON: " + err.Error()}, 0)
+		j.l.report(j.fs, j.l.limitProblem(err, j.sc.faultLine(), "line", true), 0)
 	}
 }
 
-// skip consumes the rest of a value whose first token was t.
-func (j *jsonReader) skip(t json.Token) {
-	d, ok := t.(json.Delim)
-	if !ok || d == '}' || d == ']' {
-		return
+// builder returns a builder for a record of s at depth d of nesting, with
+// a fresh node.
+func (j *jsonReader) builder(d int, s *compiler.Schema, at nodeAt, line int, top bool) *recordBuilder {
+	for len(j.builders) <= d {
+		j.builders = append(j.builders, &recordBuilder{})
 	}
-	depth := 1
-	for depth > 0 {
-		t, ok := j.token()
+	if j.used == len(j.nodes) {
+		j.nodes = append(j.nodes, &node{})
+	}
+	n := j.nodes[j.used]
+	j.used++
+	b := j.builders[d]
+	j.l.initBuilder(b, j.fs, s, n, line, top)
+	n.up, n.list, n.at = at.up, at.list, at.at
+	return b
+}
+
+// nodeAt is where a record is in its file: its index in its list (or -1),
+// and for a nested record its parent's node and the name of the parent's
+// list.
+type nodeAt struct {
+	up   *node
+	list string
+	at   int
+}
+
+// commit adds a top-level record read, with the records inline in it,
+// and frees their nodes for the next record.
+func (j *jsonReader) commit(n *node, anc []ref.Val, ancOK bool) {
+	j.fs.info.Records++
+	j.l.commit(j.fs, n, anc, ancOK)
+	j.used = 0
+}
+
+// object reads the rest of an object whose '{', on line line, was just
+// read, at depth d of nesting.
+func (j *jsonReader) object(d int, s *compiler.Schema, at nodeAt, line int, top bool) (*node, []ref.Val, bool) {
+	b := j.builder(d, s, at, line, top)
+	for k := 0; j.more(); k++ {
+		kt, ok := j.tok()
 		if !ok {
-			return
+			break
 		}
-		if d, ok := t.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
+		name, t, ok := j.key(b, d, k, j.keyText(kt))
+		vt := kt
+		if !kt.member {
+			// The name's value did not follow it.
+			var vok bool
+			if vt, vok = j.tok(); !vok {
+				break
 			}
 		}
-	}
-}
-
-func describeToken(t json.Token) string {
-	switch x := t.(type) {
-	case json.Delim:
-		if x == '{' {
-			return "an object"
-		}
-		return "a list"
-	case string:
-		return "the text " + quote(x)
-	case json.Number:
-		return "the number " + clip(string(x))
-	case bool:
-		return strconv.FormatBool(x)
-	case nil:
-		return "null"
-	}
-	return fmt.Sprint(t)
-}
-
-// object reads the rest of an object whose '{' was just read.
-func (j *jsonReader) object(s *compiler.Schema, path string, line int, top bool) (*node, []ref.Val, bool) {
-	b := j.l.newBuilder(j.fs, s, path, line, top)
-	for !j.failed && j.dec.More() {
-		kt, ok := j.token()
 		if !ok {
-			break
-		}
-		name, _ := kt.(string)
-		p := joinPath(path, clip(name))
-		t, ok := b.key(name, p)
-		vt, vok := j.token()
-		if !vok {
-			break
-		}
-		if !ok {
-			j.skip(vt)
+			j.sc.skip(vt.kind)
 			continue
 		}
-		switch x := vt.(type) {
-		case json.Delim:
-			if x == '[' && t.f.Kind == compiler.ListField && t.f.Elem != nil {
-				for i := 0; !j.failed && j.dec.More(); i++ {
-					et, ok := j.token()
-					if !ok {
-						break
-					}
-					ep := fmt.Sprintf("%s[%d]", p, i)
-					if d, ok := et.(json.Delim); ok && d == '{' {
-						kid, _, _ := j.object(t.f.Elem, ep, j.tokLine(), false)
-						b.n.kids = append(b.n.kids, kid)
-						continue
-					}
-					b.err("bad-record", ep, b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, describeToken(et)))
-					j.skip(et)
-				}
-				j.token() // ]
+		switch vt.kind {
+		case jsonList, jsonObject:
+			if vt.kind == jsonList && t.f.Kind == compiler.ListField && t.f.Elem != nil {
+				j.list(d, b, t, name)
 				continue
 			}
-			b.mismatch(t, p, describeToken(vt))
-			j.skip(vt)
-		case string:
-			b.scalar(t, p, x, false)
-		case json.Number:
-			b.scalar(t, p, string(x), false)
-		case bool:
-			b.scalar(t, p, strconv.FormatBool(x), false)
-		case nil:
-			b.scalar(t, p, "", true)
+			b.mismatch(t, name, j.describe(vt))
+			j.sc.skip(vt.kind)
+		case jsonString, jsonNumber:
+			b.scalarBytes(t, name, j.text(vt), false)
+		case jsonTrue:
+			b.scalar(t, name, "true", false)
+		case jsonFalse:
+			b.scalar(t, name, "false", false)
+		case jsonNull:
+			b.scalar(t, name, "", true)
 		}
 	}
-	if _, ok := j.token(); !ok { // }
+	if _, ok := j.tok(); !ok { // }
 		return b.n, nil, false
 	}
 	return b.finish()
 }
 
+// list reads the records of list field t, whose '[' was just read.
+func (j *jsonReader) list(d int, b *recordBuilder, t target, name string) {
+	list := clip(name)
+	for i := 0; j.more(); i++ {
+		et, ok := j.tok()
+		if !ok {
+			break
+		}
+		if et.kind == jsonObject {
+			kid, _, _ := j.object(d+1, t.f.Elem, nodeAt{b.n, list, i}, et.line, false)
+			b.n.kids = append(b.n.kids, kid)
+			continue
+		}
+		b.err("bad-record", b.path(name)+"["+strconv.Itoa(i)+"]", b.info.fieldName(t), "", fmt.Sprintf("expected a %s record (an object), found %s", t.f.Elem.Name, j.describe(et)))
+		j.sc.skip(et.kind)
+	}
+	j.tok() // ]
+}
+
+// loadJSON reads a JSON file as it streams in: a list of records, or a
+// stream of objects as in JSON Lines.
 func (l *loader) loadJSON(fs *fileState) {
-	j := l.newJSONReader(fs, fs.doc, 1)
-	t, err := j.dec.Token()
+	pipe := newJSONPipe(newJSONStream(&utf8Reader{r: fs.src}, csvBuffer))
+	defer pipe.close()
+	j := l.newJSONReader(fs, pipe)
+	t, err := j.sc.next()
 	if err == io.EOF {
 		l.report(fs, problem{code: "empty-file", msg: fmt.Sprintf("the file is empty; expected a list of %s records", fs.schema.Name)}, 0)
 		return
@@ -380,57 +620,80 @@ func (l *loader) loadJSON(fs *fileState) {
 		return
 	}
 	s := fs.schema
-	switch t {
-	case json.Delim('['):
-		for i := 0; !j.failed && j.dec.More(); i++ {
+	switch t.kind {
+	case jsonList:
+		start := t.off
+		for i := 0; j.more(); i++ {
 			et, ok := j.token()
 			if !ok {
 				return
 			}
-			path := fmt.Sprintf("[%d]", i)
-			if d, ok := et.(json.Delim); ok && d == '{' {
-				n, anc, ancOK := j.object(s, path, j.tokLine(), true)
+			if i == reserveAfter && fs.size > 0 {
+				// Make room for the rest of the records, judged by the size
+				// of those read so far.
+				read := et.off - start
+				l.reserve(fs, int((fs.size-et.off)/max(read/int64(i), 1))*21/20)
+			}
+			if et.kind == jsonObject {
+				n, anc, ancOK := j.object(0, s, nodeAt{at: i}, et.line, true)
 				if j.failed {
 					return
 				}
-				fs.info.Records++
-				l.commit(fs, n, anc, ancOK)
+				j.commit(n, anc, ancOK)
 				continue
 			}
-			l.report(fs, problem{code: "bad-record", row: j.tokLine(), column: path, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(et))}, 0)
-			j.skip(et)
+			l.report(fs, problem{code: "bad-record", row: et.line, column: "[" + strconv.Itoa(i) + "]", msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, et.describe())}, 0)
+			j.sc.skip(et.kind)
 		}
-		if _, ok := j.token(); !ok {
+		if _, ok := j.token(); !ok { // ]
 			return
 		}
-		if _, err := j.dec.Token(); err != io.EOF && !j.failed {
-			l.report(fs, problem{code: "bad-json", row: j.tokLine(), msg: "unexpected content after the list of records"}, 0)
+		after, err := j.sc.next()
+		var se *jsonSyntaxError
+		switch {
+		case err == io.EOF:
+		case err == nil:
+			l.report(fs, problem{code: "bad-json", row: after.line, msg: "unexpected content after the list of records"}, 0)
+		case err == io.ErrUnexpectedEOF:
+			l.report(fs, problem{code: "bad-json", row: j.sc.faultLine(), msg: "unexpected content after the list of records"}, 0)
+		case errors.As(err, &se):
+			l.report(fs, problem{code: "bad-json", row: se.line, msg: "unexpected content after the list of records"}, 0)
+		default:
+			j.fail(err)
 		}
-	case json.Delim('{'):
+	case jsonObject:
 		// A stream of objects, as in JSON Lines.
 		for {
-			n, anc, ancOK := j.object(s, "", j.tokLine(), true)
+			n, anc, ancOK := j.object(0, s, nodeAt{at: -1}, t.line, true)
 			if j.failed {
 				return
 			}
-			fs.info.Records++
-			l.commit(fs, n, anc, ancOK)
-			if !j.dec.More() {
+			j.commit(n, anc, ancOK)
+			if !j.more() {
+				if err := j.sc.readFault(); err != nil {
+					j.fail(err)
+				}
 				return
 			}
-			t, ok := j.token()
-			if !ok {
+			var ok bool
+			if t, ok = j.token(); !ok {
 				return
 			}
-			if t != json.Delim('{') {
-				l.report(fs, problem{code: "bad-record", row: j.tokLine(), msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
+			if t.kind != jsonObject {
+				l.report(fs, problem{code: "bad-record", row: t.line, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, t.describe())}, 0)
 				return
 			}
 		}
 	default:
-		l.report(fs, problem{code: "bad-record", row: j.tokLine(), msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, describeToken(t))}, 0)
+		l.report(fs, problem{code: "bad-record", row: t.line, msg: fmt.Sprintf("expected a list of %s records, found %s", s.Name, t.describe())}, 0)
 	}
 }
+
+var newline = []byte("\n")
+
+// reserveAfter is how many records of a JSON file are read before room is
+// made for the rest.
+const reserveAfter = 1024
 
 // openJSONLines reads a JSON Lines file up to its first record, so that
 // the data it holds can be told from it. It reports whether the file can
@@ -494,6 +757,9 @@ func (l *loader) jsonLineError(fs *fileState, err error, n int) {
 // the row limit does.
 func (l *loader) loadJSONLines(fs *fileState) {
 	s := fs.schema
+	j := l.newJSONReader(fs, nil)
+	j.unit = "line"
+	var batch jsonBatch
 	lineNo := fs.firstLine
 	line := fs.first
 	var err error
@@ -510,86 +776,58 @@ func (l *loader) loadJSONLines(fs *fileState) {
 			l.jsonLineError(fs, errNotUTF8, lineNo)
 			return
 		}
-		l.jsonLine(fs, s, bytes.TrimSuffix(line, newline), lineNo)
+		if text := bytes.TrimSuffix(line, newline); len(bytes.TrimSpace(text)) > 0 {
+			j.sc, j.failed, j.used = newJSONLine(newJSONScanner(text, lineNo), &batch), false, 0
+			l.jsonLine(j, s, lineNo)
+		}
 		line = nil
 	}
 }
 
-// jsonLine loads line lineNo of a JSON Lines file.
-func (l *loader) jsonLine(fs *fileState, s *compiler.Schema, line []byte, lineNo int) {
-	if len(bytes.TrimSpace(line)) == 0 {
-		return
-	}
-	j := l.newJSONReader(fs, line, lineNo)
-	j.unit = "line"
+// jsonLine loads line lineNo of a JSON Lines file, which j reads.
+func (l *loader) jsonLine(j *jsonReader, s *compiler.Schema, lineNo int) {
+	fs := j.fs
 	t, ok := j.token()
 	if !ok {
 		return
 	}
-	if t != json.Delim('{') {
-		l.report(fs, problem{code: "bad-record", row: lineNo, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, describeToken(t))}, 0)
+	if t.kind != jsonObject {
+		l.report(fs, problem{code: "bad-record", row: lineNo, msg: fmt.Sprintf("expected a %s record (an object), found %s", s.Name, t.describe())}, 0)
 		return
 	}
-	n, anc, ancOK := j.object(s, "", lineNo, true)
+	n, anc, ancOK := j.object(0, s, nodeAt{at: -1}, lineNo, true)
 	if j.failed {
 		return
 	}
-	if j.dec.More() {
+	if j.more() {
 		l.report(fs, problem{code: "bad-json", row: lineNo, msg: "the line holds more than one value; JSON Lines has one record per line"}, 0)
 		return
 	}
-	fs.info.Records++
-	l.commit(fs, n, anc, ancOK)
+	j.commit(n, anc, ancOK)
 }
 
-// jsonFirstKeys returns the property names of the first object in data.
-func jsonFirstKeys(data []byte) []string {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	t, err := dec.Token()
-	if err != nil {
-		return nil
+// jsonFirstKeys returns the property names of the first object in text,
+// or of as much of it as text holds.
+func jsonFirstKeys(text []byte) []string {
+	s := newJSONScanner(text, 1)
+	t, err := s.next()
+	if err == nil && t.kind == jsonList {
+		t, err = s.next()
 	}
-	if t == json.Delim('[') {
-		if t, err = dec.Token(); err != nil {
-			return nil
-		}
-	}
-	if t != json.Delim('{') {
+	if err != nil || t.kind != jsonObject {
 		return nil
 	}
 	var keys []string
-	depth := 0
-	expectKey := true
 	for {
-		t, err := dec.Token()
+		t, err := s.next()
+		if err != nil || t.kind == jsonObjectEnd {
+			return keys
+		}
+		keys = append(keys, string(t.text))
+		v, err := s.next()
 		if err != nil {
 			return keys
 		}
-		if d, ok := t.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-				continue
-			}
-			if depth == 0 {
-				return keys
-			}
-			depth--
-			if depth == 0 {
-				expectKey = true
-			}
-			continue
-		}
-		if depth > 0 {
-			continue
-		}
-		if expectKey {
-			if k, ok := t.(string); ok {
-				keys = append(keys, k)
-			}
-			expectKey = false
-		} else {
-			expectKey = true
-		}
+		s.skip(v)
 	}
 }

@@ -23,9 +23,10 @@ type Limits struct {
 	// stops at a larger row, as there is no telling where the next one
 	// starts; a worksheet row is skipped. Default 1 MiB.
 	RowBytes int64
-	// FileBytes bounds one file. CSV and JSON Lines files are read row by
-	// row, but JSON, YAML and XLSX files are read whole, and a workbook's
-	// parts may unpack to at most FileBytes in all. Default 1 GiB.
+	// FileBytes bounds one file. CSV, JSON and JSON Lines files are read
+	// row by row or record by record, but YAML and XLSX files are read
+	// whole, and a workbook's parts may unpack to at most FileBytes in
+	// all. Default 1 GiB.
 	FileBytes int64
 }
 

@@ -77,12 +77,13 @@ const internLimit = 1 << 18
 //
 // CSV, XLSX, JSON, JSON Lines and YAML are read: a workbook by its first
 // bytes, the others by extension or else by their first character. CSV
-// and JSON Lines are read row by row; every file is bounded by the
-// Limits (the defaults unless one is given). Nested records (goals of a
-// review) are given inline under the list field in JSON and YAML, or as a
-// separate file or sheet whose rows carry the parent's key fields, in any
-// order relative to the parent's. A file given twice, by name or with the
-// same contents as another, is refused.
+// and JSON Lines are read row by row and JSON record by record, as they
+// stream in; every file is bounded by the Limits (the defaults unless one
+// is given). Nested records (goals of a review) are given inline under the
+// list field in JSON and YAML, or as a separate file or sheet whose rows
+// carry the parent's key fields, in any order relative to the parent's. A
+// file given twice, by name or with the same contents as another, is
+// refused.
 func Load(c *compiler.Contract, inputs []Input, opts ...Option) (*Set, lang.Diagnostics) {
 	l := newLoader(c, newOptions(opts))
 	l.run(inputs)
@@ -187,7 +188,8 @@ type fileState struct {
 	first     []byte
 	firstLine int
 	lineBuf   []byte
-	// doc is a JSON or YAML file, read whole.
+	// doc is a YAML file, read whole, or the first bytes of a JSON file,
+	// which is read as it streams in.
 	doc  []byte
 	yaml *yaml.Node
 	// sheet is the worksheet a file of a workbook reads.
@@ -304,7 +306,7 @@ func (l *loader) addFile(in Input, name string) *fileState {
 
 // run loads every input: it opens each file, detects its format and the
 // data it holds (reading a CSV file's header, a JSON Lines file's first
-// line, and the formats read whole), then reads the files of top-level
+// line, a JSON file's first bytes, and the formats read whole), then reads the files of top-level
 // data first and nested data after (so that parents exist when a file of
 // children is joined to them), then builds the nested lists.
 func (l *loader) run(inputs []Input) {
@@ -415,6 +417,10 @@ func (l *loader) open(fs *fileState) {
 		if !l.openJSONLines(fs) {
 			return
 		}
+	case "json":
+		if !l.openJSON(fs) {
+			return
+		}
 	default:
 		fs.src.skipBOM()
 		doc, err := fs.src.readAll(fs.size)
@@ -483,10 +489,27 @@ func (l *loader) checkDuplicate(fs *fileState) bool {
 // checkText reports a file read whole that is not UTF-8 text, at the line
 // of the first bad byte.
 func (l *loader) checkText(fs *fileState) bool {
-	data := fs.doc
+	return l.checkUTF8(fs, fs.doc, true)
+}
+
+// checkUTF8 reports data that is not UTF-8 text, at the line of the first
+// bad byte; whole is false when data is the start of a file, which may end
+// in part of a character.
+func (l *loader) checkUTF8(fs *fileState, data []byte, whole bool) bool {
+	if !whole {
+		data = data[:fullRunes(data)]
+	}
 	if utf8.Valid(data) {
 		return true
 	}
+	row := 1 + bytes.Count(data[:firstBadByte(data)], newline)
+	l.report(fs, problem{code: "not-utf8", row: row, msg: "the file is not UTF-8 text; save it as UTF-8 and try again"}, 0)
+	return false
+}
+
+// firstBadByte returns the offset of the first byte of data that is not
+// part of a UTF-8 character, or len(data).
+func firstBadByte(data []byte) int {
 	i := 0
 	for i < len(data) {
 		r, n := utf8.DecodeRune(data[i:])
@@ -495,10 +518,47 @@ func (l *loader) checkText(fs *fileState) bool {
 		}
 		i += n
 	}
-	row := 1 + bytes.Count(data[:i], newline)
-	l.report(fs, problem{code: "not-utf8", row: row, msg: "the file is not UTF-8 text; save it as UTF-8 and try again"}, 0)
-	return false
+	return i
 }
+
+// fullRunes returns the length of data without the bytes at its end that
+// start a character but do not complete it.
+func fullRunes(data []byte) int {
+	for k := 1; k < utf8.UTFMax && k <= len(data); k++ {
+		c := data[len(data)-k]
+		if c < utf8.RuneSelf {
+			break
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(data[len(data)-k:]) {
+				return len(data) - k
+			}
+			break
+		}
+	}
+	return len(data)
+}
+
+// openJSON reads the first bytes of a JSON file, to tell the data it
+// holds from its first record; it reports whether the file can be
+// loaded. The rest is read as it is loaded.
+func (l *loader) openJSON(fs *fileState) bool {
+	fs.src.skipBOM()
+	head := fs.src.peek(int(min(l.opts.limits.RowBytes, jsonHeadBytes)))
+	if err := fs.src.err; err != nil && err != io.EOF {
+		l.report(fs, l.limitProblem(err, 0, fs.unit, false), 0)
+		return false
+	}
+	if !l.checkUTF8(fs, head, fs.src.complete()) {
+		return false
+	}
+	fs.doc = head
+	return true
+}
+
+// jsonHeadBytes is the most of a JSON file read to tell the data it
+// holds.
+const jsonHeadBytes = 1 << 20
 
 // notUTF8 is the problem of a CSV or JSON Lines row that is not UTF-8.
 func notUTF8(fs *fileState, row int) problem {

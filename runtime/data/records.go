@@ -40,8 +40,9 @@ func (l *loader) reserve(fs *fileState, n int) {
 // checked for a duplicate key. A nested record given in a file of its
 // own carries its ancestors' keys in anc and is attached to the parent
 // with those keys; ancOK is false when some of them could not be read
-// (already reported). It returns the record's index, or -1.
-func (l *loader) add(fs *fileState, rec *value.Record, anc []ref.Val, ancOK bool, col string) int32 {
+// (already reported); at is where the record is in a JSON or YAML file,
+// for messages, or nil. It returns the record's index, or -1.
+func (l *loader) add(fs *fileState, rec *value.Record, anc []ref.Val, ancOK bool, at place) int32 {
 	s := fs.schema
 	pidx := int32(-1)
 	if s.Parent != nil {
@@ -67,16 +68,30 @@ func (l *loader) add(fs *fileState, rec *value.Record, anc []ref.Val, ancOK bool
 			fs.lastAnc = append(fs.lastAnc[:0], anc...)
 		}
 		if pidx < 0 {
-			l.report(fs, problem{code: "no-parent", row: rec.Row, column: col, msg: fmt.Sprintf("no %s with %s", s.Parent.Name, describeKey(l.fullKeyNames(s.Parent), anc))}, 1<<29)
+			l.report(fs, problem{code: "no-parent", row: rec.Row, column: where(at), msg: fmt.Sprintf("no %s with %s", s.Parent.Name, describeKey(l.fullKeyNames(s.Parent), anc))}, 1<<29)
 			return -1
 		}
 		rec.Parent = pt.all[pidx]
 	}
-	return l.append(fs, l.tables[s], rec, pidx, col)
+	return l.append(fs, l.tables[s], rec, pidx, at)
+}
+
+// place is where a record is in a JSON or YAML file, as a path made only
+// for a message, such as "[3].goals[1]".
+type place interface {
+	where() string
+}
+
+// where returns the path of at, or "" for none.
+func where(at place) string {
+	if at == nil {
+		return ""
+	}
+	return at.where()
 }
 
 // append adds rec to t, checking top-level keys for duplicates.
-func (l *loader) append(fs *fileState, t *table, rec *value.Record, pidx int32, col string) int32 {
+func (l *loader) append(fs *fileState, t *table, rec *value.Record, pidx int32, at place) int32 {
 	idx := int32(len(t.all))
 	t.all = append(t.all, rec)
 	if t.s.Parent != nil {
@@ -98,7 +113,7 @@ func (l *loader) append(fs *fileState, t *table, rec *value.Record, pidx int32, 
 				})
 				if first >= 0 {
 					f := t.all[first]
-					l.report(fs, problem{code: "duplicate-key", row: rec.Row, column: col, msg: fmt.Sprintf("duplicate %s with %s; the first is on %s",
+					l.report(fs, problem{code: "duplicate-key", row: rec.Row, column: where(at), msg: fmt.Sprintf("duplicate %s with %s; the first is on %s",
 						t.s.Name, describeKey(l.fullKeyNames(t.s), l.keyVals(t.s, rec, nil)), l.where(fs, f))}, 1<<29)
 					return idx
 				}

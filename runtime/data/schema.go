@@ -21,6 +21,10 @@ type schemaInfo struct {
 	anc []ancKey
 	// known lists the names a file may use, for suggestions.
 	known []string
+	// caches holds the value cache of each field, by index, once used, and
+	// last the last value each field was read with from JSON.
+	caches []*fieldCache
+	last   []lastCell
 }
 
 type ancKey struct {
@@ -166,7 +170,7 @@ func (l *loader) chooseSchema(fs *fileState) bool {
 			fs.schema = tops[0]
 			return true
 		}
-		doc := fs.doc
+		doc := fs.doc // the first bytes of a JSON file
 		if fs.format == "jsonl" {
 			doc = fs.first
 		}

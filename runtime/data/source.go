@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // Bytes returns an Input.Open that gives data, for inputs held in memory.
@@ -226,4 +227,44 @@ func detectFormat(path string, head []byte) string {
 		return "json"
 	}
 	return "csv"
+}
+
+// utf8Reader passes on what r gives as long as it is UTF-8 text, and then
+// errNotUTF8: every byte it gives is part of a whole UTF-8 character. It
+// reads into buffers of at least utf8.UTFMax bytes.
+type utf8Reader struct {
+	r     io.Reader
+	carry [utf8.UTFMax]byte // the start of a character read but not given
+	n     int               // how many bytes carry holds
+	err   error
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	if len(p) < utf8.UTFMax {
+		return 0, io.ErrShortBuffer
+	}
+	for {
+		if u.err != nil && u.n == 0 {
+			return 0, u.err
+		}
+		n := copy(p, u.carry[:u.n])
+		u.n = 0
+		if u.err == nil {
+			m, err := u.r.Read(p[n:])
+			n += m
+			u.err = err
+		}
+		end := n
+		if u.err == nil {
+			end = fullRunes(p[:n])
+			u.n = copy(u.carry[:], p[end:n])
+		}
+		if !utf8.Valid(p[:end]) {
+			u.err, u.n = errNotUTF8, 0
+			return firstBadByte(p[:end]), nil
+		}
+		if end > 0 || u.err != nil {
+			return end, nil
+		}
+	}
 }

@@ -121,19 +121,19 @@ func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, pat
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := ResolveYAML(m.Content[i]), ResolveYAML(m.Content[i+1])
 		name := k.Value
-		p := joinPath(path, clip(name))
-		t, ok := b.key(name, p)
+		t, ok := b.key(name)
 		if !ok {
 			continue
 		}
 		switch v.Kind {
 		case yaml.ScalarNode:
-			b.scalar(t, p, v.Value, v.Tag == "!!null")
+			b.scalar(t, name, v.Value, v.Tag == "!!null")
 		case yaml.SequenceNode:
 			if t.f.Kind != compiler.ListField || t.f.Elem == nil {
-				b.mismatch(t, p, "a list")
+				b.mismatch(t, name, "a list")
 				continue
 			}
+			p := b.path(name)
 			for i, e := range v.Content {
 				e = ResolveYAML(e)
 				ep := fmt.Sprintf("%s[%d]", p, i)
@@ -145,7 +145,7 @@ func (l *loader) yamlRecord(fs *fileState, s *compiler.Schema, m *yaml.Node, pat
 				b.n.kids = append(b.n.kids, kid)
 			}
 		default:
-			b.mismatch(t, p, DescribeYAML(v))
+			b.mismatch(t, name, DescribeYAML(v))
 		}
 	}
 	return b.finish()
