@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -202,4 +203,44 @@ func (ev *evaluation) blankFields(g *compiler.Group, s *compiler.Schema, i int) 
 		}
 	}
 	return out
+}
+
+// groupNotes says, for each group some rule runs per, how many records of
+// the statement's periods belong to none of its instances because a field
+// of the group is blank: they count in no instance of those rules.
+func (ev *evaluation) groupNotes(per period) []string {
+	var out []string
+	seen := map[*compiler.Group]bool{}
+	for _, r := range ev.p.c.Rules {
+		g := r.Scope.Group
+		if r.Scope.Kind != compiler.GroupScope || seen[g] {
+			continue
+		}
+		seen[g] = true
+		for _, s := range ev.p.c.Schemas {
+			of, ok := ev.groups[g].of[s]
+			if !ok {
+				continue
+			}
+			n := 0
+			for j, inst := range of {
+				if p := ev.cal.fromMonth(int(ev.recs[s][j].month), ev.p.c.Settlement); inst < 0 && p >= per.first && p <= per.last {
+					n++
+				}
+			}
+			if n > 0 {
+				out = append(out, fmt.Sprintf("%d %s %s a blank %s, and so no part in the rules per %s", n, s.Name, recordsWord(n, "has", "have"),
+					strings.Join(g.Fields, " or "), g))
+			}
+		}
+	}
+	return out
+}
+
+// recordsWord returns "record has" for one, "records have" otherwise.
+func recordsWord(n int, one, many string) string {
+	if n == 1 {
+		return "record " + one
+	}
+	return "records " + many
 }

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,4 +146,57 @@ func randomGroupClaims(seed uint64, n int) []data.Input {
 			4+rng.IntN(9), 1+rng.IntN(28), 10+rng.IntN(200))
 	}
 	return []data.Input{{Path: "claims.csv", Open: data.Bytes(b)}}
+}
+
+// TestGroupBlankField: a record with a blank group field counts in no
+// instance of a rule per the group, and the statement says how many such
+// records its periods hold. C2's cohort is blank: cohort A's count is 2
+// (C1, C3), so the bonus of three claims is not paid.
+func TestGroupBlankField(t *testing.T) {
+	contract := `contract "Blank" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data claim "An outcome claim" {
+  id     text key
+  cohort optional text
+  month  date period
+}
+
+payment bonus "£50.00 once a cohort has three claims" {
+  per    cohort
+  when   count(claim) >= 3
+  amount = £50.00
+}
+
+let cohort_claims "Claims in the cohort" {
+  per   cohort
+  value = count(claim)
+}
+
+incentive early "£1.00 a claim while its cohort has at most two" {
+  for    claim
+  when   cohort_claims <= 2
+  amount = £1.00
+}
+`
+	claims := "id,cohort,month\nC1,A,2026-04-10\nC2,,2026-05-02\nC3,A,2026-06-01\n"
+	// A claim rule reading its cohort's value has none for C2: an error
+	// naming the record, not a zero.
+	ds := evalDiagnostics(t, contract, "", "claims.csv", claims)
+	if len(ds) != 1 || !strings.Contains(ds[0].Message, "C2 (claims.csv:3)") || !strings.Contains(ds[0].Message, "cohort_claims has no value here") {
+		t.Fatalf("diagnostics = %v", ds)
+	}
+	contract = contract[:strings.Index(contract, "incentive early")]
+	st := mustEvalText(t, contract, "", "claims.csv", claims)
+	for l := range st.Lines() {
+		if l.Rule == "bonus" {
+			t.Errorf("a bonus line %s", l.Key)
+		}
+	}
+	want := "1 claim record has a blank cohort, and so no part in the rules per cohort"
+	if !slices.Contains(st.Notes, want) {
+		t.Errorf("notes = %q, want %q", st.Notes, want)
+	}
 }

@@ -376,6 +376,7 @@ func (ev *evaluation) statement(d *data.Set, per period) *Statement {
 	if c.Budget != nil {
 		s.Budget = ev.budget(*c.Budget, s.Total, per)
 	}
+	s.Notes = append(s.Notes, ev.groupNotes(per)...)
 	if s.Records.Evaluated == 0 && !ev.hasDueLines(s) {
 		s.Notes = append(s.Notes, noRecordsNote(per.label, s.Records))
 	}
