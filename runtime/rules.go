@@ -106,7 +106,7 @@ func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, 
 	if ev.p.cov != nil {
 		return ev.p.cov.run(ev.context(), rs.rule, e, act)
 	}
-	out, det, err := e.Program.ContextEval(ev.context(), act)
+	out, det, err := ev.p.evalExpr(ev.context(), e, act)
 	ev.spend(det)
 	if err != nil {
 		return nil, err
