@@ -24,8 +24,12 @@ import (
 const memoLimit = 1 << 16
 
 // memoPlan lists the values that determine a rule's result for a record.
+// lasting is set when they determine it in every evaluation with the
+// program, not only in this one (see Session): the rule reads no
+// reference data and pays no instalments.
 type memoPlan struct {
-	slots []memoSlot
+	slots   []memoSlot
+	lasting bool
 }
 
 // memoSlot is one value a rule reads: another rule's value, or a field of
@@ -52,6 +56,7 @@ func (ev *evaluation) planMemo(rs *ruleCtx) *memoPlan {
 		return nil
 	}
 	mp := &memoPlanner{ev: ev, rs: rs, depth: map[string]int{}, seen: map[memoSlot]bool{}, ok: true}
+	mp.plan.lasting = r.Instalments == 0
 	d := 0
 	for s := rs.scope.schema; s != nil; s = s.Parent {
 		if _, ok := mp.depth[s.Name]; !ok {
@@ -111,7 +116,10 @@ func (mp *memoPlanner) visit(x ast.Expr) {
 			return // fixed for the whole evaluation
 		}
 		if isReference(mp.ev.p.c, name) {
-			return // reference data: fixed too, and read at keys the plan holds
+			// Reference data: fixed too, and read at keys the plan holds;
+			// but another evaluation may have other reference data.
+			mp.plan.lasting = false
+			return
 		}
 		if t, isRule := mp.rs.reads[name]; isRule && t.Kind != lang.Let && mp.ev.state(t) != nil {
 			mp.add(memoSlot{rule: t})
@@ -188,9 +196,10 @@ type memoResult struct {
 	fired bool
 }
 
-// memoWorker returns a worker remembering the results of rule rs by plan.
-func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan) *memoWorker {
-	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: map[string]memoResult{}}
+// memoWorker returns a worker remembering the results of rule rs by plan
+// in memo.
+func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan, memo map[string]memoResult) *memoWorker {
+	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: memo}
 }
 
 // eval sets instance i's value and whether it fired, from memory when the

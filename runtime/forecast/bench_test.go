@@ -7,7 +7,6 @@ import (
 
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/runtime"
-	"github.com/occ-lang/occ/runtime/data"
 )
 
 // BenchmarkForecast200x12 forecasts the individual-outcomes contract with
@@ -35,10 +34,11 @@ func BenchmarkForecast200x12(b *testing.B) {
 	b.ReportMetric(float64(n*runs)/b.Elapsed().Seconds(), "runs/s")
 }
 
-// BenchmarkForecastRun splits one run of BenchmarkForecast200x12 into its
-// parts, on one goroutine: making the run's data from the scenario, and
-// evaluating the contract on it and tallying the statement. Each
-// iteration is one run.
+// BenchmarkForecastRun splits BenchmarkForecast200x12 into its parts, on
+// one goroutine: making one run's data from the scenario (generate), and
+// a whole run as a forecast's worker makes it (run: the data, then the
+// contract evaluated on it in the worker's session, and the statement
+// tallied). Each iteration is one run, each with data of its own.
 func BenchmarkForecastRun(b *testing.B) {
 	c, sc := benchScenario(b)
 	_, last := sc.span()
@@ -51,33 +51,23 @@ func BenchmarkForecastRun(b *testing.B) {
 			run++
 		}
 	})
-	b.Run("eval", func(b *testing.B) {
-		prog, err := runtime.New(c, runtime.WithoutInputs(), runtime.WithWorkers(1))
+	b.Run("run", func(b *testing.B) {
+		prog, err := runtime.New(c, runtime.WithoutLines(), runtime.WithWorkers(1))
 		if err != nil {
 			b.Fatal(err)
 		}
 		w := benchWindow(b, c, sc)
-		g := sc.maker()
-		const sets = 16
-		var ds [sets]dataMaker
-		for i := range ds {
-			ds[i] = fixedData{g.dataset(1, uint64(i), last)}
-		}
+		g, ses := sc.maker(), prog.NewSession()
 		b.ReportAllocs()
-		i := 0
+		run := 0
 		for b.Loop() {
-			if _, err := evalRun(context.Background(), prog, ds[i%sets], 1, i, last, w); err != nil {
+			if _, err := evalRun(context.Background(), ses, g, 1, run, last, w); err != nil {
 				b.Fatal(err)
 			}
-			i++
+			run++
 		}
 	})
 }
-
-// fixedData is a dataMaker that makes the same data for every run.
-type fixedData struct{ d *data.Set }
-
-func (f fixedData) dataset(seed, run uint64, lastMonth int) *data.Set { return f.d }
 
 // benchScenario compiles the individual-outcomes contract and parses its
 // scenario.
@@ -102,5 +92,10 @@ func benchWindow(b *testing.B, c *compiler.Contract, sc *Scenario) *window {
 	if err != nil {
 		b.Fatal(err)
 	}
+	prog, err := runtime.New(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w.placePeriods(prog.Periods())
 	return w
 }

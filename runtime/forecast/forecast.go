@@ -372,7 +372,7 @@ func configs(c *compiler.Contract, src Source, opts Options) ([]config, *Sensiti
 	}
 	newProgram := func(more ...runtime.Option) (*runtime.Program, error) {
 		o := append(append([]runtime.Option{}, paramOpts...), more...)
-		return runtime.New(c, append(o, runtime.WithoutInputs(), runtime.WithWorkers(1))...)
+		return runtime.New(c, append(o, runtime.WithoutLines(), runtime.WithWorkers(1))...)
 	}
 	base, err := newProgram()
 	if err != nil {
