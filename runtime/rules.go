@@ -38,7 +38,7 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	// remembering results by the values they read, when the rule allows.
 	worker := func(int) func(int) { return func(i int) { ev.instance(rs, st, i) } }
 	if plan := ev.planMemo(rs); plan != nil {
-		var kept []map[string]memoResult
+		var kept []*memoTable
 		if ev.mem != nil && ev.root == nil && plan.lasting {
 			kept = ev.mem.tables(r, ev.instanceWorkers(rs, n))
 		}
@@ -46,7 +46,7 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 			if kept != nil {
 				return ev.memoWorker(rs, st, plan, kept[w]).eval
 			}
-			return ev.memoWorker(rs, st, plan, map[string]memoResult{}).eval
+			return ev.memoWorker(rs, st, plan, newMemoTable()).eval
 		}
 	}
 	ev.runInstances(rs, n, worker)

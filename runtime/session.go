@@ -31,7 +31,7 @@ type Session struct {
 // NewSession returns a session of evaluations with the program. A
 // Session is not safe for concurrent use: give each goroutine its own.
 func (p *Program) NewSession() *Session {
-	return &Session{p: p, mem: &memory{rules: map[*compiler.Rule][]map[string]memoResult{}}}
+	return &Session{p: p, mem: &memory{rules: map[*compiler.Rule][]*memoTable{}}}
 }
 
 // Eval evaluates the contract on the data as Program.Eval does, with the
@@ -44,14 +44,14 @@ func (s *Session) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 // each worker that evaluates the rule's records (see runInstances), each
 // used by one goroutine at a time.
 type memory struct {
-	rules map[*compiler.Rule][]map[string]memoResult
+	rules map[*compiler.Rule][]*memoTable
 }
 
 // tables returns rule r's tables, one for each of n workers.
-func (m *memory) tables(r *compiler.Rule, n int) []map[string]memoResult {
+func (m *memory) tables(r *compiler.Rule, n int) []*memoTable {
 	ts := m.rules[r]
 	for len(ts) < n {
-		ts = append(ts, map[string]memoResult{})
+		ts = append(ts, newMemoTable())
 	}
 	m.rules[r] = ts
 	return ts
