@@ -204,18 +204,30 @@ func (w *window) newRunResult() *runResult {
 // periods reported.
 func (w *window) tally(rr *runResult, st *runtime.Statement) {
 	stride := len(Kinds) + 1
+	// Each amount by period and kind is added up exactly as the chain of
+	// Money.Add calls from zero that tallyChain makes, but without
+	// allocating for each line while the total fits in 64 bits.
+	sums := make([]value.Sum, len(rr.amounts))
+	zero := w.zero.Decimal()
+	for i := range sums {
+		sums[i].Add(zero)
+	}
 	st.EachAmount(func(period int, kind string, amount value.Money, parts []runtime.PayerPart) {
-		if period < 0 || period >= len(w.slots) || w.slots[period] < 0 {
+		p, k, ok := w.slot(period, kind)
+		if !ok {
 			return
 		}
-		p := w.slots[period]
-		k := kindSlot(kind)
-		if k == 0 {
-			return
-		}
-		rr.amounts[p*stride+k], _ = rr.amounts[p*stride+k].Add(amount)
+		sums[p*stride+k].Add(amount.Decimal())
 		w.tallyParts(rr, p, parts)
 	})
+	for i := range sums {
+		d, err := sums[i].Decimal()
+		if err != nil {
+			w.tallyChain(rr, st)
+			break
+		}
+		rr.amounts[i] = value.MoneyOf(d)
+	}
 	for p := range w.periods() {
 		t := w.zero
 		for k := range Kinds {
@@ -245,6 +257,31 @@ func (w *window) tally(rr *runResult, st *runtime.Statement) {
 			}
 		}
 	}
+}
+
+// tallyChain sets a run's amounts by period and kind, as chains of
+// Money.Add calls: for a run whose sums do not fit a value.Sum.
+func (w *window) tallyChain(rr *runResult, st *runtime.Statement) {
+	stride := len(Kinds) + 1
+	for i := range rr.amounts {
+		rr.amounts[i] = w.zero
+	}
+	st.EachAmount(func(period int, kind string, amount value.Money, _ []runtime.PayerPart) {
+		if p, k, ok := w.slot(period, kind); ok {
+			rr.amounts[p*stride+k], _ = rr.amounts[p*stride+k].Add(amount)
+		}
+	})
+}
+
+// slot returns the position in the window of a line in settlement period
+// period, and the place of its kind (see kindSlot); ok is false for a
+// line the forecast does not report.
+func (w *window) slot(period int, kind string) (p, k int, ok bool) {
+	if period < 0 || period >= len(w.slots) || w.slots[period] < 0 {
+		return 0, 0, false
+	}
+	k = kindSlot(kind)
+	return w.slots[period], k, k != 0
 }
 
 // kindSlot returns a kind's place in a run's amounts of a period: 1 for
