@@ -162,7 +162,7 @@ func (ev *evaluation) excludedBy(rules []*compiler.Rule, s *compiler.Schema, r *
 	for _, x := range rules {
 		act := &recordActivation{ev: ev, schema: s, rec: r}
 		ev.current = x
-		out, det, err := x.When.Program.ContextEval(ev.ctx, act)
+		out, det, err := ev.p.evalExpr(ev.ctx, x.When, act)
 		ev.spend(det)
 		if err != nil {
 			ev.fail(x, x.When, "", recordKey(s, r, ""), r, err)

@@ -24,6 +24,12 @@ import (
 // then a lang.Diagnostics, one diagnostic for each rule and record (or
 // scope instance) that failed, sorted.
 func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period) (*Statement, error) {
+	return p.eval(ctx, d, settle, nil)
+}
+
+// eval is Eval with the results a session remembers, mem, or none when
+// mem is nil.
+func (p *Program) eval(ctx context.Context, d *data.Set, settle compiler.Period, mem *memory) (*Statement, error) {
 	per, err := p.statementPeriod(d, settle)
 	if err != nil {
 		return nil, err
@@ -33,7 +39,7 @@ func (p *Program) Eval(ctx context.Context, d *data.Set, settle compiler.Period)
 	evCtx, cancel := context.WithCancelCause(ctx)
 	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
-		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep}
+		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep, mem: mem}
 	defer func() {
 		// The statement keeps the evaluation, and explains its lines with
 		// the caller's context.
@@ -149,6 +155,9 @@ type evaluation struct {
 	groups map[*compiler.Group]*groupIndex
 	// hist holds each person's records of a schema, for history(D).
 	hist map[*compiler.Schema]*personIndex
+	// mem holds the results the session of a root evaluation remembers
+	// from its earlier evaluations (see Session); nil when there is none.
+	mem *memory
 }
 
 // errCostBudget is the cause of an evaluation's cancellation when it goes

@@ -24,8 +24,12 @@ import (
 const memoLimit = 1 << 16
 
 // memoPlan lists the values that determine a rule's result for a record.
+// lasting is set when they determine it in every evaluation with the
+// program, not only in this one (see Session): the rule reads no
+// reference data and pays no instalments.
 type memoPlan struct {
-	slots []memoSlot
+	slots   []memoSlot
+	lasting bool
 }
 
 // memoSlot is one value a rule reads: another rule's value, or a field of
@@ -52,6 +56,7 @@ func (ev *evaluation) planMemo(rs *ruleCtx) *memoPlan {
 		return nil
 	}
 	mp := &memoPlanner{ev: ev, rs: rs, depth: map[string]int{}, seen: map[memoSlot]bool{}, ok: true}
+	mp.plan.lasting = r.Instalments == 0
 	d := 0
 	for s := rs.scope.schema; s != nil; s = s.Parent {
 		if _, ok := mp.depth[s.Name]; !ok {
@@ -111,7 +116,10 @@ func (mp *memoPlanner) visit(x ast.Expr) {
 			return // fixed for the whole evaluation
 		}
 		if isReference(mp.ev.p.c, name) {
-			return // reference data: fixed too, and read at keys the plan holds
+			// Reference data: fixed too, and read at keys the plan holds;
+			// but another evaluation may have other reference data.
+			mp.plan.lasting = false
+			return
 		}
 		if t, isRule := mp.rs.reads[name]; isRule && t.Kind != lang.Let && mp.ev.state(t) != nil {
 			mp.add(memoSlot{rule: t})
@@ -178,19 +186,89 @@ type memoWorker struct {
 	rs   *ruleCtx
 	st   *ruleState
 	plan *memoPlan
-	memo map[string]memoResult
+	memo *memoTable
 	key  []byte
 }
 
-// memoResult is a remembered result: the value and whether the rule fired.
+// memoTable holds one rule's remembered results, by the key of the values
+// they read. A short key is held in the table itself, so that a table of
+// many thousands of results is a few flat arrays with no pointers for the
+// garbage collector to follow. The results repeat far more than their
+// inputs (a handful of fees for thousands of dates), so each distinct
+// value is kept once, in vals, found by its own key in index.
+type memoTable struct {
+	short  map[memoKey]memoResult
+	long   map[string]memoResult
+	vals   []ref.Val
+	index  map[string]uint32
+	valKey []byte
+}
+
+// memoKey is a key of up to 31 bytes: its length, then its bytes.
+type memoKey [32]byte
+
+// newMemoTable returns an empty table.
+func newMemoTable() *memoTable {
+	return &memoTable{short: map[memoKey]memoResult{}, long: map[string]memoResult{}, index: map[string]uint32{}}
+}
+
+// memoResult is a remembered result: the value, by its place in the
+// table's vals, and whether the rule fired.
 type memoResult struct {
-	val   ref.Val
+	val   uint32
 	fired bool
 }
 
-// memoWorker returns a worker remembering the results of rule rs by plan.
-func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan) *memoWorker {
-	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: map[string]memoResult{}}
+// len returns the number of results remembered.
+func (t *memoTable) len() int { return len(t.short) + len(t.long) }
+
+// get returns the result remembered for key.
+func (t *memoTable) get(key []byte) (v ref.Val, fired, ok bool) {
+	var r memoResult
+	if len(key) < len(memoKey{}) {
+		var k memoKey
+		k[0] = byte(len(key))
+		copy(k[1:], key)
+		r, ok = t.short[k]
+	} else {
+		r, ok = t.long[string(key)]
+	}
+	if !ok {
+		return nil, false, false
+	}
+	return t.vals[r.val], r.fired, true
+}
+
+// add remembers value v and fired for key, with the value of an equal
+// result remembered before in place of its own. Values with one key are
+// the same to the last digit and exponent (see value.AppendKey), so either
+// stands for the other.
+func (t *memoTable) add(key []byte, v ref.Val, fired bool) {
+	r := memoResult{val: uint32(len(t.vals)), fired: fired}
+	vk, ok := value.AppendKey(t.valKey[:0], v)
+	t.valKey = vk
+	if i, seen := t.index[string(vk)]; ok && seen {
+		r.val = i
+	} else {
+		if ok {
+			t.index[string(vk)] = r.val
+		}
+		t.vals = append(t.vals, v)
+	}
+	if len(key) < len(memoKey{}) {
+		var k memoKey
+		k[0] = byte(len(key))
+		copy(k[1:], key)
+		t.short[k] = r
+		return
+	}
+	t.long[string(key)] = r
+}
+
+// memoWorker returns a worker remembering the results of rule rs by plan
+// in memo.
+func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan, memo *memoTable) *memoWorker {
+	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: memo}
 }
 
 // eval sets instance i's value and whether it fired, from memory when the
@@ -200,18 +278,18 @@ func (w *memoWorker) eval(i int) {
 	key, ok := w.appendKey(w.key[:0], i)
 	w.key = key
 	if ok {
-		if r, hit := w.memo[string(key)]; hit {
-			st.vals[i], st.fired[i] = r.val, r.fired
+		if v, fired, hit := w.memo.get(key); hit {
+			st.vals[i], st.fired[i] = v, fired
 			return
 		}
 	}
 	nerr := ev.failed()
 	ev.instance(w.rs, st, i)
-	if !ok || len(w.memo) >= memoLimit {
+	if !ok || w.memo.len() >= memoLimit {
 		return
 	}
 	if ev.failed() == nerr {
-		w.memo[string(key)] = memoResult{val: st.vals[i], fired: st.fired[i]}
+		w.memo.add(key, st.vals[i], st.fired[i])
 	}
 }
 

@@ -31,6 +31,9 @@ type Program struct {
 	costBudget uint64
 	// dep tells which rules depend on records (see asof.go).
 	dep *dependence
+	// loopFree holds the rule expressions evaluated without a context
+	// (see loops.go).
+	loopFree map[*compiler.Expression]bool
 }
 
 // DefaultCostBudget is the most work one evaluation may do, in CEL's cost
@@ -132,7 +135,7 @@ func WithWorkers(n int) Option {
 // New prepares a compiled contract for evaluation.
 func New(c *compiler.Contract, opts ...Option) (*Program, error) {
 	p := &Program{c: c, cal: newCalendar(c), params: map[string]ref.Val{}, set: map[string]bool{}, workers: goruntime.NumCPU(),
-		costBudget: DefaultCostBudget, dep: newDependence(c)}
+		costBudget: DefaultCostBudget, dep: newDependence(c), loopFree: loopFree(c)}
 	for _, prm := range c.Params {
 		p.params[prm.Name] = prm.Default
 	}

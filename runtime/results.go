@@ -72,9 +72,10 @@ func (st *ruleState) isFired(i int) bool {
 // compact replaces vals and fired, seventeen bytes an instance, by an
 // index into the rule's distinct outcomes: over millions of records a rule
 // has few (an amount per number of hours, say). Only money and yes-or-no
-// values are compacted.
+// values are compacted, and only for rules of compactFrom instances or
+// more.
 func (st *ruleState) compact() {
-	if st.lazy || st.table != nil || st.n >= math.MaxUint32 {
+	if st.lazy || st.table != nil || st.n >= math.MaxUint32 || st.n < compactFrom {
 		return
 	}
 	for _, v := range st.vals {
@@ -107,6 +108,12 @@ func (st *ruleState) compact() {
 	}
 	st.res, st.table, st.vals, st.fired = narrow(res, len(table)), table, nil, nil
 }
+
+// compactFrom is the fewest instances compact compacts. Below it the
+// saving is a few kilobytes, less than the table that finds the distinct
+// outcomes costs to build: a forecast evaluates thousands of runs of a few
+// thousand records each.
+const compactFrom = 1 << 14
 
 // indexes holds indexes into a table in as few bytes each as the table's
 // size allows.

@@ -36,9 +36,18 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	}
 	// worker returns the function that evaluates instances for one worker:
 	// remembering results by the values they read, when the rule allows.
-	worker := func() func(int) { return func(i int) { ev.instance(rs, st, i) } }
+	worker := func(int) func(int) { return func(i int) { ev.instance(rs, st, i) } }
 	if plan := ev.planMemo(rs); plan != nil {
-		worker = func() func(int) { return ev.memoWorker(rs, st, plan).eval }
+		var kept []*memoTable
+		if ev.mem != nil && ev.root == nil && plan.lasting {
+			kept = ev.mem.tables(r, ev.instanceWorkers(rs, n))
+		}
+		worker = func(w int) func(int) {
+			if kept != nil {
+				return ev.memoWorker(rs, st, plan, kept[w]).eval
+			}
+			return ev.memoWorker(rs, st, plan, newMemoTable()).eval
+		}
 	}
 	ev.runInstances(rs, n, worker)
 	if r.Once != nil {
@@ -63,13 +72,14 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 }
 
 // runInstances evaluates instances 0 to n-1 of rule rs, each with a
-// function newWorker makes for the goroutine evaluating it. Record scopes
-// have no previous() and no order between instances, so they run in
-// parallel, a chunk of records to each worker; each instance writes only
-// its own slot.
-func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int)) {
-	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
-		eval := newWorker()
+// function newWorker makes for the goroutine evaluating it, passing the
+// worker's number (from 0, below instanceWorkers). Record scopes have no
+// previous() and no order between instances, so they run in parallel, a
+// chunk of records to each worker; each instance writes only its own
+// slot.
+func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func(int) func(int)) {
+	if ev.instanceWorkers(rs, n) == 1 {
+		eval := newWorker(0)
 		for i := 0; i < n; i++ {
 			if i%1024 == 0 && ev.context().Err() != nil {
 				return
@@ -88,7 +98,7 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			eval := newWorker()
+			eval := newWorker(w)
 			for i := lo; i < hi; i++ {
 				if i%1024 == 0 && ev.context().Err() != nil {
 					return
@@ -100,13 +110,22 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func() func(int
 	wg.Wait()
 }
 
+// instanceWorkers returns how many workers runInstances evaluates n
+// instances of rule rs with, at most.
+func (ev *evaluation) instanceWorkers(rs *ruleCtx, n int) int {
+	if rs.scope.kind != compiler.RecordScope || ev.p.workers < 2 || n < 256 {
+		return 1
+	}
+	return ev.p.workers
+}
+
 // run evaluates one expression for one instance.
 func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, error) {
 	act := &activation{ev: ev, rs: rs, inst: i}
 	if ev.p.cov != nil {
 		return ev.p.cov.run(ev.context(), rs.rule, e, act)
 	}
-	out, det, err := e.Program.ContextEval(ev.context(), act)
+	out, det, err := ev.p.evalExpr(ev.context(), e, act)
 	ev.spend(det)
 	if err != nil {
 		return nil, err

@@ -272,33 +272,12 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 		return nil, err
 	}
 	src = cfgs[0].src
-	// The periods reported.
-	dFirst, dLast := src.span()
-	first, last := cal.periodOf(dFirst), cal.periodOf(dLast)
-	if opts.Periods != "" {
-		if first, last, err = cal.parsePeriods(opts.Periods); err != nil {
-			return nil, optionError(CodeBadPeriods, "%s", err.Error())
-		}
-	}
-	_, lastMonth := cal.periodMonths(last)
-	payer, err := payerOption(c, opts.Payer)
+	w, lastMonth, err := newWindow(c, src, opts, cal)
 	if err != nil {
 		return nil, err
 	}
-	capRules, stdRules := watched(c)
-	w := &window{cal: cal, first: first, last: last, caps: payerCaps(capRules, payer), stds: stdRules, zero: value.MoneyOf(value.DecimalFromInt(0)),
-		payer: payer, payers: splitPayers(c, payer)}
-	w.payerIndex = map[string]int{}
-	for i, p := range w.payers {
-		w.payerIndex[p.Payer] = i
-	}
-	w.index = map[string]int{}
-	for p := first; p <= last; p++ {
-		w.index[cal.labels[p]] = p - first
-	}
-	if w.settled, err = w.settledSlots(opts.Settled); err != nil {
-		return nil, err
-	}
+	payer := w.payer
+	dFirst, dLast := src.span()
 	results, err := runAll(ctx, cfgs, opts, lastMonth, w)
 	if err != nil {
 		return nil, err
@@ -328,6 +307,46 @@ func Forecast(ctx context.Context, c *compiler.Contract, src Source, opts Option
 	return res, nil
 }
 
+// newWindow returns the periods a forecast of contract c on data from src
+// with opts reports, and the last term month its runs simulate. cal is
+// the contract's calendar, made afresh when nil.
+func newWindow(c *compiler.Contract, src Source, opts Options, cal *calendar) (*window, int, error) {
+	if cal == nil {
+		var err error
+		if cal, err = newCalendar(c); err != nil {
+			return nil, 0, err
+		}
+	}
+	dFirst, dLast := src.span()
+	first, last := cal.periodOf(dFirst), cal.periodOf(dLast)
+	if opts.Periods != "" {
+		var err error
+		if first, last, err = cal.parsePeriods(opts.Periods); err != nil {
+			return nil, 0, optionError(CodeBadPeriods, "%s", err.Error())
+		}
+	}
+	_, lastMonth := cal.periodMonths(last)
+	payer, err := payerOption(c, opts.Payer)
+	if err != nil {
+		return nil, 0, err
+	}
+	capRules, stdRules := watched(c)
+	w := &window{cal: cal, first: first, last: last, caps: payerCaps(capRules, payer), stds: stdRules, zero: value.MoneyOf(value.DecimalFromInt(0)),
+		payer: payer, payers: splitPayers(c, payer)}
+	w.payerIndex = map[string]int{}
+	for i, p := range w.payers {
+		w.payerIndex[p.Payer] = i
+	}
+	w.index = map[string]int{}
+	for p := first; p <= last; p++ {
+		w.index[cal.labels[p]] = p - first
+	}
+	if w.settled, err = w.settledSlots(opts.Settled); err != nil {
+		return nil, 0, err
+	}
+	return w, lastMonth, nil
+}
+
 // configs checks the params and vars of opts and returns the configs the
 // runs are made with: the base forecast first, then each step of the
 // sweep, if any.
@@ -353,7 +372,7 @@ func configs(c *compiler.Contract, src Source, opts Options) ([]config, *Sensiti
 	}
 	newProgram := func(more ...runtime.Option) (*runtime.Program, error) {
 		o := append(append([]runtime.Option{}, paramOpts...), more...)
-		return runtime.New(c, append(o, runtime.WithoutInputs(), runtime.WithWorkers(1))...)
+		return runtime.New(c, append(o, runtime.WithoutLines(), runtime.WithWorkers(1))...)
 	}
 	base, err := newProgram()
 	if err != nil {

@@ -75,16 +75,15 @@ func payerCaps(caps []*compiler.Rule, payer *compiler.Payer) []*compiler.Rule {
 	return out
 }
 
-// tallyParts adds each line's parts to its payer's amount in its period.
-// The parts of a line add up to it, so a run's payer amounts in a period
-// add up to its total there.
-func (w *window) tallyParts(rr *runResult, l *runtime.Line) {
-	p, ok := w.index[l.Period]
-	if !ok || len(w.payers) == 0 {
+// tallyParts adds a line's parts to their payers' amounts in position p
+// of the window. The parts of a line add up to it, so a run's payer
+// amounts in a period add up to its total there.
+func (w *window) tallyParts(rr *runResult, p int, parts []runtime.PayerPart) {
+	if len(w.payers) == 0 {
 		return
 	}
 	n := len(w.payers)
-	for _, pt := range l.Parts {
+	for _, pt := range parts {
 		i, ok := w.payerIndex[pt.Payer]
 		if !ok {
 			continue

@@ -9,6 +9,7 @@ import (
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
 	"github.com/occ-lang/occ/runtime"
+	"github.com/occ-lang/occ/runtime/data"
 )
 
 // Running a forecast: every run of every config on a pool of workers, each
@@ -38,8 +39,12 @@ type window struct {
 	cal         *calendar
 	first, last int
 	index       map[string]int // period label to position in the window
-	caps, stds  []*compiler.Rule
-	zero        value.Money
+	// slots holds the position in the window of each of the contract's
+	// settlement periods, by their number from 0; -1 for one not
+	// reported.
+	slots      []int
+	caps, stds []*compiler.Rule
+	zero       value.Money
 	// settled are the periods paid, by position in the window, whose
 	// amounts every run reports as paid.
 	settled map[int]*Settled
@@ -53,6 +58,19 @@ type window struct {
 
 func (w *window) periods() int { return w.last - w.first + 1 }
 
+// placePeriods sets the window's slots from the contract's settlement
+// periods, labels, as the evaluator numbers them.
+func (w *window) placePeriods(labels []string) {
+	w.slots = make([]int, len(labels))
+	for i, l := range labels {
+		p, ok := w.index[l]
+		if !ok {
+			p = -1
+		}
+		w.slots[i] = p
+	}
+}
+
 // runAll evaluates every run of every config on a pool of workers. Run r
 // of every config draws from the same seed, so a sweep compares like with
 // like.
@@ -65,6 +83,7 @@ func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *
 	for i := range results {
 		results[i] = make([]*runResult, runs)
 	}
+	w.placePeriods(cfgs[0].prog.Periods())
 	var next, done atomic.Int64
 	var firstErr error
 	var errOnce sync.Once
@@ -74,6 +93,10 @@ func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *
 		go func() {
 			defer wg.Done()
 			makers := make([]dataMaker, len(cfgs))
+			// A worker takes the runs in order, config after config, so
+			// it keeps the session of one program at a time.
+			var ses *runtime.Session
+			var sesProg *runtime.Program
 			for {
 				j := int(next.Add(1) - 1)
 				if j >= total || ctx.Err() != nil {
@@ -83,7 +106,11 @@ func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *
 				if makers[ci] == nil {
 					makers[ci] = cfgs[ci].src.maker()
 				}
-				rr, err := evalRun(ctx, cfgs[ci].prog, makers[ci], opts.Seed, ri, lastMonth, w)
+				if sesProg != cfgs[ci].prog {
+					sesProg = cfgs[ci].prog
+					ses = sesProg.NewSession()
+				}
+				rr, err := evalRun(ctx, ses, makers[ci], opts.Seed, ri, lastMonth, w)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					return
@@ -106,8 +133,14 @@ func runAll(ctx context.Context, cfgs []config, opts Options, lastMonth int, w *
 	return results, nil
 }
 
+// evaluator evaluates a contract on one data set: a *runtime.Program, or
+// a *runtime.Session of one.
+type evaluator interface {
+	Eval(ctx context.Context, d *data.Set, settle compiler.Period) (*runtime.Statement, error)
+}
+
 // evalRun makes the data of one run and evaluates it.
-func evalRun(ctx context.Context, prog *runtime.Program, mk dataMaker, seed uint64, run, lastMonth int, w *window) (*runResult, error) {
+func evalRun(ctx context.Context, prog evaluator, mk dataMaker, seed uint64, run, lastMonth int, w *window) (*runResult, error) {
 	d := mk.dataset(seed, uint64(run), lastMonth)
 	rr := w.newRunResult()
 	empty := true
@@ -170,22 +203,30 @@ func (w *window) newRunResult() *runResult {
 // and kind, and the caps that bind and the standards not met in the
 // periods reported.
 func (w *window) tally(rr *runResult, st *runtime.Statement) {
-	kind := map[string]int{}
-	for i, k := range Kinds {
-		kind[k] = i + 1
-	}
 	stride := len(Kinds) + 1
-	for l := range st.Lines() {
-		p, ok := w.index[l.Period]
+	// Each amount by period and kind is added up exactly as the chain of
+	// Money.Add calls from zero that tallyChain makes, but without
+	// allocating for each line while the total fits in 64 bits.
+	sums := make([]value.Sum, len(rr.amounts))
+	zero := w.zero.Decimal()
+	for i := range sums {
+		sums[i].Add(zero)
+	}
+	st.EachAmount(func(period int, kind string, amount value.Money, parts []runtime.PayerPart) {
+		p, k, ok := w.slot(period, kind)
 		if !ok {
-			continue
+			return
 		}
-		k := kind[l.Kind]
-		if k == 0 {
-			continue
+		sums[p*stride+k].Add(amount.Decimal())
+		w.tallyParts(rr, p, parts)
+	})
+	for i := range sums {
+		d, err := sums[i].Decimal()
+		if err != nil {
+			w.tallyChain(rr, st)
+			break
 		}
-		rr.amounts[p*stride+k], _ = rr.amounts[p*stride+k].Add(l.Amount)
-		w.tallyParts(rr, l)
+		rr.amounts[i] = value.MoneyOf(d)
 	}
 	for p := range w.periods() {
 		t := w.zero
@@ -216,6 +257,42 @@ func (w *window) tally(rr *runResult, st *runtime.Statement) {
 			}
 		}
 	}
+}
+
+// tallyChain sets a run's amounts by period and kind, as chains of
+// Money.Add calls: for a run whose sums do not fit a value.Sum.
+func (w *window) tallyChain(rr *runResult, st *runtime.Statement) {
+	stride := len(Kinds) + 1
+	for i := range rr.amounts {
+		rr.amounts[i] = w.zero
+	}
+	st.EachAmount(func(period int, kind string, amount value.Money, _ []runtime.PayerPart) {
+		if p, k, ok := w.slot(period, kind); ok {
+			rr.amounts[p*stride+k], _ = rr.amounts[p*stride+k].Add(amount)
+		}
+	})
+}
+
+// slot returns the position in the window of a line in settlement period
+// period, and the place of its kind (see kindSlot); ok is false for a
+// line the forecast does not report.
+func (w *window) slot(period int, kind string) (p, k int, ok bool) {
+	if period < 0 || period >= len(w.slots) || w.slots[period] < 0 {
+		return 0, 0, false
+	}
+	k = kindSlot(kind)
+	return w.slots[period], k, k != 0
+}
+
+// kindSlot returns a kind's place in a run's amounts of a period: 1 for
+// the first of Kinds, and so on; 0 for a kind not reported.
+func kindSlot(kind string) int {
+	for i, k := range Kinds {
+		if k == kind {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // termLabel names the periods reported together: term when they are the
