@@ -71,7 +71,7 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 			rule: f.rule, scope: f.scope, inst: f.inst}
 		l.Inputs = ev.inputs(&l)
 		x := ev.explain(l)
-		x.Notes = ev.dueNotes(l)
+		x.Notes = append(ev.dueNotes(l), ev.repeatNotes(l)...)
 		out = append(out, x)
 	}
 	if len(out) == 0 {

@@ -200,3 +200,17 @@ incentive early "£1.00 a claim while its cohort has at most two" {
 		t.Errorf("notes = %q, want %q", st.Notes, want)
 	}
 }
+
+// TestRepeatExplain: explaining a repeat claim's flag says which claim
+// was paid instead.
+func TestRepeatExplain(t *testing.T) {
+	st := mustEvalText(t, groupsContract, "", "claims.csv", groupsClaims)
+	xs, err := st.Explain("fee:C3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "a repeat claim: the record qualifies, but person, outcome P1/housing was paid on C1 in 2026-04, so this one is not paid (once per person, outcome)"
+	if len(xs) != 1 || !slices.Contains(xs[0].Notes, want) {
+		t.Fatalf("explanation = %+v", xs)
+	}
+}

@@ -84,3 +84,26 @@ func (ev *evaluation) appendRepeats(flags []Flag, r *compiler.Rule, st *ruleStat
 	}
 	return flags
 }
+
+// repeatNotes says, for the flag of a repeat of a claim-once rule, that
+// the record qualified but was not paid, and which claim was.
+func (ev *evaluation) repeatNotes(l Line) []string {
+	r := l.rule
+	if r == nil || r.Once == nil || l.scope.kind != compiler.RecordScope {
+		return nil
+	}
+	st := ev.states[r]
+	if st == nil {
+		return nil
+	}
+	for _, rp := range st.repeats {
+		if rp.inst != l.inst {
+			continue
+		}
+		g := ev.groupOf(r.Once, l.scope.schema, rp.inst)
+		return []string{fmt.Sprintf("a repeat claim: the record qualifies, but %s %s was paid on %s in %s, so this one is not paid (once per %s)",
+			r.Once, ev.appendGroupName(nil, r.Once, g), ev.recKey(l.scope.schema, rp.first),
+			ev.cal.label(ev.p.c.Settlement, ev.periodOf(l.scope, rp.first)), r.Once)}
+	}
+	return nil
+}
