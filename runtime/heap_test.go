@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"context"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -9,6 +10,8 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
+	"github.com/occ-lang/occ/compiler"
+	occruntime "github.com/occ-lang/occ/runtime"
 	"github.com/occ-lang/occ/runtime/data"
 )
 
@@ -57,5 +60,35 @@ func TestLoadedHeap(t *testing.T) {
 		}
 		f.Close()
 	}
+	if os.Getenv("OCC_HEAP_EVAL") == "" {
+		runtime.KeepAlive(d)
+		return
+	}
+	// With OCC_HEAP_EVAL set, the statement too: what evaluation adds.
+	p, err := occruntime.New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := p.Eval(context.Background(), d, compiler.Period{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var evald runtime.MemStats
+	runtime.ReadMemStats(&evald)
+	t.Logf("after evaluation: live heap %.1f MB (%.1f MB more), %d heap objects; peak heap from the OS %.1f MB",
+		float64(evald.HeapAlloc-before.HeapAlloc)/1e6, (float64(evald.HeapAlloc)-float64(after.HeapAlloc))/1e6,
+		evald.HeapObjects-before.HeapObjects, float64(evald.HeapSys)/1e6)
+	if p := os.Getenv("OCC_HEAP_PROFILE"); p != "" {
+		f, err := os.Create(p + ".eval")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	runtime.KeepAlive(st)
 	runtime.KeepAlive(d)
 }
