@@ -82,7 +82,8 @@ type Origin struct {
 	// made in memory.
 	File string
 	// nf is how many fields the records have, set by the first record
-	// made with fields.
+	// made with fields: the records of one Origin are made by one
+	// goroutine (a loader, a forecast worker), or after its first record.
 	nf int
 }
 
