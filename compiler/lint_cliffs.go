@@ -527,14 +527,14 @@ func (a *probeAct) records() {
 
 // record makes a record of s from the leaves and representative values.
 func (a *probeAct) record(s *Schema, parent *value.Record) *value.Record {
-	rec := &value.Record{Origin: &value.Origin{Schema: s.Type}, Fields: make([]ref.Val, len(s.Fields)), Parent: parent}
+	rec := value.NewRecord(&value.Origin{Schema: s.Type}, make([]ref.Val, len(s.Fields)), 0, parent)
 	for _, f := range s.Fields {
 		key := s.Name + "." + f.Name
 		if v, ok := a.leaves[key]; ok {
-			rec.Fields[f.Index] = v
+			rec.Fields()[f.Index] = v
 			continue
 		}
-		rec.Fields[f.Index] = a.fieldRep(s, f)
+		rec.Fields()[f.Index] = a.fieldRep(s, f)
 	}
 	return rec
 }

@@ -248,10 +248,10 @@ func pathError(err error) error {
 // inlineRecord turns a test's inline record into a data record.
 func inlineRecord(tr *compiler.TestRecord, parent *value.Record) *value.Record {
 	s := tr.Schema
-	r := &value.Record{Origin: &value.Origin{Schema: s.Type, File: tr.Span.File}, Fields: make([]ref.Val, len(s.Fields)), Row: tr.Span.Start.Line, Parent: parent}
+	r := value.NewRecord(&value.Origin{Schema: s.Type, File: tr.Span.File}, make([]ref.Val, len(s.Fields)), tr.Span.Start.Line, parent)
 	for _, f := range s.Fields {
 		if v, ok := tr.Values[f.Name]; ok {
-			r.Fields[f.Index] = v
+			r.Fields()[f.Index] = v
 		}
 	}
 	for _, lf := range s.Lists {
@@ -261,7 +261,7 @@ func inlineRecord(tr *compiler.TestRecord, parent *value.Record) *value.Record {
 				kids = append(kids, inlineRecord(ct, r))
 			}
 		}
-		r.Fields[lf.Index] = types.NewRefValList(types.DefaultTypeAdapter, kids)
+		r.Fields()[lf.Index] = types.NewRefValList(types.DefaultTypeAdapter, kids)
 	}
 	return r
 }

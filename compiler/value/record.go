@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"reflect"
+	"unsafe"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -16,15 +17,60 @@ import (
 // records of one file share, their type and the file's name, is held once
 // in their Origin.
 type Record struct {
-	// Origin holds the record's type and file.
+	// Origin holds the record's type and file, and how many fields the
+	// records of its schema have.
 	Origin *Origin
-	// Fields holds the field values in schema order. An element is nil when
-	// an optional field is missing; a list field holds a CEL list value.
-	Fields []ref.Val
+	// fields points at the first of the record's Origin.nf field values,
+	// which Fields returns as a slice. A pointer and a count kept once per
+	// Origin, rather than a slice header per record, make a record 32
+	// bytes instead of 48: 56 MB less for 1M reviews and 2.5M goals.
+	fields *ref.Val
 	// Row is the record's row in its file, as the reader counts rows.
 	Row int
 	// Parent is the record this one is nested in, or nil.
 	Parent *Record
+}
+
+// NewRecord returns a record of origin o holding the field values fields
+// (which it keeps, not copies), at row row of o's file, nested in parent
+// (or nil). Every record of one Origin has the same number of fields.
+func NewRecord(o *Origin, fields []ref.Val, row int, parent *Record) *Record {
+	r := &Record{Origin: o, Row: row, Parent: parent}
+	r.setFields(fields)
+	return r
+}
+
+// setFields makes fields the record's field values.
+func (r *Record) setFields(fields []ref.Val) {
+	if r.Origin == nil {
+		panic("value: a record with fields needs an Origin")
+	}
+	if len(fields) == 0 {
+		r.fields = nil
+		return
+	}
+	r.Origin.setFieldCount(len(fields))
+	r.fields = &fields[0]
+}
+
+// Copy returns a copy of the record with field values of its own, which
+// can then be set without changing r.
+func (r *Record) Copy() *Record {
+	cp := *r
+	if r.fields != nil {
+		cp.setFields(append([]ref.Val(nil), r.Fields()...))
+	}
+	return &cp
+}
+
+// Fields returns the field values in schema order. An element is nil when
+// an optional field is missing; a list field holds a CEL list value.
+// Setting an element sets the record's field.
+func (r *Record) Fields() []ref.Val {
+	if r.fields == nil {
+		return nil
+	}
+	return unsafe.Slice(r.fields, r.Origin.nf)
 }
 
 // Origin is what the records of one schema read from one file share.
@@ -35,6 +81,22 @@ type Origin struct {
 	// File is the data file the records were read from, or "" for records
 	// made in memory.
 	File string
+	// nf is how many fields the records have, set by the first record
+	// made with fields: the records of one Origin are made by one
+	// goroutine (a loader, a forecast worker), or after its first record.
+	nf int
+}
+
+// setFieldCount records that the records of o have n fields; one Origin
+// is never shared by records of different sizes.
+func (o *Origin) setFieldCount(n int) {
+	switch o.nf {
+	case n:
+	case 0:
+		o.nf = n
+	default:
+		panic(fmt.Sprintf("value: records of one Origin with %d and %d fields", o.nf, n))
+	}
 }
 
 // Schema returns the record's CEL object type, or nil when it has none.
@@ -133,7 +195,9 @@ func (b *RecordBlocks) New(o *Origin, nf int) *Record {
 	r := &b.recs[0]
 	b.recs = b.recs[1:]
 	r.Origin = o
-	r.Fields = b.vals[:nf:nf]
+	if nf > 0 {
+		r.setFields(b.vals[:nf:nf])
+	}
 	b.vals = b.vals[nf:]
 	return r
 }

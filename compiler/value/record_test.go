@@ -69,11 +69,11 @@ func (p *reviewProvider) FindStructFieldType(name, field string) (*types.FieldTy
 		return &types.FieldType{
 			Type: f.typ,
 			IsSet: func(target any) bool {
-				return target.(*Record).Fields[i] != nil
+				return target.(*Record).Fields()[i] != nil
 			},
 			GetFrom: func(target any) (any, error) {
 				r := target.(*Record)
-				if v := r.Fields[i]; v != nil {
+				if v := r.Fields()[i]; v != nil {
 					return v, nil
 				}
 				return nil, fmt.Errorf("%s has no %s", r, field)
@@ -99,11 +99,7 @@ func reviewEnv(t testing.TB) *cel.Env {
 }
 
 func newReview(hours string, missed int64, score ref.Val) *Record {
-	return &Record{
-		Origin: &Origin{Schema: reviewType, File: "reviews.csv"},
-		Fields: []ref.Val{MustParseDecimal(hours), types.Int(missed), score},
-		Row:    2,
-	}
+	return NewRecord(&Origin{Schema: reviewType, File: "reviews.csv"}, []ref.Val{MustParseDecimal(hours), types.Int(missed), score}, 2, nil)
 }
 
 func TestRecordFields(t *testing.T) {
@@ -210,31 +206,67 @@ func TestRecordVal(t *testing.T) {
 // and when a field slice is appended to.
 func TestRecordBlocks(t *testing.T) {
 	var b RecordBlocks
-	o := &Origin{Schema: reviewType, File: "reviews.csv"}
+	// The records of one Origin have one size: an Origin per size.
+	var origins [7]*Origin
+	for i := range origins {
+		origins[i] = &Origin{Schema: reviewType, File: "reviews.csv"}
+	}
 	var recs []*Record
 	for i := range 3*blockRecords + 7 {
 		nf := 1 + i%6
+		o := origins[nf]
 		r := b.New(o, nf)
-		if len(r.Fields) != nf || r.Origin != o {
-			t.Fatalf("record %d: %d fields, origin %v", i, len(r.Fields), r.Origin)
+		if len(r.Fields()) != nf || r.Origin != o {
+			t.Fatalf("record %d: %d fields, origin %v", i, len(r.Fields()), r.Origin)
 		}
-		for j, f := range r.Fields {
+		for j, f := range r.Fields() {
 			if f != nil {
 				t.Fatalf("record %d field %d starts as %v", i, j, f)
 			}
-			r.Fields[j] = types.Int(i)
+			r.Fields()[j] = types.Int(i)
 		}
 		recs = append(recs, r)
 	}
-	_ = append(recs[0].Fields, types.Int(-1)) // must not reach recs[1]
+	_ = append(recs[0].Fields(), types.Int(-1)) // must not reach recs[1]
 	for i, r := range recs {
 		if i > 0 && r == recs[i-1] {
 			t.Fatalf("record %d handed out twice", i)
 		}
-		for j, f := range r.Fields {
+		for j, f := range r.Fields() {
 			if f != types.Int(i) {
 				t.Fatalf("record %d field %d = %v: field slices overlap", i, j, f)
 			}
 		}
+	}
+}
+
+// TestRecordSize: a record is four words, its fields held apart; data of
+// millions of records depends on it (docs/performance.md).
+func TestRecordSize(t *testing.T) {
+	if n := reflect.TypeFor[Record]().Size(); n != 4*reflect.TypeFor[uintptr]().Size() {
+		t.Fatalf("a Record is %d bytes, want 4 words", n)
+	}
+}
+
+// TestRecordOriginSize: records of one Origin with different numbers of
+// fields are refused rather than read with the wrong count.
+func TestRecordOriginSize(t *testing.T) {
+	o := &Origin{Schema: reviewType}
+	NewRecord(o, make([]ref.Val, 3), 1, nil)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a record of 2 fields was made with an Origin of 3")
+		}
+	}()
+	NewRecord(o, make([]ref.Val, 2), 2, nil)
+}
+
+// TestRecordCopy: a copy's fields are its own.
+func TestRecordCopy(t *testing.T) {
+	r := newReview("7.5", 1, types.Int(4))
+	cp := r.Copy()
+	cp.Fields()[1] = types.Int(9)
+	if r.Fields()[1] != types.Int(1) || cp.Fields()[1] != types.Int(9) || cp.Row != r.Row || cp.Origin != r.Origin {
+		t.Fatalf("copy shares fields or lost its row: %v %v", r.Fields(), cp.Fields())
 	}
 }

@@ -249,7 +249,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		if c.t.anc >= 0 {
 			anc[c.t.anc] = v
 		} else {
-			out.Fields[f.Index] = v
+			out.Fields()[f.Index] = v
 		}
 	}
 	if ancOK && !complete(anc) {

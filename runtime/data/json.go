@@ -234,7 +234,7 @@ func (b *recordBuilder) scalar(t target, name, text string, null bool) {
 	if t.anc >= 0 {
 		b.anc[t.anc] = v
 	} else {
-		b.n.rec.Fields[t.f.Index] = v
+		b.n.rec.Fields()[t.f.Index] = v
 	}
 }
 
@@ -304,12 +304,12 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 				// Records in order often repeat the last record's value.
 				last := b.lastCell(t.f.Index)
 				if last.v != nil && bytes.Equal(last.text, s) {
-					b.n.rec.Fields[t.f.Index] = last.v
+					b.n.rec.Fields()[t.f.Index] = last.v
 					return
 				}
 				if v, ok := b.fieldCache(t).m[string(s)]; ok {
 					last.text, last.v = append(last.text[:0], s...), v
-					b.n.rec.Fields[t.f.Index] = v
+					b.n.rec.Fields()[t.f.Index] = v
 					return
 				}
 			}

@@ -57,7 +57,7 @@ func NewBootstrap(c *compiler.Contract, d *data.Set) (*Bootstrap, error) {
 		}
 		for _, r := range d.Records[s.Name] {
 			m := -1
-			if dt, ok := r.Fields[s.PeriodField.Index].(value.Date); ok {
+			if dt, ok := r.Fields()[s.PeriodField.Index].(value.Date); ok {
 				m = cal.monthOf(dt)
 			}
 			if m < 0 {
@@ -71,7 +71,7 @@ func NewBootstrap(c *compiler.Contract, d *data.Set) (*Bootstrap, error) {
 				b.loose[s] = append(b.loose[s], r)
 				continue
 			}
-			name, _ := r.Fields[s.PersonField.Index].(types.String)
+			name, _ := r.Fields()[s.PersonField.Index].(types.String)
 			i, ok := idx[string(name)]
 			if !ok {
 				i = len(b.persons)
@@ -118,10 +118,9 @@ func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
 			if pr.month > lastMonth {
 				continue
 			}
-			cp := *pr.rec
-			cp.Fields = append([]ref.Val(nil), pr.rec.Fields...)
-			cp.Fields[pr.s.PersonField.Index] = name
-			d.Records[pr.s.Name] = append(d.Records[pr.s.Name], &cp)
+			cp := pr.rec.Copy()
+			cp.Fields()[pr.s.PersonField.Index] = name
+			d.Records[pr.s.Name] = append(d.Records[pr.s.Name], cp)
 		}
 	}
 	for name, recs := range b.refs {
@@ -131,7 +130,7 @@ func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
 		recs := b.loose[s]
 		for range recs {
 			rec := recs[r.IntN(len(recs))]
-			if dt, ok := rec.Fields[s.PeriodField.Index].(value.Date); ok && b.cal.monthOf(dt) > lastMonth {
+			if dt, ok := rec.Fields()[s.PeriodField.Index].(value.Date); ok && b.cal.monthOf(dt) > lastMonth {
 				continue
 			}
 			d.Records[s.Name] = append(d.Records[s.Name], rec)

@@ -338,16 +338,16 @@ func TestCohortTimeline(t *testing.T) {
 	d := g.dataset(1, 1, 11)
 	perMonth := map[string]map[string]bool{}
 	for _, r := range d.Records["review"] {
-		m := r.Fields[1].(value.Date).String()
+		m := r.Fields()[1].(value.Date).String()
 		if perMonth[m] == nil {
 			perMonth[m] = map[string]bool{}
 		}
-		p := string(r.Fields[0].(types.String))
+		p := string(r.Fields()[0].(types.String))
 		if perMonth[m][p] {
 			t.Errorf("%s has two reviews in %s", p, m)
 		}
 		perMonth[m][p] = true
-		goals := r.Fields[c.Schema("review").FieldByName("goals").Index].(interface{ Size() ref.Val })
+		goals := r.Fields()[c.Schema("review").FieldByName("goals").Index].(interface{ Size() ref.Val })
 		if goals.Size() != types.Int(2) {
 			t.Errorf("a review has %v goals", goals.Size())
 		}
@@ -376,7 +376,7 @@ func TestGeneratedValuesInRange(t *testing.T) {
 		check = func(s *compiler.Schema, r *value.Record) {
 			seen++
 			for _, f := range s.Fields {
-				v := r.Fields[f.Index]
+				v := r.Fields()[f.Index]
 				if v == nil {
 					if !f.Optional {
 						t.Fatalf("%s.%s is blank", s.Name, f.Name)
@@ -410,8 +410,8 @@ func TestGeneratedValuesInRange(t *testing.T) {
 				}
 			}
 			if s.Name == "goal" {
-				status := string(r.Fields[s.FieldByName("status").Index].(types.String))
-				if met := r.Fields[s.FieldByName("met_on").Index]; (met != nil) != (status == "achieved") {
+				status := string(r.Fields()[s.FieldByName("status").Index].(types.String))
+				if met := r.Fields()[s.FieldByName("met_on").Index]; (met != nil) != (status == "achieved") {
 					t.Fatalf("goal %s has met_on %v", status, met)
 				}
 			}
@@ -439,8 +439,8 @@ func TestPerPerson(t *testing.T) {
 	planned := map[string]string{}
 	distinct := map[string]bool{}
 	for _, r := range d.Records["review"] {
-		p := string(r.Fields[0].(types.String))
-		v := fmt.Sprint(r.Fields[2])
+		p := string(r.Fields()[0].(types.String))
+		v := fmt.Sprint(r.Fields()[2])
 		if old, ok := planned[p]; ok && old != v {
 			t.Fatalf("%s has planned_hours %s and %s", p, old, v)
 		}
@@ -524,7 +524,7 @@ func TestBootstrap(t *testing.T) {
 	ds := bs.dataset(1, 2, 11)
 	people := map[string]bool{}
 	for _, r := range ds.Records["enrolment"] {
-		people[string(r.Fields[0].(types.String))] = true
+		people[string(r.Fields()[0].(types.String))] = true
 	}
 	if len(people) != bs.People() || bs.People() != 200 {
 		t.Errorf("%d people in a resample of %d", len(people), bs.People())

@@ -209,7 +209,7 @@ func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, pe
 	for _, fg := range sg.order {
 		i := fg.f.Index
 		if fg.perPerson && mm != nil && mm.set[i] {
-			rec.Fields[i], nums[i] = mm.vals[i], mm.nums[i]
+			rec.Fields()[i], nums[i] = mm.vals[i], mm.nums[i]
 			continue
 		}
 		var v ref.Val
@@ -250,7 +250,7 @@ func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, pe
 			case gDate:
 				base := period
 				if fg.from != nil {
-					b, ok := rec.Fields[fg.from.f.Index].(value.Date)
+					b, ok := rec.Fields()[fg.from.f.Index].(value.Date)
 					if !ok {
 						break
 					}
@@ -271,7 +271,7 @@ func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, pe
 				v = types.NewRefValList(types.DefaultTypeAdapter, kids)
 			}
 		}
-		rec.Fields[i] = v
+		rec.Fields()[i] = v
 		if fg.perPerson && mm != nil {
 			mm.vals[i], mm.nums[i], mm.set[i] = v, nums[i], true
 		}
@@ -283,7 +283,7 @@ func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, pe
 // its when conditions hold, and its chance comes up.
 func present(fg *fieldGen, rec *value.Record, r *rand.Rand) bool {
 	for _, gt := range fg.when {
-		v := rec.Fields[gt.f.Index]
+		v := rec.Fields()[gt.f.Index]
 		if v == nil {
 			return false
 		}
