@@ -3,6 +3,7 @@ package bound_test
 import (
 	"context"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -13,30 +14,15 @@ import (
 	"github.com/occ-lang/occ/runtime"
 )
 
-// sharedHeader is a contract two payers share 60/40, and 50/50 from June.
-const sharedHeader = `contract "Two payers" {
-  commissioner "Example City Council"
-  term         2026-04-01 .. 2026-06-30
-  settlement   monthly
-  payer        council "Example City Council"
-  payer        icb "NHS Example ICB"
-  split        council 60%, icb 40%
-  split        from 2026-06-01 council 50%, icb 50%
-}
-
-param fee = £100.01
-
-data claim {
-  person text key
-  month  date key
-  units  int 0 .. 100
-}
-
-payment outcome "Outcome fee" {
-  for    claim
-  amount = fee * claim.units
-}
-`
+// sharedHeader is a contract two payers share 60/40, and 50/50 from June
+// (testdata/payers/two-payers.occ), read once.
+var sharedHeader = func() string {
+	b, err := os.ReadFile("../../testdata/payers/two-payers.occ")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 func compileShared(t *testing.T, rules string) *compiler.Contract {
 	t.Helper()

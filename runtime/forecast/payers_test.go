@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,30 +11,14 @@ import (
 )
 
 // sharedContract is a contract two payers share 60/40, and 50/50 from
-// June, with a cap on the ICB's parts alone.
-const sharedContract = `contract "Two payers" {
-  commissioner "Example City Council"
-  term         2026-04-01 .. 2026-06-30
-  settlement   monthly
-  payer        council "Example City Council"
-  payer        icb "NHS Example ICB"
-  split        council 60%, icb 40%
-  split        from 2026-06-01 council 50%, icb 50%
-}
-
-param fee = £100.01
-
-data claim {
-  person text key
-  month  date key
-  units  int 0 .. 100
-}
-
-payment outcome "Outcome fee" {
-  for    claim
-  amount = fee * claim.units
-}
-
+// June (testdata/payers/two-payers.occ), with a cap on the ICB's parts
+// alone.
+var sharedContract = func() string {
+	b, err := os.ReadFile("../../testdata/payers/two-payers.occ")
+	if err != nil {
+		panic(err)
+	}
+	return string(b) + `
 cap icb_cap "The ICB pays at most £100.00 a month of outcome fees" {
   per    month
   covers outcome
@@ -41,6 +26,7 @@ cap icb_cap "The ICB pays at most £100.00 a month of outcome fees" {
   limit  = £100.00
 }
 `
+}()
 
 // sharedFixed serves 3 people a month for 3 months, each claiming 1
 // unit: every run is the same.
