@@ -244,15 +244,8 @@ func (w *countWriter) Write(p []byte) (int, error) {
 // TestBenchDataEvaluates checks that generated data loads and evaluates
 // the same with one worker as with several.
 func TestBenchDataEvaluates(t *testing.T) {
-	var r, g bytes.Buffer
-	if err := gen.IndividualOutcomes(&r, &g, 3000, 1); err != nil {
-		t.Fatal(err)
-	}
 	c := specContract(t, "individual-outcomes")
-	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes(r.Bytes())}, {Path: "goals.csv", Open: data.Bytes(g.Bytes())}})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	d := loadGenerated(t, c, 3000, 1)
 	var outs []string
 	for _, workers := range []int{1, 2, 7} {
 		p, err := runtime.New(c, runtime.WithWorkers(workers))

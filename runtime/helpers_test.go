@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"bytes"
 	"maps"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/occ-lang/occ/lang"
 	"github.com/occ-lang/occ/runtime"
 	"github.com/occ-lang/occ/runtime/data"
+	"github.com/occ-lang/occ/runtime/gen"
 )
 
 // specContract compiles specs/DIR/contract.occ.
@@ -118,4 +120,25 @@ func wantRuleKeyAmounts(t *testing.T, st *runtime.Statement, want map[string]str
 	if n != len(want) {
 		t.Errorf("%d lines, want %d: %v", n, len(want), got)
 	}
+}
+
+// generatedReviews returns n reviews of individual-outcomes and their
+// goals, generated from seed by runtime/gen, as data inputs.
+func generatedReviews(t testing.TB, n int, seed uint64) []data.Input {
+	t.Helper()
+	var r, g bytes.Buffer
+	if err := gen.IndividualOutcomes(&r, &g, n, seed); err != nil {
+		t.Fatal(err)
+	}
+	return []data.Input{{Path: "reviews.csv", Open: data.Bytes(r.Bytes())}, {Path: "goals.csv", Open: data.Bytes(g.Bytes())}}
+}
+
+// loadGenerated loads generatedReviews(n, seed) for contract c.
+func loadGenerated(t testing.TB, c *compiler.Contract, n int, seed uint64) *data.Set {
+	t.Helper()
+	d, errs := data.Load(c, generatedReviews(t, n, seed))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	return d
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/runtime"
 	"github.com/occ-lang/occ/runtime/data"
-	"github.com/occ-lang/occ/runtime/gen"
 )
 
 // withoutLinesField returns a JSON statement with its "lines" field and
@@ -91,15 +90,8 @@ func checkSummary(t *testing.T, what string, full, sum *runtime.Statement) {
 // and a month with no records, and compares the summaries with the JSON
 // statements.
 func TestSummaryIsTheStatementWithoutLines(t *testing.T) {
-	var r, g bytes.Buffer
-	if err := gen.IndividualOutcomes(&r, &g, 4000, 3); err != nil {
-		t.Fatal(err)
-	}
 	c := specContract(t, "individual-outcomes")
-	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes(r.Bytes())}, {Path: "goals.csv", Open: data.Bytes(g.Bytes())}})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	d := loadGenerated(t, c, 4000, 3)
 	for _, period := range []string{"", "2026-05", "2026-04..2026-06", "2027-03"} {
 		full, sum := summaryPair(t, c, d, period)
 		checkSummary(t, "period "+period, full, sum)
@@ -158,15 +150,8 @@ func TestSummaryOfAPayer(t *testing.T) {
 // TestSummaryWorkers: the summary is the same, byte for byte, with one
 // worker as with several.
 func TestSummaryWorkers(t *testing.T) {
-	var r, g bytes.Buffer
-	if err := gen.IndividualOutcomes(&r, &g, 3000, 1); err != nil {
-		t.Fatal(err)
-	}
 	c := specContract(t, "individual-outcomes")
-	d, errs := data.Load(c, []data.Input{{Path: "reviews.csv", Open: data.Bytes(r.Bytes())}, {Path: "goals.csv", Open: data.Bytes(g.Bytes())}})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
+	d := loadGenerated(t, c, 3000, 1)
 	var outs [][]byte
 	for _, workers := range []int{1, 2, 7} {
 		p, err := runtime.New(c, runtime.WithWorkers(workers), runtime.WithoutLines())
