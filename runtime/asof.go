@@ -143,7 +143,7 @@ func (ev *evaluation) newChild(last int) *evaluation {
 		ch.recs[s] = out
 	}
 	ch.notePersonsLast()
-	ch.indexGroups(ev)
+	ch.childGroups(ev, kept)
 	return ch
 }
 

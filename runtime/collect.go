@@ -53,7 +53,7 @@ func (ev *evaluation) collect(d *data.Set) {
 	}
 	ev.numberPersons(persons)
 	ev.notePersonsLast()
-	ev.indexGroups(nil)
+	ev.indexGroups()
 }
 
 // place places top-level record r of schema s, and the records nested in

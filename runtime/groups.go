@@ -34,17 +34,15 @@ type groupIndex struct {
 	first, last []int
 }
 
-// indexGroups makes the index of each of the contract's groups: numbered
-// afresh for the statement's evaluation, with root's numbers for an as-of
-// one.
-func (ev *evaluation) indexGroups(root *evaluation) {
+// indexGroups numbers the instances of each of the contract's groups for
+// the statement's evaluation.
+func (ev *evaluation) indexGroups() {
 	c := ev.p.c
 	if len(c.Groups) == 0 {
 		return
 	}
 	ev.groups = map[*compiler.Group]*groupIndex{}
 	for _, g := range c.Groups {
-		gi := &groupIndex{g: g, of: map[*compiler.Schema][]int32{}}
 		keys := map[*compiler.Schema][]string{}
 		for _, s := range c.Schemas {
 			fields, up, ok := g.Resolve(s)
@@ -57,49 +55,80 @@ func (ev *evaluation) indexGroups(root *evaluation) {
 			}
 			keys[s] = ks
 		}
-		if root != nil {
-			rg := root.groups[g]
-			gi.values, gi.byKey = rg.values, rg.byKey
-		} else {
-			gi.byKey = map[string]int32{}
-			var all []string
-			for _, ks := range keys {
-				for _, k := range ks {
-					if _, seen := gi.byKey[k]; !seen && k != "" {
-						gi.byKey[k] = -1
-						all = append(all, k)
-					}
+		gi := &groupIndex{g: g, byKey: map[string]int32{}, of: map[*compiler.Schema][]int32{}}
+		var all []string
+		for _, ks := range keys {
+			for _, k := range ks {
+				if _, seen := gi.byKey[k]; !seen && k != "" {
+					gi.byKey[k] = -1
+					all = append(all, k)
 				}
 			}
-			slices.Sort(all)
-			for i, k := range all {
-				gi.byKey[k] = int32(i)
-				gi.values = append(gi.values, strings.Split(k[1:], "\x00"))
-			}
 		}
-		n := len(gi.values)
-		gi.first, gi.last = make([]int, n), make([]int, n)
-		for i := range n {
-			gi.first[i], gi.last[i] = -1, -1
+		slices.Sort(all)
+		for i, k := range all {
+			gi.byKey[k] = int32(i)
+			gi.values = append(gi.values, strings.Split(k[1:], "\x00"))
 		}
 		for s, ks := range keys {
 			of := make([]int32, len(ks))
 			for j, k := range ks {
 				of[j] = -1
-				inst, ok := gi.byKey[k]
-				if k == "" || !ok {
-					continue
+				if k != "" {
+					of[j] = gi.byKey[k]
 				}
-				of[j] = inst
-				m := int(ev.recs[s][j].month)
-				if gi.first[inst] < 0 || m < gi.first[inst] {
-					gi.first[inst] = m
-				}
-				gi.last[inst] = max(gi.last[inst], m)
 			}
 			gi.of[s] = of
 		}
+		gi.noteMonths(ev)
 		ev.groups[g] = gi
+	}
+}
+
+// childGroups gives as-of evaluation ch the groups of the statement's
+// evaluation root, with root's numbers: each record ch keeps (kept maps a
+// record's index in root to its index in ch, or -1) is in the instance it
+// is in in root.
+func (ch *evaluation) childGroups(root *evaluation, kept map[*compiler.Schema][]int32) {
+	if root.groups == nil {
+		return
+	}
+	ch.groups = map[*compiler.Group]*groupIndex{}
+	for g, rg := range root.groups {
+		gi := &groupIndex{g: g, values: rg.values, byKey: rg.byKey, of: map[*compiler.Schema][]int32{}}
+		for s, rof := range rg.of {
+			of := make([]int32, len(ch.recs[s]))
+			for j, k := range kept[s] {
+				if k >= 0 {
+					of[k] = rof[j]
+				}
+			}
+			gi.of[s] = of
+		}
+		gi.noteMonths(ch)
+		ch.groups[g] = gi
+	}
+}
+
+// noteMonths sets each instance's first and last month with a record of
+// evaluation ev.
+func (gi *groupIndex) noteMonths(ev *evaluation) {
+	n := len(gi.values)
+	gi.first, gi.last = make([]int, n), make([]int, n)
+	for i := range n {
+		gi.first[i], gi.last[i] = -1, -1
+	}
+	for s, of := range gi.of {
+		for j, inst := range of {
+			if inst < 0 {
+				continue
+			}
+			m := int(ev.recs[s][j].month)
+			if gi.first[inst] < 0 || m < gi.first[inst] {
+				gi.first[inst] = m
+			}
+			gi.last[inst] = max(gi.last[inst], m)
+		}
 	}
 }
 
