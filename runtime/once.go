@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/occ-lang/occ/compiler"
+	"github.com/occ-lang/occ/compiler/value"
 )
 
 // A rule with `once per FIELD, FIELD` (claim once) pays, in each instance
@@ -30,20 +31,22 @@ const codeBlankOnce = "blank-once"
 // first's line, and notes the rest as repeats.
 func (ev *evaluation) claimOnce(rs *ruleCtx, st *ruleState) {
 	r, s := rs.rule, rs.scope
-	var fired []int
+	var fired []int32
 	for i := range st.n {
 		if st.fired[i] {
-			fired = append(fired, i)
+			fired = append(fired, int32(i))
 		}
 	}
-	dates := make(map[int]string, len(fired))
-	for _, i := range fired {
-		d, _ := ev.recordDate(s, i)
-		dates[i] = d.String()
+	dates := make([]value.Date, len(fired))
+	for k, i := range fired {
+		dates[k], _ = ev.recordDate(s, int(i))
 	}
-	sort.SliceStable(fired, func(a, b int) bool { return dates[fired[a]] < dates[fired[b]] })
+	// fired is in data order: a stable sort by date keeps it among records
+	// of one date.
+	sort.Stable(byDate{fired, dates})
 	first := map[int]int{}
-	for _, i := range fired {
+	for _, i32 := range fired {
+		i := int(i32)
 		g := ev.groupOf(r.Once, s.schema, i)
 		if g < 0 {
 			ev.failAt(rs, i, "once", nil, withCode(codeBlankOnce, fmt.Errorf(
