@@ -169,7 +169,7 @@ func (ev *evaluation) readAt(t *compiler.Rule, s scopeRef, i, m int) ref.Val {
 // per person.
 func (ev *evaluation) dueNotes(l Line) []string {
 	r := l.rule
-	if r != nil && (l.scope.kind == compiler.PersonScope || l.scope.kind == compiler.GroupScope) && (r.HasLines() || r.Kind == lang.Flag) {
+	if r != nil && dueWhenFirstHeld(r) {
 		return ev.personDueNotes(l)
 	}
 	if r == nil || r.Due == nil || l.scope.kind != compiler.RecordScope {
@@ -223,6 +223,14 @@ func (ev *evaluation) hasDueLines(s *Statement) bool {
 	due := false
 	s.eachRef(func(l lineRef) { due = due || ev.p.c.Rules[l.rule].Due != nil })
 	return due
+}
+
+// dueWhenFirstHeld reports whether rule r's lines (or flags) fall due when
+// their condition first holds (see personDue): a rule with lines or a flag
+// per person or per a group.
+func dueWhenFirstHeld(r *compiler.Rule) bool {
+	k := r.Scope.Kind
+	return (k == compiler.PersonScope || k == compiler.GroupScope) && (r.HasLines() || r.Kind == lang.Flag)
 }
 
 // personDue places the line (or flag) of each person (or group) of per

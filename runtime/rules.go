@@ -62,7 +62,7 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	if r.Due != nil {
 		ev.noteDueOutside(rs, st)
 	}
-	if (rs.scope.kind == compiler.PersonScope || rs.scope.kind == compiler.GroupScope) && (r.HasLines() || r.Kind == lang.Flag) {
+	if dueWhenFirstHeld(r) {
 		ev.personDue(rs, st)
 	}
 	if rs.scope.kind == compiler.RecordScope {
