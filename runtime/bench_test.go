@@ -17,18 +17,29 @@ import (
 
 // The benchmarks evaluate the individual-outcomes contract on data from
 // occ/runtime/gen (seed 1), generated in memory: nothing large is checked
-// in. Each reports reviews/s and allocations. BenchmarkEndToEnd1M runs only
-// with OCC_BENCH_1M=1, so that go test -bench . stays quick:
+// in. Each reports reviews/s and allocations, at 10k and 100k reviews, and
+// at 1M too with OCC_BENCH_1M=1, so that go test -bench . stays quick:
 //
 //	go test ./runtime -run '^$' -bench . -benchtime 3x
-//	OCC_BENCH_1M=1 go test ./runtime -run '^$' -bench 'EndToEnd(Summary)?1M' -benchtime 1x
+//	OCC_BENCH_1M=1 go test ./runtime -run '^$' -bench '/1M' -benchtime 1x
 //
 // docs/performance.md records the figures.
 
-var benchSizes = []struct {
+// benchSize is one size the benchmarks run at.
+type benchSize struct {
 	name    string
 	reviews int
-}{{"10k", 10_000}, {"100k", 100_000}}
+}
+
+// benchSizes returns the sizes to run: 10k and 100k reviews, and 1M when
+// OCC_BENCH_1M=1.
+func benchSizes() []benchSize {
+	sizes := []benchSize{{"10k", 10_000}, {"100k", 100_000}}
+	if os.Getenv("OCC_BENCH_1M") == "1" {
+		sizes = append(sizes, benchSize{"1M", 1_000_000})
+	}
+	return sizes
+}
 
 var (
 	benchMu   sync.Mutex
@@ -82,11 +93,11 @@ func reportRate(b *testing.B, reviews int) {
 	b.ReportMetric(float64(reviews)*float64(b.N)/b.Elapsed().Seconds(), "reviews/s")
 }
 
-// benchSized runs a sub-benchmark per size in benchSizes: prepare sets up
+// benchSized runs a sub-benchmark per size of benchSizes: prepare sets up
 // for n reviews outside the timer and returns the operation to time, which
 // reports anything more it measured once b.N runs are done.
 func benchSized(b *testing.B, prepare func(b *testing.B, reviews int) (op func(), done func())) {
-	for _, sz := range benchSizes {
+	for _, sz := range benchSizes() {
 		b.Run(sz.name, func(b *testing.B) {
 			op, done := prepare(b, sz.reviews)
 			b.ReportAllocs()
@@ -155,26 +166,6 @@ func BenchmarkEndToEnd(b *testing.B) {
 	})
 }
 
-// BenchmarkEndToEnd1M is BenchmarkEndToEnd on a million reviews; it runs
-// only when OCC_BENCH_1M=1.
-func BenchmarkEndToEnd1M(b *testing.B) { bench1M(b, endToEnd) }
-
-// bench1M runs run on a million reviews of individual-outcomes, only when
-// OCC_BENCH_1M=1.
-func bench1M(b *testing.B, run func(*testing.B, *compiler.Contract, []data.Input)) {
-	if os.Getenv("OCC_BENCH_1M") != "1" {
-		b.Skip("set OCC_BENCH_1M=1 to run the 1M-review benchmark")
-	}
-	c := specContract(b, "individual-outcomes")
-	in := benchInputs(b, 1_000_000)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		run(b, c, in)
-	}
-	reportRate(b, 1_000_000)
-}
-
 // BenchmarkEvalSummary evaluates loaded data into a summary for every
 // month (a Program WithoutLines) and writes it as JSON, as occ eval
 // --format summary does after loading; compare BenchmarkEval, which makes
@@ -200,10 +191,6 @@ func BenchmarkEndToEndSummary(b *testing.B) {
 		return func() { endToEndSummary(b, c, in) }, nil
 	})
 }
-
-// BenchmarkEndToEndSummary1M is BenchmarkEndToEndSummary on a million
-// reviews; it runs only when OCC_BENCH_1M=1.
-func BenchmarkEndToEndSummary1M(b *testing.B) { bench1M(b, endToEndSummary) }
 
 // endToEndSummary does what occ eval --format summary does: prepare the
 // program without lines, load the data and write the summary.
