@@ -1,0 +1,187 @@
+package value
+
+import (
+	"fmt"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+)
+
+// Origin is what the records of one schema read from one file share: their
+// type, the file and, for each field, the table of the values the records'
+// codes stand for. Code 0 stands for a missing value; a value set twice,
+// in one record or two, is held once, with one code, when it is a plain
+// value (text, a number, an amount, a date); other values, such as lists,
+// take a code each time they are set.
+//
+// The fields of an Origin's records are set by one goroutine at a time:
+// the one that made the Origin (a loader reading a file, a forecast worker
+// making a run) until it hands the records on, after which they are only
+// read, by any number of goroutines. To change a field of a record others
+// may read, set it on a Copy, which has an Origin of its own.
+type Origin struct {
+	// Schema is the CEL object type of the records, such as the type
+	// named "review".
+	Schema *types.Type
+	// File is the data file the records were read from, or "" for records
+	// made in memory.
+	File string
+	// nf is how many fields the records have, set by the first record
+	// made with fields.
+	nf int
+	// base is the Origin whose values the codes below ownCode stand for,
+	// when this one was made by Copy; codes at or above ownCode stand for
+	// values set in this one. It is nil otherwise, and every code is this
+	// Origin's own.
+	base *Origin
+	// tables holds each field's values, made when the first value of any
+	// field is set.
+	tables []fieldTable
+}
+
+// fieldTable holds the values of one field of an Origin's records.
+type fieldTable struct {
+	// vals are the values by code, less the Origin's ownCode offset; vals[0]
+	// is nil, the missing value.
+	vals []ref.Val
+	// index gives the code of each plain value in vals, once vals holds
+	// more than a few; fewer are found by looking through vals.
+	index map[ref.Val]uint32
+}
+
+// ownCode is the first code that stands for a value of a copy's own Origin
+// rather than of its base. An Origin's table holds at most ownCode values.
+const ownCode = 1 << 31
+
+// codeLimit is how many values one field's table may hold, missing
+// included: ownCode, lowered only by tests.
+var codeLimit = ownCode
+
+// scanLimit is how many values a table looks through before it keeps an
+// index of them.
+const scanLimit = 8
+
+// indexLimit is how many values a table's index holds: a field with more
+// distinct values has mostly unique ones, which then take a code each.
+const indexLimit = 1 << 18
+
+// setFieldCount records that the records of o have n fields; one Origin
+// is never shared by records of different sizes.
+func (o *Origin) setFieldCount(n int) {
+	switch o.nf {
+	case n:
+	case 0:
+		o.nf = n
+	default:
+		panic(fmt.Sprintf("value: records of one Origin with %d and %d fields", o.nf, n))
+	}
+}
+
+// derive returns a new Origin for a copy of a record of o: it has o's
+// schema, file and field count and stands, for codes below ownCode, for
+// the values of o's base (or of o itself when it has none).
+func (o *Origin) derive() *Origin {
+	base := o
+	if o.base != nil {
+		base = o.base
+	}
+	return &Origin{Schema: o.Schema, File: o.File, nf: o.nf, base: base}
+}
+
+// owns reports whether code c, of a record of o, stands for a value of o's
+// own rather than of its base.
+func (o *Origin) owns(c uint32) bool {
+	return o.base != nil && c >= ownCode
+}
+
+// value returns the value of field i that code c (not 0) stands for.
+func (o *Origin) value(i int, c uint32) ref.Val {
+	if o.base != nil {
+		if c < ownCode {
+			return o.base.tables[i].vals[c]
+		}
+		c -= ownCode
+	}
+	return o.tables[i].vals[c]
+}
+
+// code returns the code of v as the value of field i, adding v to the
+// field's table unless it is a plain value the table holds already. It
+// fails when the table is full.
+func (o *Origin) code(i int, v ref.Val) (uint32, error) {
+	if v == nil {
+		return 0, nil
+	}
+	if o.tables == nil {
+		o.tables = make([]fieldTable, o.nf)
+	}
+	t := &o.tables[i]
+	if t.vals == nil {
+		t.vals = []ref.Val{nil}
+	}
+	var off uint32
+	if o.base != nil {
+		off = ownCode
+	}
+	plain := isPlain(v)
+	if plain {
+		if t.index != nil {
+			if c, ok := t.index[v]; ok {
+				return off + c, nil
+			}
+		} else {
+			for c, w := range t.vals[1:] {
+				if w == v {
+					return off + uint32(c) + 1, nil
+				}
+			}
+		}
+	}
+	if len(t.vals) >= codeLimit {
+		return 0, fmt.Errorf("the %s records of %s hold more than %d distinct values of one field", o.typeName(), o.fileName(), codeLimit-1)
+	}
+	c := uint32(len(t.vals))
+	t.vals = append(t.vals, v)
+	if plain {
+		switch {
+		case t.index != nil:
+			if len(t.index) < indexLimit {
+				t.index[v] = c
+			}
+		case len(t.vals) > scanLimit:
+			t.index = make(map[ref.Val]uint32, 2*scanLimit)
+			for j, w := range t.vals[1:] {
+				if isPlain(w) {
+					t.index[w] = uint32(j) + 1
+				}
+			}
+		}
+	}
+	return off + c, nil
+}
+
+// isPlain reports whether v is a value a table holds once however often it
+// is set: a comparable value whose equality (==) is sameness. Dates are
+// compared by day; decimals and amounts by the number they share, so a
+// number computed again takes a code of its own.
+func isPlain(v ref.Val) bool {
+	switch v.(type) {
+	case types.String, types.Int, types.Uint, types.Bool, Date, Decimal, Money:
+		return true
+	}
+	return false
+}
+
+func (o *Origin) typeName() string {
+	if o.Schema == nil {
+		return "untyped"
+	}
+	return o.Schema.TypeName()
+}
+
+func (o *Origin) fileName() string {
+	if o.File == "" {
+		return "memory"
+	}
+	return o.File
+}
