@@ -34,8 +34,8 @@ type Origin struct {
 	// values set in this one. It is nil otherwise, and every code is this
 	// Origin's own.
 	base *Origin
-	// tables holds each field's values, made when the first value of any
-	// field is set.
+	// tables holds each field's values, up to the last field one has been
+	// set on.
 	tables []fieldTable
 }
 
@@ -112,8 +112,9 @@ func (o *Origin) code(i int, v ref.Val) (uint32, error) {
 	if v == nil {
 		return 0, nil
 	}
-	if o.tables == nil {
-		o.tables = make([]fieldTable, o.nf)
+	if i >= len(o.tables) {
+		// Tables up to the field's: a copy's Origin often holds one.
+		o.tables = append(o.tables, make([]fieldTable, i+1-len(o.tables))...)
 	}
 	t := &o.tables[i]
 	if t.vals == nil {

@@ -355,8 +355,8 @@ func TestRecordCopy(t *testing.T) {
 	if cp.Field(0).Equal(MustParseDecimal("7.5")) != types.True || cp.Field(2) != types.Int(4) {
 		t.Fatalf("copy reads %v, %v for the fields it kept", cp.Field(0), cp.Field(2))
 	}
-	if len(cp.Origin.tables[0].vals) != 0 {
-		t.Fatalf("copy's Origin holds %d values of a field it kept", len(cp.Origin.tables[0].vals))
+	if len(cp.Origin.tables) != 2 || len(cp.Origin.tables[0].vals) != 0 {
+		t.Fatalf("copy's Origin has %d tables, %d values of a field it kept; want 2 tables, 0 values", len(cp.Origin.tables), len(cp.Origin.tables[0].vals))
 	}
 	cc := cp.Copy()
 	if err := cc.SetField(2, nil); err != nil {
