@@ -2,6 +2,7 @@ package value
 
 import (
 	"fmt"
+	"unsafe"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -44,9 +45,62 @@ type fieldTable struct {
 	// vals are the values by code, less the Origin's ownCode offset; vals[0]
 	// is nil, the missing value.
 	vals []ref.Val
-	// index gives the code of each plain value in vals, once vals holds
-	// more than a few; fewer are found by looking through vals.
-	index map[ref.Val]uint32
+	// texts and others give the code of each plain value in vals, text
+	// and the rest by plainOf's key, once vals holds more than a few;
+	// fewer are found by looking through vals.
+	texts  map[string]uint32
+	others map[uint64]uint32
+}
+
+// The kinds of plain value, in the top byte of a key from plainOf.
+const (
+	notPlain = iota
+	plainText
+	plainInt
+	plainUint
+	plainBool
+	plainDate
+	plainDecimal
+	plainMoney
+)
+
+// plainOf returns v's kind, with its key for a table's index: its text
+// for text, else its kind in the top byte and below it its number (a
+// whole number, a day, 1 for true) or the address of its decimal. The
+// kind is notPlain when v is not a value a table holds once however often
+// it is set, or its key does not fit. A plain value is one whose sameness
+// is equality: text, a whole number or a date by its value, a decimal or
+// an amount by the number it shares, so a number computed again takes a
+// code of its own. The table holds the values, so the address of a
+// decimal it indexes (the collector does not move it) is not reused.
+func plainOf(v ref.Val) (int, uint64, string) {
+	var kind int
+	var n uint64
+	switch x := v.(type) {
+	case types.String:
+		return plainText, 0, string(x)
+	case types.Int:
+		kind, n = plainInt, uint64(x)+1<<55
+	case types.Uint:
+		kind, n = plainUint, uint64(x)
+	case types.Bool:
+		kind = plainBool
+		if x {
+			n = 1
+		}
+	case Date:
+		kind, n = plainDate, uint64(x.n)+1<<55
+	case Decimal:
+		kind, n = plainDecimal, uint64(uintptr(unsafe.Pointer(x.v)))
+	case Money:
+		kind, n = plainMoney, uint64(uintptr(unsafe.Pointer(x.amount.v)))
+	default:
+		return notPlain, 0, ""
+	}
+	if n>>56 != 0 {
+		return notPlain, 0, ""
+	}
+	return kind, uint64(kind)<<56 | n, ""
 }
 
 // ownCode is the first code that stands for a value of a copy's own Origin
@@ -124,18 +178,10 @@ func (o *Origin) code(i int, v ref.Val) (uint32, error) {
 	if o.base != nil {
 		off = ownCode
 	}
-	plain := isPlain(v)
-	if plain {
-		if t.index != nil {
-			if c, ok := t.index[v]; ok {
-				return off + c, nil
-			}
-		} else {
-			for c, w := range t.vals[1:] {
-				if w == v {
-					return off + uint32(c) + 1, nil
-				}
-			}
+	kind, key, text := plainOf(v)
+	if kind != notPlain {
+		if c, ok := t.find(kind, key, text, v); ok {
+			return off + c, nil
 		}
 	}
 	if len(t.vals) >= codeLimit {
@@ -143,17 +189,15 @@ func (o *Origin) code(i int, v ref.Val) (uint32, error) {
 	}
 	c := uint32(len(t.vals))
 	t.vals = append(t.vals, v)
-	if plain {
+	if kind != notPlain {
 		switch {
-		case t.index != nil:
-			if len(t.index) < indexLimit {
-				t.index[v] = c
-			}
+		case t.texts != nil:
+			t.add(kind, key, text, c)
 		case len(t.vals) > scanLimit:
-			t.index = make(map[ref.Val]uint32, 2*scanLimit)
+			t.texts, t.others = map[string]uint32{}, map[uint64]uint32{}
 			for j, w := range t.vals[1:] {
-				if isPlain(w) {
-					t.index[w] = uint32(j) + 1
+				if kind, key, text := plainOf(w); kind != notPlain {
+					t.add(kind, key, text, uint32(j)+1)
 				}
 			}
 		}
@@ -161,16 +205,35 @@ func (o *Origin) code(i int, v ref.Val) (uint32, error) {
 	return off + c, nil
 }
 
-// isPlain reports whether v is a value a table holds once however often it
-// is set: a comparable value whose equality (==) is sameness. Dates are
-// compared by day; decimals and amounts by the number they share, so a
-// number computed again takes a code of its own.
-func isPlain(v ref.Val) bool {
-	switch v.(type) {
-	case types.String, types.Int, types.Uint, types.Bool, Date, Decimal, Money:
-		return true
+// find returns the code of the plain value v, of kind kind with key or
+// text, when the table holds it.
+func (t *fieldTable) find(kind int, key uint64, text string, v ref.Val) (uint32, bool) {
+	switch {
+	case t.texts == nil:
+		for c, w := range t.vals[1:] {
+			if w == v {
+				return uint32(c) + 1, true
+			}
+		}
+		return 0, false
+	case kind == plainText:
+		c, ok := t.texts[text]
+		return c, ok
 	}
-	return false
+	c, ok := t.others[key]
+	return c, ok
+}
+
+// add indexes code c of the plain value of kind kind with key or text,
+// unless the index is full.
+func (t *fieldTable) add(kind int, key uint64, text string, c uint32) {
+	if kind == plainText {
+		if len(t.texts) < indexLimit {
+			t.texts[text] = c
+		}
+	} else if len(t.others) < indexLimit {
+		t.others[key] = c
+	}
 }
 
 func (o *Origin) typeName() string {
