@@ -13,7 +13,8 @@ import (
 // codes stand for. Code 0 stands for a missing value; a value set twice,
 // in one record or two, is held once, with one code, when it is a plain
 // value (text, a number, an amount, a date); other values, such as lists,
-// take a code each time they are set.
+// take a code each time they are set. A field's table holds fewer than
+// 2^31 values; setting one more fails.
 //
 // The fields of an Origin's records are set by one goroutine at a time:
 // the one that made the Origin (a loader reading a file, a forecast worker
@@ -60,19 +61,21 @@ const (
 	plainUint
 	plainBool
 	plainDate
+	plainDays
 	plainDecimal
 	plainMoney
 )
 
 // plainOf returns v's kind, with its key for a table's index: its text
 // for text, else its kind in the top byte and below it its number (a
-// whole number, a day, 1 for true) or the address of its decimal. The
-// kind is notPlain when v is not a value a table holds once however often
-// it is set, or its key does not fit. A plain value is one whose sameness
-// is equality: text, a whole number or a date by its value, a decimal or
-// an amount by the number it shares, so a number computed again takes a
-// code of its own. The table holds the values, so the address of a
-// decimal it indexes (the collector does not move it) is not reused.
+// whole number, a day, a number of days, 1 for true) or the address of
+// its decimal. The kind is notPlain when v is not a value a table holds
+// once however often it is set, or its key does not fit. A plain value is
+// one whose sameness is equality: text, a whole number or a date by its
+// value, a decimal or an amount by the number it shares, so a number
+// computed again takes a code of its own. The table holds the values, so
+// the address of a decimal it indexes (the collector does not move it) is
+// not reused.
 func plainOf(v ref.Val) (int, uint64, string) {
 	var kind int
 	var n uint64
@@ -90,6 +93,8 @@ func plainOf(v ref.Val) (int, uint64, string) {
 		}
 	case Date:
 		kind, n = plainDate, uint64(x.n)+1<<55
+	case Days:
+		kind, n = plainDays, uint64(x)+1<<55
 	case Decimal:
 		kind, n = plainDecimal, uint64(uintptr(unsafe.Pointer(x.v)))
 	case Money:

@@ -404,3 +404,33 @@ func TestRecordTableFull(t *testing.T) {
 		t.Fatalf("copy reads %v, record %v; want 12 and 0", cp.Field(0), r.Field(0))
 	}
 }
+
+// TestRecordInterningKinds: values of different types that share a number
+// keep their own codes and read back as they were set, before and after a
+// field's table holds enough values to be indexed; so do whole numbers too
+// large to index, and amounts that share their decimal's number.
+func TestRecordInterningKinds(t *testing.T) {
+	d := MustParseDecimal("1")
+	vals := []ref.Val{types.Int(1), types.Uint(1), types.Bool(true), Date{n: 1}, Days(1), d, MoneyOf(d), types.String("1"),
+		types.Int(1 << 60), types.Int(-1 << 60), types.Int(-1), Date{n: -1}}
+	o := &Origin{Schema: reviewType}
+	var recs []*Record
+	for range 2 {
+		for _, v := range vals {
+			recs = append(recs, newRecord(o, v))
+		}
+	}
+	for i, r := range recs {
+		want := vals[i%len(vals)]
+		if got := r.Field(0); got != want {
+			t.Errorf("record %d reads %v (%T), want %v (%T)", i, got, got, want, want)
+		}
+	}
+	// 12 values, the two too large to index taking a code each time.
+	if n := len(o.tables[0].vals); n != 1+len(vals)+2 {
+		t.Errorf("the field holds %d values, want %d", n, 1+len(vals)+2)
+	}
+	if recs[0].codeSlice()[0] != recs[len(vals)].codeSlice()[0] || recs[8].codeSlice()[0] == recs[8+len(vals)].codeSlice()[0] {
+		t.Error("a plain value set again took a new code, or a large one was indexed")
+	}
+}
