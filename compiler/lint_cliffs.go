@@ -527,14 +527,15 @@ func (a *probeAct) records() {
 
 // record makes a record of s from the leaves and representative values.
 func (a *probeAct) record(s *Schema, parent *value.Record) *value.Record {
-	rec := value.NewRecord(&value.Origin{Schema: s.Type}, make([]ref.Val, len(s.Fields)), 0, parent)
+	rec := value.NewRecord(&value.Origin{Schema: s.Type}, len(s.Fields), 0, parent)
 	for _, f := range s.Fields {
-		key := s.Name + "." + f.Name
-		if v, ok := a.leaves[key]; ok {
-			rec.Fields()[f.Index] = v
-			continue
+		v, ok := a.leaves[s.Name+"."+f.Name]
+		if !ok {
+			v = a.fieldRep(s, f)
 		}
-		rec.Fields()[f.Index] = a.fieldRep(s, f)
+		if err := rec.SetField(f.Index, v); err != nil {
+			panic(err) // the record's own Origin holds one value a field
+		}
 	}
 	return rec
 }

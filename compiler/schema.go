@@ -328,14 +328,14 @@ func (p *provider) FindStructFieldType(name, field string) (*types.FieldType, bo
 		Type: f.Type,
 		IsSet: func(obj any) bool {
 			r, ok := obj.(*value.Record)
-			return ok && idx < len(r.Fields()) && r.Fields()[idx] != nil
+			return ok && idx < r.NumFields() && r.Field(idx) != nil
 		},
 		GetFrom: func(obj any) (any, error) {
 			r, ok := obj.(*value.Record)
-			if !ok || idx >= len(r.Fields()) {
+			if !ok || idx >= r.NumFields() {
 				return nil, fmt.Errorf("not a %s record", schema)
 			}
-			v := r.Fields()[idx]
+			v := r.Field(idx)
 			if v == nil {
 				return nil, fmt.Errorf("%s.%s has no value in this record; test it with has(%s.%s) before using it", schema, fname, schema, fname)
 			}

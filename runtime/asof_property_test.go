@@ -180,7 +180,7 @@ func upTo(c *compiler.Contract, d *data.Set, last value.Date) *data.Set {
 				out.Records[s.Name] = append(out.Records[s.Name], r)
 				continue
 			}
-			if dt, ok := r.Fields()[s.PeriodField.Index].(value.Date); !ok || !dt.After(last) {
+			if dt, ok := r.Field(s.PeriodField.Index).(value.Date); !ok || !dt.After(last) {
 				out.Records[s.Name] = append(out.Records[s.Name], r)
 			}
 		}

@@ -75,7 +75,7 @@ func (ev *evaluation) place(s *compiler.Schema, r *value.Record, excludes map[*c
 		return
 	}
 	if s.PersonField != nil {
-		if v, ok := r.Fields()[s.PersonField.Index].(types.String); ok {
+		if v, ok := r.Field(s.PersonField.Index).(types.String); ok {
 			if _, seen := persons[string(v)]; !seen {
 				persons[string(v)] = -1
 			}
@@ -127,7 +127,7 @@ func (ev *evaluation) numberPersons(persons map[string]int) {
 			continue
 		}
 		for i := range list {
-			if v, ok := list[i].rec.Fields()[root.PersonField.Index].(types.String); ok {
+			if v, ok := list[i].rec.Field(root.PersonField.Index).(types.String); ok {
 				list[i].person = int32(persons[string(v)])
 			}
 		}
@@ -220,7 +220,7 @@ func (a *recordActivation) Parent() interpreter.Activation { return nil }
 func descendants(s *compiler.Schema, r *value.Record, target *compiler.Schema) []ref.Val {
 	var out []ref.Val
 	for _, lf := range s.Lists {
-		list, ok := r.Fields()[lf.Index].(traits.Lister)
+		list, ok := r.Field(lf.Index).(traits.Lister)
 		if !ok {
 			continue
 		}
@@ -246,7 +246,7 @@ func (ev *evaluation) filterChildren(s *compiler.Schema, r *value.Record, exclud
 	var copied *value.Record
 	for _, lf := range s.Lists {
 		child := lf.Elem
-		list, ok := r.Fields()[lf.Index].(interface {
+		list, ok := r.Field(lf.Index).(interface {
 			Size() ref.Val
 			Get(ref.Val) ref.Val
 		})
@@ -275,7 +275,9 @@ func (ev *evaluation) filterChildren(s *compiler.Schema, r *value.Record, exclud
 			if copied == nil {
 				copied = r.Copy()
 			}
-			copied.Fields()[lf.Index] = types.NewRefValList(types.DefaultTypeAdapter, kept)
+			if err := copied.SetField(lf.Index, types.NewRefValList(types.DefaultTypeAdapter, kept)); err != nil {
+				panic(err) // the copy's own Origin holds one value a field
+			}
 		}
 	}
 	if copied != nil {
@@ -302,7 +304,7 @@ func (ev *evaluation) reserveNested(s *compiler.Schema, recs []*value.Record) {
 	var count func(s *compiler.Schema, r *value.Record)
 	count = func(s *compiler.Schema, r *value.Record) {
 		for _, lf := range s.Lists {
-			list, ok := r.Fields()[lf.Index].(traits.Lister)
+			list, ok := r.Field(lf.Index).(traits.Lister)
 			if !ok {
 				continue
 			}
@@ -332,7 +334,7 @@ func (ev *evaluation) reserveNested(s *compiler.Schema, recs []*value.Record) {
 func (ev *evaluation) addChildren(s *compiler.Schema, i int) {
 	parent := ev.recs[s][i]
 	for _, lf := range s.Lists {
-		list, ok := parent.rec.Fields()[lf.Index].(interface {
+		list, ok := parent.rec.Field(lf.Index).(interface {
 			Size() ref.Val
 			Get(ref.Val) ref.Val
 		})
@@ -359,7 +361,7 @@ func (ev *evaluation) topRecord(s *compiler.Schema, i int) *value.Record {
 
 // dateOf returns r's date in field f, or the zero date when it has none.
 func dateOf(r *value.Record, f *compiler.Field) value.Date {
-	if d, ok := r.Fields()[f.Index].(value.Date); ok {
+	if d, ok := r.Field(f.Index).(value.Date); ok {
 		return d
 	}
 	return value.Date{}
@@ -375,7 +377,7 @@ func recordKey(s *compiler.Schema, r *value.Record, parent string) string {
 		if k == s.PeriodField && len(s.Keys) > 1 {
 			continue
 		}
-		if v := r.Fields()[k.Index]; v != nil {
+		if v := r.Field(k.Index); v != nil {
 			if sep {
 				b = append(b, '/')
 			}

@@ -143,7 +143,7 @@ func (ev *evaluation) groupKey(s *compiler.Schema, j int, fields []*compiler.Fie
 			i = int(ev.recs[sc][i].parent)
 			sc = sc.Parent
 		}
-		v, ok := ev.recs[sc][i].rec.Fields()[f.Index].(types.String)
+		v, ok := ev.recs[sc][i].rec.Field(f.Index).(types.String)
 		if !ok || v == "" {
 			return ""
 		}

@@ -42,7 +42,7 @@ func TestLoadedHeap(t *testing.T) {
 	reviews := len(d.Records["review"])
 	goals := 0
 	for _, r := range d.Records["review"] {
-		if l, ok := r.Fields()[len(r.Fields())-1].(interface{ Size() ref.Val }); ok {
+		if l, ok := r.Field(r.NumFields() - 1).(interface{ Size() ref.Val }); ok {
 			goals += int(l.Size().(types.Int))
 		}
 	}

@@ -293,7 +293,7 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 				if !isRec || ip.field < 0 {
 					continue
 				}
-				fv := rec.Fields()[ip.field]
+				fv := rec.Field(ip.field)
 				if fv == nil {
 					seen = append(seen, ip.path)
 					emit(ip.path, nil)

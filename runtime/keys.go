@@ -75,7 +75,7 @@ func (ev *evaluation) appendRecKey(b []byte, s *compiler.Schema, i int) []byte {
 		if k == s.PeriodField && len(s.Keys) > 1 {
 			continue
 		}
-		v := ri.rec.Fields()[k.Index]
+		v := ri.rec.Field(k.Index)
 		if v == nil {
 			continue
 		}

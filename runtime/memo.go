@@ -307,7 +307,7 @@ func (w *memoWorker) appendKey(b []byte, i int) ([]byte, bool) {
 				j = int(ev.recs[s][j].parent)
 				s = s.Parent
 			}
-			v = ev.recs[s][j].rec.Fields()[sl.field]
+			v = ev.recs[s][j].rec.Field(sl.field)
 		}
 		var ok bool
 		if b, ok = value.AppendKey(b, v); !ok {

@@ -74,10 +74,10 @@ func tableEntry(v any, key inputPath, rest string, headValue func(inputPath) (an
 		}
 		if key.pair {
 			rec, isRec := kv.(*value.Record)
-			if !isRec || key.field < 0 || rec.Fields()[key.field] == nil {
+			if !isRec || key.field < 0 || rec.Field(key.field) == nil {
 				return "", nil, false
 			}
-			k = rec.Fields()[key.field]
+			k = rec.Field(key.field)
 		} else if k, ok = kv.(ref.Val); !ok {
 			return "", nil, false
 		}
@@ -97,10 +97,10 @@ func tableEntry(v any, key inputPath, rest string, headValue func(inputPath) (an
 			return "", nil, false
 		}
 		sc := c.Schema(rec.Schema().TypeName())
-		if sc == nil || sc.FieldByName(field) == nil || rec.Fields()[sc.FieldByName(field).Index] == nil {
+		if sc == nil || sc.FieldByName(field) == nil || rec.Field(sc.FieldByName(field).Index) == nil {
 			return "", nil, false
 		}
-		return name + rest, rec.Fields()[sc.FieldByName(field).Index], true
+		return name + rest, rec.Field(sc.FieldByName(field).Index), true
 	}
 	return name, entry, true
 }
@@ -122,7 +122,7 @@ func referenceTables(c *compiler.Contract, d *data.Set) (map[string]*value.Table
 		}
 		t := value.NewRecordTable("data "+s.Name, key.Name, s.Table)
 		for _, r := range d.Records[s.Name] {
-			k := r.Fields()[key.Index]
+			k := r.Field(key.Index)
 			if k == nil {
 				continue
 			}

@@ -248,10 +248,15 @@ func pathError(err error) error {
 // inlineRecord turns a test's inline record into a data record.
 func inlineRecord(tr *compiler.TestRecord, parent *value.Record) *value.Record {
 	s := tr.Schema
-	r := value.NewRecord(&value.Origin{Schema: s.Type, File: tr.Span.File}, make([]ref.Val, len(s.Fields)), tr.Span.Start.Line, parent)
+	r := value.NewRecord(&value.Origin{Schema: s.Type, File: tr.Span.File}, len(s.Fields), tr.Span.Start.Line, parent)
+	set := func(i int, v ref.Val) {
+		if err := r.SetField(i, v); err != nil {
+			panic(err) // the record's own Origin holds one value a field
+		}
+	}
 	for _, f := range s.Fields {
 		if v, ok := tr.Values[f.Name]; ok {
-			r.Fields()[f.Index] = v
+			set(f.Index, v)
 		}
 	}
 	for _, lf := range s.Lists {
@@ -261,7 +266,7 @@ func inlineRecord(tr *compiler.TestRecord, parent *value.Record) *value.Record {
 				kids = append(kids, inlineRecord(ct, r))
 			}
 		}
-		r.Fields()[lf.Index] = types.NewRefValList(types.DefaultTypeAdapter, kids)
+		set(lf.Index, types.NewRefValList(types.DefaultTypeAdapter, kids))
 	}
 	return r
 }

@@ -30,5 +30,7 @@
 // currency's minor units.
 //
 // Record is a data record of a contract's schema; the compiler's type
-// provider reads its fields, and the runtime evaluates rules over it.
+// provider reads its fields, and the runtime evaluates rules over it. A
+// record holds a 4-byte code a field, and its Origin the values the codes
+// stand for.
 package value

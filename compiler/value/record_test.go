@@ -69,11 +69,11 @@ func (p *reviewProvider) FindStructFieldType(name, field string) (*types.FieldTy
 		return &types.FieldType{
 			Type: f.typ,
 			IsSet: func(target any) bool {
-				return target.(*Record).Fields()[i] != nil
+				return target.(*Record).Field(i) != nil
 			},
 			GetFrom: func(target any) (any, error) {
 				r := target.(*Record)
-				if v := r.Fields()[i]; v != nil {
+				if v := r.Field(i); v != nil {
 					return v, nil
 				}
 				return nil, fmt.Errorf("%s has no %s", r, field)
@@ -99,7 +99,19 @@ func reviewEnv(t testing.TB) *cel.Env {
 }
 
 func newReview(hours string, missed int64, score ref.Val) *Record {
-	return NewRecord(&Origin{Schema: reviewType, File: "reviews.csv"}, []ref.Val{MustParseDecimal(hours), types.Int(missed), score}, 2, nil)
+	return newRecord(&Origin{Schema: reviewType, File: "reviews.csv"}, MustParseDecimal(hours), types.Int(missed), score)
+}
+
+// newRecord returns a record of origin o, at row 2, with the field values
+// vals.
+func newRecord(o *Origin, vals ...ref.Val) *Record {
+	r := NewRecord(o, len(vals), 2, nil)
+	for i, v := range vals {
+		if err := r.SetField(i, v); err != nil {
+			panic(err)
+		}
+	}
+	return r
 }
 
 func TestRecordFields(t *testing.T) {
@@ -201,9 +213,8 @@ func TestRecordVal(t *testing.T) {
 	}
 }
 
-// TestRecordBlocks: records from RecordBlocks are distinct, start with nil
-// fields, and their field slices never overlap, across block boundaries
-// and when a field slice is appended to.
+// TestRecordBlocks: records from RecordBlocks are distinct, start with
+// missing fields, and their fields never overlap, across block boundaries.
 func TestRecordBlocks(t *testing.T) {
 	var b RecordBlocks
 	// The records of one Origin have one size: an Origin per size.
@@ -216,25 +227,26 @@ func TestRecordBlocks(t *testing.T) {
 		nf := 1 + i%6
 		o := origins[nf]
 		r := b.New(o, nf)
-		if len(r.Fields()) != nf || r.Origin != o {
-			t.Fatalf("record %d: %d fields, origin %v", i, len(r.Fields()), r.Origin)
+		if r.NumFields() != nf || r.Origin != o {
+			t.Fatalf("record %d: %d fields, origin %v", i, r.NumFields(), r.Origin)
 		}
-		for j, f := range r.Fields() {
-			if f != nil {
+		for j := range nf {
+			if f := r.Field(j); f != nil {
 				t.Fatalf("record %d field %d starts as %v", i, j, f)
 			}
-			r.Fields()[j] = types.Int(i)
+			if err := r.SetField(j, types.Int(i)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		recs = append(recs, r)
 	}
-	_ = append(recs[0].Fields(), types.Int(-1)) // must not reach recs[1]
 	for i, r := range recs {
 		if i > 0 && r == recs[i-1] {
 			t.Fatalf("record %d handed out twice", i)
 		}
-		for j, f := range r.Fields() {
-			if f != types.Int(i) {
-				t.Fatalf("record %d field %d = %v: field slices overlap", i, j, f)
+		for j := range r.NumFields() {
+			if f := r.Field(j); f != types.Int(i) {
+				t.Fatalf("record %d field %d = %v: fields overlap", i, j, f)
 			}
 		}
 	}
@@ -252,21 +264,173 @@ func TestRecordSize(t *testing.T) {
 // fields are refused rather than read with the wrong count.
 func TestRecordOriginSize(t *testing.T) {
 	o := &Origin{Schema: reviewType}
-	NewRecord(o, make([]ref.Val, 3), 1, nil)
+	NewRecord(o, 3, 1, nil)
 	defer func() {
 		if recover() == nil {
 			t.Fatal("a record of 2 fields was made with an Origin of 3")
 		}
 	}()
-	NewRecord(o, make([]ref.Val, 2), 2, nil)
+	NewRecord(o, 2, 2, nil)
 }
 
-// TestRecordCopy: a copy's fields are its own.
+// TestRecordSetField: a field reads back what was set on it, nil when it
+// is missing or set to nil, and setting one field leaves the others.
+func TestRecordSetField(t *testing.T) {
+	o := &Origin{Schema: reviewType}
+	r := NewRecord(o, 3, 1, nil)
+	if r.NumFields() != 3 {
+		t.Fatalf("NumFields = %d, want 3", r.NumFields())
+	}
+	for i := range 3 {
+		if v := r.Field(i); v != nil {
+			t.Fatalf("field %d of a new record = %v, want missing", i, v)
+		}
+	}
+	hours := MustParseDecimal("7.5")
+	list := types.NewRefValList(types.DefaultTypeAdapter, []ref.Val{types.Int(1)})
+	for i, v := range []ref.Val{hours, types.Int(3), list} {
+		if err := r.SetField(i, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.Field(0) != hours || r.Field(1) != types.Int(3) || r.Field(2) != list {
+		t.Fatalf("fields = %v %v %v, want 7.5 3 [1]", r.Field(0), r.Field(1), r.Field(2))
+	}
+	if err := r.SetField(1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r.Field(1) != nil || r.Field(0) != hours || r.Field(2) != list {
+		t.Fatalf("after clearing field 1: %v %v %v, want 7.5 <nil> [1]", r.Field(0), r.Field(1), r.Field(2))
+	}
+	if none := (&Record{}); none.NumFields() != 0 {
+		t.Fatalf("a record without fields has %d", none.NumFields())
+	}
+}
+
+// TestRecordInterning: records of one Origin that share a plain value
+// share its code, so the Origin holds it once; a list, which cannot be
+// told apart by ==, takes a code each time, however many records there
+// are and whether the table is small or indexed.
+func TestRecordInterning(t *testing.T) {
+	o := &Origin{Schema: reviewType}
+	var recs []*Record
+	for i := range 100 {
+		person := types.String(fmt.Sprintf("P%d", i%3))
+		recs = append(recs, newRecord(o, person, types.Int(i%20), types.NewRefValList(types.DefaultTypeAdapter, nil)))
+	}
+	if n := len(o.tables[0].vals); n != 4 {
+		t.Errorf("3 people take %d codes, want 4 (with missing)", n)
+	}
+	if n := len(o.tables[1].vals); n != 21 {
+		t.Errorf("20 numbers take %d codes, want 21 (with missing)", n)
+	}
+	if n := len(o.tables[2].vals); n != 101 {
+		t.Errorf("100 lists take %d codes, want 101 (with missing)", n)
+	}
+	if recs[0].codeSlice()[0] != recs[3].codeSlice()[0] || recs[0].codeSlice()[0] == recs[1].codeSlice()[0] {
+		t.Errorf("codes of P0, P0, P1: %d %d %d", recs[0].codeSlice()[0], recs[3].codeSlice()[0], recs[1].codeSlice()[0])
+	}
+	for i, r := range recs {
+		if r.Field(0) != types.String(fmt.Sprintf("P%d", i%3)) || r.Field(1) != types.Int(i%20) {
+			t.Fatalf("record %d reads %v %v", i, r.Field(0), r.Field(1))
+		}
+	}
+}
+
+// TestRecordCopy: a copy's fields are its own, in an Origin of its own
+// that shares the values it did not change, and a copy of a copy keeps
+// what was set on the first.
 func TestRecordCopy(t *testing.T) {
 	r := newReview("7.5", 1, types.Int(4))
 	cp := r.Copy()
-	cp.Fields()[1] = types.Int(9)
-	if r.Fields()[1] != types.Int(1) || cp.Fields()[1] != types.Int(9) || cp.Row != r.Row || cp.Origin != r.Origin {
-		t.Fatalf("copy shares fields or lost its row: %v %v", r.Fields(), cp.Fields())
+	if err := cp.SetField(1, types.Int(9)); err != nil {
+		t.Fatal(err)
+	}
+	if r.Field(1) != types.Int(1) || cp.Field(1) != types.Int(9) || cp.Row != r.Row {
+		t.Fatalf("copy shares fields or lost its row: %v %v", r.Field(1), cp.Field(1))
+	}
+	if cp.Origin == r.Origin || cp.Schema() != r.Schema() || cp.File() != r.File() {
+		t.Fatalf("copy's Origin %p (%v, %q), want a new one with %v, %q", cp.Origin, cp.Schema(), cp.File(), r.Schema(), r.File())
+	}
+	if cp.Field(0).Equal(MustParseDecimal("7.5")) != types.True || cp.Field(2) != types.Int(4) {
+		t.Fatalf("copy reads %v, %v for the fields it kept", cp.Field(0), cp.Field(2))
+	}
+	if len(cp.Origin.tables) != 2 || len(cp.Origin.tables[0].vals) != 0 {
+		t.Fatalf("copy's Origin has %d tables, %d values of a field it kept; want 2 tables, 0 values", len(cp.Origin.tables), len(cp.Origin.tables[0].vals))
+	}
+	cc := cp.Copy()
+	if err := cc.SetField(2, nil); err != nil {
+		t.Fatal(err)
+	}
+	if cc.Field(1) != types.Int(9) || cc.Field(2) != nil || cp.Field(2) != types.Int(4) || cc.Origin.base != r.Origin {
+		t.Fatalf("copy of a copy reads %v, %v; the copy %v", cc.Field(1), cc.Field(2), cp.Field(2))
+	}
+}
+
+// TestRecordTableFull: a value that would take a field's table past its
+// codes is refused with an error and leaves the field as it was; values
+// the table holds can still be set.
+func TestRecordTableFull(t *testing.T) {
+	defer func(n int) { codeLimit = n }(codeLimit)
+	codeLimit = 4 // missing and three values
+	o := &Origin{Schema: reviewType, File: "reviews.csv"}
+	r := NewRecord(o, 1, 1, nil)
+	for i := range 3 {
+		if err := r.SetField(0, types.Int(i)); err != nil {
+			t.Fatalf("value %d: %v", i, err)
+		}
+	}
+	err := r.SetField(0, types.Int(3))
+	if err == nil || err.Error() != "the review records of reviews.csv hold more than 3 distinct values of one field" {
+		t.Fatalf("a fourth value: %v", err)
+	}
+	if r.Field(0) != types.Int(2) {
+		t.Fatalf("the refused value left %v, want 2", r.Field(0))
+	}
+	if err := r.SetField(0, types.Int(0)); err != nil || r.Field(0) != types.Int(0) {
+		t.Fatalf("a value the table holds: %v, %v", r.Field(0), err)
+	}
+	// A copy's own values have a table of their own, bounded alike.
+	cp := r.Copy()
+	for i := 10; i < 13; i++ {
+		if err := cp.SetField(0, types.Int(i)); err != nil {
+			t.Fatalf("copy's value %d: %v", i, err)
+		}
+	}
+	if err := cp.SetField(0, types.Int(13)); err == nil {
+		t.Fatal("a copy's fourth value was taken")
+	}
+	if cp.Field(0) != types.Int(12) || r.Field(0) != types.Int(0) {
+		t.Fatalf("copy reads %v, record %v; want 12 and 0", cp.Field(0), r.Field(0))
+	}
+}
+
+// TestRecordInterningKinds: values of different types that share a number
+// keep their own codes and read back as they were set, before and after a
+// field's table holds enough values to be indexed; so do whole numbers too
+// large to index, and amounts that share their decimal's number.
+func TestRecordInterningKinds(t *testing.T) {
+	d := MustParseDecimal("1")
+	vals := []ref.Val{types.Int(1), types.Uint(1), types.Bool(true), Date{n: 1}, Days(1), d, MoneyOf(d), types.String("1"),
+		types.Int(1 << 60), types.Int(-1 << 60), types.Int(-1), Date{n: -1}}
+	o := &Origin{Schema: reviewType}
+	var recs []*Record
+	for range 2 {
+		for _, v := range vals {
+			recs = append(recs, newRecord(o, v))
+		}
+	}
+	for i, r := range recs {
+		want := vals[i%len(vals)]
+		if got := r.Field(0); got != want {
+			t.Errorf("record %d reads %v (%T), want %v (%T)", i, got, got, want, want)
+		}
+	}
+	// 12 values, the two too large to index taking a code each time.
+	if n := len(o.tables[0].vals); n != 1+len(vals)+2 {
+		t.Errorf("the field holds %d values, want %d", n, 1+len(vals)+2)
+	}
+	if recs[0].codeSlice()[0] != recs[len(vals)].codeSlice()[0] || recs[8].codeSlice()[0] == recs[8+len(vals)].codeSlice()[0] {
+		t.Error("a plain value set again took a new code, or a large one was indexed")
 	}
 }

@@ -248,8 +248,9 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		}
 		if c.t.anc >= 0 {
 			anc[c.t.anc] = v
-		} else {
-			out.Fields()[f.Index] = v
+		} else if err := out.SetField(f.Index, v); err != nil {
+			l.report(fs, problem{code: "too-many-values", row: row, column: c.label, field: c.field, value: s, msg: err.Error()}, i+1)
+			return
 		}
 	}
 	if ancOK && !complete(anc) {

@@ -195,7 +195,7 @@ func field(t *testing.T, r *value.Record, c *compiler.Contract, name string) ref
 	if f == nil {
 		t.Fatalf("%s has no field %s", s.Name, name)
 	}
-	return r.Fields()[f.Index]
+	return r.Field(f.Index)
 }
 
 // str shows a field value for comparison: its type and text, or "-" when
@@ -254,7 +254,7 @@ func describe(t *testing.T, c *compiler.Contract, recs []*value.Record) string {
 				}
 				continue
 			}
-			fmt.Fprintf(&b, "%s  %s = %s\n", indent, f.Name, str(r.Fields()[f.Index]))
+			fmt.Fprintf(&b, "%s  %s = %s\n", indent, f.Name, str(r.Field(f.Index)))
 		}
 	}
 	for _, r := range recs {

@@ -16,7 +16,7 @@ func (l *loader) checkPerPerson() {
 		}
 		seen := map[string]int{}
 		for _, r := range l.tables[s].all {
-			p, ok := r.Fields()[s.PersonField.Index].(types.String)
+			p, ok := r.Field(s.PersonField.Index).(types.String)
 			if !ok {
 				continue
 			}

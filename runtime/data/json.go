@@ -234,7 +234,15 @@ func (b *recordBuilder) scalar(t target, name, text string, null bool) {
 	if t.anc >= 0 {
 		b.anc[t.anc] = v
 	} else {
-		b.n.rec.Fields()[t.f.Index] = v
+		b.set(t, name, v)
+	}
+}
+
+// set makes v, the value of property name, the value of t's field,
+// reporting a value the record's Origin has no room for.
+func (b *recordBuilder) set(t target, name string, v ref.Val) {
+	if err := b.n.rec.SetField(t.f.Index, v); err != nil {
+		b.fault(t, name, "too-many-values", "", err.Error())
 	}
 }
 
@@ -304,12 +312,12 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 				// Records in order often repeat the last record's value.
 				last := b.lastCell(t.f.Index)
 				if last.v != nil && bytes.Equal(last.text, s) {
-					b.n.rec.Fields()[t.f.Index] = last.v
+					b.set(t, name, last.v)
 					return
 				}
 				if v, ok := b.fieldCache(t).m[string(s)]; ok {
 					last.text, last.v = append(last.text[:0], s...), v
-					b.n.rec.Fields()[t.f.Index] = v
+					b.set(t, name, v)
 					return
 				}
 			}

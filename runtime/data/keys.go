@@ -58,7 +58,7 @@ func (l *loader) keyVals(s *compiler.Schema, r *value.Record, dst []ref.Val) []r
 		}
 	}
 	for _, k := range s.Keys {
-		dst = append(dst, r.Fields()[k.Index])
+		dst = append(dst, r.Field(k.Index))
 	}
 	return dst
 }

@@ -105,7 +105,7 @@ func (l *loader) append(fs *fileState, t *table, rec *value.Record, pidx int32, 
 			if t.s.Parent == nil {
 				first := t.index.find(h, func(i int32) bool {
 					for _, k := range t.s.Keys {
-						if !equalVal(t.all[i].Fields()[k.Index], rec.Fields()[k.Index]) {
+						if !equalVal(t.all[i].Field(k.Index), rec.Field(k.Index)) {
 							return false
 						}
 					}
@@ -132,7 +132,7 @@ func (l *loader) buildLists() {
 		for _, lf := range ps.Lists {
 			if lf.Elem == nil || lf.Elem.ParentField != lf {
 				for _, p := range pt.all {
-					p.Fields()[lf.Index] = l.empty
+					l.setList(ps, lf, p, l.empty)
 				}
 				continue
 			}
@@ -156,7 +156,7 @@ func (l *loader) buildLists() {
 			for i, p := range pt.all {
 				kids := backing[off[i]:off[i+1]:off[i+1]]
 				if len(kids) == 0 {
-					p.Fields()[lf.Index] = l.empty
+					l.setList(ps, lf, p, l.empty)
 					continue
 				}
 				if lf.MaxItems > 0 && len(kids) > lf.MaxItems {
@@ -167,9 +167,17 @@ func (l *loader) buildLists() {
 					l.checkKidKeys(ps, p, lf.Elem, kids)
 				}
 				lists[i].Records = kids
-				p.Fields()[lf.Index] = &lists[i]
+				l.setList(ps, lf, p, &lists[i])
 			}
 		}
+	}
+}
+
+// setList makes v the value of p's list field lf, reporting a list that
+// p's Origin has no room for.
+func (l *loader) setList(ps *compiler.Schema, lf *compiler.Field, p *value.Record, v ref.Val) {
+	if err := p.SetField(lf.Index, v); err != nil {
+		l.reportAt(p, problem{code: "too-many-values", field: ps.Name + "." + lf.Name, msg: err.Error()})
 	}
 }
 
@@ -177,7 +185,7 @@ func (l *loader) buildLists() {
 func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *compiler.Schema, kids []*value.Record) {
 	same := func(a, b *value.Record) bool {
 		for _, k := range s.Keys {
-			x, y := a.Fields()[k.Index], b.Fields()[k.Index]
+			x, y := a.Field(k.Index), b.Field(k.Index)
 			if x == nil || y == nil || !equalVal(x, y) {
 				return false
 			}
@@ -189,7 +197,7 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 		var vals []ref.Val
 		for _, k := range s.Keys {
 			names = append(names, k.Name)
-			vals = append(vals, r.Fields()[k.Index])
+			vals = append(vals, r.Field(k.Index))
 		}
 		fs := l.files[l.fileIdx[r.File()]]
 		l.reportAt(r, problem{code: "duplicate-key", msg: fmt.Sprintf("duplicate %s with %s in %s; the first is on %s",
@@ -213,7 +221,7 @@ func (l *loader) checkKidKeys(ps *compiler.Schema, parent *value.Record, s *comp
 		r := k
 		vals = vals[:0]
 		for _, k := range s.Keys {
-			vals = append(vals, r.Fields()[k.Index])
+			vals = append(vals, r.Field(k.Index))
 		}
 		if !complete(vals) {
 			continue

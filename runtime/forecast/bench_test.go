@@ -47,7 +47,9 @@ func BenchmarkForecastRun(b *testing.B) {
 		b.ReportAllocs()
 		run := uint64(0)
 		for b.Loop() {
-			g.dataset(1, run, last)
+			if _, err := g.dataset(1, run, last); err != nil {
+				b.Fatal(err)
+			}
 			run++
 		}
 	})

@@ -57,7 +57,7 @@ func NewBootstrap(c *compiler.Contract, d *data.Set) (*Bootstrap, error) {
 		}
 		for _, r := range d.Records[s.Name] {
 			m := -1
-			if dt, ok := r.Fields()[s.PeriodField.Index].(value.Date); ok {
+			if dt, ok := r.Field(s.PeriodField.Index).(value.Date); ok {
 				m = cal.monthOf(dt)
 			}
 			if m < 0 {
@@ -71,7 +71,7 @@ func NewBootstrap(c *compiler.Contract, d *data.Set) (*Bootstrap, error) {
 				b.loose[s] = append(b.loose[s], r)
 				continue
 			}
-			name, _ := r.Fields()[s.PersonField.Index].(types.String)
+			name, _ := r.Field(s.PersonField.Index).(types.String)
 			i, ok := idx[string(name)]
 			if !ok {
 				i = len(b.persons)
@@ -108,7 +108,7 @@ func (b *Bootstrap) span() (int, int) { return b.first, b.last }
 // dataset draws one resample, keeping records up to lastMonth. Its draws
 // depend on nothing a sweep can change (only params can be swept over
 // resampled data), so run run draws the same people at every step.
-func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
+func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) (*data.Set, error) {
 	r := rand.New(rand.NewPCG(seed, run))
 	d := &data.Set{Records: map[string][]*value.Record{}}
 	for k := range b.persons {
@@ -119,7 +119,9 @@ func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
 				continue
 			}
 			cp := pr.rec.Copy()
-			cp.Fields()[pr.s.PersonField.Index] = name
+			if err := cp.SetField(pr.s.PersonField.Index, name); err != nil {
+				return nil, err
+			}
 			d.Records[pr.s.Name] = append(d.Records[pr.s.Name], cp)
 		}
 	}
@@ -130,11 +132,11 @@ func (b *Bootstrap) dataset(seed, run uint64, lastMonth int) *data.Set {
 		recs := b.loose[s]
 		for range recs {
 			rec := recs[r.IntN(len(recs))]
-			if dt, ok := rec.Fields()[s.PeriodField.Index].(value.Date); ok && b.cal.monthOf(dt) > lastMonth {
+			if dt, ok := rec.Field(s.PeriodField.Index).(value.Date); ok && b.cal.monthOf(dt) > lastMonth {
 				continue
 			}
 			d.Records[s.Name] = append(d.Records[s.Name], rec)
 		}
 	}
-	return d
+	return d, nil
 }

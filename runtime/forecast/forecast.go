@@ -38,8 +38,9 @@ type Source interface {
 type dataMaker interface {
 	// dataset makes the data of run run (from 0) of a forecast with seed
 	// seed, up to term month lastMonth. The same seed and run give the
-	// same data.
-	dataset(seed, run uint64, lastMonth int) *data.Set
+	// same data. It fails only when one field of the run's records has
+	// more values than an Origin holds.
+	dataset(seed, run uint64, lastMonth int) (*data.Set, error)
 }
 
 func (sc *Scenario) maker() dataMaker { return newGenerator(sc) }

@@ -335,19 +335,22 @@ func TestCohortTimeline(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	sc := parse(t, c, fixedScenario)
 	g := newGenerator(sc)
-	d := g.dataset(1, 1, 11)
+	d, err := g.dataset(1, 1, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
 	perMonth := map[string]map[string]bool{}
 	for _, r := range d.Records["review"] {
-		m := r.Fields()[1].(value.Date).String()
+		m := r.Field(1).(value.Date).String()
 		if perMonth[m] == nil {
 			perMonth[m] = map[string]bool{}
 		}
-		p := string(r.Fields()[0].(types.String))
+		p := string(r.Field(0).(types.String))
 		if perMonth[m][p] {
 			t.Errorf("%s has two reviews in %s", p, m)
 		}
 		perMonth[m][p] = true
-		goals := r.Fields()[c.Schema("review").FieldByName("goals").Index].(interface{ Size() ref.Val })
+		goals := r.Field(c.Schema("review").FieldByName("goals").Index).(interface{ Size() ref.Val })
 		if goals.Size() != types.Int(2) {
 			t.Errorf("a review has %v goals", goals.Size())
 		}
@@ -376,7 +379,7 @@ func TestGeneratedValuesInRange(t *testing.T) {
 		check = func(s *compiler.Schema, r *value.Record) {
 			seen++
 			for _, f := range s.Fields {
-				v := r.Fields()[f.Index]
+				v := r.Field(f.Index)
 				if v == nil {
 					if !f.Optional {
 						t.Fatalf("%s.%s is blank", s.Name, f.Name)
@@ -410,14 +413,17 @@ func TestGeneratedValuesInRange(t *testing.T) {
 				}
 			}
 			if s.Name == "goal" {
-				status := string(r.Fields()[s.FieldByName("status").Index].(types.String))
-				if met := r.Fields()[s.FieldByName("met_on").Index]; (met != nil) != (status == "achieved") {
+				status := string(r.Field(s.FieldByName("status").Index).(types.String))
+				if met := r.Field(s.FieldByName("met_on").Index); (met != nil) != (status == "achieved") {
 					t.Fatalf("goal %s has met_on %v", status, met)
 				}
 			}
 		}
 		for run := range 10 {
-			d := g.dataset(9, uint64(run), 11)
+			d, err := g.dataset(9, uint64(run), 11)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, s := range c.TopSchemas() {
 				for _, r := range d.Records[s.Name] {
 					check(s, r)
@@ -435,12 +441,15 @@ func TestGeneratedValuesInRange(t *testing.T) {
 func TestPerPerson(t *testing.T) {
 	c := compileSpec(t, "individual-outcomes")
 	sc := parse(t, c, baseScenario)
-	d := newGenerator(sc).dataset(4, 4, 11)
+	d, err := newGenerator(sc).dataset(4, 4, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
 	planned := map[string]string{}
 	distinct := map[string]bool{}
 	for _, r := range d.Records["review"] {
-		p := string(r.Fields()[0].(types.String))
-		v := fmt.Sprint(r.Fields()[2])
+		p := string(r.Field(0).(types.String))
+		v := fmt.Sprint(r.Field(2))
 		if old, ok := planned[p]; ok && old != v {
 			t.Fatalf("%s has planned_hours %s and %s", p, old, v)
 		}
@@ -521,10 +530,13 @@ func TestBootstrap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := bs.dataset(1, 2, 11)
+	ds, err := bs.dataset(1, 2, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
 	people := map[string]bool{}
 	for _, r := range ds.Records["enrolment"] {
-		people[string(r.Fields()[0].(types.String))] = true
+		people[string(r.Field(0).(types.String))] = true
 	}
 	if len(people) != bs.People() || bs.People() != 200 {
 		t.Errorf("%d people in a resample of %d", len(people), bs.People())
@@ -597,7 +609,10 @@ func TestBootstrapKeepsReferenceData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for run := range uint64(10) {
-		got := bs.dataset(1, run, 11)
+		got, err := bs.dataset(1, run, 11)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(got.Records["care_package"]) != 2 || len(got.Records["invoice"]) != 2 {
 			t.Fatalf("run %d: %d packages and %d invoices, want 2 and 2", run, len(got.Records["care_package"]), len(got.Records["invoice"]))
 		}

@@ -33,8 +33,8 @@ type generator struct {
 	origins map[*compiler.Schema]*value.Origin
 	decs    map[decKey]value.Decimal
 	scratch [][]int64
-	// blocks allocates the records of the run being made; each run
-	// starts new blocks (see dataset).
+	// blocks allocates the records of the run being made, and origins
+	// holds their values; each run starts new ones (see dataset).
 	blocks value.RecordBlocks
 	empty  ref.Val
 	row    int
@@ -116,7 +116,7 @@ func (g *generator) stream(key uint64) *rand.Rand {
 // dataset simulates run run of a forecast with seed seed: the cohort month
 // by month up to lastMonth, with a record of each top-level data for every
 // active person.
-func (g *generator) dataset(seed, run uint64, lastMonth int) *data.Set {
+func (g *generator) dataset(seed, run uint64, lastMonth int) (*data.Set, error) {
 	sc := g.sc
 	g.row = 0
 	g.runKey = streamKey(mix(seed), run)
@@ -125,7 +125,10 @@ func (g *generator) dataset(seed, run uint64, lastMonth int) *data.Set {
 	// parents, lists and shared field blocks) every record of the run,
 	// whose first block holds the run before's last records, and so on:
 	// every run a worker made would stay live to the end of the forecast.
+	// The run's Origins are its own too: their tables hold every list the
+	// run makes, and would otherwise grow with every run.
 	g.blocks = value.RecordBlocks{}
+	g.origins = nil
 	d := &data.Set{Records: map[string][]*value.Record{}}
 	memos := make([]map[int]*memo, len(sc.tops))
 	for i, sg := range sc.tops {
@@ -167,7 +170,10 @@ func (g *generator) dataset(seed, run uint64, lastMonth int) *data.Set {
 				}
 				who := streamKey(uint64(sg.id), uint64(id))
 				key := streamKey(streamKey(streamRecord, who), uint64(month))
-				rec := g.record(sg, key, streamKey(streamPerson, who), period, g.personName(id), nil, 0, mm)
+				rec, err := g.record(sg, key, streamKey(streamPerson, who), period, g.personName(id), nil, 0, mm)
+				if err != nil {
+					return nil, err
+				}
 				d.Records[sg.s.Name] = append(d.Records[sg.s.Name], rec)
 			}
 		}
@@ -180,7 +186,7 @@ func (g *generator) dataset(seed, run uint64, lastMonth int) *data.Set {
 			}
 		}
 	}
-	return d
+	return d, nil
 }
 
 func (g *generator) newRecord(s *compiler.Schema) *value.Record {
@@ -201,15 +207,19 @@ func (g *generator) newRecord(s *compiler.Schema) *value.Record {
 // record makes one record of sg: the record at position pos (from 0) of
 // its parent's list, or a top-level record of person for period. key names
 // the record's streams; per names the person's, from which the fields
-// drawn once for each person (kept in mm) draw.
-func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, person ref.Val, parent *value.Record, pos int, mm *memo) *value.Record {
+// drawn once for each person (kept in mm) draw. It fails only when a
+// field's table in the run's Origin is full.
+func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, person ref.Val, parent *value.Record, pos int, mm *memo) (*value.Record, error) {
 	rec := g.newRecord(sg.s)
 	rec.Parent = parent
 	nums := g.scratch[sg.id]
 	for _, fg := range sg.order {
 		i := fg.f.Index
 		if fg.perPerson && mm != nil && mm.set[i] {
-			rec.Fields()[i], nums[i] = mm.vals[i], mm.nums[i]
+			if err := rec.SetField(i, mm.vals[i]); err != nil {
+				return nil, err
+			}
+			nums[i] = mm.nums[i]
 			continue
 		}
 		var v ref.Val
@@ -250,7 +260,7 @@ func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, pe
 			case gDate:
 				base := period
 				if fg.from != nil {
-					b, ok := rec.Fields()[fg.from.f.Index].(value.Date)
+					b, ok := rec.Field(fg.from.f.Index).(value.Date)
 					if !ok {
 						break
 					}
@@ -266,24 +276,30 @@ func (g *generator) record(sg *schemaGen, key, per uint64, period value.Date, pe
 				// r is not used again: each child reseeds it.
 				kids := make([]ref.Val, n)
 				for j := range kids {
-					kids[j] = g.record(fg.child, streamKey(streamKey(key, uint64(i)), uint64(j+1)), 0, period, person, rec, j, nil)
+					kid, err := g.record(fg.child, streamKey(streamKey(key, uint64(i)), uint64(j+1)), 0, period, person, rec, j, nil)
+					if err != nil {
+						return nil, err
+					}
+					kids[j] = kid
 				}
 				v = types.NewRefValList(types.DefaultTypeAdapter, kids)
 			}
 		}
-		rec.Fields()[i] = v
+		if err := rec.SetField(i, v); err != nil {
+			return nil, err
+		}
 		if fg.perPerson && mm != nil {
 			mm.vals[i], mm.nums[i], mm.set[i] = v, nums[i], true
 		}
 	}
-	return rec
+	return rec, nil
 }
 
 // present reports whether an optional field has a value in this record:
 // its when conditions hold, and its chance comes up.
 func present(fg *fieldGen, rec *value.Record, r *rand.Rand) bool {
 	for _, gt := range fg.when {
-		v := rec.Fields()[gt.f.Index]
+		v := rec.Field(gt.f.Index)
 		if v == nil {
 			return false
 		}

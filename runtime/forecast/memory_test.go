@@ -25,7 +25,10 @@ func TestRunDataIsNotKept(t *testing.T) {
 	g := newGenerator(sc)
 	_, last := sc.span()
 	var first []weak.Pointer[value.Record]
-	d := g.dataset(1, 0, last)
+	d, err := g.dataset(1, 0, last)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, recs := range d.Records {
 		for _, r := range recs {
 			first = append(first, weak.Make(r))
@@ -36,7 +39,10 @@ func TestRunDataIsNotKept(t *testing.T) {
 	}
 	d = nil
 	for run := 1; run <= 3; run++ {
-		d = g.dataset(1, uint64(run), last)
+		d, err = g.dataset(1, uint64(run), last)
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	goruntime.GC()
 	goruntime.GC()

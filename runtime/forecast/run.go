@@ -141,7 +141,10 @@ type evaluator interface {
 
 // evalRun makes the data of one run and evaluates it.
 func evalRun(ctx context.Context, prog evaluator, mk dataMaker, seed uint64, run, lastMonth int, w *window) (*runResult, error) {
-	d := mk.dataset(seed, uint64(run), lastMonth)
+	d, err := mk.dataset(seed, uint64(run), lastMonth)
+	if err != nil {
+		return nil, err
+	}
 	rr := w.newRunResult()
 	empty := true
 	for _, recs := range d.Records {

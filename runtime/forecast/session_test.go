@@ -25,7 +25,10 @@ func TestSessionIsEval(t *testing.T) {
 			g := sc.maker()
 			_, last := sc.span()
 			for run := range uint64(12) {
-				d := g.dataset(3, run, last)
+				d, err := g.dataset(3, run, last)
+				if err != nil {
+					t.Fatal(err)
+				}
 				alone, err := prog.Eval(context.Background(), d, compiler.Period{})
 				if err != nil {
 					t.Fatal(err)
