@@ -19,10 +19,12 @@ import (
 // fieldCache shares the values of one field between records: repeated
 // person ids, enum values, dates and amounts are parsed once.
 // A field read from a file with a decimal comma has a cache of its own, as
-// the same text may mean another number there.
+// the same text may mean another number there. A worker's cache has the
+// loader's as its base, which it reads but does not change.
 type fieldCache struct {
 	m     map[string]ref.Val
 	comma bool
+	base  *fieldCache
 }
 
 type cacheKey struct {
@@ -58,6 +60,11 @@ type fault struct {
 func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fault) {
 	if v, ok := fc.m[s]; ok {
 		return v, fault{}
+	}
+	if fc.base != nil {
+		if v, ok := fc.base.m[s]; ok {
+			return v, fault{}
+		}
 	}
 	v, bad := l.parseValue(f, s, fc.comma)
 	if bad.msg != "" {
@@ -344,7 +351,8 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		}
 		return d, ""
 	}
-	b := l.numBuf[:0]
+	var buf [32]byte
+	b := buf[:0]
 	if neg {
 		b = append(b, '-')
 	}
@@ -354,7 +362,6 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		}
 	}
 	b = append(b, frac...)
-	l.numBuf = b
 	if len(b) == 0 || b[0] == '+' || (neg && len(b) > 1 && (b[1] == '-' || b[1] == '+')) {
 		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 	}
