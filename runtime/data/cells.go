@@ -19,12 +19,30 @@ import (
 // fieldCache shares the values of one field between records: repeated
 // person ids, enum values, dates and amounts are parsed once.
 // A field read from a file with a decimal comma has a cache of its own, as
-// the same text may mean another number there. A worker's cache has the
-// loader's as its base, which it reads but does not change.
+// the same text may mean another number there.
 type fieldCache struct {
-	m     map[string]ref.Val
+	// m holds each value's id: 1 for the first value kept, which is
+	// keys[0] and vals[0], and so on.
+	m    map[string]int32
+	keys []string
+	vals []ref.Val
+	// next holds, for each value, the id of the value read after it the
+	// last time (0 for none): files sorted by person or by month repeat
+	// the same run of values, which are then found without a lookup.
+	next  []int32
 	comma bool
-	base  *fieldCache
+}
+
+func newFieldCache(comma bool) *fieldCache {
+	return &fieldCache{m: map[string]int32{}, comma: comma}
+}
+
+// lookup returns the value kept for s.
+func (fc *fieldCache) lookup(s string) (ref.Val, bool) {
+	if id, ok := fc.m[s]; ok {
+		return fc.vals[id-1], true
+	}
+	return nil, false
 }
 
 type cacheKey struct {
@@ -43,7 +61,7 @@ func (l *loader) cacheFor(f *compiler.Field, comma bool) *fieldCache {
 	k := cacheKey{f, comma}
 	fc := l.caches[k]
 	if fc == nil {
-		fc = &fieldCache{m: map[string]ref.Val{}, comma: comma}
+		fc = newFieldCache(comma)
 		l.caches[k] = fc
 	}
 	return fc
@@ -58,26 +76,40 @@ type fault struct {
 // cell parses the trimmed, non-empty text s as a value of field f. On
 // failure it returns the fault.
 func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fault) {
-	if v, ok := fc.m[s]; ok {
-		return v, fault{}
-	}
-	if fc.base != nil {
-		if v, ok := fc.base.m[s]; ok {
-			return v, fault{}
+	v, _, bad := l.cellAfter(fc, f, s, 0)
+	return v, bad
+}
+
+// cellAfter is cell for the value read after the one with id prev in fc
+// (0 for none). It returns the value's id too, or 0 when fc does not keep
+// the value.
+func (l *loader) cellAfter(fc *fieldCache, f *compiler.Field, s string, prev int32) (ref.Val, int32, fault) {
+	if prev > 0 {
+		if id := fc.next[prev-1]; id > 0 && fc.keys[id-1] == s {
+			return fc.vals[id-1], id, fault{}
 		}
 	}
-	v, bad := l.parseValue(f, s, fc.comma)
-	if bad.msg != "" {
-		return nil, bad
-	}
-	if len(fc.m) < internLimit {
+	id, ok := fc.m[s]
+	if !ok {
+		v, bad := l.parseValue(f, s, fc.comma)
+		if bad.msg != "" {
+			return nil, 0, bad
+		}
+		if len(fc.keys) >= internLimit {
+			return v, 0, fault{}
+		}
 		k := strings.Clone(s)
 		if f.Kind == compiler.TextField {
 			v = types.String(k)
 		}
-		fc.m[k] = v
+		fc.keys, fc.vals, fc.next = append(fc.keys, k), append(fc.vals, v), append(fc.next, 0)
+		id = int32(len(fc.keys))
+		fc.m[k] = id
 	}
-	return v, fault{}
+	if prev > 0 {
+		fc.next[prev-1] = id
+	}
+	return fc.vals[id-1], id, fault{}
 }
 
 // maxNumberChars is the most characters a number may have: far more than

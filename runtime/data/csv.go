@@ -32,9 +32,11 @@ type column struct {
 	// been reported.
 	unnamed, noted, warned bool
 	// last and lastV are the previous row's cell and its value: sorted
-	// exports repeat the same person, month or status row after row.
+	// exports repeat the same person, month or status row after row; prev
+	// is the id of the last value in fc, to find the next by.
 	last  string
 	lastV ref.Val
+	prev  int32
 }
 
 func colLetter(i int) string {
@@ -255,8 +257,8 @@ func (o *convOut) reset() {
 }
 
 // newConverter returns a converter of fs's rows into records of origin.
-// A converter for a worker (local set) has caches of its own, which look
-// in the loader's first; others use the loader's columns and caches.
+// A converter for a worker (local set) has columns and caches of its own;
+// others use the loader's.
 func (l *loader) newConverter(fs *fileState, cols []column, origin *value.Origin, local bool) *rowConverter {
 	cv := &rowConverter{l: l, fs: fs, cols: cols, origin: origin, alloc: &l.alloc, nanc: len(l.infos[fs.schema].anc), out: &convOut{}}
 	if local {
@@ -264,7 +266,7 @@ func (l *loader) newConverter(fs *fileState, cols []column, origin *value.Origin
 		cv.alloc = &value.RecordBlocks{}
 		for i := range cv.cols {
 			if c := &cv.cols[i]; c.fc != nil {
-				c.fc = &fieldCache{m: map[string]ref.Val{}, comma: c.fc.comma, base: c.fc}
+				c.fc = newFieldCache(c.fc.comma)
 			}
 		}
 	}
@@ -334,7 +336,7 @@ func (cv *rowConverter) convert(row int, rec []string, anc []ref.Val) convRow {
 			if c.sheet {
 				v, bad = l.sheetValue(fs, c.fc, f, s)
 			} else {
-				v, bad = l.cell(c.fc, f, s)
+				v, c.prev, bad = l.cellAfter(c.fc, f, s, c.prev)
 			}
 			if bad.msg != "" {
 				cv.problem(problem{code: bad.code, row: row, column: c.label, field: c.field, value: strings.Clone(s), msg: bad.msg}, i+1)

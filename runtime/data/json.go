@@ -296,7 +296,7 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 		s := bytes.TrimSpace(text)
 		if len(s) > 0 {
 			if t.anc >= 0 {
-				if v, ok := b.l.cache(t.f).m[string(s)]; ok {
+				if v, ok := b.l.cache(t.f).lookup(string(s)); ok {
 					b.anc[t.anc] = v
 					return
 				}
@@ -307,7 +307,7 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 					b.n.rec.Fields()[t.f.Index] = last.v
 					return
 				}
-				if v, ok := b.fieldCache(t).m[string(s)]; ok {
+				if v, ok := b.fieldCache(t).lookup(string(s)); ok {
 					last.text, last.v = append(last.text[:0], s...), v
 					b.n.rec.Fields()[t.f.Index] = v
 					return
