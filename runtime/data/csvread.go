@@ -58,8 +58,8 @@ type csvChunkRows struct {
 
 // csvChunkBytes is about how many bytes a chunk holds: big enough that
 // handing it on costs little, small enough that the reading runs ahead of
-// the rows by little memory.
-const csvChunkBytes = 256 << 10
+// the rows by little memory. Tests make it small, to cut files often.
+var csvChunkBytes = 256 << 10
 
 // csvCutter reads a CSV file's rows after its header into chunks.
 type csvCutter struct {
@@ -407,7 +407,9 @@ func (l *loader) readChunk(w *csvWorker, ch *csvChunk) {
 			sp.term = ch.term
 		}
 		if pos+window <= size {
-			sp.end, sp.term = int(pos+window), errRowLimit
+			// The row may not reach past the limit; a chunk read past an
+			// error may start beyond it.
+			sp.end, sp.term = max(int(pos+window), sp.p), errRowLimit
 		}
 		first := len(sp.ends)
 		_, err := sp.readRow()
