@@ -348,9 +348,9 @@ parseField:
 }
 
 // csvPipe is the reading of one CSV file's rows: the cutter's goroutine
-// hands each chunk to order, in file order, and to the workers, which
-// close its done when they have read it; with one worker the loader's own
-// goroutine reads it.
+// hands each chunk to order, in file order, and to the workers but one,
+// which close its done when they have read it; the loader's own goroutine
+// adds the rows, and with one worker reads them too.
 type csvPipe struct {
 	l     *loader
 	order chan *csvChunk
@@ -461,8 +461,9 @@ func (l *loader) readChunk(w *csvWorker, ch *csvChunk) {
 
 // startCSV starts reading fs's rows after its header.
 func (l *loader) startCSV(fs *fileState, cols []column, origin *value.Origin) *csvPipe {
-	workers := l.opts.workers
-	n := 2*workers + 2
+	// The loader's goroutine adds the rows; the other workers read them.
+	workers := l.opts.workers - 1
+	n := 2*workers + 4
 	p := &csvPipe{l: l, order: make(chan *csvChunk, n), free: make(chan *csvChunk, n),
 		quit: make(chan struct{}), done: make(chan struct{})}
 	for range n {
@@ -477,7 +478,7 @@ func (l *loader) startCSV(fs *fileState, cols []column, origin *value.Origin) *c
 	newWorker := func() *csvWorker {
 		return &csvWorker{sp: csvSplitter{sep: byte(fs.sep)}, conv: l.newConverter(fs, cols, origin, true)}
 	}
-	if workers > 1 {
+	if workers > 0 {
 		p.jobs = make(chan *csvChunk, n)
 		for range workers {
 			w := newWorker()

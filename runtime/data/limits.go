@@ -48,9 +48,11 @@ type options struct {
 	workers int
 }
 
-// Workers is how many goroutines split CSV rows into cells and turn them
-// into values; zero or less takes the default, one for each CPU Go uses.
-// What Load gives does not depend on it. Workers is an Option of Load.
+// Workers is how many goroutines share the reading of a CSV file's rows:
+// the loader's own, which adds the records in file order, and the others,
+// which split rows into cells and turn them into values. Zero or less
+// takes the default, one for each CPU Go uses. What Load gives does not
+// depend on it. Workers is an Option of Load.
 type Workers int
 
 func (n Workers) apply(o *options) {
