@@ -247,10 +247,27 @@ func (s *csvSplitter) readRow() (int, error) {
 	if errRead == io.EOF {
 		return 0, errRead
 	}
-	var err error
 	first := len(s.ends)
 	recLine := s.numLine
 	s.startLine = recLine
+	if bytes.IndexByte(line, '"') < 0 {
+		// No quotes: the cells are the line's text between separators.
+		line = line[:len(line)-lengthNL(line)]
+		for {
+			i := bytes.IndexByte(line, s.sep)
+			if i < 0 {
+				break
+			}
+			s.cells = append(s.cells, line[:i]...)
+			s.ends = append(s.ends, len(s.cells))
+			line = line[i+1:]
+		}
+		s.cells = append(s.cells, line...)
+		s.ends = append(s.ends, len(s.cells))
+		s.endLine = recLine
+		return len(s.ends) - first, errRead
+	}
+	var err error
 	lastLine := recLine // where the last cell starts
 	line0, col := s.numLine, 1
 	sep := s.sep
