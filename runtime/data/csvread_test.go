@@ -274,3 +274,27 @@ func TestCSVSplitterRows(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVUnnamedColumnOnce checks that a value in a column with no name
+// is reported for the first row that has one only, however the rows are
+// cut into chunks and shared between workers.
+func TestCSVUnnamedColumnOnce(t *testing.T) {
+	c := compileSource(t, "rows.occ", rowsContract)
+	defer func(n int) { csvChunkBytes = n }(csvChunkBytes)
+	var b strings.Builder
+	b.WriteString("a,b,c,\n1,2,3,\n")
+	for i := range 50 {
+		fmt.Fprintf(&b, "1,2,3,x%d\n", i)
+	}
+	want := `rows.csv:1: row.on: the header has no on column; every row needs one [missing-column]
+rows.csv:3:4: column D: the column has no name in the header but holds "x0"; name the column or clear it [unnamed-column]`
+	for _, n := range []int{1, 9, 64, 1 << 20} {
+		csvChunkBytes = n
+		for _, w := range []Workers{1, 3} {
+			_, errs := Load(c, []Input{{Path: "rows.csv", Open: Bytes([]byte(b.String()))}}, w)
+			if got := problemLines(errs); got != want {
+				t.Errorf("chunks of %d, %d workers:\ngot  %s\nwant %s", n, w, got, want)
+			}
+		}
+	}
+}
