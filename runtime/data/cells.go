@@ -29,8 +29,12 @@ type fieldCache struct {
 	// next holds, for each value, the id of the value read after it the
 	// last time (0 for none): files sorted by person or by month repeat
 	// the same run of values, which are then found without a lookup.
-	next  []int32
-	comma bool
+	next []int32
+	// recent holds the ids of values found lately, by a hash of their
+	// text: a file's dates, hours and statuses are few, and mostly found
+	// there without a lookup in m.
+	recent [256]int32
+	comma  bool
 }
 
 func newFieldCache(comma bool) *fieldCache {
@@ -89,6 +93,13 @@ func (l *loader) cellAfter(fc *fieldCache, f *compiler.Field, s string, prev int
 			return fc.vals[id-1], id, fault{}
 		}
 	}
+	slot := &fc.recent[textHash(s)]
+	if id := *slot; id > 0 && fc.keys[id-1] == s {
+		if prev > 0 {
+			fc.next[prev-1] = id
+		}
+		return fc.vals[id-1], id, fault{}
+	}
 	id, ok := fc.m[s]
 	if !ok {
 		v, bad := l.parseValue(f, s, fc.comma)
@@ -106,10 +117,25 @@ func (l *loader) cellAfter(fc *fieldCache, f *compiler.Field, s string, prev int
 		id = int32(len(fc.keys))
 		fc.m[k] = id
 	}
+	*slot = id
 	if prev > 0 {
 		fc.next[prev-1] = id
 	}
 	return fc.vals[id-1], id, fault{}
+}
+
+// textHash returns a byte of hash of s, from its length and its first and
+// last eight bytes.
+func textHash(s string) uint8 {
+	h := uint32(len(s)) * 0x9e3779b1
+	n := min(len(s), 8)
+	for i := range n {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	for i := max(n, len(s)-8); i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return uint8(h >> 24)
 }
 
 // maxNumberChars is the most characters a number may have: far more than
