@@ -2,9 +2,11 @@ package data
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"io"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/occ-lang/occ/compiler/value"
 )
@@ -411,6 +413,8 @@ func (l *loader) readChunk(w *csvWorker, ch *csvChunk) {
 	if !ch.last {
 		r.lines = bytes.Count(ch.data, newline)
 	}
+	// Text of ASCII alone is UTF-8 whatever its cells; most files are.
+	ascii := isASCII(ch.data)
 	sp.data, sp.p, sp.numLine = ch.data, 0, 0
 	sp.cells, sp.ends = sp.cells[:0], sp.ends[:0]
 	w.rowEnd, w.rowNum = w.rowEnd[:0], w.rowNum[:0]
@@ -448,7 +452,7 @@ func (l *loader) readChunk(w *csvWorker, ch *csvChunk) {
 		if first > 0 {
 			start = sp.ends[first-1]
 		}
-		if !validCells(sp.cells[start:], sp.ends[first:], start) {
+		if !ascii && !validCells(sp.cells[start:], sp.ends[first:], start) {
 			r.err, r.errRow = errNotUTF8, row
 			break
 		}
@@ -570,4 +574,20 @@ func (p *csvPipe) stop() {
 	close(p.quit)
 	<-p.done
 	p.wg.Wait()
+}
+
+// isASCII reports whether every byte of b is below 0x80.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
