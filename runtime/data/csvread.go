@@ -382,7 +382,8 @@ type csvPipe struct {
 	// start is the offset in the file of the first row's text.
 	start int64
 	// own reads the chunks when there are no workers.
-	own *csvWorker
+	own     *csvWorker
+	workers []*csvWorker
 }
 
 // csvWorker is the state of one goroutine reading chunks.
@@ -487,8 +488,13 @@ func (l *loader) startCSV(fs *fileState, cols []column, origin *value.Origin) *c
 	n := 2*workers + 4
 	p := &csvPipe{l: l, order: make(chan *csvChunk, n), free: make(chan *csvChunk, n),
 		quit: make(chan struct{}), done: make(chan struct{})}
+	spare := &l.csvSpare
 	for range n {
-		p.free <- &csvChunk{}
+		ch := &csvChunk{}
+		if k := len(spare.chunks); k > 0 {
+			ch, spare.chunks = spare.chunks[k-1], spare.chunks[:k-1]
+		}
+		p.free <- ch
 	}
 	src := fs.src
 	buffered, _ := fs.br.Peek(fs.br.Buffered())
@@ -497,7 +503,13 @@ func (l *loader) startCSV(fs *fileState, cols []column, origin *value.Origin) *c
 	fs.br = nil
 	p.cut = &csvCutter{src: src, pending: pending, window: l.opts.limits.RowBytes + csvBuffer, free: make(chan []byte, n)}
 	newWorker := func() *csvWorker {
-		return &csvWorker{sp: csvSplitter{sep: byte(fs.sep)}, conv: l.newConverter(fs, cols, origin, true)}
+		w := &csvWorker{}
+		if k := len(spare.workers); k > 0 {
+			w, spare.workers = spare.workers[k-1], spare.workers[:k-1]
+		}
+		w.sp.sep, w.conv = byte(fs.sep), l.newConverter(fs, cols, origin, true)
+		p.workers = append(p.workers, w)
+		return w
 	}
 	if workers > 0 {
 		p.jobs = make(chan *csvChunk, n)
@@ -574,6 +586,24 @@ func (p *csvPipe) stop() {
 	close(p.quit)
 	<-p.done
 	p.wg.Wait()
+	spare := &p.l.csvSpare
+	for len(p.free) > 0 {
+		ch := <-p.free
+		ch.out.reset()
+		ch.data, ch.term = nil, nil
+		spare.chunks = append(spare.chunks, ch)
+	}
+	for _, w := range p.workers {
+		w.conv = nil
+		spare.workers = append(spare.workers, w)
+	}
+}
+
+// csvSpare is what reading a CSV file leaves for the next one to reuse:
+// chunks and workers, whose buffers have grown to fit.
+type csvSpare struct {
+	chunks  []*csvChunk
+	workers []*csvWorker
 }
 
 // isASCII reports whether every byte of b is below 0x80.

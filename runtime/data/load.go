@@ -118,6 +118,8 @@ type loader struct {
 	kv      []ref.Val
 	alloc   value.RecordBlocks
 	empty   ref.Val
+	// csvSpare is left by one CSV file's reading for the next.
+	csvSpare csvSpare
 	// books are the workbooks open, closed at the end of the load.
 	books []*book
 }
