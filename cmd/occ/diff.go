@@ -187,7 +187,7 @@ func (s *diffSide) evaluate(ctx context.Context, p *diffParams, period compiler.
 	if err != nil {
 		return usageError("the %s contract (%s): %v", s.name, s.spec, err)
 	}
-	d, err := loadData(s.c, s.data, p.limits, stderr, diagFormat)
+	d, err := loadData(s.c, s.data, p.limits, p.workers, stderr, diagFormat)
 	if err != nil {
 		return err
 	}

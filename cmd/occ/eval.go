@@ -182,9 +182,10 @@ func dataPath(c *compiler.Contract, spec string) string {
 }
 
 // loadData reads the --data files and validates them against the
-// contract, within the limits lim. Problems in the data are reported on
-// stderr in errFormat (see reportFindings).
-func loadData(c *compiler.Contract, specs []string, lim data.Limits, stderr io.Writer, errFormat string) (*data.Set, error) {
+// contract, within the limits lim, CSV files on workers goroutines (0 for
+// one per CPU). Problems in the data are reported on stderr in errFormat
+// (see reportFindings).
+func loadData(c *compiler.Contract, specs []string, lim data.Limits, workers int, stderr io.Writer, errFormat string) (*data.Set, error) {
 	if len(specs) == 0 {
 		return nil, usageError("give the data to evaluate with --data FILE")
 	}
@@ -205,7 +206,7 @@ func loadData(c *compiler.Contract, specs []string, lim data.Limits, stderr io.W
 		in.Open = data.File(in.Path)
 		inputs = append(inputs, in)
 	}
-	d, ds := loadInputs(c, inputs, lim, stderr)
+	d, ds := loadInputs(c, inputs, lim, workers, stderr)
 	if len(ds) > 0 {
 		hintLimits(ds)
 		return nil, reportFindings(stderr, errFormat, ds, nil, "data", "no statement produced")
@@ -328,7 +329,7 @@ func runEval(ctx context.Context, p *evalParams, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	d, err := loadData(c, p.data, p.limits, stderr, diagFormat)
+	d, err := loadData(c, p.data, p.limits, p.workers, stderr, diagFormat)
 	if err != nil {
 		return err
 	}

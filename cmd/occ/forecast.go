@@ -350,7 +350,7 @@ func forecastSource(c *compiler.Contract, p *forecastParams, stderr io.Writer) (
 		}
 		return sc, src, nil
 	}
-	d, err := loadData(c, p.from, p.limits, stderr, p.diagnostics)
+	d, err := loadData(c, p.from, p.limits, 0, stderr, p.diagnostics)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -148,7 +148,7 @@ func settleYear(t *testing.T, dir string) int {
 				if len(args) > 0 {
 					break
 				}
-				if _, err := loadData(c, []string{e}, data.Limits{}, io.Discard, "text"); err == nil {
+				if _, err := loadData(c, []string{e}, data.Limits{}, 0, io.Discard, "text"); err == nil {
 					args = append(args, e)
 				}
 			}
@@ -229,7 +229,7 @@ func checkIdentity(ctx context.Context, t *testing.T, dir string, args []string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := loadData(c, args, data.Limits{}, &stderr, "text")
+	d, err := loadData(c, args, data.Limits{}, 0, &stderr, "text")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, &stderr)
 	}

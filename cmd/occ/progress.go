@@ -233,9 +233,10 @@ func (p *progress) clear() {
 }
 
 // loadInputs validates the data files of inputs against the contract,
-// within the limits lim, with a progress line on stderr while it does: the
-// bytes read of the files' total size. Files are read as they are checked.
-func loadInputs(c *compiler.Contract, inputs []data.Input, lim data.Limits, stderr io.Writer) (*data.Set, lang.Diagnostics) {
+// within the limits lim and on workers goroutines (0 for one per CPU),
+// with a progress line on stderr while it does: the bytes read of the
+// files' total size. Files are read as they are checked.
+func loadInputs(c *compiler.Contract, inputs []data.Input, lim data.Limits, workers int, stderr io.Writer) (*data.Set, lang.Diagnostics) {
 	var total int64
 	for _, in := range inputs {
 		if info, err := os.Stat(in.Path); err == nil {
@@ -256,7 +257,7 @@ func loadInputs(c *compiler.Contract, inputs []data.Input, lim data.Limits, stde
 			}}, nil
 		}
 	}
-	d, ds := data.Load(c, inputs, lim)
+	d, ds := data.Load(c, inputs, lim, data.Workers(workers))
 	bar.clear()
 	return d, ds
 }

@@ -210,7 +210,7 @@ func TestLoadInputs(t *testing.T) {
 		return in
 	}
 	var stderr bytes.Buffer
-	got, ds := loadInputs(c, inputs(), data.Limits{}, &stderr)
+	got, ds := loadInputs(c, inputs(), data.Limits{}, 0, &stderr)
 	want, wantDs := data.Load(c, inputs(), data.Limits{})
 	if len(ds) != 0 || len(wantDs) != 0 {
 		t.Fatalf("diagnostics %v and %v", ds, wantDs)

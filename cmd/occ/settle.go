@@ -289,7 +289,7 @@ func (cs *contracts) contract(v *ledger.ContractVersion) (*compiler.Contract, er
 func (cs *contracts) eval(ctx context.Context, c *compiler.Contract, period string, version int, sets []string) (ledger.Computed, *runtime.Statement, error) {
 	ec := cs.byHash[c.Hash]
 	if ec.d == nil {
-		d, err := loadData(c, cs.p.data, cs.p.limits, cs.stderr, cs.diag)
+		d, err := loadData(c, cs.p.data, cs.p.limits, 0, cs.stderr, cs.diag)
 		if err != nil {
 			return ledger.Computed{}, nil, err
 		}

@@ -109,7 +109,7 @@ func statementOf(t testing.TB, c xlsxCase) *runtime.Statement {
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", c.name, err, stderr.String())
 	}
-	d, err := loadData(contract, c.data, data.Limits{}, &stderr, "text")
+	d, err := loadData(contract, c.data, data.Limits{}, 0, &stderr, "text")
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", c.name, err, stderr.String())
 	}

@@ -21,8 +21,32 @@ import (
 // A field read from a file with a decimal comma has a cache of its own, as
 // the same text may mean another number there.
 type fieldCache struct {
-	m     map[string]ref.Val
-	comma bool
+	// m holds each value's id: 1 for the first value kept, which is
+	// keys[0] and vals[0], and so on.
+	m    map[string]int32
+	keys []string
+	vals []ref.Val
+	// next holds, for each value, the id of the value read after it the
+	// last time (0 for none): files sorted by person or by month repeat
+	// the same run of values, which are then found without a lookup.
+	next []int32
+	// recent holds the ids of values found lately, by a hash of their
+	// text: a file's dates, hours and statuses are few, and mostly found
+	// there without a lookup in m.
+	recent [256]int32
+	comma  bool
+}
+
+func newFieldCache(comma bool) *fieldCache {
+	return &fieldCache{m: map[string]int32{}, comma: comma}
+}
+
+// lookup returns the value kept for s.
+func (fc *fieldCache) lookup(s string) (ref.Val, bool) {
+	if id, ok := fc.m[s]; ok {
+		return fc.vals[id-1], true
+	}
+	return nil, false
 }
 
 type cacheKey struct {
@@ -41,7 +65,7 @@ func (l *loader) cacheFor(f *compiler.Field, comma bool) *fieldCache {
 	k := cacheKey{f, comma}
 	fc := l.caches[k]
 	if fc == nil {
-		fc = &fieldCache{m: map[string]ref.Val{}, comma: comma}
+		fc = newFieldCache(comma)
 		l.caches[k] = fc
 	}
 	return fc
@@ -56,21 +80,62 @@ type fault struct {
 // cell parses the trimmed, non-empty text s as a value of field f. On
 // failure it returns the fault.
 func (l *loader) cell(fc *fieldCache, f *compiler.Field, s string) (ref.Val, fault) {
-	if v, ok := fc.m[s]; ok {
-		return v, fault{}
+	v, _, bad := l.cellAfter(fc, f, s, 0)
+	return v, bad
+}
+
+// cellAfter is cell for the value read after the one with id prev in fc
+// (0 for none). It returns the value's id too, or 0 when fc does not keep
+// the value.
+func (l *loader) cellAfter(fc *fieldCache, f *compiler.Field, s string, prev int32) (ref.Val, int32, fault) {
+	if prev > 0 {
+		if id := fc.next[prev-1]; id > 0 && fc.keys[id-1] == s {
+			return fc.vals[id-1], id, fault{}
+		}
 	}
-	v, bad := l.parseValue(f, s, fc.comma)
-	if bad.msg != "" {
-		return nil, bad
+	slot := &fc.recent[textHash(s)]
+	if id := *slot; id > 0 && fc.keys[id-1] == s {
+		if prev > 0 {
+			fc.next[prev-1] = id
+		}
+		return fc.vals[id-1], id, fault{}
 	}
-	if len(fc.m) < internLimit {
+	id, ok := fc.m[s]
+	if !ok {
+		v, bad := l.parseValue(f, s, fc.comma)
+		if bad.msg != "" {
+			return nil, 0, bad
+		}
+		if len(fc.keys) >= internLimit {
+			return v, 0, fault{}
+		}
 		k := strings.Clone(s)
 		if f.Kind == compiler.TextField {
 			v = types.String(k)
 		}
-		fc.m[k] = v
+		fc.keys, fc.vals, fc.next = append(fc.keys, k), append(fc.vals, v), append(fc.next, 0)
+		id = int32(len(fc.keys))
+		fc.m[k] = id
 	}
-	return v, fault{}
+	*slot = id
+	if prev > 0 {
+		fc.next[prev-1] = id
+	}
+	return fc.vals[id-1], id, fault{}
+}
+
+// textHash returns a byte of hash of s, from its length and its first and
+// last eight bytes.
+func textHash(s string) uint8 {
+	h := uint32(len(s)) * 0x9e3779b1
+	n := min(len(s), 8)
+	for i := range n {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	for i := max(n, len(s)-8); i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return uint8(h >> 24)
 }
 
 // maxNumberChars is the most characters a number may have: far more than
@@ -344,7 +409,8 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		}
 		return d, ""
 	}
-	b := l.numBuf[:0]
+	var buf [32]byte
+	b := buf[:0]
 	if neg {
 		b = append(b, '-')
 	}
@@ -354,7 +420,6 @@ func (l *loader) parseNumber(s string, money bool) (value.Decimal, string) {
 		}
 	}
 	b = append(b, frac...)
-	l.numBuf = b
 	if len(b) == 0 || b[0] == '+' || (neg && len(b) > 1 && (b[1] == '-' || b[1] == '+')) {
 		return value.Decimal{}, fmt.Sprintf("%s is not %s", quote(s), what)
 	}

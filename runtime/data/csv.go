@@ -27,12 +27,16 @@ type column struct {
 	field string // "review.actual_hours"
 	use   bool   // false for columns whose cells are ignored
 	sheet bool   // a column of a worksheet, read by sheetValue
-	// unnamed columns have no header; a value in one is reported once.
-	unnamed, warned bool
+	// unnamed columns have no header; a value in one is reported once:
+	// noted is set when a converter has found one, warned when it has
+	// been reported.
+	unnamed, noted, warned bool
 	// last and lastV are the previous row's cell and its value: sorted
-	// exports repeat the same person, month or status row after row.
+	// exports repeat the same person, month or status row after row; prev
+	// is the id of the last value in fc, to find the next by.
 	last  string
 	lastV ref.Val
+	prev  int32
 }
 
 func colLetter(i int) string {
@@ -86,7 +90,6 @@ func (l *loader) openCSV(fs *fileState) bool {
 	}
 	fs.header, fs.headerRow = slices.Clone(header), 1
 	fs.headerEnd = endLine(r, header)
-	fs.csv = r
 	return true
 }
 
@@ -157,63 +160,161 @@ scan:
 	return sep, cr
 }
 
+// loadCSV reads the rows of a CSV file after its header. The text is cut
+// into chunks on a goroutine of its own; the chunks are split into rows
+// and their cells turned into values on the loader's workers, and the
+// rows are added to their table in file order, with their problems, so
+// that what a load gives does not depend on the workers.
 func (l *loader) loadCSV(fs *fileState) {
 	cols := l.planColumns(fs, fs.header)
-	info := l.infos[fs.schema]
-	anc := make([]ref.Val, len(info.anc))
 	origin := fs.origin(fs.schema)
-	rows := l.readCSVRows(fs)
-	reserved := false
-	for {
-		b, ok := <-rows.batches
-		if !ok {
-			break
-		}
-		if !reserved {
-			reserved = true
-			if n := len(b.row); n > 0 && fs.size > 0 && b.end > b.start {
-				per := (b.end - b.start) / int64(n)
-				l.reserve(fs, n+int((fs.size-b.end)/max(per, 1))*21/20)
-			}
-		}
-		for k := range b.row {
-			l.csvRow(fs, cols, anc, origin, b.row[k], b.cells[b.rows[k]:b.rows[k+1]])
-		}
-		rows.free <- b
+	if nf := len(fs.schema.Fields); nf > 0 {
+		// The Origin takes its field count from its first record, made
+		// here before the workers make any.
+		value.NewRecord(origin, make([]ref.Val, nf), 0, nil)
 	}
-	if rows.err != nil {
-		l.csvError(fs, rows.err, rows.errRow, rows.errPrevEnd)
+	p := l.startCSV(fs, cols, origin)
+	defer p.stop()
+	nanc := len(l.infos[fs.schema].anc)
+	// row and end are the row and the line the last row read ends on;
+	// base is how many lines come before the chunk.
+	row, end, base := 1, fs.headerEnd, fs.headerEnd
+	off := p.start
+	first := true
+	for ch := range p.order {
+		p.wait(ch)
+		r := &ch.rows
+		if n := len(ch.out.rows); first && n > 0 && fs.size > 0 {
+			per := int64(len(ch.data)) / int64(n)
+			l.reserve(fs, n+int((fs.size-off-int64(len(ch.data)))/max(per, 1))*21/20)
+		}
+		first = false
+		off += int64(len(ch.data))
+		delta := row - end + base
+		l.applyRows(fs, cols, &ch.out, nanc, delta)
+		if r.any {
+			row, end = delta+r.endRow, base+r.endLine
+		}
+		if r.err != nil {
+			if errors.Is(r.err, errNotUTF8) {
+				row = delta + r.errRow
+			}
+			var pe *csv.ParseError
+			if errors.As(r.err, &pe) {
+				pe.StartLine += base
+				pe.Line += base
+			}
+			fs.cut = true
+			l.csvError(fs, r.err, row, end)
+			p.recycle(ch)
+			return
+		}
+		base += r.lines
+		p.recycle(ch)
 	}
 }
 
-// csvRow loads one row of a CSV file: rec, the cells of spreadsheet row
-// row.
-func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *value.Origin, row int, rec []string) {
+// rowConverter turns the cells of rows into records, as a worker does it:
+// with its own columns, value caches and record blocks. The rows and
+// problems it gives are added to the loader by applyRows.
+type rowConverter struct {
+	l      *loader
+	fs     *fileState
+	cols   []column
+	origin *value.Origin
+	alloc  *value.RecordBlocks
+	nanc   int
+	out    *convOut
+}
+
+// convOut is what converting rows gives, to be added in order.
+type convOut struct {
+	rows  []convRow
+	anc   []ref.Val // each row's ancestors' keys, nanc to a row
+	probs []rowProblem
+}
+
+// convRow is one converted row: the record it makes (nil when it makes
+// none), whether it counts in the file's Records, whether its ancestors'
+// keys were read, and the end of its problems in convOut.probs.
+type convRow struct {
+	rec            *value.Record
+	counted, ancOK bool
+	probs          int
+}
+
+// rowProblem is a problem of a row with its column, for report;
+// unnamed marks the problem of a value in a column with no name, which is
+// reported for the first such row only.
+type rowProblem struct {
+	problem
+	col     int
+	unnamed bool
+}
+
+func (o *convOut) reset() {
+	o.rows, o.anc, o.probs = o.rows[:0], o.anc[:0], o.probs[:0]
+}
+
+// newConverter returns a converter of fs's rows into records of origin.
+// A converter for a worker (local set) has columns and caches of its own;
+// others use the loader's.
+func (l *loader) newConverter(fs *fileState, cols []column, origin *value.Origin, local bool) *rowConverter {
+	cv := &rowConverter{l: l, fs: fs, cols: cols, origin: origin, alloc: &l.alloc, nanc: len(l.infos[fs.schema].anc), out: &convOut{}}
+	if local {
+		cv.cols = slices.Clone(cols)
+		cv.alloc = &value.RecordBlocks{}
+		for i := range cv.cols {
+			if c := &cv.cols[i]; c.fc != nil {
+				c.fc = newFieldCache(c.fc.comma)
+			}
+		}
+	}
+	return cv
+}
+
+// problem adds a problem of the row being converted.
+func (cv *rowConverter) problem(e problem, col int) {
+	cv.out.probs = append(cv.out.probs, rowProblem{problem: e, col: col})
+}
+
+// row converts one row: rec, the cells of spreadsheet row row.
+func (cv *rowConverter) row(row int, rec []string) {
 	if blankFrom(rec, 0) {
 		return
 	}
+	out := cv.out
+	base := len(out.anc)
+	out.anc = slices.Grow(out.anc, cv.nanc)[:base+cv.nanc]
+	anc := out.anc[base:]
+	clear(anc)
+	r := cv.convert(row, rec, anc)
+	r.probs = len(out.probs)
+	out.rows = append(out.rows, r)
+}
+
+// convert makes the record of a row that is not blank.
+func (cv *rowConverter) convert(row int, rec []string, anc []ref.Val) convRow {
+	l, fs, cols := cv.l, cv.fs, cv.cols
 	if len(rec) != len(cols) {
-		l.report(fs, problem{code: "wrong-cell-count", row: row, msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
-		return
+		cv.problem(problem{code: "wrong-cell-count", row: row, msg: fmt.Sprintf("the row has %d cells but the header has %d; check for a missing or extra comma, or an unquoted comma inside a cell", len(rec), len(cols))}, 0)
+		return convRow{}
 	}
-	fs.info.Records++
-	out := l.alloc.New(origin, len(fs.schema.Fields))
+	out := cv.alloc.New(cv.origin, len(fs.schema.Fields))
 	out.Row = row
-	for i := range anc {
-		anc[i] = nil
-	}
 	ancOK := true
 	for i := range cols {
 		c := &cols[i]
 		if int64(len(rec[i])) > l.opts.limits.FieldBytes {
-			l.report(fs, l.tooLarge(row, "cell", len(rec[i])), i+1)
-			return
+			cv.problem(l.tooLarge(row, "cell", len(rec[i])), i+1)
+			return convRow{counted: true}
 		}
 		if !c.use {
-			if c.unnamed && !c.warned {
+			if c.unnamed && !c.noted {
 				if s := strings.TrimSpace(rec[i]); s != "" {
-					c.warned = true
-					l.report(fs, problem{code: "unnamed-column", row: row, column: c.label, value: s, msg: fmt.Sprintf("the column has no name in the header but holds %s; name the column or clear it", quote(s))}, i+1)
+					c.noted = true
+					s = strings.Clone(s)
+					cv.out.probs = append(cv.out.probs, rowProblem{problem: problem{code: "unnamed-column", row: row, column: c.label, value: s, msg: fmt.Sprintf("the column has no name in the header but holds %s; name the column or clear it", quote(s))}, col: i + 1, unnamed: true})
 				}
 			}
 			continue
@@ -222,7 +323,7 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 		f := c.t.f
 		if s == "" {
 			if !f.Optional {
-				l.report(fs, problem{code: "missing-value", row: row, column: c.label, field: c.field, msg: "a value is required"}, i+1)
+				cv.problem(problem{code: "missing-value", row: row, column: c.label, field: c.field, msg: "a value is required"}, i+1)
 				if c.t.anc >= 0 {
 					ancOK = false
 				}
@@ -235,10 +336,10 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 			if c.sheet {
 				v, bad = l.sheetValue(fs, c.fc, f, s)
 			} else {
-				v, bad = l.cell(c.fc, f, s)
+				v, c.prev, bad = l.cellAfter(c.fc, f, s, c.prev)
 			}
 			if bad.msg != "" {
-				l.report(fs, problem{code: bad.code, row: row, column: c.label, field: c.field, value: s, msg: bad.msg}, i+1)
+				cv.problem(problem{code: bad.code, row: row, column: c.label, field: c.field, value: strings.Clone(s), msg: bad.msg}, i+1)
 				if c.t.anc >= 0 {
 					ancOK = false
 				}
@@ -256,97 +357,46 @@ func (l *loader) csvRow(fs *fileState, cols []column, anc []ref.Val, origin *val
 	if ancOK && !complete(anc) {
 		ancOK = false // a key column is missing from the header
 	}
-	l.add(fs, out, anc, ancOK, nil)
+	return convRow{rec: out, counted: true, ancOK: ancOK}
 }
 
-// csvRows reads a CSV file's rows on a goroutine of its own, so that
-// parsing the text and turning cells into values run side by side.
-type csvRows struct {
-	batches chan *csvBatch
-	free    chan *csvBatch
-	// After batches is closed: the error that stopped the reading (nil at
-	// the end of the file), and where the reader was: the row and the
-	// line of the last row read, or for errNotUTF8 the row at fault.
-	err                error
-	errRow, errPrevEnd int
-}
-
-// csvBatch is a run of rows: row k has cells cells[rows[k]:rows[k+1]] and
-// is spreadsheet row row[k]. The rows start at byte start of the file
-// (after any byte-order mark) and end before byte end.
-type csvBatch struct {
-	cells      []string
-	rows       []int
-	row        []int
-	start, end int64
-}
-
-// csvBatchRows is how many rows a batch holds.
-const csvBatchRows = 1024
-
-// readCSVRows starts reading the rows after the header. Each row may take
-// at most the row limit: the source is told where to stop, with room for
-// what the buffer reads ahead, and a row that fits in that room but not in
-// the limit is refused once read.
-func (l *loader) readCSVRows(fs *fileState) *csvRows {
-	rows := &csvRows{batches: make(chan *csvBatch, 4), free: make(chan *csvBatch, 6)}
-	for range 6 {
-		rows.free <- &csvBatch{}
+// applyRows adds converted rows to the loader in order: each row's
+// problems, then its record. delta is added to the rows they name.
+func (l *loader) applyRows(fs *fileState, cols []column, out *convOut, nanc, delta int) {
+	p := 0
+	for k := range out.rows {
+		r := &out.rows[k]
+		for ; p < r.probs; p++ {
+			e := &out.probs[p]
+			if e.unnamed {
+				c := &cols[e.col-1]
+				if c.warned {
+					continue
+				}
+				c.warned = true
+			}
+			e.row += delta
+			l.report(fs, e.problem, e.col)
+		}
+		if r.counted {
+			fs.info.Records++
+		}
+		if r.rec != nil {
+			r.rec.Row += delta
+			l.add(fs, r.rec, out.anc[k*nanc:(k+1)*nanc], r.ancOK, nil)
+		}
 	}
-	r, src, br := fs.csv, fs.src, fs.br
-	rowBytes := l.opts.limits.RowBytes
-	go func() {
-		defer close(rows.batches)
-		row, prevEnd := 1, fs.headerEnd
-		pos := src.off - int64(br.Buffered())
-		b := <-rows.free
-		b.cells, b.rows, b.row, b.start = b.cells[:0], append(b.rows[:0], 0), b.row[:0], pos
-		for {
-			src.stop = pos + rowBytes + csvBuffer
-			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
-			next := src.off - int64(br.Buffered())
-			if err == nil && next-pos > rowBytes {
-				err = errRowLimit
-			}
-			if err != nil {
-				rows.err, rows.errRow, rows.errPrevEnd = err, row, prevEnd
-				break
-			}
-			pos = next
-			line, _ := r.FieldPos(0)
-			row += line - prevEnd
-			prevEnd = endLine(r, rec)
-			if !validUTF8(rec) {
-				rows.err, rows.errRow = errNotUTF8, row
-				break
-			}
-			b.cells = append(b.cells, rec...)
-			b.rows = append(b.rows, len(b.cells))
-			b.row = append(b.row, row)
-			if len(b.row) == csvBatchRows {
-				b.end = pos
-				rows.batches <- b
-				b = <-rows.free
-				b.cells, b.rows, b.row, b.start = b.cells[:0], append(b.rows[:0], 0), b.row[:0], pos
-			}
-		}
-		src.stop = -1
-		if len(b.row) > 0 {
-			b.end = pos
-			rows.batches <- b
-		}
-	}()
-	return rows
 }
 
-func validUTF8(rec []string) bool {
-	for _, c := range rec {
-		if !utf8.ValidString(c) {
+// validCells reports whether every cell of a row is UTF-8 text: cells
+// holds them from offset off, each ending where ends says.
+func validCells(cells []byte, ends []int, off int) bool {
+	start := off
+	for _, e := range ends {
+		if !utf8.Valid(cells[start-off : e-off]) {
 			return false
 		}
+		start = e
 	}
 	return true
 }

@@ -304,7 +304,7 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 		s := bytes.TrimSpace(text)
 		if len(s) > 0 {
 			if t.anc >= 0 {
-				if v, ok := b.l.cache(t.f).m[string(s)]; ok {
+				if v, ok := b.l.cache(t.f).lookup(string(s)); ok {
 					b.anc[t.anc] = v
 					return
 				}
@@ -315,7 +315,7 @@ func (b *recordBuilder) scalarBytes(t target, name string, text []byte, null boo
 					b.set(t, name, last.v)
 					return
 				}
-				if v, ok := b.fieldCache(t).m[string(s)]; ok {
+				if v, ok := b.fieldCache(t).lookup(string(s)); ok {
 					last.text, last.v = append(last.text[:0], s...), v
 					b.set(t, name, v)
 					return

@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/occ-lang/occ/lang/words"
 )
@@ -37,13 +38,27 @@ const (
 	DefaultFileBytes  = 1 << 30
 )
 
-// Option is a setting of Load. Limits is the only one.
+// Option is a setting of Load: Limits or Workers.
 type Option interface {
 	apply(*options)
 }
 
 type options struct {
-	limits Limits
+	limits  Limits
+	workers int
+}
+
+// Workers is how many goroutines share the reading of a CSV file's rows:
+// the loader's own, which adds the records in file order, and the others,
+// which split rows into cells and turn them into values. Zero or less
+// takes the default, one for each CPU Go uses. What Load gives does not
+// depend on it. Workers is an Option of Load.
+type Workers int
+
+func (n Workers) apply(o *options) {
+	if n > 0 {
+		o.workers = int(n)
+	}
 }
 
 func (lim Limits) apply(o *options) {
@@ -62,7 +77,7 @@ func (lim Limits) apply(o *options) {
 const maxFileBytes = 1 << 60
 
 func newOptions(opts []Option) options {
-	o := options{limits: Limits{FieldBytes: DefaultFieldBytes, RowBytes: DefaultRowBytes, FileBytes: DefaultFileBytes}}
+	o := options{limits: Limits{FieldBytes: DefaultFieldBytes, RowBytes: DefaultRowBytes, FileBytes: DefaultFileBytes}, workers: runtime.GOMAXPROCS(0)}
 	for _, opt := range opts {
 		if opt != nil {
 			opt.apply(&o)

@@ -3,7 +3,6 @@ package data
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -116,10 +115,11 @@ type loader struct {
 	seq     int
 	seed    maphash.Seed
 	keyBuf  []byte
-	numBuf  []byte
 	kv      []ref.Val
 	alloc   value.RecordBlocks
 	empty   ref.Val
+	// csvSpare is left by one CSV file's reading for the next.
+	csvSpare csvSpare
 	// books are the workbooks open, closed at the end of the load.
 	books []*book
 }
@@ -175,12 +175,11 @@ type fileState struct {
 	src  *source
 	rc   io.ReadCloser
 	size int64
-	// CSV and JSON Lines are read through br: CSV by csv, whose header
-	// ends on line headerEnd, with sep between cells and, when decComma
-	// is set, a comma as the decimal mark; JSON Lines a line at a time,
-	// its first record line waiting in first.
+	// CSV and JSON Lines are read through br: CSV's header, which ends on
+	// line headerEnd, with sep between cells and, when decComma is set, a
+	// comma as the decimal mark; JSON Lines a line at a time, its first
+	// record line waiting in first.
 	br        *bufio.Reader
-	csv       *csv.Reader
 	header    []string
 	headerEnd int
 	sep       rune
@@ -196,6 +195,10 @@ type fileState struct {
 	sheet *sheet
 	// headerRow is the row of a CSV file's or a sheet's header.
 	headerRow int
+	// cut is set when the reading of a CSV file stopped at a problem
+	// before its end: the file's contents are not known, so it is not
+	// checked for being a copy of another.
+	cut bool
 }
 
 func newLoader(c *compiler.Contract, opts options) *loader {
@@ -349,7 +352,7 @@ func (l *loader) run(inputs []Input) {
 				l.loadSheet(fs)
 			}
 		}
-		if fs.src != nil && fs.src.complete() && fs.sheet == nil {
+		if fs.src != nil && fs.src.complete() && fs.sheet == nil && !fs.cut {
 			fs.info.SHA256 = fs.src.sum()
 			l.checkDuplicate(fs)
 		}
@@ -452,7 +455,7 @@ func (fs *fileState) close() {
 		fs.rc.Close()
 		fs.rc = nil
 	}
-	fs.br, fs.csv, fs.doc, fs.yaml, fs.first, fs.lineBuf = nil, nil, nil, nil, nil, nil
+	fs.br, fs.doc, fs.yaml, fs.first, fs.lineBuf = nil, nil, nil, nil, nil
 	if fs.src != nil {
 		fs.src.head = nil
 	}

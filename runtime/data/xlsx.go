@@ -367,9 +367,8 @@ func (l *loader) readSheetHeader(fs *fileState) bool {
 func (l *loader) loadSheet(fs *fileState) {
 	s := fs.sheet
 	cols := l.planColumns(fs, fs.header)
-	info := l.infos[fs.schema]
-	anc := make([]ref.Val, len(info.anc))
-	origin := fs.origin(fs.schema)
+	nanc := len(l.infos[fs.schema].anc)
+	cv := l.newConverter(fs, cols, fs.origin(fs.schema), false)
 	lim := l.opts.limits
 	for {
 		cells, ok, err := s.nextRow()
@@ -405,7 +404,9 @@ func (l *loader) loadSheet(fs *fileState) {
 		for len(cells) < len(cols) {
 			cells = append(cells, "")
 		}
-		l.csvRow(fs, cols, anc, origin, s.row, cells)
+		cv.out.reset()
+		cv.row(s.row, cells)
+		l.applyRows(fs, cols, cv.out, nanc, 0)
 	}
 }
 
