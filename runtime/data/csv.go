@@ -168,11 +168,6 @@ scan:
 func (l *loader) loadCSV(fs *fileState) {
 	cols := l.planColumns(fs, fs.header)
 	origin := fs.origin(fs.schema)
-	if nf := len(fs.schema.Fields); nf > 0 {
-		// The Origin takes its field count from its first record, made
-		// here before the workers make any.
-		value.NewRecord(origin, make([]ref.Val, nf), 0, nil)
-	}
 	p := l.startCSV(fs, cols, origin)
 	defer p.stop()
 	nanc := len(l.infos[fs.schema].anc)
@@ -350,8 +345,8 @@ func (cv *rowConverter) convert(row int, rec []string, anc []ref.Val) convRow {
 		if c.t.anc >= 0 {
 			anc[c.t.anc] = v
 		} else if err := out.SetField(f.Index, v); err != nil {
-			l.report(fs, problem{code: "too-many-values", row: row, column: c.label, field: c.field, value: s, msg: err.Error()}, i+1)
-			return
+			cv.problem(problem{code: "too-many-values", row: row, column: c.label, field: c.field, value: strings.Clone(s), msg: err.Error()}, i+1)
+			return convRow{counted: true}
 		}
 	}
 	if ancOK && !complete(anc) {

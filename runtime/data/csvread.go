@@ -464,6 +464,11 @@ func (l *loader) readChunk(w *csvWorker, ch *csvChunk) {
 	cv := w.conv
 	cv.out = &ch.out
 	cv.out.reset()
+	// A chunk's records have an Origin of their own: only the goroutine
+	// making an Origin's records may set their fields, and the loader
+	// reads a chunk's records while the worker goes on to the next, so
+	// each chunk interns its values into tables of its own.
+	cv.origin = &value.Origin{Schema: cv.origin.Schema, File: cv.origin.File}
 	if len(w.rowEnd) == 0 {
 		return
 	}
