@@ -169,22 +169,22 @@ func (ev *evaluation) periodEnd(m int) int {
 	return end
 }
 
-// instalmentsAsOf sets instance i of rule rs, paid in instalments, as of
-// the end of its first instalment's period, when that ends before the
-// instance and the rule's amount depends on records. It reports whether it
-// did.
-func (ev *evaluation) instalmentsAsOf(rs *ruleCtx, st *ruleState, i int) bool {
+// instalmentsAsOf returns instance i of rule rs, paid in instalments, as
+// of the end of its first instalment's period, when that ends before the
+// instance and the rule's amount depends on records: its value and
+// whether it fired. ok is false when the instance is the evaluation's own.
+func (ev *evaluation) instalmentsAsOf(rs *ruleCtx, i int) (v ref.Val, fired, ok bool) {
 	r := rs.rule
 	first, last := ev.cal.monthRange(r.Scope.Kind, i)
 	end := ev.periodEnd(first)
 	if end >= min(last, ev.lastMon) || !ev.dep.rule(r) {
-		return false
+		return nil, false, false
 	}
 	cst := ev.asOf(end).state(r)
 	if i < cst.n {
-		st.vals[i], st.fired[i] = cst.val(i), cst.isFired(i)
+		return cst.val(i), cst.isFired(i), true
 	}
-	return true
+	return nil, false, true
 }
 
 // limitAsOf returns the limit of instance k of cap or floor rs for period

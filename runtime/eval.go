@@ -191,6 +191,6 @@ func (ev *evaluation) value(st *ruleState, i int) ref.Val {
 	if !st.lazy {
 		return st.val(i)
 	}
-	st.once[i].Do(func() { ev.instance(st.rs, st, i) })
+	st.once[i].Do(func() { ev.instance(st.rs, st, nil, i) })
 	return st.vals[i]
 }

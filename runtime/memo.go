@@ -184,7 +184,7 @@ func (mp *memoPlanner) visitSelect(sel ast.SelectExpr) {
 type memoWorker struct {
 	ev   *evaluation
 	rs   *ruleCtx
-	st   *ruleState
+	out  *outcomes
 	plan *memoPlan
 	memo *memoTable
 	key  []byte
@@ -266,30 +266,31 @@ func (t *memoTable) add(key []byte, v ref.Val, fired bool) {
 }
 
 // memoWorker returns a worker remembering the results of rule rs by plan
-// in memo.
-func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan, memo *memoTable) *memoWorker {
-	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: memo}
+// in memo, putting them in out.
+func (ev *evaluation) memoWorker(rs *ruleCtx, out *outcomes, plan *memoPlan, memo *memoTable) *memoWorker {
+	return &memoWorker{ev: ev, rs: rs, out: out, plan: plan, memo: memo}
 }
 
 // eval sets instance i's value and whether it fired, from memory when the
 // values it reads were seen before.
 func (w *memoWorker) eval(i int) {
-	ev, st := w.ev, w.st
+	ev := w.ev
 	key, ok := w.appendKey(w.key[:0], i)
 	w.key = key
 	if ok {
 		if v, fired, hit := w.memo.get(key); hit {
-			st.vals[i], st.fired[i] = v, fired
+			w.out.set(i, v, fired)
 			return
 		}
 	}
 	nerr := ev.failed()
-	ev.instance(w.rs, st, i)
+	v, fired := ev.outcome(w.rs, w.out.st, i)
+	w.out.set(i, v, fired)
 	if !ok || w.memo.len() >= memoLimit {
 		return
 	}
 	if ev.failed() == nerr {
-		w.memo.add(key, st.vals[i], st.fired[i])
+		w.memo.add(key, v, fired)
 	}
 }
 
