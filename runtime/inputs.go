@@ -243,7 +243,9 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		own.self = ev.states[r]
 		rs = &own
 	}
-	act := &activation{ev: ev, rs: rs, inst: inst}
+	// act resolves the heads prepareInputs could not, made when first
+	// needed: most lines need none.
+	var act *activation
 	// headValue resolves the head of ip; ok is false when it names
 	// nothing the line read.
 	headValue := func(ip inputPath) (v any, ok bool) {
@@ -268,6 +270,9 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 			return ev.recs[s][i].rec, true
 		case headNone:
 			return nil, false
+		}
+		if act == nil {
+			act = &activation{ev: ev, rs: rs, inst: inst}
 		}
 		return act.ResolveName(ip.head)
 	}
