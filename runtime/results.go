@@ -173,12 +173,14 @@ type outcomes struct {
 	lastAt uint32
 }
 
-// outcomes returns the outcomes of instances lo to hi-1: compacted as
-// they are evaluated when direct is set.
-func (st *ruleState) outcomes(lo, hi int, direct bool) *outcomes {
+// outcomes returns the outcomes of the instances from lo on: compacted as
+// they are evaluated into slots, a byte for each of them, when slots is
+// not nil. The workers' slots are parts of one list, which becomes the
+// rule's indexes when they fit in a byte.
+func (st *ruleState) outcomes(lo int, slots []uint8) *outcomes {
 	o := &outcomes{st: st, lo: lo}
-	if direct {
-		o.res = indexes{u8: make([]uint8, hi-lo)}
+	if slots != nil {
+		o.res = indexes{u8: slots}
 		o.table, o.index = []result{{}}, map[result]uint32{{}: 0}
 	}
 	return o
@@ -205,10 +207,11 @@ func (o *outcomes) set(i int, v ref.Val, fired bool) {
 
 // gather merges the outcomes of a rule compacted as it was evaluated,
 // each worker's in outs (nil for a worker that had no instances), into
-// the rule's table of distinct results and each instance's index into it.
+// the rule's table of distinct results and each instance's index into it:
+// in slots, the workers' slots together, when every index fits in a byte.
 // When the results are mostly distinct, it holds them in vals and fired
 // instead, as compact would have left them.
-func (st *ruleState) gather(outs []*outcomes) {
+func (st *ruleState) gather(outs []*outcomes, slots []uint8) {
 	index := map[result]uint32{}
 	var table []result
 	remaps := make([][]uint32, len(outs))
@@ -241,9 +244,25 @@ func (st *ruleState) gather(outs []*outcomes) {
 		return
 	}
 	st.table = table
+	inSlots := len(table) <= math.MaxUint8+1
+	for _, o := range outs {
+		inSlots = inSlots && (o == nil || o.res.u8 != nil)
+	}
+	if inSlots {
+		// The first worker's table begins the rule's, in the same order.
+		for w, o := range outs[1:] {
+			if o == nil {
+				continue
+			}
+			for j, k := range o.res.u8 {
+				o.res.u8[j] = uint8(remaps[w+1][k])
+			}
+		}
+		st.res = indexes{u8: slots}
+		return
+	}
 	if len(outs) == 1 {
-		// One worker's table is the rule's, in the same order.
-		st.res = outs[0].res
+		st.res = outs[0].res // one worker's table is the rule's
 		return
 	}
 	res := indexesFor(st.n, len(table))

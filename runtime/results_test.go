@@ -26,6 +26,7 @@ func pennies(t *testing.T, n int) value.Money {
 func evalOutcomes(t *testing.T, n, workers int, want func(int) (ref.Val, bool)) *ruleState {
 	t.Helper()
 	st := &ruleState{n: n}
+	slots := make([]uint8, n)
 	outs := make([]*outcomes, workers)
 	chunk := (n + workers - 1) / workers
 	for w := range workers {
@@ -33,14 +34,14 @@ func evalOutcomes(t *testing.T, n, workers int, want func(int) (ref.Val, bool)) 
 		if lo >= hi {
 			break
 		}
-		outs[w] = st.outcomes(lo, hi, true)
+		outs[w] = st.outcomes(lo, slots[lo:hi:hi])
 		for i := lo; i < hi; i++ {
 			if v, fired := want(i); v != nil {
 				outs[w].set(i, v, fired)
 			}
 		}
 	}
-	st.gather(outs)
+	st.gather(outs, slots)
 	return st
 }
 

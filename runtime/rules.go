@@ -43,8 +43,20 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	// one worker, w: remembering results by the values they read, when the
 	// rule allows. Each worker puts its results in its own outcomes.
 	outs := make([]*outcomes, ev.instanceWorkers(rs, n))
+	var slots []uint8
+	if direct {
+		slots = make([]uint8, n)
+	}
+	// part returns a worker's slots, or nil when the rule is not
+	// compacted as it is evaluated.
+	part := func(lo, hi int) []uint8 {
+		if slots == nil {
+			return nil
+		}
+		return slots[lo:hi:hi]
+	}
 	worker := func(w, lo, hi int) func(int) {
-		outs[w] = st.outcomes(lo, hi, direct)
+		outs[w] = st.outcomes(lo, part(lo, hi))
 		return func(i int) { ev.instance(rs, st, outs[w], i) }
 	}
 	if plan := ev.planMemo(rs); plan != nil {
@@ -53,7 +65,7 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 			kept = ev.mem.tables(r, len(outs))
 		}
 		worker = func(w, lo, hi int) func(int) {
-			outs[w] = st.outcomes(lo, hi, direct)
+			outs[w] = st.outcomes(lo, part(lo, hi))
 			if kept != nil {
 				return ev.memoWorker(rs, outs[w], plan, kept[w]).eval
 			}
@@ -62,7 +74,7 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	}
 	ev.runInstances(rs, n, worker)
 	if direct {
-		st.gather(outs)
+		st.gather(outs, slots)
 	}
 	if r.Once != nil {
 		ev.claimOnce(rs, st)
