@@ -37,7 +37,7 @@ func (p *Program) eval(ctx context.Context, d *data.Set, settle compiler.Period,
 	// The evaluation's own context is cancelled, stopping its work, when
 	// it goes over its cost budget.
 	evCtx, cancel := context.WithCancelCause(ctx)
-	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
+	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{}, parents: map[*compiler.Schema][]int32{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
 		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep, mem: mem, keysChecked: d.KeysChecked()}
 	defer func() {
@@ -117,6 +117,9 @@ type evaluation struct {
 	cal     *calendar
 	lastMon int // the last month evaluated
 	recs    map[*compiler.Schema][]recInfo
+	// parents holds, for each nested schema, the index of each of its
+	// records' parents in the parent schema's recs (see parentOf).
+	parents map[*compiler.Schema][]int32
 	// keysChecked is set when the data's keys were checked as it was
 	// loaded (see data.Set.KeysChecked, and keysDistinct).
 	keysChecked bool

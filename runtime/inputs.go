@@ -264,7 +264,7 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		case headRecord:
 			s, i := scope.schema, inst
 			for range ip.depth {
-				i = int(ev.recs[s][i].parent)
+				i = ev.parentOf(s, i)
 				s = s.Parent
 			}
 			return ev.recs[s][i].rec, true

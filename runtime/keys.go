@@ -67,10 +67,9 @@ func (ev *evaluation) keysDistinct(group []lineRef) bool {
 				}
 				level++
 			}
-			if s.Parent != nil && ri.parent < 0 {
+			if i = ev.parentOf(s, i); s.Parent != nil && i < 0 {
 				return false
 			}
-			i = int(ri.parent)
 		}
 	}
 	return true
@@ -132,8 +131,8 @@ func (ev *evaluation) recKey(s *compiler.Schema, i int) string {
 func (ev *evaluation) appendRecKey(b []byte, s *compiler.Schema, i int) []byte {
 	ri := ev.recs[s][i]
 	sep := false
-	if s.Parent != nil && ri.parent >= 0 {
-		b = ev.appendRecKey(b, s.Parent, int(ri.parent))
+	if p := ev.parentOf(s, i); p >= 0 {
+		b = ev.appendRecKey(b, s.Parent, p)
 		sep = true
 	}
 	own := false

@@ -305,7 +305,7 @@ func (w *memoWorker) appendKey(b []byte, i int) ([]byte, bool) {
 		} else {
 			s, j := scope.schema, i
 			for range sl.depth {
-				j = int(ev.recs[s][j].parent)
+				j = ev.parentOf(s, j)
 				s = s.Parent
 			}
 			v = ev.recs[s][j].rec.Fields()[sl.field]
