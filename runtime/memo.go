@@ -240,10 +240,10 @@ func (t *memoTable) get(key []byte) (v ref.Val, fired, ok bool) {
 }
 
 // add remembers value v and fired for key, with the value of an equal
-// result remembered before in place of its own. Values with one key are
-// the same to the last digit and exponent (see value.AppendKey), so either
-// stands for the other.
-func (t *memoTable) add(key []byte, v ref.Val, fired bool) {
+// result remembered before in place of its own, and returns the value
+// remembered. Values with one key are the same to the last digit and
+// exponent (see value.AppendKey), so either stands for the other.
+func (t *memoTable) add(key []byte, v ref.Val, fired bool) ref.Val {
 	r := memoResult{val: uint32(len(t.vals)), fired: fired}
 	vk, ok := value.AppendKey(t.valKey[:0], v)
 	t.valKey = vk
@@ -260,9 +260,10 @@ func (t *memoTable) add(key []byte, v ref.Val, fired bool) {
 		k[0] = byte(len(key))
 		copy(k[1:], key)
 		t.short[k] = r
-		return
+	} else {
+		t.long[string(key)] = r
 	}
-	t.long[string(key)] = r
+	return t.vals[r.val]
 }
 
 // memoWorker returns a worker remembering the results of rule rs by plan
@@ -285,13 +286,12 @@ func (w *memoWorker) eval(i int) {
 	}
 	nerr := ev.failed()
 	v, fired := ev.outcome(w.rs, w.out.st, i)
+	if ok && w.memo.len() < memoLimit && ev.failed() == nerr {
+		// An equal value remembered before stands for this one, so that
+		// the rule's distinct results are few (see outcomes).
+		v = w.memo.add(key, v, fired)
+	}
 	w.out.set(i, v, fired)
-	if !ok || w.memo.len() >= memoLimit {
-		return
-	}
-	if ev.failed() == nerr {
-		w.memo.add(key, v, fired)
-	}
 }
 
 // appendKey encodes the values instance i reads; ok is false when one of

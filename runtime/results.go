@@ -212,8 +212,11 @@ func (o *outcomes) set(i int, v ref.Val, fired bool) {
 // When the results are mostly distinct, it holds them in vals and fired
 // instead, as compact would have left them.
 func (st *ruleState) gather(outs []*outcomes, slots []uint8) {
-	index := map[result]uint32{}
+	// Workers' equal results are told by their values' keys: each worker
+	// has its own value for an amount they both pay.
+	index, byKey := map[result]uint32{}, map[string]uint32{}
 	var table []result
+	var key []byte
 	remaps := make([][]uint32, len(outs))
 	for w, o := range outs {
 		if o == nil {
@@ -221,11 +224,27 @@ func (st *ruleState) gather(outs []*outcomes, slots []uint8) {
 		}
 		remaps[w] = make([]uint32, len(o.table))
 		for k, r := range o.table {
-			g, ok := index[r]
+			var keyed bool
+			key = append(key[:0], 0)
+			if r.fired {
+				key[0] = 1
+			}
+			key, keyed = value.AppendKey(key, r.val)
+			var g uint32
+			var ok bool
+			if keyed {
+				g, ok = byKey[string(key)]
+			} else {
+				g, ok = index[r]
+			}
 			if !ok {
 				g = uint32(len(table))
 				table = append(table, r)
-				index[r] = g
+				if keyed {
+					byKey[string(key)] = g
+				} else {
+					index[r] = g
+				}
 			}
 			remaps[w][k] = g
 		}
@@ -249,20 +268,15 @@ func (st *ruleState) gather(outs []*outcomes, slots []uint8) {
 		inSlots = inSlots && (o == nil || o.res.u8 != nil)
 	}
 	if inSlots {
-		// The first worker's table begins the rule's, in the same order.
-		for w, o := range outs[1:] {
+		for w, o := range outs {
 			if o == nil {
 				continue
 			}
 			for j, k := range o.res.u8 {
-				o.res.u8[j] = uint8(remaps[w+1][k])
+				o.res.u8[j] = uint8(remaps[w][k])
 			}
 		}
 		st.res = indexes{u8: slots}
-		return
-	}
-	if len(outs) == 1 {
-		st.res = outs[0].res // one worker's table is the rule's
 		return
 	}
 	res := indexesFor(st.n, len(table))

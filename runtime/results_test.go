@@ -94,6 +94,26 @@ func TestOutcomesCompactAsEvaluated(t *testing.T) {
 	}
 }
 
+func TestOutcomesEqualValuesMerged(t *testing.T) {
+	// Each instance's amount is a value of its own, but there are only
+	// two amounts: the rule's table holds each once, with the instance
+	// not evaluated.
+	fresh := func(i int) (ref.Val, bool) {
+		if i%2 == 0 {
+			return pennies(t, 240), true
+		}
+		return pennies(t, 0), false
+	}
+	for _, workers := range []int{1, 2} {
+		st := evalOutcomes(t, 40_000, workers, fresh)
+		if st.vals != nil || len(st.table) != 3 || st.res.u8 == nil {
+			t.Errorf("%d workers: %d distinct results, held in full %v; want 3, compacted into a byte each",
+				workers, len(st.table), st.vals != nil)
+		}
+		checkOutcomes(t, st, fresh)
+	}
+}
+
 func TestOutcomesMostlyDistinctHeldInFull(t *testing.T) {
 	distinct := func(i int) (ref.Val, bool) { return pennies(t, i), i%2 == 0 }
 	for _, workers := range []int{1, 2} {
