@@ -99,7 +99,7 @@ func (ev *evaluation) asOf(last int) *evaluation {
 
 // newChild makes the as-of evaluation whose last month is last.
 func (ev *evaluation) newChild(last int) *evaluation {
-	ch := &evaluation{p: ev.p, cal: ev.cal, lastMon: last, root: ev, recs: map[*compiler.Schema][]recInfo{},
+	ch := &evaluation{p: ev.p, cal: ev.cal, lastMon: last, root: ev, recs: map[*compiler.Schema][]recInfo{}, parents: map[*compiler.Schema][]int32{},
 		persons: ev.persons, lazy: map[*compiler.Rule]*lazyRule{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
 		zero: ev.zero, dep: ev.dep}
 	schemas := make([]*compiler.Schema, 0, len(ev.recs))
@@ -126,21 +126,27 @@ func (ev *evaluation) newChild(last int) *evaluation {
 		from := ev.recs[s]
 		idx := make([]int32, len(from))
 		var out []recInfo
+		var parents []int32
 		for j, ri := range from {
 			idx[j] = -1
 			if int(ri.month) > last {
 				continue
 			}
 			if s.Parent != nil {
-				if ri.parent = kept[s.Parent][ri.parent]; ri.parent < 0 {
+				p := kept[s.Parent][ev.parentOf(s, j)]
+				if p < 0 {
 					continue
 				}
+				parents = append(parents, p)
 			}
 			idx[j] = int32(len(out))
 			out = append(out, ri)
 		}
 		kept[s] = idx
 		ch.recs[s] = out
+		if s.Parent != nil {
+			ch.parents[s] = parents
+		}
 	}
 	ch.notePersonsLast()
 	ch.childGroups(ev, kept)
@@ -169,22 +175,22 @@ func (ev *evaluation) periodEnd(m int) int {
 	return end
 }
 
-// instalmentsAsOf sets instance i of rule rs, paid in instalments, as of
-// the end of its first instalment's period, when that ends before the
-// instance and the rule's amount depends on records. It reports whether it
-// did.
-func (ev *evaluation) instalmentsAsOf(rs *ruleCtx, st *ruleState, i int) bool {
+// instalmentsAsOf returns instance i of rule rs, paid in instalments, as
+// of the end of its first instalment's period, when that ends before the
+// instance and the rule's amount depends on records: its value and
+// whether it fired. ok is false when the instance is the evaluation's own.
+func (ev *evaluation) instalmentsAsOf(rs *ruleCtx, i int) (v ref.Val, fired, ok bool) {
 	r := rs.rule
 	first, last := ev.cal.monthRange(r.Scope.Kind, i)
 	end := ev.periodEnd(first)
 	if end >= min(last, ev.lastMon) || !ev.dep.rule(r) {
-		return false
+		return nil, false, false
 	}
 	cst := ev.asOf(end).state(r)
 	if i < cst.n {
-		st.vals[i], st.fired[i] = cst.val(i), cst.isFired(i)
+		return cst.val(i), cst.isFired(i), true
 	}
-	return true
+	return nil, false, true
 }
 
 // limitAsOf returns the limit of instance k of cap or floor rs for period

@@ -63,7 +63,7 @@ func (ev *evaluation) dueDate(rs *ruleCtx, st *ruleState, i int) (ok bool) {
 func (ev *evaluation) recordDate(s scopeRef, i int) (value.Date, string) {
 	sc := s.schema
 	for sc.PeriodField == nil && sc.Parent != nil {
-		i = int(ev.recs[sc][i].parent)
+		i = ev.parentOf(sc, i)
 		sc = sc.Parent
 	}
 	if sc.PeriodField == nil {

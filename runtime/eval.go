@@ -37,9 +37,9 @@ func (p *Program) eval(ctx context.Context, d *data.Set, settle compiler.Period,
 	// The evaluation's own context is cancelled, stopping its work, when
 	// it goes over its cost budget.
 	evCtx, cancel := context.WithCancelCause(ctx)
-	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{},
+	ev := &evaluation{p: p, ctx: evCtx, cancel: cancel, cal: p.cal, recs: map[*compiler.Schema][]recInfo{}, parents: map[*compiler.Schema][]int32{},
 		states: map[*compiler.Rule]*ruleState{}, sums: map[sumKey][]ref.Val{}, lists: map[listKey]*recordLists{},
-		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep, mem: mem}
+		zero: value.MoneyOf(value.DecimalFromInt(0)), dep: p.dep, mem: mem, keysChecked: d.KeysChecked()}
 	defer func() {
 		// The statement keeps the evaluation, and explains its lines with
 		// the caller's context.
@@ -112,16 +112,22 @@ var ErrNoRecordsInTerm = errors.New("the data has no records in the term")
 
 // evaluation is the state of one Eval call.
 type evaluation struct {
-	p        *Program
-	ctx      context.Context
-	cal      *calendar
-	lastMon  int // the last month evaluated
-	recs     map[*compiler.Schema][]recInfo
-	persons  []string
-	excluded []Exclusion
-	states   map[*compiler.Rule]*ruleState
-	sums     map[sumKey][]ref.Val
-	lists    map[listKey]*recordLists
+	p       *Program
+	ctx     context.Context
+	cal     *calendar
+	lastMon int // the last month evaluated
+	recs    map[*compiler.Schema][]recInfo
+	// parents holds, for each nested schema, the index of each of its
+	// records' parents in the parent schema's recs (see parentOf).
+	parents map[*compiler.Schema][]int32
+	// keysChecked is set when the data's keys were checked as it was
+	// loaded (see data.Set.KeysChecked, and keysDistinct).
+	keysChecked bool
+	persons     []string
+	excluded    []Exclusion
+	states      map[*compiler.Rule]*ruleState
+	sums        map[sumKey][]ref.Val
+	lists       map[listKey]*recordLists
 	// refs holds each reference data's records by key (see tables.go).
 	refs map[string]*value.Table
 	mu   sync.Mutex
@@ -191,6 +197,6 @@ func (ev *evaluation) value(st *ruleState, i int) ref.Val {
 	if !st.lazy {
 		return st.val(i)
 	}
-	st.once[i].Do(func() { ev.instance(st.rs, st, i) })
+	st.once[i].Do(func() { ev.instance(st.rs, st, nil, i) })
 	return st.vals[i]
 }

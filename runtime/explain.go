@@ -68,7 +68,7 @@ func (st *Statement) Explain(key string) ([]Explanation, error) {
 			continue
 		}
 		l := Line{Rule: f.Rule, Title: f.Title, Kind: "flag", Period: f.Period, Key: f.Key, Source: f.Source,
-			rule: f.rule, scope: f.scope, inst: f.inst}
+			rule: f.rule, scope: refOf(f.rule.Scope), inst: f.inst}
 		l.Inputs = ev.inputs(&l)
 		x := ev.explain(l)
 		x.Notes = append(ev.dueNotes(l), ev.repeatNotes(l)...)

@@ -140,7 +140,7 @@ func (ev *evaluation) groupKey(s *compiler.Schema, j int, fields []*compiler.Fie
 	for k, f := range fields {
 		sc, i := s, j
 		for range up[k] {
-			i = int(ev.recs[sc][i].parent)
+			i = ev.parentOf(sc, i)
 			sc = sc.Parent
 		}
 		v, ok := ev.recs[sc][i].rec.Field(f.Index).(types.String)

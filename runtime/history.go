@@ -86,7 +86,7 @@ func (ev *evaluation) history(a *activation, name string) (ref.Val, bool) {
 	}
 	s, i := a.rs.scope.schema, a.inst
 	for s.Parent != nil {
-		i = int(ev.recs[s][i].parent)
+		i = ev.parentOf(s, i)
 		s = s.Parent
 	}
 	ri := ev.recs[s][i]

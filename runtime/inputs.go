@@ -243,7 +243,9 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		own.self = ev.states[r]
 		rs = &own
 	}
-	act := &activation{ev: ev, rs: rs, inst: inst}
+	// act resolves the heads prepareInputs could not, made when first
+	// needed: most lines need none.
+	var act *activation
 	// headValue resolves the head of ip; ok is false when it names
 	// nothing the line read.
 	headValue := func(ip inputPath) (v any, ok bool) {
@@ -262,12 +264,15 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		case headRecord:
 			s, i := scope.schema, inst
 			for range ip.depth {
-				i = int(ev.recs[s][i].parent)
+				i = ev.parentOf(s, i)
 				s = s.Parent
 			}
 			return ev.recs[s][i].rec, true
 		case headNone:
 			return nil, false
+		}
+		if act == nil {
+			act = &activation{ev: ev, rs: rs, inst: inst}
 		}
 		return act.ResolveName(ip.head)
 	}

@@ -24,6 +24,71 @@ func (ev *evaluation) appendLineKey(b []byte, l lineRef) []byte {
 	return ev.appendInstanceName(b, rs, int(l.inst))
 }
 
+// keysDistinct reports whether the lines of one rule over records and one
+// period, each of a record of its own, have keys that cannot repeat, as
+// the checks of the records' keys when they were loaded show (see
+// data.Set.KeysChecked): so their keys need not be built to be compared.
+// A key is its record's key fields and its ancestors', each written so
+// that values that differ write differently, joined so that they can be
+// told apart again; only the period date it leaves out could make two
+// records' keys alike. So the keys cannot repeat when that date is the
+// same for every line, or left out at no level.
+func (ev *evaluation) keysDistinct(group []lineRef) bool {
+	r, rs := ev.lineRule(group[0])
+	if !ev.keysChecked || r.Instalments != 0 {
+		return false
+	}
+	switch r.Kind {
+	case lang.Payment, lang.Incentive, lang.Sanction, lang.Share, lang.Flag:
+	default:
+		return false // a rule whose lines can share a record
+	}
+	dated := false
+	for s := rs.schema; s != nil; s = s.Parent {
+		if len(s.Keys) == 0 {
+			return false // named by its row, which two files can share
+		}
+		dated = dated || leavesOutDate(s)
+	}
+	if !dated {
+		return true
+	}
+	var first []value.Date
+	for k, l := range group {
+		level := 0
+		for s, i := rs.schema, int(l.inst); s != nil; s = s.Parent {
+			ri := ev.recs[s][i]
+			if leavesOutDate(s) {
+				d := dateOf(ri.rec, s.PeriodField)
+				if k == 0 {
+					first = append(first, d)
+				} else if d != first[level] {
+					return false
+				}
+				level++
+			}
+			if i = ev.parentOf(s, i); s.Parent != nil && i < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// leavesOutDate reports whether the keys of schema s's records leave out
+// their period date, a key field (see appendRecKey).
+func leavesOutDate(s *compiler.Schema) bool {
+	if s.PeriodField == nil || len(s.Keys) < 2 {
+		return false
+	}
+	for _, k := range s.Keys {
+		if k == s.PeriodField {
+			return true
+		}
+	}
+	return false
+}
+
 // appendFullKey appends a line's key as the statement shows it.
 func (ev *evaluation) appendFullKey(b []byte, l lineRef) []byte {
 	b = ev.appendLineKey(b, l)
@@ -66,8 +131,8 @@ func (ev *evaluation) recKey(s *compiler.Schema, i int) string {
 func (ev *evaluation) appendRecKey(b []byte, s *compiler.Schema, i int) []byte {
 	ri := ev.recs[s][i]
 	sep := false
-	if s.Parent != nil && ri.parent >= 0 {
-		b = ev.appendRecKey(b, s.Parent, int(ri.parent))
+	if p := ev.parentOf(s, i); p >= 0 {
+		b = ev.appendRecKey(b, s.Parent, p)
 		sep = true
 	}
 	own := false

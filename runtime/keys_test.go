@@ -1,8 +1,11 @@
 package runtime_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/occ-lang/occ/runtime"
 )
 
 // TestKeysEscapeSeparators: a key part holding "/", "@" or "%" escapes it,
@@ -114,4 +117,135 @@ payment pay "Minutes paid" {
 		{"pay", "payment", "row 2@b.csv:2", "20.00"},
 		{"pay", "payment", "row 3@2026-05-03", "7.00"},
 	})
+}
+
+// TestKeysRepeatWithinPeriod: a review's key leaves out its date, so two
+// reviews of one person in one month have the same key, and each of
+// their lines and flags, and those of their goals, carries the review's
+// date; another person's, and those of a month with one review each, do
+// not.
+func TestKeysRepeatWithinPeriod(t *testing.T) {
+	contract := `contract "Twice a month" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data review "A review" {
+  person text key
+  day    date key
+  hours  int
+  goals  list goal max 5
+}
+
+data goal "A goal" {
+  goal   text key
+  status achieved | not_met
+}
+
+payment hours "Hours" {
+  for    review
+  amount = £1.00 * review.hours
+}
+
+incentive fee "Goal achieved" {
+  for    goal
+  when   goal.status == "achieved"
+  amount = £10.00
+}
+
+flag unmet "Goal not met" {
+  for  goal
+  when goal.status == "not_met"
+}
+`
+	reviews := "person,day,hours\nP1,2026-05-01,3\nP1,2026-05-15,4\nP2,2026-05-01,5\nP1,2026-06-01,6\nP2,2026-06-01,7\n"
+	goals := "person,day,goal,status\n" +
+		"P1,2026-05-01,G1,achieved\n" +
+		"P1,2026-05-15,G1,not_met\n" +
+		"P1,2026-05-15,G2,achieved\n" +
+		"P2,2026-05-01,G1,not_met\n" +
+		"P1,2026-06-01,G1,not_met\n" +
+		"P2,2026-06-01,G1,not_met\n"
+	files := []string{"reviews.csv", reviews, "goals.csv", goals}
+	flags := func(st *runtime.Statement) []string {
+		var out []string
+		for _, f := range st.Flags {
+			out = append(out, f.Rule+" "+f.Key)
+		}
+		return out
+	}
+	may := mustEvalText(t, contract, "2026-05", files...)
+	wantLines(t, may, []line{
+		{"hours", "payment", "P1@2026-05-01", "3.00"},
+		{"hours", "payment", "P1@2026-05-15", "4.00"},
+		{"hours", "payment", "P2", "5.00"},
+		// P1's G1 of 1 May is paid, of 15 May flagged: each key is one
+		// of its rule's in the month, so neither carries a date.
+		{"fee", "incentive", "P1/G1", "10.00"},
+		{"fee", "incentive", "P1/G2", "10.00"},
+	})
+	if got, want := flags(may), []string{"unmet P1/G1", "unmet P2/G1"}; !slices.Equal(got, want) {
+		t.Errorf("May's flags %q, want %q", got, want)
+	}
+	june := mustEvalText(t, contract, "2026-06", files...)
+	wantLines(t, june, []line{
+		{"hours", "payment", "P1", "6.00"},
+		{"hours", "payment", "P2", "7.00"},
+	})
+	if got, want := flags(june), []string{"unmet P1/G1", "unmet P2/G1"}; !slices.Equal(got, want) {
+		t.Errorf("June's flags %q, want %q", got, want)
+	}
+}
+
+// TestKeysRepeatNestedWithinPeriod: goals of two reviews of one person in
+// one month with the same key carry their review's date, as lines and as
+// flags.
+func TestKeysRepeatNestedWithinPeriod(t *testing.T) {
+	contract := `contract "Goals twice a month" {
+  term       2026-04-01 .. 2027-03-31
+  settlement monthly
+}
+
+data review "A review" {
+  person text key
+  day    date key
+  goals  list goal max 5
+}
+
+data goal "A goal" {
+  goal   text key
+  status achieved | not_met
+}
+
+incentive fee "Goal achieved" {
+  for    goal
+  when   goal.status == "achieved"
+  amount = £10.00
+}
+
+flag unmet "Goal not met" {
+  for  goal
+  when goal.status == "not_met"
+}
+`
+	reviews := "person,day\nP1,2026-05-01\nP1,2026-05-15\nP2,2026-05-01\n"
+	goals := "person,day,goal,status\n" +
+		"P1,2026-05-01,G1,achieved\n" +
+		"P1,2026-05-15,G1,achieved\n" +
+		"P1,2026-05-01,G2,not_met\n" +
+		"P1,2026-05-15,G2,not_met\n" +
+		"P2,2026-05-01,G1,achieved\n"
+	st := mustEvalText(t, contract, "2026-05", "reviews.csv", reviews, "goals.csv", goals)
+	wantLines(t, st, []line{
+		{"fee", "incentive", "P1/G1@2026-05-01", "10.00"},
+		{"fee", "incentive", "P1/G1@2026-05-15", "10.00"},
+		{"fee", "incentive", "P2/G1", "10.00"},
+	})
+	var got []string
+	for _, f := range st.Flags {
+		got = append(got, f.Key)
+	}
+	if want := []string{"P1/G2@2026-05-01", "P1/G2@2026-05-15"}; !slices.Equal(got, want) {
+		t.Errorf("flags %q, want %q", got, want)
+	}
 }

@@ -112,7 +112,7 @@ func (ev *evaluation) markDuplicateKeys(refs []lineRef) {
 		}
 		group := refs[lo:hi]
 		lo = hi
-		if refOf(rules[group[0].rule].Scope).kind != compiler.RecordScope || len(group) < 2 {
+		if refOf(rules[group[0].rule].Scope).kind != compiler.RecordScope || len(group) < 2 || ev.keysDistinct(group) {
 			continue
 		}
 		if seen == nil {

@@ -184,7 +184,7 @@ func (mp *memoPlanner) visitSelect(sel ast.SelectExpr) {
 type memoWorker struct {
 	ev   *evaluation
 	rs   *ruleCtx
-	st   *ruleState
+	out  *outcomes
 	plan *memoPlan
 	memo *memoTable
 	key  []byte
@@ -240,10 +240,10 @@ func (t *memoTable) get(key []byte) (v ref.Val, fired, ok bool) {
 }
 
 // add remembers value v and fired for key, with the value of an equal
-// result remembered before in place of its own. Values with one key are
-// the same to the last digit and exponent (see value.AppendKey), so either
-// stands for the other.
-func (t *memoTable) add(key []byte, v ref.Val, fired bool) {
+// result remembered before in place of its own, and returns the value
+// remembered. Values with one key are the same to the last digit and
+// exponent (see value.AppendKey), so either stands for the other.
+func (t *memoTable) add(key []byte, v ref.Val, fired bool) ref.Val {
 	r := memoResult{val: uint32(len(t.vals)), fired: fired}
 	vk, ok := value.AppendKey(t.valKey[:0], v)
 	t.valKey = vk
@@ -260,37 +260,38 @@ func (t *memoTable) add(key []byte, v ref.Val, fired bool) {
 		k[0] = byte(len(key))
 		copy(k[1:], key)
 		t.short[k] = r
-		return
+	} else {
+		t.long[string(key)] = r
 	}
-	t.long[string(key)] = r
+	return t.vals[r.val]
 }
 
 // memoWorker returns a worker remembering the results of rule rs by plan
-// in memo.
-func (ev *evaluation) memoWorker(rs *ruleCtx, st *ruleState, plan *memoPlan, memo *memoTable) *memoWorker {
-	return &memoWorker{ev: ev, rs: rs, st: st, plan: plan, memo: memo}
+// in memo, putting them in out.
+func (ev *evaluation) memoWorker(rs *ruleCtx, out *outcomes, plan *memoPlan, memo *memoTable) *memoWorker {
+	return &memoWorker{ev: ev, rs: rs, out: out, plan: plan, memo: memo}
 }
 
 // eval sets instance i's value and whether it fired, from memory when the
 // values it reads were seen before.
 func (w *memoWorker) eval(i int) {
-	ev, st := w.ev, w.st
+	ev := w.ev
 	key, ok := w.appendKey(w.key[:0], i)
 	w.key = key
 	if ok {
 		if v, fired, hit := w.memo.get(key); hit {
-			st.vals[i], st.fired[i] = v, fired
+			w.out.set(i, v, fired)
 			return
 		}
 	}
 	nerr := ev.failed()
-	ev.instance(w.rs, st, i)
-	if !ok || w.memo.len() >= memoLimit {
-		return
+	v, fired := ev.outcome(w.rs, w.out.st, i)
+	if ok && w.memo.len() < memoLimit && ev.failed() == nerr {
+		// An equal value remembered before stands for this one, so that
+		// the rule's distinct results are few (see outcomes).
+		v = w.memo.add(key, v, fired)
 	}
-	if ev.failed() == nerr {
-		w.memo.add(key, st.vals[i], st.fired[i])
-	}
+	w.out.set(i, v, fired)
 }
 
 // appendKey encodes the values instance i reads; ok is false when one of
@@ -304,7 +305,7 @@ func (w *memoWorker) appendKey(b []byte, i int) ([]byte, bool) {
 		} else {
 			s, j := scope.schema, i
 			for range sl.depth {
-				j = int(ev.recs[s][j].parent)
+				j = ev.parentOf(s, j)
 				s = s.Parent
 			}
 			v = ev.recs[s][j].rec.Field(sl.field)

@@ -83,7 +83,7 @@ func (ev *evaluation) appendRepeats(flags []Flag, r *compiler.Rule, st *ruleStat
 		title := fmt.Sprintf("%s: a repeat claim, not paid: %s %s was paid on %s in %s", r.Title,
 			r.Once, ev.appendGroupName(nil, r.Once, g), ev.recKey(s.schema, rp.first), ev.cal.label(set, ev.periodOf(s, rp.first)))
 		flags = append(flags, Flag{Rule: r.Name, Title: title, Period: ev.cal.label(set, p), Key: ev.recKey(s.schema, rp.inst),
-			Source: ev.sourceOf(s, rp.inst), rule: r, scope: s, inst: rp.inst})
+			Source: ev.sourceOf(s, rp.inst), rule: r, inst: rp.inst})
 	}
 	return flags
 }

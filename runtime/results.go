@@ -152,3 +152,191 @@ func (x *indexes) at(i int) int {
 	}
 	return int(x.u32[i])
 }
+
+// outcomes receives one worker's results of a rule, for instances lo to
+// hi-1: into the rule's vals and fired or, for a rule compacted as it is
+// evaluated (see compactsAsEvaluated), as indexes into the worker's own
+// table of distinct results, which gather merges into the rule's. So a
+// rule over millions of records never holds the seventeen bytes an
+// instance that vals and fired take.
+type outcomes struct {
+	st  *ruleState
+	lo  int
+	res indexes // the instances' indexes into table, from lo
+	// table holds the distinct results, the first {nil, false}, the
+	// result of an instance not evaluated; index finds them.
+	table []result
+	index map[result]uint32
+	// last is the result set last, at index lastAt, for the runs of
+	// equal results that records ordered by person make.
+	last   result
+	lastAt uint32
+}
+
+// outcomes returns the outcomes of the instances from lo on: compacted as
+// they are evaluated into slots, a byte for each of them, when slots is
+// not nil. The workers' slots are parts of one list, which becomes the
+// rule's indexes when they fit in a byte.
+func (st *ruleState) outcomes(lo int, slots []uint8) *outcomes {
+	o := &outcomes{st: st, lo: lo}
+	if slots != nil {
+		o.res = indexes{u8: slots}
+		o.table, o.index = []result{{}}, map[result]uint32{{}: 0}
+	}
+	return o
+}
+
+// set sets instance i's value and whether it fired.
+func (o *outcomes) set(i int, v ref.Val, fired bool) {
+	if o.index == nil {
+		o.st.vals[i], o.st.fired[i] = v, fired
+		return
+	}
+	r := result{val: v, fired: fired}
+	if r != o.last {
+		k, ok := o.index[r]
+		if !ok {
+			k = uint32(len(o.table))
+			o.table = append(o.table, r)
+			o.index[r] = k
+		}
+		o.last, o.lastAt = r, k
+	}
+	o.res.set(i-o.lo, o.lastAt)
+}
+
+// gather merges the outcomes of a rule compacted as it was evaluated,
+// each worker's in outs (nil for a worker that had no instances), into
+// the rule's table of distinct results and each instance's index into it:
+// in slots, the workers' slots together, when every index fits in a byte.
+// When the results are mostly distinct, it holds them in vals and fired
+// instead, as compact would have left them.
+func (st *ruleState) gather(outs []*outcomes, slots []uint8) {
+	// Workers' equal results are told by their values' keys: each worker
+	// has its own value for an amount they both pay.
+	index, byKey := map[result]uint32{}, map[string]uint32{}
+	var table []result
+	var key []byte
+	remaps := make([][]uint32, len(outs))
+	for w, o := range outs {
+		if o == nil {
+			continue
+		}
+		remaps[w] = make([]uint32, len(o.table))
+		for k, r := range o.table {
+			var keyed bool
+			key = append(key[:0], 0)
+			if r.fired {
+				key[0] = 1
+			}
+			key, keyed = value.AppendKey(key, r.val)
+			var g uint32
+			var ok bool
+			if keyed {
+				g, ok = byKey[string(key)]
+			} else {
+				g, ok = index[r]
+			}
+			if !ok {
+				g = uint32(len(table))
+				table = append(table, r)
+				if keyed {
+					byKey[string(key)] = g
+				} else {
+					index[r] = g
+				}
+			}
+			remaps[w][k] = g
+		}
+	}
+	if len(table) > st.n/4 {
+		st.vals, st.fired = make([]ref.Val, st.n), make([]bool, st.n)
+		for _, o := range outs {
+			if o == nil {
+				continue
+			}
+			for j := range o.res.len() {
+				r := o.table[o.res.at(j)]
+				st.vals[o.lo+j], st.fired[o.lo+j] = r.val, r.fired
+			}
+		}
+		return
+	}
+	st.table = table
+	inSlots := len(table) <= math.MaxUint8+1
+	for _, o := range outs {
+		inSlots = inSlots && (o == nil || o.res.u8 != nil)
+	}
+	if inSlots {
+		for w, o := range outs {
+			if o == nil {
+				continue
+			}
+			for j, k := range o.res.u8 {
+				o.res.u8[j] = uint8(remaps[w][k])
+			}
+		}
+		st.res = indexes{u8: slots}
+		return
+	}
+	res := indexesFor(st.n, len(table))
+	for w, o := range outs {
+		if o == nil {
+			continue
+		}
+		for j := range o.res.len() {
+			res.set(o.lo+j, remaps[w][o.res.at(j)])
+		}
+	}
+	st.res = res
+}
+
+// indexesFor returns n indexes into a table of size entries, in as few
+// bytes each as that allows.
+func indexesFor(n, size int) indexes {
+	switch {
+	case size <= math.MaxUint8+1:
+		return indexes{u8: make([]uint8, n)}
+	case size <= math.MaxUint16+1:
+		return indexes{u16: make([]uint16, n)}
+	}
+	return indexes{u32: make([]uint32, n)}
+}
+
+// len returns the number of indexes.
+func (x *indexes) len() int {
+	switch {
+	case x.u8 != nil:
+		return len(x.u8)
+	case x.u16 != nil:
+		return len(x.u16)
+	}
+	return len(x.u32)
+}
+
+// set sets index i to k, widening the indexes when k does not fit.
+func (x *indexes) set(i int, k uint32) {
+	switch {
+	case x.u8 != nil && k <= math.MaxUint8:
+		x.u8[i] = uint8(k)
+		return
+	case x.u8 != nil:
+		x.u16 = make([]uint16, len(x.u8))
+		for j, v := range x.u8 {
+			x.u16[j] = uint16(v)
+		}
+		x.u8 = nil
+	}
+	switch {
+	case x.u16 != nil && k <= math.MaxUint16:
+		x.u16[i] = uint16(k)
+		return
+	case x.u16 != nil:
+		x.u32 = make([]uint32, len(x.u16))
+		for j, v := range x.u16 {
+			x.u32[j] = uint32(v)
+		}
+		x.u16 = nil
+	}
+	x.u32[i] = k
+}

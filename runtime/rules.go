@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
@@ -18,7 +19,11 @@ import (
 func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	rs := ev.ctxOf(r)
 	n := ev.count(rs.scope)
-	st := &ruleState{rule: r, vals: make([]ref.Val, n), fired: make([]bool, n), n: n}
+	st := &ruleState{rule: r, n: n}
+	direct := compactsAsEvaluated(rs, n)
+	if !direct {
+		st.vals, st.fired = make([]ref.Val, n), make([]bool, n)
+	}
 	rs.self = st
 	if r.Due != nil {
 		st.due, st.dueDates = make([]int32, n), make([]value.Date, n)
@@ -34,22 +39,43 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 		st.lazy, st.once, st.rs = true, make([]sync.Once, n), rs
 		return st
 	}
-	// worker returns the function that evaluates instances for one worker:
-	// remembering results by the values they read, when the rule allows.
-	worker := func(int) func(int) { return func(i int) { ev.instance(rs, st, i) } }
+	// worker returns the function that evaluates instances lo to hi-1 for
+	// one worker, w: remembering results by the values they read, when the
+	// rule allows. Each worker puts its results in its own outcomes.
+	outs := make([]*outcomes, ev.instanceWorkers(rs, n))
+	var slots []uint8
+	if direct {
+		slots = make([]uint8, n)
+	}
+	// part returns a worker's slots, or nil when the rule is not
+	// compacted as it is evaluated.
+	part := func(lo, hi int) []uint8 {
+		if slots == nil {
+			return nil
+		}
+		return slots[lo:hi:hi]
+	}
+	worker := func(w, lo, hi int) func(int) {
+		outs[w] = st.outcomes(lo, part(lo, hi))
+		return func(i int) { ev.instance(rs, st, outs[w], i) }
+	}
 	if plan := ev.planMemo(rs); plan != nil {
 		var kept []*memoTable
 		if ev.mem != nil && ev.root == nil && plan.lasting {
-			kept = ev.mem.tables(r, ev.instanceWorkers(rs, n))
+			kept = ev.mem.tables(r, len(outs))
 		}
-		worker = func(w int) func(int) {
+		worker = func(w, lo, hi int) func(int) {
+			outs[w] = st.outcomes(lo, part(lo, hi))
 			if kept != nil {
-				return ev.memoWorker(rs, st, plan, kept[w]).eval
+				return ev.memoWorker(rs, outs[w], plan, kept[w]).eval
 			}
-			return ev.memoWorker(rs, st, plan, newMemoTable()).eval
+			return ev.memoWorker(rs, outs[w], plan, newMemoTable()).eval
 		}
 	}
 	ev.runInstances(rs, n, worker)
+	if direct {
+		st.gather(outs, slots)
+	}
 	if r.Once != nil {
 		ev.claimOnce(rs, st)
 	}
@@ -65,21 +91,40 @@ func (ev *evaluation) rule(r *compiler.Rule) *ruleState {
 	if dueWhenFirstHeld(r) {
 		ev.personDue(rs, st)
 	}
-	if rs.scope.kind == compiler.RecordScope {
+	if rs.scope.kind == compiler.RecordScope && !direct {
 		st.compact()
 	}
 	return st
 }
 
+// compactsAsEvaluated reports whether the results of rule rs, over n
+// instances, are compacted as they are evaluated (see outcomes), rather
+// than held in full and compacted after: for a rule over compactFrom
+// records or more whose results nothing changes once evaluated, an
+// amount or a flag with no claim once, instalments or due date first
+// held.
+func compactsAsEvaluated(rs *ruleCtx, n int) bool {
+	r := rs.rule
+	if rs.scope.kind != compiler.RecordScope || n < compactFrom || n >= math.MaxUint32 ||
+		r.Once != nil || r.Instalments != 0 || dueWhenFirstHeld(r) {
+		return false
+	}
+	switch r.Kind {
+	case lang.Payment, lang.Incentive, lang.Sanction, lang.Share, lang.Flag:
+		return true
+	}
+	return false
+}
+
 // runInstances evaluates instances 0 to n-1 of rule rs, each with a
 // function newWorker makes for the goroutine evaluating it, passing the
-// worker's number (from 0, below instanceWorkers). Record scopes have no
-// previous() and no order between instances, so they run in parallel, a
-// chunk of records to each worker; each instance writes only its own
-// slot.
-func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func(int) func(int)) {
+// worker's number (from 0, below instanceWorkers) and the instances it
+// evaluates, lo to hi-1. Record scopes have no previous() and no order
+// between instances, so they run in parallel, a chunk of records to each
+// worker; each instance writes only its own slot.
+func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func(w, lo, hi int) func(int)) {
 	if ev.instanceWorkers(rs, n) == 1 {
-		eval := newWorker(0)
+		eval := newWorker(0, 0, n)
 		for i := 0; i < n; i++ {
 			if i%1024 == 0 && ev.context().Err() != nil {
 				return
@@ -98,7 +143,7 @@ func (ev *evaluation) runInstances(rs *ruleCtx, n int, newWorker func(int) func(
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			eval := newWorker(w)
+			eval := newWorker(w, lo, hi)
 			for i := lo; i < hi; i++ {
 				if i%1024 == 0 && ev.context().Err() != nil {
 					return
@@ -136,8 +181,9 @@ func (ev *evaluation) run(rs *ruleCtx, e *compiler.Expression, i int) (ref.Val, 
 	return out, nil
 }
 
-// instance evaluates a rule's condition and value for instance i.
-func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
+// instance evaluates a rule's condition and value for instance i: a let's
+// or a standard's into the rule's state, any other's into o.
+func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, o *outcomes, i int) {
 	r := rs.rule
 	switch r.Kind {
 	case lang.Let:
@@ -152,39 +198,47 @@ func (ev *evaluation) instance(rs *ruleCtx, st *ruleState, i int) {
 		ev.standard(rs, st, i)
 		return
 	}
-	if r.Instalments != 0 && ev.instalmentsAsOf(rs, st, i) {
-		return
+	v, fired := ev.outcome(rs, st, i)
+	o.set(i, v, fired)
+}
+
+// outcome evaluates the condition and value of instance i of a rule with
+// lines or a flag: its value, nil when it could not be evaluated, and
+// whether it fired.
+func (ev *evaluation) outcome(rs *ruleCtx, st *ruleState, i int) (v ref.Val, fired bool) {
+	r := rs.rule
+	if r.Instalments != 0 {
+		if v, fired, ok := ev.instalmentsAsOf(rs, i); ok {
+			return v, fired
+		}
 	}
 	fires := true
 	if r.When != nil {
 		v, err := ev.run(rs, r.When, i)
 		if err != nil {
 			ev.failAt(rs, i, "condition", r.When, err)
-			return
+			return nil, false
 		}
 		fires = v == types.True
 	}
 	if fires && r.Due != nil && !ev.dueDate(rs, st, i) {
-		return
+		return nil, false
 	}
-	st.fired[i] = fires
 	if r.Kind == lang.Flag {
-		st.vals[i] = types.Bool(fires)
-		return
+		return types.Bool(fires), fires
 	}
-	st.vals[i] = ev.zero
 	if !fires {
-		return
+		return ev.zero, false
 	}
 	amount, ok := ev.amount(rs, i)
 	if !ok {
-		return
+		return ev.zero, true
 	}
 	amount = amount.Round(ev.p.c.MinorUnits, ev.p.c.Rounding)
 	if r.Kind == lang.Sanction {
 		amount = amount.Neg()
 	}
-	st.vals[i] = amount
+	return amount, true
 }
 
 // amount computes the amount of rule rs in instance i, not yet rounded.

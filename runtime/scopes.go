@@ -53,7 +53,7 @@ func (ev *evaluation) contain(from scopeRef, i int, to scopeRef) int {
 		case compiler.RecordScope:
 			s := from.schema
 			for s != nil && s != to.schema {
-				i = int(ev.recs[s][i].parent)
+				i = ev.parentOf(s, i)
 				s = s.Parent
 			}
 			if s == nil {
@@ -239,7 +239,7 @@ func (a *activation) ResolveName(name string) (any, bool) {
 			if s.Name == name {
 				return ev.recs[s][i].rec, true
 			}
-			i = int(ev.recs[s][i].parent)
+			i = ev.parentOf(s, i)
 			s = s.Parent
 		}
 	}

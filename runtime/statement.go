@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 
@@ -279,9 +280,9 @@ type Flag struct {
 	Key    string
 	Source string
 
-	rule  *compiler.Rule
-	scope scopeRef
-	inst  int
+	// rule is the flag's rule and inst the instance of its scope.
+	rule *compiler.Rule
+	inst int
 }
 
 // Budget is the contract header's budget beside a statement's total. The
@@ -434,18 +435,34 @@ func (ev *evaluation) appendStandards(out []StandardResult, st *ruleState, per p
 func (ev *evaluation) appendFlags(flags []Flag, ri int, st *ruleState, per period) []Flag {
 	r := st.rule
 	rs := refOf(r.Scope)
-	var refs []lineRef
+	in := func(i int) (int, bool) {
+		if !st.isFired(i) {
+			return 0, false
+		}
+		p := ev.linePeriod(r, st, i)
+		return p, p >= per.first && p <= per.last
+	}
+	// Counting the flags first sizes both lists once: a flag rule over
+	// millions of records can flag hundreds of thousands.
+	n := 0
 	for i := range st.n {
-		if p := ev.linePeriod(r, st, i); st.isFired(i) && p >= per.first && p <= per.last {
+		if _, ok := in(i); ok {
+			n++
+		}
+	}
+	refs := make([]lineRef, 0, n)
+	for i := range st.n {
+		if p, ok := in(i); ok {
 			refs = append(refs, lineRef{rule: int32(ri), inst: int32(i), period: int32(p)})
 		}
 	}
 	ev.markFlagKeys(refs)
+	flags = slices.Grow(flags, n)
 	var key []byte
 	for _, l := range refs {
 		key = ev.appendFullKey(key[:0], l)
 		flags = append(flags, Flag{Rule: r.Name, Title: r.Title, Period: ev.cal.label(ev.p.c.Settlement, int(l.period)),
-			Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, scope: rs, inst: int(l.inst)})
+			Key: string(key), Source: ev.sourceOf(rs, int(l.inst)), rule: r, inst: int(l.inst)})
 	}
 	return flags
 }

@@ -929,3 +929,15 @@ q.csv:1: line.amount: the header has no amount column; every line needs one [mis
 		}
 	}
 }
+
+// TestKeysChecked: a set Load made has had its keys checked; one made by
+// hand has not.
+func TestKeysChecked(t *testing.T) {
+	c := loadContract(t, filepath.Join(dataDir, "contract.occ"))
+	if ds := load(t, c, "good-bom-crlf.csv"); !ds.KeysChecked() {
+		t.Error("a loaded set's keys are not checked")
+	}
+	if ds := (&Set{Records: map[string][]*value.Record{}}); ds.KeysChecked() {
+		t.Error("a set made by hand has its keys checked")
+	}
+}

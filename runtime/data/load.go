@@ -46,7 +46,17 @@ type Set struct {
 	// Files describes the inputs, in input order, a workbook's sheets in
 	// the order of the workbook.
 	Files []FileInfo
+
+	// checked is set when Load made the set (see KeysChecked).
+	checked bool
 }
+
+// KeysChecked reports whether Load made the set, and so checked its
+// records' keys: every record has a value in each key field (a key field
+// cannot be optional), no two top-level records of a schema have the
+// same key, and no two records nested in one parent. A set made by hand
+// may hold records that clash.
+func (d *Set) KeysChecked() bool { return d.checked }
 
 // FileInfo describes one loaded input file, or one sheet of a workbook.
 type FileInfo struct {
@@ -89,7 +99,7 @@ func Load(c *compiler.Contract, inputs []Input, opts ...Option) (*Set, lang.Diag
 	if len(l.errs) > 0 {
 		return nil, l.sortedErrors()
 	}
-	ds := &Set{Records: map[string][]*value.Record{}}
+	ds := &Set{Records: map[string][]*value.Record{}, checked: true}
 	for _, s := range c.TopSchemas() {
 		ds.Records[s.Name] = l.tables[s].all
 	}
