@@ -105,15 +105,17 @@ func writeChunks(w io.Writer, n, workers int, newRender func() func(b []byte, lo
 // as a renderer appends it to a buffer. The lines are rendered in chunks
 // on the program's workers, each worker with its own renderer from
 // newRender, and the chunks are written in order, so that w receives the
-// bytes of rendering every line in turn. The first error, of a renderer
-// or of w, ends the writing and is returned. A summary (see WithoutLines)
-// has no lines to write.
+// bytes of rendering every line in turn. The Line a renderer is given is
+// made again for the next line: it is the renderer's for that call only.
+// The first error, of a renderer or of w, ends the writing and is
+// returned. A summary (see WithoutLines) has no lines to write.
 func (s *Statement) WriteLines(w io.Writer, newRender func() func(b []byte, l *Line) ([]byte, error)) error {
 	return writeChunks(w, len(s.refs), s.renderWorkers(), func() func([]byte, int, int) ([]byte, error) {
 		render := newRender()
+		var l Line // one for each renderer, not each line
 		return func(b []byte, lo, hi int) ([]byte, error) {
 			for _, r := range s.refs[lo:hi] {
-				l := s.line(r)
+				l = s.line(r)
 				var err error
 				if b, err = render(b, &l); err != nil {
 					return b, err
