@@ -62,6 +62,19 @@ type sheetContext struct {
 	payers  map[string]string
 	periods map[string]runtime.PeriodTotal
 	whatIf  string
+	// cells holds, each made an any once rather than for every one of
+	// millions of rows, the cells the lines' rows repeat.
+	cells lineCells
+}
+
+// lineCells are the cells the lines' rows repeat: the contract's
+// reference, the currency, the what-if settings, the payer column (the
+// one payer's, and each payer's for a line several share) and each
+// period's dates.
+type lineCells struct {
+	ref, currency, whatIf, payer any
+	payers                       map[string]any
+	dates                        map[string][2]any
 }
 
 func newSheetContext(s *runtime.Statement, whatIf []string) *sheetContext {
@@ -72,6 +85,14 @@ func newSheetContext(s *runtime.Statement, whatIf []string) *sheetContext {
 	}
 	for _, p := range s.Periods {
 		sc.periods[p.Period] = p
+	}
+	sc.cells = lineCells{ref: sc.ref, currency: s.Contract.Currency, whatIf: sc.whatIf, payer: sc.payer,
+		payers: map[string]any{}, dates: map[string][2]any{}}
+	for name, title := range sc.payers {
+		sc.cells.payers[name] = title
+	}
+	for _, p := range s.Periods {
+		sc.cells.dates[p.Period] = [2]any{xlsxDate(p.From), xlsxDate(p.To)}
 	}
 	return sc
 }
@@ -103,10 +124,7 @@ var statementSheets = []statementSheet{
 		{"currency", "Currency", 9, false}, {"title", "Title", 36, false}, {"source", "Source", 34, false},
 		{"what_if", "What-if", 14, false}, {"inputs", "Inputs", 60, true}},
 		line: func(s *runtime.Statement, sc *sheetContext, l *runtime.Line, add func(...any) error) error {
-			var from, to any
-			if p, ok := sc.periods[l.Period]; ok {
-				from, to = xlsxDate(p.From), xlsxDate(p.To)
-			}
+			dates := sc.cells.dates[l.Period] // none for a record outside the term
 			var in strings.Builder
 			for i, x := range l.Inputs {
 				if i > 0 {
@@ -123,12 +141,15 @@ var statementSheets = []statementSheet{
 				parts = []runtime.PayerPart{{Payer: "", Amount: l.Amount}}
 			}
 			for _, pt := range parts {
-				payer := sc.payer
+				payer := sc.cells.payer
 				if pt.Payer != "" {
-					payer = sc.payers[pt.Payer]
+					var ok bool
+					if payer, ok = sc.cells.payers[pt.Payer]; !ok {
+						payer = sc.payers[pt.Payer]
+					}
 				}
-				if err := add(sc.ref, sc.number(l.Period), l.ID(), l.Period, from, to, payer, l.Person, l.Key,
-					l.Kind, l.Rule, pt.Amount, s.Contract.Currency, l.Title, l.Source, sc.whatIf, in.String()); err != nil {
+				if err := add(sc.cells.ref, sc.number(l.Period), l.ID(), l.Period, dates[0], dates[1], payer, l.Person, l.Key,
+					l.Kind, l.Rule, pt.Amount, sc.cells.currency, l.Title, l.Source, sc.cells.whatIf, in.String()); err != nil {
 					return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
 				}
 			}
