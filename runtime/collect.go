@@ -408,11 +408,9 @@ func recordKey(s *compiler.Schema, r *value.Record, parent string) string {
 
 // source returns where record r was read: file:row, the file, or "".
 func source(r *value.Record) string {
-	if r.File() == "" {
-		return ""
+	if r.File() == "" || r.Row <= 0 {
+		return r.File()
 	}
-	if r.Row > 0 {
-		return fmt.Sprintf("%s:%d", r.File(), r.Row)
-	}
-	return r.File()
+	var buf [64]byte
+	return string(appendSource(buf[:0], r))
 }

@@ -133,8 +133,8 @@ type evaluation struct {
 	mu   sync.Mutex
 	errs lang.Diagnostics
 	zero value.Money
-	// paths and inputCtxs serve eachInput.
-	paths     map[*compiler.Expression][]inputPath
+	// paths, each rule's input paths, and inputCtxs serve eachInput.
+	paths     map[*compiler.Rule][]inputPath
 	inputCtxs map[*compiler.Rule]*ruleCtx
 	// personFirst and personLast hold each person's first and last month
 	// with a record.

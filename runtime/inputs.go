@@ -51,21 +51,19 @@ const (
 // made, possibly by several goroutines at once, which then only read
 // paths and inputCtxs.
 func (ev *evaluation) prepareInputs() {
-	ev.paths = map[*compiler.Expression][]inputPath{}
+	ev.paths = map[*compiler.Rule][]inputPath{}
 	ev.inputCtxs = map[*compiler.Rule]*ruleCtx{}
 	for _, r := range ev.p.c.Rules {
 		rs := ev.inputCtx(r, refOf(r.Scope))
 		ev.inputCtxs[r] = rs
-		for _, e := range r.Expressions() {
-			ps := splitInputs(ev.p.c, e)
-			for i := range ps {
-				ev.resolveHead(&ps[i], rs)
-				if k := ps[i].key; k != nil {
-					ev.resolveHead(k, rs)
-				}
+		ps := splitRuleInputs(ev.p.c, r)
+		for i := range ps {
+			ev.resolveHead(&ps[i], rs)
+			if k := ps[i].key; k != nil {
+				ev.resolveHead(k, rs)
 			}
-			ev.paths[e] = ps
 		}
+		ev.paths[r] = ps
 	}
 }
 
@@ -100,13 +98,23 @@ func (ev *evaluation) resolveHead(ip *inputPath, rs *ruleCtx) {
 	}
 }
 
-// inputPaths returns the input paths of an expression, taken apart, as
-// prepareInputs kept them.
-func (ev *evaluation) inputPaths(e *compiler.Expression) []inputPath {
-	if ps, ok := ev.paths[e]; ok {
+// inputPaths returns the input paths of a rule's expressions, in order,
+// taken apart, as prepareInputs kept them.
+func (ev *evaluation) inputPaths(r *compiler.Rule) []inputPath {
+	if ps, ok := ev.paths[r]; ok {
 		return ps
 	}
-	return splitInputs(ev.p.c, e)
+	return splitRuleInputs(ev.p.c, r)
+}
+
+// splitRuleInputs takes apart the input paths of every expression of rule
+// r, in order, leaving their heads unresolved.
+func splitRuleInputs(c *compiler.Contract, r *compiler.Rule) []inputPath {
+	var ps []inputPath
+	for _, e := range r.Expressions() {
+		ps = append(ps, splitInputs(c, e)...)
+	}
+	return ps
 }
 
 // splitInputs takes apart the input paths of expression e, leaving their
@@ -243,8 +251,8 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		own.self = ev.states[r]
 		rs = &own
 	}
-	// act resolves the heads prepareInputs could not, made when first
-	// needed: most lines need none.
+	// The activation, for a head only ResolveName resolves, is made when
+	// the first such head is met.
 	var act *activation
 	// headValue resolves the head of ip; ok is false when it names
 	// nothing the line read.
@@ -276,50 +284,48 @@ func (ev *evaluation) eachInput(r *compiler.Rule, scope scopeRef, inst int, emit
 		}
 		return act.ResolveName(ip.head)
 	}
-	for _, e := range r.Expressions() {
-		for _, ip := range ev.inputPaths(e) {
-			if _, isRule := rs.reads[ip.head]; isRule && ip.inAggregate {
-				continue // each record's value, not one the line read
-			}
-			v, ok := headValue(ip)
-			if !ok {
-				continue
-			}
-			if ip.key != nil {
-				// A table read at a key: the entry read, named by the key's
-				// value, as job_fee[esa] or care_package[P1].weekly_rate.
-				if name, entry, ok := tableEntry(v, *ip.key, ip.rest, headValue, ev.p.c); ok {
-					add(name, entry)
-				}
-				continue
-			}
-			if ip.pair {
-				rec, isRec := v.(*value.Record)
-				if !isRec || ip.field < 0 {
-					continue
-				}
-				fv := rec.Field(ip.field)
-				if fv == nil {
-					seen = append(seen, ip.path)
-					emit(ip.path, nil)
-					continue
-				}
-				add(ip.path, fv)
-				continue
-			}
-			switch v.(type) {
-			case *value.Record, *value.Table:
-				continue
-			}
-			if l, isLag := compiler.ParseLag(ip.head); isLag {
-				add(l.String(), v.(ref.Val)) // as the contract writes it
-				continue
-			}
-			if strings.HasPrefix(ip.head, "@") {
-				continue
-			}
-			add(ip.path, v.(ref.Val))
+	for _, ip := range ev.inputPaths(r) {
+		if _, isRule := rs.reads[ip.head]; isRule && ip.inAggregate {
+			continue // each record's value, not one the line read
 		}
+		v, ok := headValue(ip)
+		if !ok {
+			continue
+		}
+		if ip.key != nil {
+			// A table read at a key: the entry read, named by the key's
+			// value, as job_fee[esa] or care_package[P1].weekly_rate.
+			if name, entry, ok := tableEntry(v, *ip.key, ip.rest, headValue, ev.p.c); ok {
+				add(name, entry)
+			}
+			continue
+		}
+		if ip.pair {
+			rec, isRec := v.(*value.Record)
+			if !isRec || ip.field < 0 {
+				continue
+			}
+			fv := rec.Field(ip.field)
+			if fv == nil {
+				seen = append(seen, ip.path)
+				emit(ip.path, nil)
+				continue
+			}
+			add(ip.path, fv)
+			continue
+		}
+		switch v.(type) {
+		case *value.Record, *value.Table:
+			continue
+		}
+		if l, isLag := compiler.ParseLag(ip.head); isLag {
+			add(l.String(), v.(ref.Val)) // as the contract writes it
+			continue
+		}
+		if strings.HasPrefix(ip.head, "@") {
+			continue
+		}
+		add(ip.path, v.(ref.Val))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	goruntime "runtime"
 
 	"cel.dev/cel-go/common/types/ref"
 
@@ -15,68 +14,13 @@ import (
 // lineCount returns the number of the statement's lines.
 func (s *Statement) lineCount() int { return len(s.refs) }
 
-// lineChunk is how many lines one worker renders at a time.
-const lineChunk = 2048
-
-// writeLines writes the n lines, separated by ",\n". Several goroutines
-// render chunks of lines while the chunks are written in order.
+// writeLines writes the n lines as JSON, separated by ",\n", rendered
+// in chunks on the program's workers and written in order.
 func (s *Statement) writeLines(w io.Writer, n int, places int32) error {
-	workers := goruntime.GOMAXPROCS(0)
-	if s.ev != nil && s.ev.p.workers < workers {
-		workers = s.ev.p.workers
-	}
-	if workers < 2 || n <= lineChunk {
+	return writeChunks(w, n, s.renderWorkers(), func() func([]byte, int, int) ([]byte, error) {
 		r := s.newLineRenderer(places)
-		var b []byte
-		for lo := 0; lo < n; lo += lineChunk {
-			b = r.render(b[:0], lo, min(lo+lineChunk, n))
-			if _, err := w.Write(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	type job struct {
-		lo, hi int
-		out    chan []byte
-	}
-	jobs := make(chan job, 2*workers)
-	order := make(chan job, 4*workers)
-	free := make(chan []byte, 4*workers+2)
-	go func() {
-		for lo := 0; lo < n; lo += lineChunk {
-			j := job{lo: lo, hi: min(lo+lineChunk, n), out: make(chan []byte, 1)}
-			order <- j
-			jobs <- j
-		}
-		close(jobs)
-		close(order)
-	}()
-	for range workers {
-		go func() {
-			r := s.newLineRenderer(places)
-			for j := range jobs {
-				var b []byte
-				select {
-				case b = <-free:
-				default:
-				}
-				j.out <- r.render(b[:0], j.lo, j.hi)
-			}
-		}()
-	}
-	var err error
-	for j := range order {
-		b := <-j.out
-		if err == nil {
-			_, err = w.Write(b)
-		}
-		select {
-		case free <- b:
-		default:
-		}
-	}
-	return err
+		return func(b []byte, lo, hi int) ([]byte, error) { return r.render(b, lo, hi), nil }
+	})
 }
 
 // lineRenderer renders lines as JSON; each goroutine has its own.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"hash/maphash"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
@@ -99,61 +101,94 @@ func (ev *evaluation) lineRefs(per period) []lineRef {
 }
 
 // markDuplicateKeys marks the lines over records whose key repeats within
-// their rule and period, so that their keys carry the record's date.
+// their rule and period, so that their keys carry the record's date. Each
+// rule and period is marked on its own, on the program's workers.
 func (ev *evaluation) markDuplicateKeys(refs []lineRef) {
 	rules := ev.p.c.Rules
-	seed := maphash.MakeSeed()
-	var seen map[uint64]int
-	var key, other []byte
+	var groups [][]lineRef
 	for lo := 0; lo < len(refs); {
 		hi := lo + 1
 		for hi < len(refs) && refs[hi].rule == refs[lo].rule && refs[hi].period == refs[lo].period {
 			hi++
 		}
-		group := refs[lo:hi]
+		if hi-lo >= 2 && refOf(rules[refs[lo].rule].Scope).kind == compiler.RecordScope && !ev.keysDistinct(refs[lo:hi]) {
+			groups = append(groups, refs[lo:hi])
+		}
 		lo = hi
-		if refOf(rules[group[0].rule].Scope).kind != compiler.RecordScope || len(group) < 2 || ev.keysDistinct(group) {
+	}
+	seed := maphash.MakeSeed()
+	workers := min(ev.p.workers, len(groups))
+	if workers < 2 {
+		m := keyMarker{ev: ev, seed: seed}
+		for _, g := range groups {
+			m.mark(g)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			m := keyMarker{ev: ev, seed: seed}
+			for i := int(next.Add(1)) - 1; i < len(groups); i = int(next.Add(1)) - 1 {
+				m.mark(groups[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// keyMarker marks the repeated keys of the lines of one rule and period
+// at a time, with buffers it uses again for the next.
+type keyMarker struct {
+	ev         *evaluation
+	seed       maphash.Seed
+	seen       map[uint64]int
+	key, other []byte
+}
+
+// mark marks the lines of group, of one rule over records and one period,
+// whose keys repeat.
+func (m *keyMarker) mark(group []lineRef) {
+	ev := m.ev
+	if m.seen == nil {
+		m.seen = make(map[uint64]int, len(group))
+	} else {
+		clear(m.seen)
+	}
+	exact := false
+	for i := range group {
+		m.key = ev.appendLineKey(m.key[:0], group[i])
+		h := maphash.Bytes(m.seed, m.key)
+		j, dup := m.seen[h]
+		if !dup {
+			m.seen[h] = i
 			continue
 		}
-		if seen == nil {
-			seen = make(map[uint64]int, len(group))
-		} else {
-			clear(seen)
+		m.other = ev.appendLineKey(m.other[:0], group[j])
+		if !bytes.Equal(m.key, m.other) {
+			exact = true // two keys with one hash: count them exactly
+			break
 		}
-		exact := false
+		group[i].aux |= datedKey
+		group[j].aux |= datedKey
+	}
+	if exact {
+		count := map[string][]int{}
 		for i := range group {
-			key = ev.appendLineKey(key[:0], group[i])
-			h := maphash.Bytes(seed, key)
-			j, dup := seen[h]
-			if !dup {
-				seen[h] = i
-				continue
-			}
-			other = ev.appendLineKey(other[:0], group[j])
-			if !bytes.Equal(key, other) {
-				exact = true // two keys with one hash: count them exactly
-				break
-			}
-			group[i].aux |= datedKey
-			group[j].aux |= datedKey
+			group[i].aux &^= datedKey
+			k := string(ev.appendLineKey(m.key[:0], group[i]))
+			count[k] = append(count[k], i)
 		}
-		if exact {
-			count := map[string][]int{}
-			for i := range group {
-				group[i].aux &^= datedKey
-				k := string(ev.appendLineKey(key[:0], group[i]))
-				count[k] = append(count[k], i)
-			}
-			for _, is := range count {
-				if len(is) > 1 {
-					for _, i := range is {
-						group[i].aux |= datedKey
-					}
+		for _, is := range count {
+			if len(is) > 1 {
+				for _, i := range is {
+					group[i].aux |= datedKey
 				}
 			}
 		}
-		ev.markSourcedKeys(group)
 	}
+	ev.markSourcedKeys(group)
 }
 
 // markSourcedKeys marks the lines of one rule and period whose keys repeat

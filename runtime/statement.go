@@ -76,15 +76,22 @@ type Statement struct {
 func (s *Statement) Lines() iter.Seq[*Line] {
 	return func(yield func(*Line) bool) {
 		for _, r := range s.refs {
-			l := s.ev.line(r)
-			if s.payer != nil {
-				l.Amount, l.Parts = s.amountOf(r), nil
-			}
+			l := s.line(r)
 			if !yield(&l) {
 				return
 			}
 		}
 	}
+}
+
+// line makes a Line of a lineRef, with a payer's part of its amount in a
+// payer's statement.
+func (s *Statement) line(r lineRef) Line {
+	l := s.ev.line(r)
+	if s.payer != nil {
+		l.Amount, l.Parts = s.amountOf(r), nil
+	}
+	return l
 }
 
 // ContractInfo identifies the contract a statement was made from.

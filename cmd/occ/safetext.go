@@ -78,17 +78,26 @@ func tableLines(s string) string {
 // shown as the text it is. Amounts are not text cells and are never
 // changed: a negative amount stays -120.00.
 func csvText(s string) string {
+	if readsAsFormula(s) {
+		return "'" + s
+	}
+	return s
+}
+
+// readsAsFormula reports whether a spreadsheet would read text cell s as
+// a formula (see csvText).
+func readsAsFormula(s string) bool {
 	if s == "" {
-		return s
+		return false
 	}
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+		return true
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	switch r {
 	case '＝', '＋', '－', '＠':
-		return "'" + s
+		return true
 	}
-	return s
+	return false
 }

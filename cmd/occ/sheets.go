@@ -1,11 +1,12 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/occ-lang/occ/compiler"
 	"github.com/occ-lang/occ/compiler/value"
@@ -32,8 +33,23 @@ type statementSheet struct {
 	cols  []sheetCol
 	// rows calls add with each row's cells, in the order of cols: string,
 	// int, bool, nil (an empty cell), value.Money, xlsxDate or
-	// xlsxMeasure.
+	// xlsxMeasure. The lines' table has line instead: the rows of one
+	// line.
 	rows func(s *runtime.Statement, sc *sheetContext, add func(cells ...any) error) error
+	line func(s *runtime.Statement, sc *sheetContext, l *runtime.Line, add func(cells ...any) error) error
+}
+
+// eachRow calls add with each row's cells, in the order of cols.
+func (sh statementSheet) eachRow(s *runtime.Statement, sc *sheetContext, add func(cells ...any) error) error {
+	if sh.line == nil {
+		return sh.rows(s, sc, add)
+	}
+	for l := range s.Lines() {
+		if err := sh.line(s, sc, l, add); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sheetContext holds what every row of a statement's tables repeats: the
@@ -46,6 +62,19 @@ type sheetContext struct {
 	payers  map[string]string
 	periods map[string]runtime.PeriodTotal
 	whatIf  string
+	// cells holds, each made an any once rather than for every one of
+	// millions of rows, the cells the lines' rows repeat.
+	cells lineCells
+}
+
+// lineCells are the cells the lines' rows repeat: the contract's
+// reference, the currency, the what-if settings, the payer column (the
+// one payer's, and each payer's for a line several share) and each
+// period's dates.
+type lineCells struct {
+	ref, currency, whatIf, payer any
+	payers                       map[string]any
+	dates                        map[string][2]any
 }
 
 func newSheetContext(s *runtime.Statement, whatIf []string) *sheetContext {
@@ -56,6 +85,14 @@ func newSheetContext(s *runtime.Statement, whatIf []string) *sheetContext {
 	}
 	for _, p := range s.Periods {
 		sc.periods[p.Period] = p
+	}
+	sc.cells = lineCells{ref: sc.ref, currency: s.Contract.Currency, whatIf: sc.whatIf, payer: sc.payer,
+		payers: map[string]any{}, dates: map[string][2]any{}}
+	for name, title := range sc.payers {
+		sc.cells.payers[name] = title
+	}
+	for _, p := range s.Periods {
+		sc.cells.dates[p.Period] = [2]any{xlsxDate(p.From), xlsxDate(p.To)}
 	}
 	return sc
 }
@@ -86,37 +123,34 @@ var statementSheets = []statementSheet{
 		{"kind", "Kind", 11, false}, {"rule", "Rule", 18, false}, {"amount", "Amount", 14, false},
 		{"currency", "Currency", 9, false}, {"title", "Title", 36, false}, {"source", "Source", 34, false},
 		{"what_if", "What-if", 14, false}, {"inputs", "Inputs", 60, true}},
-		rows: func(s *runtime.Statement, sc *sheetContext, add func(...any) error) error {
+		line: func(s *runtime.Statement, sc *sheetContext, l *runtime.Line, add func(...any) error) error {
+			dates := sc.cells.dates[l.Period] // none for a record outside the term
 			var in strings.Builder
-			for l := range s.Lines() {
-				var from, to any
-				if p, ok := sc.periods[l.Period]; ok {
-					from, to = xlsxDate(p.From), xlsxDate(p.To)
+			for i, x := range l.Inputs {
+				if i > 0 {
+					in.WriteString("; ")
 				}
-				in.Reset()
-				for i, x := range l.Inputs {
-					if i > 0 {
-						in.WriteString("; ")
-					}
-					in.WriteString(x.Name)
-					in.WriteString(" = ")
-					in.WriteString(x.Value)
-				}
-				// A line several payers share is a row for each payer's
-				// part, so that the rows add up to the total.
-				parts := l.Parts
-				if len(parts) == 0 {
-					parts = []runtime.PayerPart{{Payer: "", Amount: l.Amount}}
-				}
-				for _, pt := range parts {
-					payer := sc.payer
-					if pt.Payer != "" {
+				in.WriteString(x.Name)
+				in.WriteString(" = ")
+				in.WriteString(x.Value)
+			}
+			// A line several payers share is a row for each payer's part,
+			// so that the rows add up to the total.
+			parts := l.Parts
+			if len(parts) == 0 {
+				parts = []runtime.PayerPart{{Payer: "", Amount: l.Amount}}
+			}
+			for _, pt := range parts {
+				payer := sc.cells.payer
+				if pt.Payer != "" {
+					var ok bool
+					if payer, ok = sc.cells.payers[pt.Payer]; !ok {
 						payer = sc.payers[pt.Payer]
 					}
-					if err := add(sc.ref, sc.number(l.Period), l.ID(), l.Period, from, to, payer, l.Person, l.Key,
-						l.Kind, l.Rule, pt.Amount, s.Contract.Currency, l.Title, l.Source, sc.whatIf, in.String()); err != nil {
-						return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
-					}
+				}
+				if err := add(sc.cells.ref, sc.number(l.Period), l.ID(), l.Period, dates[0], dates[1], payer, l.Person, l.Key,
+					l.Kind, l.Rule, pt.Amount, sc.cells.currency, l.Title, l.Source, sc.cells.whatIf, in.String()); err != nil {
+					return fmt.Errorf("line %s %s %s: %w", l.Period, l.Rule, l.Key, err)
 				}
 			}
 			return nil
@@ -213,51 +247,119 @@ func sheetNamed(name string) (statementSheet, bool) {
 // thing.
 func writeStatementCSV(w io.Writer, s *runtime.Statement, sh statementSheet, whatIf []string) error {
 	places := s.Contract.MinorUnits
-	cw := csv.NewWriter(w)
-	var header []string
+	var b []byte
+	n := 0
 	for _, c := range sh.cols {
 		if !c.bookOnly {
-			header = append(header, c.csv)
-		}
-	}
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	rec := make([]string, len(header))
-	err := sh.rows(s, newSheetContext(s, whatIf), func(cells ...any) error {
-		n := 0
-		for i, v := range cells {
-			if sh.cols[i].bookOnly {
-				continue
-			}
-			rec[n] = csvCell(v, places)
+			b = appendCSVField(b, n == 0, []byte(c.csv))
 			n++
 		}
-		return cw.Write(rec)
-	})
-	if err != nil {
+	}
+	b = append(b, '\n')
+	// csvRow appends a row's cells to *b, each but the workbook's.
+	csvRow := func(b *[]byte) func(cells ...any) error {
+		var cell []byte
+		return func(cells ...any) error {
+			n := 0
+			for i, v := range cells {
+				if sh.cols[i].bookOnly {
+					continue
+				}
+				cell = appendCSVCell(cell[:0], v, places)
+				*b = appendCSVField(*b, n == 0, cell)
+				n++
+			}
+			*b = append(*b, '\n')
+			return nil
+		}
+	}
+	sc := newSheetContext(s, whatIf)
+	if sh.line == nil {
+		if err := sh.rows(s, sc, csvRow(&b)); err != nil {
+			return err
+		}
+		_, err := w.Write(b)
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	// The lines, nearly all of a large statement, are rendered on the
+	// program's workers and written in order after the header.
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return s.WriteLines(w, func() func([]byte, *runtime.Line) ([]byte, error) {
+		var out []byte
+		add := csvRow(&out)
+		return func(b []byte, l *runtime.Line) ([]byte, error) {
+			out = b
+			err := sh.line(s, sc, l, add)
+			return out, err
+		}
+	})
 }
 
 // csvCell is a table cell as CSV text: money to the currency's places (as
 // the JSON statement writes it), a measure exactly, a date ISO.
 func csvCell(v any, places int32) string {
+	return string(appendCSVCell(nil, v, places))
+}
+
+// appendCSVCell appends the text of a table cell, as csvCell returns it.
+func appendCSVCell(b []byte, v any, places int32) []byte {
 	switch v := v.(type) {
 	case string:
-		return csvText(v)
+		if readsAsFormula(v) {
+			b = append(b, '\'')
+		}
+		return append(b, v...)
 	case int:
-		return strconv.Itoa(v)
+		return strconv.AppendInt(b, int64(v), 10)
 	case bool:
-		return strconv.FormatBool(v)
+		return strconv.AppendBool(b, v)
 	case value.Money:
-		return v.Round(places, value.HalfEven).Decimal().StringFixed(places)
+		return value.AppendFixed(b, v.Decimal(), places, value.HalfEven)
 	case xlsxMeasure:
-		return v.d.String()
+		return v.d.AppendText(b)
 	case xlsxDate:
-		return value.Date(v).String()
+		return value.Date(v).AppendText(b)
 	}
-	return ""
+	return b
+}
+
+// appendCSVField appends a field of a CSV record as encoding/csv's Writer
+// writes it: after a comma unless it is the record's first, and quoted,
+// with its quotes doubled, when it holds a comma, a quote, a carriage
+// return or a newline, starts with a space, or is \. alone.
+func appendCSVField(b []byte, first bool, field []byte) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	if !csvNeedsQuotes(field) {
+		return append(b, field...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(field); i++ {
+		if c := field[i]; c == '"' {
+			b = append(b, '"', '"')
+		} else {
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// csvNeedsQuotes reports whether encoding/csv's Writer quotes field.
+func csvNeedsQuotes(field []byte) bool {
+	if len(field) == 0 {
+		return false
+	}
+	if string(field) == `\.` {
+		return true
+	}
+	for i := 0; i < len(field); i++ {
+		if c := field[i]; c == '\n' || c == '\r' || c == '"' || c == ',' {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRune(field)
+	return unicode.IsSpace(r)
 }

@@ -589,7 +589,7 @@ func statementXLSX(w io.Writer, s *runtime.Statement, whatIf []string, opts xlsx
 	// reported by its line rather than by a total.
 	for i, sh := range statementSheets {
 		err = b.fill(names[i], xlsxCols(sh), func(add func(...any) error) error {
-			return sh.rows(s, sc, func(cells ...any) error {
+			return sh.eachRow(s, sc, func(cells ...any) error {
 				for j, v := range cells {
 					if m, ok := v.(value.Money); ok {
 						cells[j] = xlsxMoney(m.Decimal())

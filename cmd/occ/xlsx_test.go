@@ -803,8 +803,21 @@ func BenchmarkStatementXLSX(b *testing.B) {
 }
 
 func benchmarkStatementXLSX(b *testing.B, opts ...runtime.Option) {
+	st := benchStatement(b, 10_000, opts...)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := writeStatementXLSX(io.Discard, st, nil, xlsxOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchStatement evaluates the individual-outcomes contract on reviews
+// generated reviews (seed 1), with the program's options opts.
+func benchStatement(b *testing.B, reviews int, opts ...runtime.Option) *runtime.Statement {
+	b.Helper()
 	var rv, gl bytes.Buffer
-	if err := gen.IndividualOutcomes(&rv, &gl, 10_000, 1); err != nil {
+	if err := gen.IndividualOutcomes(&rv, &gl, reviews, 1); err != nil {
 		b.Fatal(err)
 	}
 	c, _, err := compileSpec(evalSpecDir, io.Discard, "text")
@@ -823,12 +836,7 @@ func benchmarkStatementXLSX(b *testing.B, opts ...runtime.Option) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := writeStatementXLSX(io.Discard, st, nil, xlsxOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return st
 }
 
 // TestForecastXLSXByPayer: a contract two payers share has a By payer

@@ -3,6 +3,7 @@ package value
 import (
 	"encoding/binary"
 	"math"
+	"strconv"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -17,6 +18,15 @@ func (x Decimal) AppendText(b []byte) []byte {
 // AppendText appends the amount as String writes it.
 func (m Money) AppendText(b []byte) []byte {
 	return m.amount.AppendText(b)
+}
+
+// AppendText appends the count with its unit, "1 day" or "42 days".
+func (n Days) AppendText(b []byte) []byte {
+	b = strconv.AppendInt(b, int64(n), 10)
+	if n == 1 || n == -1 {
+		return append(b, " day"...)
+	}
+	return append(b, " days"...)
 }
 
 // AppendText appends d as String writes it: yyyy-mm-dd.

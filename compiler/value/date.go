@@ -253,10 +253,7 @@ type Days int64
 
 // String returns the count with its unit, such as "1 day" or "42 days".
 func (n Days) String() string {
-	if n == 1 || n == -1 {
-		return fmt.Sprintf("%d day", int64(n))
-	}
-	return fmt.Sprintf("%d days", int64(n))
+	return string(n.AppendText(nil))
 }
 
 // ConvertToNative implements ref.Val. It supports Days, int64 and string

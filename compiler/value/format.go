@@ -42,6 +42,8 @@ func AppendFormat(b []byte, v ref.Val, minorUnits int32) []byte {
 		return x.AppendText(b)
 	case Date:
 		return x.AppendText(b)
+	case Days:
+		return x.AppendText(b)
 	case types.Int:
 		return strconv.AppendInt(b, int64(x), 10)
 	case types.Bool:
