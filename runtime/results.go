@@ -125,21 +125,14 @@ type indexes struct {
 
 // narrow returns res, indexes into a table of n entries, as indexes.
 func narrow(res []uint32, n int) indexes {
-	switch {
-	case n <= math.MaxUint8+1:
-		u8 := make([]uint8, len(res))
-		for i, k := range res {
-			u8[i] = uint8(k)
-		}
-		return indexes{u8: u8}
-	case n <= math.MaxUint16+1:
-		u16 := make([]uint16, len(res))
-		for i, k := range res {
-			u16[i] = uint16(k)
-		}
-		return indexes{u16: u16}
+	if n > math.MaxUint16+1 {
+		return indexes{u32: res}
 	}
-	return indexes{u32: res}
+	x := indexesFor(len(res), n)
+	for i, k := range res {
+		x.set(i, k)
+	}
+	return x
 }
 
 // at returns index i.
