@@ -167,13 +167,6 @@ flag unmet "Goal not met" {
 		"P1,2026-06-01,G1,not_met\n" +
 		"P2,2026-06-01,G1,not_met\n"
 	files := []string{"reviews.csv", reviews, "goals.csv", goals}
-	flags := func(st *runtime.Statement) []string {
-		var out []string
-		for _, f := range st.Flags {
-			out = append(out, f.Rule+" "+f.Key)
-		}
-		return out
-	}
 	may := mustEvalText(t, contract, "2026-05", files...)
 	wantLines(t, may, []line{
 		{"hours", "payment", "P1@2026-05-01", "3.00"},
@@ -184,7 +177,7 @@ flag unmet "Goal not met" {
 		{"fee", "incentive", "P1/G1", "10.00"},
 		{"fee", "incentive", "P1/G2", "10.00"},
 	})
-	if got, want := flags(may), []string{"unmet P1/G1", "unmet P2/G1"}; !slices.Equal(got, want) {
+	if got, want := flagKeys(may), []string{"unmet P1/G1", "unmet P2/G1"}; !slices.Equal(got, want) {
 		t.Errorf("May's flags %q, want %q", got, want)
 	}
 	june := mustEvalText(t, contract, "2026-06", files...)
@@ -192,7 +185,7 @@ flag unmet "Goal not met" {
 		{"hours", "payment", "P1", "6.00"},
 		{"hours", "payment", "P2", "7.00"},
 	})
-	if got, want := flags(june), []string{"unmet P1/G1", "unmet P2/G1"}; !slices.Equal(got, want) {
+	if got, want := flagKeys(june), []string{"unmet P1/G1", "unmet P2/G1"}; !slices.Equal(got, want) {
 		t.Errorf("June's flags %q, want %q", got, want)
 	}
 }
@@ -241,11 +234,16 @@ flag unmet "Goal not met" {
 		{"fee", "incentive", "P1/G1@2026-05-15", "10.00"},
 		{"fee", "incentive", "P2/G1", "10.00"},
 	})
-	var got []string
-	for _, f := range st.Flags {
-		got = append(got, f.Key)
-	}
-	if want := []string{"P1/G2@2026-05-01", "P1/G2@2026-05-15"}; !slices.Equal(got, want) {
+	if got, want := flagKeys(st), []string{"unmet P1/G2@2026-05-01", "unmet P1/G2@2026-05-15"}; !slices.Equal(got, want) {
 		t.Errorf("flags %q, want %q", got, want)
 	}
+}
+
+// flagKeys returns each of the statement's flags as its rule and key.
+func flagKeys(st *runtime.Statement) []string {
+	var out []string
+	for _, f := range st.Flags {
+		out = append(out, f.Rule+" "+f.Key)
+	}
+	return out
 }
